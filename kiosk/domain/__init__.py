@@ -1,0 +1,1 @@
+"""Housing rules and values: plain Python, no Qt, no storage."""

@@ -1,0 +1,131 @@
+"""Who may register for what: each rule is named, and each refusal says what is wrong and what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.domain.errors import Refusal
+from kiosk.domain.identity import mask_name
+from kiosk.domain.model import FilingStatus, Household, Plan, Unit, UnitStatus, UnitType
+
+
+@dataclass(frozen=True)
+class MemberClash:
+    """A person of this household already in another household's active registration in the same plan."""
+
+    name: str
+    other_filing_no: str
+
+
+@dataclass(frozen=True)
+class RegistrationContext:
+    household: Household
+    plan: Plan
+    now: datetime
+    active_in_plan: int = 0  # this household's active registrations in the plan
+    member_clashes: tuple[MemberClash, ...] = ()
+    unit_type: UnitType | None = None
+    unit: Unit | None = None
+
+
+Rule = Callable[[RegistrationContext], Refusal | None]
+
+
+def filing_valid(ctx: RegistrationContext) -> Refusal | None:
+    h = ctx.household
+    if h.status is FilingStatus.REVOKED:
+        return Refusal("filing_revoked", f"备案 {h.filing_no} 已被撤销，不能登记", "请到户籍所在街道咨询备案情况")
+    if h.status is FilingStatus.EXPIRED or h.valid_until < ctx.now.date():
+        return Refusal(
+            "filing_expired",
+            f"备案 {h.filing_no} 已于 {h.valid_until:%Y年%m月%d日} 过期",
+            "请先到户籍所在街道办理备案复核，复核通过后再来登记",
+        )
+    return None
+
+
+def window_open(ctx: RegistrationContext) -> Refusal | None:
+    p = ctx.plan
+    if ctx.now < p.window_start:
+        return Refusal(
+            "window_not_open",
+            f"「{p.name}」登记尚未开始，开始时间 {p.window_start:%Y-%m-%d %H:%M}",
+            "请在登记开始后再来",
+        )
+    if ctx.now >= p.window_end:
+        return Refusal(
+            "window_closed",
+            f"「{p.name}」登记已于 {p.window_end:%Y-%m-%d %H:%M} 截止",
+            "请关注下一期配租计划",
+        )
+    return None
+
+
+def district_allowed(ctx: RegistrationContext) -> Refusal | None:
+    p = ctx.plan
+    if p.allowed_districts and ctx.household.district not in p.allowed_districts:
+        return Refusal(
+            "district_not_allowed",
+            f"「{p.name}」只面向{'、'.join(p.allowed_districts)}的备案家庭，本家庭备案在{ctx.household.district}",
+            "请选择面向本区的配租计划",
+        )
+    return None
+
+
+def not_registered_yet(ctx: RegistrationContext) -> Refusal | None:
+    limit = ctx.plan.max_registrations_per_household
+    if ctx.active_in_plan >= limit:
+        times = "一次" if limit == 1 else f"{limit}次"
+        return Refusal(
+            "already_registered",
+            f"本家庭已登记过「{ctx.plan.name}」，本计划每户只能登记{times}",
+            "如需改选，请先在“登记记录”中取消原登记（截止前可取消）",
+        )
+    return None
+
+
+def members_free(ctx: RegistrationContext) -> Refusal | None:
+    if not ctx.member_clashes:
+        return None
+    names = "、".join(f"{mask_name(c.name)}（备案 {c.other_filing_no}）" for c in ctx.member_clashes)
+    return Refusal(
+        "member_registered_elsewhere",
+        f"家庭成员 {names} 已在其他家庭的本计划登记中",
+        "同一人只能随一个家庭登记；请先由对方家庭取消登记或更正备案成员",
+    )
+
+
+def family_size_fits(ctx: RegistrationContext) -> Refusal | None:
+    t = ctx.unit_type
+    size = ctx.household.family_size
+    if t is not None and not t.min_family <= size <= t.max_family:
+        return Refusal(
+            "family_size",
+            f"「{t.name}」限{_size_range(t)}家庭，本家庭{size}人",
+            "请选择适合家庭人数的户型",
+        )
+    return None
+
+
+def unit_free(ctx: RegistrationContext) -> Refusal | None:
+    u = ctx.unit
+    if u is not None and u.status is not UnitStatus.FREE:
+        return Refusal("unit_taken", f"房源 {u.label} 已被选定", "请选择其他房源")
+    return None
+
+
+def _size_range(t: UnitType) -> str:
+    return f"{t.min_family}人" if t.min_family == t.max_family else f"{t.min_family}–{t.max_family}人"
+
+
+HOUSEHOLD_RULES: tuple[Rule, ...] = (filing_valid, window_open, district_allowed, not_registered_yet, members_free)
+UNIT_TYPE_RULES: tuple[Rule, ...] = (family_size_fits,)
+UNIT_RULES: tuple[Rule, ...] = (unit_free,)
+ALL_RULES = HOUSEHOLD_RULES + UNIT_TYPE_RULES + UNIT_RULES
+
+
+def evaluate(ctx: RegistrationContext, rules: tuple[Rule, ...] = ALL_RULES) -> list[Refusal]:
+    """Every refusal, not just the first, so staff can explain all of them at once."""
+    return [r for r in (rule(ctx) for rule in rules) if r is not None]

@@ -1,0 +1,121 @@
+"""Reading what households hand over: resident ID numbers, filing numbers, phone numbers; and masking them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+from kiosk.domain.errors import InvalidInput
+
+_SPACES = re.compile(r"[\s\u3000\-_－—·.]+")
+FILING_NO = re.compile(r"^[A-Z]{2}\d{10}$")
+_FILING_IN_SCAN = re.compile(r"[A-Z]{2}\d{10}")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+
+
+def normalize(raw: str) -> str:
+    """Full-width to half-width, drop spaces and separators, upper-case (lower-case x is common)."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", raw)).upper()
+
+
+def parse_id_number(raw: str, *, today: date | None = None) -> str:
+    """Return the canonical 18-character resident ID number or raise InvalidInput saying what is wrong."""
+    number = normalize(raw)
+    if not number:
+        raise InvalidInput("请输入身份证号码", hint="18位，最后一位可能是X", code="id_empty")
+    if len(number) != 18:
+        raise InvalidInput(
+            f"身份证号码应为18位，现在是{len(number)}位", hint="请对照证件逐位核对", code="id_length"
+        )
+    # Date and region first: a typo there also breaks the check digit, and "birth date 19491331" helps more.
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise InvalidInput(
+            "身份证号码前17位只能是数字，最后一位是数字或X", hint="请对照证件核对", code="id_format"
+        )
+    try:
+        born = ric.get_birth_date(number)
+    except stdnum_errors.ValidationError:
+        raise InvalidInput(
+            f"身份证号码中的出生日期 {number[6:14]} 不是有效日期", hint="第7到14位是出生年月日", code="id_birth_date"
+        ) from None
+    if born > (today or date.today()) or born.year < 1880:
+        raise InvalidInput(
+            f"身份证号码中的出生日期 {born:%Y-%m-%d} 不可能", hint="第7到14位是出生年月日", code="id_birth_date"
+        )
+    try:
+        ric.get_birth_place(number)
+    except stdnum_errors.ValidationError:
+        raise InvalidInput(
+            f"身份证号码的地区码 {number[:6]} 不存在", hint="前6位是发证地区，请核对", code="id_region"
+        ) from None
+    try:
+        return str(ric.validate(number))
+    except stdnum_errors.ValidationError:
+        raise InvalidInput(
+            f"身份证号码校验位不对：最后一位应为 {ric.calc_check_digit(number)}，输入的是 {number[-1]}",
+            hint="多半是某一位输错了，请对照证件逐位核对",
+            code="id_checksum",
+        ) from None
+
+
+def parse_filing_no(raw: str) -> str:
+    """Return the filing number; a scanner may wrap it in a URL or label, so find it inside the scan."""
+    text = normalize(raw)
+    if not text:
+        raise InvalidInput("请扫描或输入备案编号", hint="备案通知单右上角的条码", code="filing_empty")
+    if FILING_NO.match(text):
+        return text
+    found = _FILING_IN_SCAN.findall(text)
+    if len(found) == 1:
+        return found[0]
+    raise InvalidInput(
+        f"备案编号格式不对：{text[:20]}",
+        hint="应为2个字母加10位数字，例如 BA2024001234",
+        code="filing_format",
+    )
+
+
+def parse_phone(raw: str) -> str:
+    """Return an 11-digit mobile or a landline with area code."""
+    number = normalize(raw).replace("(", "").replace(")", "")
+    if number.startswith("+86"):
+        number = number[3:]
+    elif number.startswith("86") and len(number) == 13:
+        number = number[2:]
+    if not number:
+        raise InvalidInput("请输入联系电话", code="phone_empty")
+    if not number.isdigit():
+        raise InvalidInput(f"联系电话只能是数字：{number}", hint="手机号11位，座机请带区号", code="phone_format")
+    if _MOBILE.match(number) or _LANDLINE.match(number):
+        return number
+    if number.startswith("1"):
+        raise InvalidInput(
+            f"手机号码应为11位且以13–19开头，现在是{len(number)}位", hint="请核对号码", code="phone_format"
+        )
+    raise InvalidInput("座机号码请带区号，例如 01012345678", hint="手机号11位", code="phone_format")
+
+
+def mask_id_number(number: str) -> str:
+    """Keep the region's first four and the last four characters, enough for staff to match a card."""
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def mask_phone(number: str) -> str:
+    if len(number) < 7:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_name(name: str) -> str:
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

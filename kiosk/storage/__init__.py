@@ -1,0 +1,1 @@
+"""Local cache: SQLite through SQLAlchemy, migrated by Alembic."""

@@ -1,0 +1,199 @@
+"""Tables of the local cache."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Household(Base):
+    __tablename__ = "households"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_no: Mapped[str] = mapped_column(String(16), unique=True)
+    applicant_name: Mapped[str] = mapped_column(String(64))
+    applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    district: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    valid_until: Mapped[date]
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    members: Mapped[list[Member]] = relationship(
+        back_populates="household", order_by="Member.id", cascade="all, delete-orphan"
+    )
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(64))
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    household: Mapped[Household] = relationship(back_populates="members")
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    announcement: Mapped[str]
+    window_start: Mapped[datetime]
+    window_end: Mapped[datetime]
+    cancel_deadline: Mapped[datetime]
+    allowed_districts: Mapped[list[str]] = mapped_column(default=list)
+    max_registrations_per_household: Mapped[int] = mapped_column(default=1)
+    next_sequence: Mapped[int] = mapped_column(default=1)
+    notices: Mapped[list[Notice]] = relationship(order_by="Notice.version")
+
+
+class Notice(Base):
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("plan_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str]
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    district: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str]
+    photos: Mapped[list[str]] = mapped_column(default=list)
+
+
+class UnitType(Base):
+    __tablename__ = "unit_types"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    area: Mapped[float]
+    rent: Mapped[int]
+    unit_count: Mapped[int]
+    min_family: Mapped[int]
+    max_family: Mapped[int]
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    unit_type_id: Mapped[int] = mapped_column(ForeignKey("unit_types.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    building: Mapped[str] = mapped_column(String(16))
+    floor: Mapped[int]
+    number: Mapped[str] = mapped_column(String(16))
+    orientation: Mapped[str] = mapped_column(String(8))
+    area: Mapped[float]
+    rent: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default="free")
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # A unit can be held by one active registration only; the database holds that, not a check.
+        Index(
+            "uq_active_unit",
+            "unit_id",
+            unique=True,
+            sqlite_where=text("status = 'active' AND unit_id IS NOT NULL"),
+            postgresql_where=text("status = 'active' AND unit_id IS NOT NULL"),
+        ),
+        Index("ix_registrations_plan_household", "plan_id", "household_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reg_no: Mapped[str] = mapped_column(String(32), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    unit_type_id: Mapped[int] = mapped_column(ForeignKey("unit_types.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    created_at: Mapped[datetime]
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    counter: Mapped[str] = mapped_column(String(16))
+    notice_version: Mapped[int]
+    notice_read_aloud: Mapped[bool]
+    notice_ack_at: Mapped[datetime]
+    notice_ack_operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    verification_code: Mapped[str] = mapped_column(String(16))
+    slip_printed: Mapped[bool] = mapped_column(default=False)
+    slip_path: Mapped[str] = mapped_column(String(512), default="")
+    cancel_reason: Mapped[str | None] = mapped_column(String(32))
+    cancel_comment: Mapped[str | None]
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    cancel_approved_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    review_status: Mapped[str] = mapped_column(String(32), default="")
+    reject_reason: Mapped[str] = mapped_column(default="")
+
+
+class RegisteredPerson(Base):
+    """One row per person in an active registration, so a member clash is one indexed lookup."""
+
+    __tablename__ = "registered_persons"
+    __table_args__ = (Index("ix_registered_persons_plan_id_number", "plan_id", "id_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    id_number: Mapped[str] = mapped_column(String(18))
+
+
+class OutboxMessage(Base):
+    """An event for the central service, written in the same transaction as the change it describes."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(32), index=True)
+    event_time: Mapped[datetime]
+    payload: Mapped[dict[str, Any]]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    counter: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str]

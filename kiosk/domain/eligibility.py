@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from kiosk.domain.errors import Refusal
 from kiosk.domain.identity import mask_name
@@ -33,17 +33,23 @@ class RegistrationContext:
 Rule = Callable[[RegistrationContext], Refusal | None]
 
 
-def filing_valid(ctx: RegistrationContext) -> Refusal | None:
-    h = ctx.household
+def filing_refusal(h: Household, today: date) -> Refusal | None:
+    """Checked already when the household is identified, before any plan is chosen."""
     if h.status is FilingStatus.REVOKED:
-        return Refusal("filing_revoked", f"备案 {h.filing_no} 已被撤销，不能登记", "请到户籍所在街道咨询备案情况")
-    if h.status is FilingStatus.EXPIRED or h.valid_until < ctx.now.date():
+        return Refusal(
+            "filing_revoked", f"备案 {h.filing_no} 已被撤销，不能登记", "请到户籍所在街道咨询备案情况"
+        )
+    if h.status is FilingStatus.EXPIRED or h.valid_until < today:
         return Refusal(
             "filing_expired",
             f"备案 {h.filing_no} 已于 {h.valid_until:%Y年%m月%d日} 过期",
             "请先到户籍所在街道办理备案复核，复核通过后再来登记",
         )
     return None
+
+
+def filing_valid(ctx: RegistrationContext) -> Refusal | None:
+    return filing_refusal(ctx.household, ctx.now.date())
 
 
 def window_open(ctx: RegistrationContext) -> Refusal | None:
@@ -120,7 +126,13 @@ def _size_range(t: UnitType) -> str:
     return f"{t.min_family}人" if t.min_family == t.max_family else f"{t.min_family}–{t.max_family}人"
 
 
-HOUSEHOLD_RULES: tuple[Rule, ...] = (filing_valid, window_open, district_allowed, not_registered_yet, members_free)
+HOUSEHOLD_RULES: tuple[Rule, ...] = (
+    filing_valid,
+    window_open,
+    district_allowed,
+    not_registered_yet,
+    members_free,
+)
 UNIT_TYPE_RULES: tuple[Rule, ...] = (family_size_fits,)
 UNIT_RULES: tuple[Rule, ...] = (unit_free,)
 ALL_RULES = HOUSEHOLD_RULES + UNIT_TYPE_RULES + UNIT_RULES

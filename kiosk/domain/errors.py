@@ -69,4 +69,3 @@ class Conflict(KioskError):
     """The data changed under us (unit taken meanwhile, record already cancelled)."""
 
     code = "conflict"
-

@@ -41,11 +41,15 @@ def parse_id_number(raw: str, *, today: date | None = None) -> str:
         born = ric.get_birth_date(number)
     except stdnum_errors.ValidationError:
         raise InvalidInput(
-            f"身份证号码中的出生日期 {number[6:14]} 不是有效日期", hint="第7到14位是出生年月日", code="id_birth_date"
+            f"身份证号码中的出生日期 {number[6:14]} 不是有效日期",
+            hint="第7到14位是出生年月日",
+            code="id_birth_date",
         ) from None
     if born > (today or date.today()) or born.year < 1880:
         raise InvalidInput(
-            f"身份证号码中的出生日期 {born:%Y-%m-%d} 不可能", hint="第7到14位是出生年月日", code="id_birth_date"
+            f"身份证号码中的出生日期 {born:%Y-%m-%d} 不可能",
+            hint="第7到14位是出生年月日",
+            code="id_birth_date",
         )
     try:
         ric.get_birth_place(number)
@@ -90,7 +94,9 @@ def parse_phone(raw: str) -> str:
     if not number:
         raise InvalidInput("请输入联系电话", code="phone_empty")
     if not number.isdigit():
-        raise InvalidInput(f"联系电话只能是数字：{number}", hint="手机号11位，座机请带区号", code="phone_format")
+        raise InvalidInput(
+            f"联系电话只能是数字：{number}", hint="手机号11位，座机请带区号", code="phone_format"
+        )
     if _MOBILE.match(number) or _LANDLINE.match(number):
         return number
     if number.startswith("1"):

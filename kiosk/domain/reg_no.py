@@ -28,12 +28,16 @@ def parse_reg_no(raw: str) -> str:
     m = _REG_NO.match(text)
     if not m:
         raise InvalidInput(
-            f"登记编号格式不对：{text[:24]}", hint="例如 Q2611-00042-K（计划代码-序号-校验位）", code="reg_no_format"
+            f"登记编号格式不对：{text[:24]}",
+            hint="例如 Q2611-00042-K（计划代码-序号-校验位）",
+            code="reg_no_format",
         )
     plan_code, seq, check = m.groups()
     if not mod_37_36.is_valid(plan_code + seq + check):
         raise InvalidInput(
-            f"登记编号 {plan_code}-{seq}-{check} 校验不对", hint="请逐位核对回执上的登记编号", code="reg_no_check"
+            f"登记编号 {plan_code}-{seq}-{check} 校验不对",
+            hint="请逐位核对回执上的登记编号",
+            code="reg_no_check",
         )
     return f"{plan_code}-{seq}-{check}"
 

@@ -38,7 +38,6 @@ class HouseholdView:
     phone_masked: str
     family_size: int
     members: tuple[MemberView, ...]
-    refusals: tuple[Refusal, ...] = ()  # filing-level problems (expired, revoked), shown before choosing
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,49 @@
+"""The composition root: builds storage, services and platform adapters once, and nothing else does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from kiosk.config import Config
+from kiosk.services.auth import AuthService
+from kiosk.services.catalog import CatalogService
+from kiosk.services.clock import Clock, system_clock
+from kiosk.services.container import Services
+from kiosk.services.households import HouseholdService
+from kiosk.services.printing_port import SlipPrinter
+from kiosk.services.records import RecordsService
+from kiosk.services.registration import RegistrationService
+from kiosk.services.slip_printing import SlipService
+from kiosk.services.slips import SlipLayout, SlipRenderer
+from kiosk.storage.db import create_sqlite_engine, migrate
+from kiosk.storage.uow import uow_factory
+
+
+@dataclass(frozen=True)
+class Built:
+    config: Config
+    engine: Engine
+    services: Services
+
+
+def build_services(config: Config, printer: SlipPrinter, clock: Clock = system_clock) -> Built:
+    """Everything below the UI; ``printer`` is the platform's (Qt's) or a test's."""
+    engine = create_sqlite_engine(config.database_path)
+    migrate(engine)
+    uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
+    auth = AuthService(uow, clock, config.counter)
+    renderer = SlipRenderer(config.resources / "fonts" / "wqy-microhei.ttc")
+    services = Services(
+        auth=auth,
+        households=HouseholdService(uow, clock),
+        catalog=CatalogService(uow, clock),
+        registration=RegistrationService(uow, clock),
+        records=RecordsService(uow, clock, auth),
+        slips=SlipService(
+            uow, clock, renderer, printer, config.slips_dir, SlipLayout(config.printer.slip_layout)
+        ),
+    )
+    return Built(config, engine, services)

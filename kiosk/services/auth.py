@@ -1,0 +1,119 @@
+"""Operator accounts: salted Argon2 hashes, lock-out after repeated failures, supervisor approval."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from kiosk.domain.errors import AccountLocked, AuthFailed, InvalidInput, NotAllowed
+from kiosk.domain.model import Role
+from kiosk.services import audit
+from kiosk.services.clock import Clock
+from kiosk.services.views import OperatorSession
+from kiosk.storage import tables as t
+from kiosk.storage.uow import UnitOfWorkFactory
+
+MAX_FAILED_ATTEMPTS = 5
+LOCK_DURATION = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 8
+
+
+class AuthService:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, counter: str, hasher: PasswordHasher | None = None
+    ):
+        self._uow = uow
+        self._clock = clock
+        self._counter = counter
+        self._hasher = hasher or PasswordHasher()
+
+    def create_operator(self, username: str, display_name: str, role: Role, password: str) -> None:
+        username = username.strip()
+        if not username:
+            raise InvalidInput("请输入用户名")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise InvalidInput(f"密码至少{MIN_PASSWORD_LENGTH}位")
+        with self._uow() as uow:
+            if uow.session.scalar(select(t.Operator).where(t.Operator.username == username)):
+                raise InvalidInput(f"用户名 {username} 已存在")
+            uow.session.add(
+                t.Operator(
+                    username=username,
+                    display_name=display_name,
+                    role=role.value,
+                    password_hash=self._hasher.hash(password),
+                )
+            )
+            uow.commit()
+
+    def has_operators(self) -> bool:
+        with self._uow() as uow:
+            return uow.session.scalar(select(t.Operator.id).limit(1)) is not None
+
+    def login(self, username: str, password: str) -> OperatorSession:
+        operator = self._check(username.strip(), password, action="login")
+        return operator
+
+    def unlock(self, session: OperatorSession, password: str) -> OperatorSession:
+        """The idle lock: only the operator who was signed in can take the screen back."""
+        return self._check(session.username, password, action="unlock")
+
+    def approve(self, username: str, password: str) -> OperatorSession:
+        """A supervisor's approval at the counter: their own name and password, checked like a login."""
+        approver = self._check(username.strip(), password, action="approve")
+        if approver.role is not Role.SUPERVISOR:
+            raise NotAllowed(
+                f"{approver.display_name} 不是主管，不能批准", hint="请由主管输入自己的账号和密码"
+            )
+        return approver
+
+    def _check(self, username: str, password: str, *, action: str) -> OperatorSession:
+        if not username or not password:
+            raise InvalidInput("请输入用户名和密码")
+        now = self._clock()
+        with self._uow() as uow:
+            op = uow.session.scalar(select(t.Operator).where(t.Operator.username == username))
+            if op is None or not op.active:
+                # Same words as a wrong password: do not tell a stranger which accounts exist.
+                raise AuthFailed("用户名或密码不正确")
+            if op.locked_until and op.locked_until > now:
+                minutes = max(1, int((op.locked_until - now).total_seconds() // 60) + 1)
+                raise AccountLocked(
+                    f"账号 {username} 因多次密码错误已锁定，约{minutes}分钟后可再试",
+                    hint="急需办理请联系主管",
+                )
+            try:
+                self._hasher.verify(op.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                op.failed_attempts += 1
+                left = MAX_FAILED_ATTEMPTS - op.failed_attempts
+                if left <= 0:
+                    op.locked_until = now + LOCK_DURATION
+                    op.failed_attempts = 0
+                audit.record(
+                    uow.session,
+                    action=f"{action}_failed",
+                    at=now,
+                    counter=self._counter,
+                    operator_id=op.id,
+                    subject=username,
+                )
+                uow.commit()
+                if left <= 0:
+                    raise AccountLocked(
+                        f"密码连续错误{MAX_FAILED_ATTEMPTS}次，账号已锁定{LOCK_DURATION.seconds // 60}分钟",
+                        hint="急需办理请联系主管",
+                    ) from None
+                raise AuthFailed("用户名或密码不正确", hint=f"再错{left}次账号将被锁定") from None
+            op.failed_attempts = 0
+            op.locked_until = None
+            if self._hasher.check_needs_rehash(op.password_hash):
+                op.password_hash = self._hasher.hash(password)
+            audit.record(
+                uow.session, action=action, at=now, counter=self._counter, operator_id=op.id, subject=username
+            )
+            uow.commit()
+            return OperatorSession(op.id, op.username, op.display_name, Role(op.role), self._counter)

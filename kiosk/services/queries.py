@@ -1,0 +1,88 @@
+"""Queries shared by several use cases: loading a household or plan, and what the rules need to know."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from kiosk.domain import model as m
+from kiosk.domain.eligibility import MemberClash, RegistrationContext
+from kiosk.domain.errors import NotFound
+from kiosk.domain.model import RegistrationStatus
+from kiosk.services import mapping
+from kiosk.storage import tables as t
+
+
+def load_household(session: Session, household_id: int) -> m.Household:
+    row = session.get(t.Household, household_id, options=[selectinload(t.Household.members)])
+    if row is None:
+        raise NotFound("找不到该备案家庭，请重新查询")
+    return mapping.household(row)
+
+
+def load_plan(session: Session, plan_id: int) -> m.Plan:
+    row = session.get(t.Plan, plan_id, options=[selectinload(t.Plan.notices)])
+    if row is None:
+        raise NotFound("找不到该配租计划，请重新选择")
+    return mapping.plan(row, registered_count(session, plan_id))
+
+
+def registered_count(session: Session, plan_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(t.Registration)
+            .where(t.Registration.plan_id == plan_id, t.Registration.status == RegistrationStatus.ACTIVE)
+        )
+        or 0
+    )
+
+
+def context(
+    session: Session,
+    household: m.Household,
+    plan: m.Plan,
+    now: datetime,
+    unit_type: m.UnitType | None = None,
+    unit: m.Unit | None = None,
+) -> RegistrationContext:
+    active = (
+        session.scalar(
+            select(func.count())
+            .select_from(t.Registration)
+            .where(
+                t.Registration.plan_id == plan.id,
+                t.Registration.household_id == household.id,
+                t.Registration.status == RegistrationStatus.ACTIVE,
+            )
+        )
+        or 0
+    )
+    return RegistrationContext(
+        household=household,
+        plan=plan,
+        now=now,
+        active_in_plan=active,
+        member_clashes=member_clashes(session, household, plan.id),
+        unit_type=unit_type,
+        unit=unit,
+    )
+
+
+def member_clashes(session: Session, household: m.Household, plan_id: int) -> tuple[MemberClash, ...]:
+    names = {household.applicant_id_number: household.applicant_name}
+    names.update({x.id_number: x.name for x in household.members})
+    rows = session.execute(
+        select(t.RegisteredPerson.id_number, t.Household.filing_no)
+        .join(t.Registration, t.Registration.id == t.RegisteredPerson.registration_id)
+        .join(t.Household, t.Household.id == t.Registration.household_id)
+        .where(
+            t.RegisteredPerson.plan_id == plan_id,
+            t.RegisteredPerson.id_number.in_(list(names)),
+            t.Registration.household_id != household.id,
+            t.Registration.status == RegistrationStatus.ACTIVE,
+        )
+    ).all()
+    return tuple(MemberClash(names[id_number], filing_no) for id_number, filing_no in rows)

@@ -1,0 +1,169 @@
+"""Records at the counter: find a household's registrations, cancel with a supervisor's approval, change the phone."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from kiosk.domain.errors import Conflict, InvalidInput, NotFound
+from kiosk.domain.identity import FILING_NO, mask_phone, normalize, parse_id_number, parse_phone
+from kiosk.domain.model import CANCEL_REASON_LABELS, CancelReason, RegistrationStatus, UnitStatus
+from kiosk.domain.reg_no import parse_reg_no
+from kiosk.services import audit
+from kiosk.services.auth import AuthService
+from kiosk.services.clock import Clock
+from kiosk.services.registration import outbox_message, registration_view
+from kiosk.services.views import OperatorSession, RegistrationView
+from kiosk.storage import tables as t
+from kiosk.storage.uow import UnitOfWorkFactory
+
+MAX_RESULTS = 50
+
+
+class RecordsService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, auth: AuthService):
+        self._uow = uow
+        self._clock = clock
+        self._auth = auth
+
+    def find(self, query: str) -> list[RegistrationView]:
+        """One box for a resident ID, a filing number or a registration number: the shape tells which."""
+        text = normalize(query)
+        if not text:
+            raise InvalidInput("请输入身份证号码、备案编号或登记编号")
+        with self._uow() as uow:
+            stmt = select(t.Registration).join(t.Household, t.Household.id == t.Registration.household_id)
+            if FILING_NO.match(text):
+                stmt = stmt.where(t.Household.filing_no == text)
+            elif len(text) == 18 and text[:17].isdigit():
+                id_number = parse_id_number(text)
+                member_of = select(t.Member.household_id).where(t.Member.id_number == id_number)
+                stmt = stmt.where(
+                    or_(t.Household.applicant_id_number == id_number, t.Household.id.in_(member_of))
+                )
+            else:
+                stmt = stmt.where(t.Registration.reg_no == parse_reg_no(text))
+            rows = uow.session.scalars(
+                stmt.order_by(t.Registration.created_at.desc()).limit(MAX_RESULTS)
+            ).all()
+            return [registration_view(uow.session, r) for r in rows]
+
+    def get(self, reg_no: str) -> RegistrationView:
+        with self._uow() as uow:
+            return registration_view(uow.session, _row(uow.session, reg_no))
+
+    def cancel(
+        self,
+        reg_no: str,
+        reason: CancelReason,
+        comment: str,
+        operator: OperatorSession,
+        supervisor_username: str,
+        supervisor_password: str,
+    ) -> RegistrationView:
+        comment = comment.strip()
+        if reason is CancelReason.OTHER and not comment:
+            raise InvalidInput("取消原因选“其他”时须写明具体原因", code="cancel_comment_missing")
+        now = self._clock()
+        with self._uow() as uow:
+            row = _row(uow.session, reg_no)
+            if row.status != RegistrationStatus.ACTIVE:
+                raise Conflict(
+                    f"登记 {reg_no} 已于 {row.cancelled_at:%Y-%m-%d %H:%M} 取消", code="already_cancelled"
+                )
+            plan = uow.session.get_one(t.Plan, row.plan_id)
+            if now >= plan.cancel_deadline:
+                raise Conflict(
+                    f"「{plan.name}」取消登记已于 {plan.cancel_deadline:%Y-%m-%d %H:%M} 截止",
+                    hint="截止后不能在窗口取消，请向主管咨询",
+                    code="cancel_deadline_passed",
+                )
+        # Approval is checked in its own transaction: a wrong password must count, even if we stop here.
+        approver = self._auth.approve(supervisor_username, supervisor_password)
+        with self._uow() as uow:
+            s = uow.session
+            row = _row(s, reg_no)
+            if row.status != RegistrationStatus.ACTIVE:
+                raise Conflict(f"登记 {reg_no} 已被取消", code="already_cancelled")
+            row.status = RegistrationStatus.CANCELLED.value
+            row.cancel_reason = reason.value
+            row.cancel_comment = comment or None
+            row.cancelled_at = now
+            row.cancelled_by = operator.id
+            row.cancel_approved_by = approver.id
+            if row.unit_id is not None:
+                s.get_one(t.Unit, row.unit_id).status = UnitStatus.FREE.value
+            s.execute(delete(t.RegisteredPerson).where(t.RegisteredPerson.registration_id == row.id))
+            payload = {
+                "reg_no": reg_no,
+                "reason": reason.value,
+                "comment": comment,
+                "cancelled_at": now.isoformat(),
+                "operator_id": operator.id,
+                "approved_by": approver.id,
+            }
+            s.add(outbox_message("registration_cancelled", reg_no, now, payload))
+            audit.record(
+                s,
+                action="cancel",
+                at=now,
+                counter=operator.counter,
+                operator_id=operator.id,
+                subject=reg_no,
+                reason=CANCEL_REASON_LABELS[reason],
+                approved_by=approver.username,
+            )
+            uow.commit()
+            return registration_view(s, row)
+
+    def update_phone(self, reg_no: str, phone_raw: str, operator: OperatorSession) -> RegistrationView:
+        """The household's contact phone, on its filing and on its active registrations."""
+        phone = parse_phone(phone_raw)
+        now = self._clock()
+        with self._uow() as uow:
+            s = uow.session
+            row = _row(s, reg_no)
+            household = s.get_one(t.Household, row.household_id)
+            old = household.phone
+            if old == phone:
+                raise InvalidInput("新号码与原号码相同", code="phone_unchanged")
+            household.phone = phone
+            for reg in s.scalars(
+                select(t.Registration).where(
+                    t.Registration.household_id == household.id,
+                    t.Registration.status == RegistrationStatus.ACTIVE,
+                )
+            ):
+                reg.phone = phone
+            s.add(
+                outbox_message(
+                    "phone_updated",
+                    household.filing_no,
+                    now,
+                    {
+                        "filing_no": household.filing_no,
+                        "phone": phone,
+                        "updated_at": now.isoformat(),
+                        "operator_id": operator.id,
+                    },
+                )
+            )
+            audit.record(
+                s,
+                action="phone_change",
+                at=now,
+                counter=operator.counter,
+                operator_id=operator.id,
+                subject=household.filing_no,
+                old=mask_phone(old),
+                new=mask_phone(phone),
+            )
+            uow.commit()
+            return registration_view(s, row)
+
+
+def _row(session: Session, reg_no: str) -> t.Registration:
+    row = session.scalar(select(t.Registration).where(t.Registration.reg_no == parse_reg_no(reg_no)))
+    if row is None:
+        raise NotFound(f"找不到登记编号 {reg_no}", hint="请核对回执上的登记编号")
+    return row

@@ -1,0 +1,276 @@
+"""Turning the clerk's choice into a registration: every rule checked again, one transaction with its outbox row."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kiosk.domain import eligibility
+from kiosk.domain import model as m
+from kiosk.domain.errors import Conflict, InvalidInput, NotFound, Refused
+from kiosk.domain.identity import mask_id_number, mask_phone
+from kiosk.domain.model import PLAN_KIND_LABELS, PlanKind, RegistrationStatus, UnitStatus
+from kiosk.domain.reg_no import make_reg_no
+from kiosk.services import audit, mapping, queries
+from kiosk.services.clock import Clock
+from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView
+from kiosk.storage import tables as t
+from kiosk.storage.uow import UnitOfWorkFactory
+
+_SECRET_KEY = "verification_secret"
+
+
+@dataclass(frozen=True)
+class _Choice:
+    household: m.Household
+    plan: m.Plan
+    project: t.Project
+    unit_type: m.UnitType
+    unit: m.Unit | None
+
+
+class RegistrationService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self._uow = uow
+        self._clock = clock
+
+    def preview(self, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
+        """The review screen's content, checked by the same rules as confirm, so surprises come early."""
+        with self._uow() as uow:
+            choice = _load_choice(uow.session, draft)
+            _check(uow.session, choice, draft, self._clock())
+            return _draft_view(choice, draft, operator)
+
+    def register(self, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
+        now = self._clock()
+        with self._uow() as uow:
+            s = uow.session
+            choice = _load_choice(s, draft)
+            _check(s, choice, draft, now)
+            plan_row = s.get_one(t.Plan, choice.plan.id)
+            sequence = plan_row.next_sequence
+            plan_row.next_sequence = sequence + 1
+            reg_no = make_reg_no(choice.plan.code, sequence)
+            household = choice.household
+            row = t.Registration(
+                reg_no=reg_no,
+                plan_id=choice.plan.id,
+                household_id=household.id,
+                project_id=choice.project.id,
+                unit_type_id=choice.unit_type.id,
+                unit_id=choice.unit.id if choice.unit else None,
+                status=RegistrationStatus.ACTIVE.value,
+                phone=household.phone,
+                created_at=now,
+                operator_id=operator.id,
+                counter=operator.counter,
+                notice_version=draft.notice_version or 0,
+                notice_read_aloud=draft.notice_read_aloud,
+                notice_ack_at=draft.notice_ack_at or now,
+                notice_ack_operator_id=operator.id,
+                verification_code=verification_code(_secret(s), reg_no, household.applicant_id_number),
+            )
+            s.add(row)
+            if choice.unit is not None:
+                taken = s.execute(
+                    update(t.Unit)
+                    .where(t.Unit.id == choice.unit.id, t.Unit.status == UnitStatus.FREE)
+                    .values(status=UnitStatus.TAKEN.value)
+                )
+                if taken.rowcount != 1:
+                    raise Conflict(f"房源 {choice.unit.label} 刚被选定", hint="请返回重新选择房源")
+            try:
+                s.flush()
+            except IntegrityError:
+                raise Conflict("房源刚被其他登记占用", hint="请返回重新选择房源") from None
+            s.add_all(
+                t.RegisteredPerson(registration_id=row.id, plan_id=choice.plan.id, id_number=n)
+                for n in household.id_numbers()
+            )
+            s.add(outbox_message("registration_created", reg_no, now, _payload(row, choice)))
+            audit.record(
+                s,
+                action="register",
+                at=now,
+                counter=operator.counter,
+                operator_id=operator.id,
+                subject=reg_no,
+                filing_no=household.filing_no,
+                plan=choice.plan.code,
+            )
+            uow.commit()
+            return registration_view(s, row)
+
+
+def outbox_message(kind: str, subject: str, at: datetime, payload: dict[str, object]) -> t.OutboxMessage:
+    """The central service applies each message once, keyed by its idempotency key."""
+    return t.OutboxMessage(
+        idempotency_key=str(uuid.uuid4()), kind=kind, subject=subject, event_time=at, payload=payload
+    )
+
+
+def verification_code(secret: bytes, reg_no: str, id_number: str) -> str:
+    """Eight characters a slip cannot be forged without: HMAC of reg no and applicant, readable in base32."""
+    digest = hmac.new(secret, f"{reg_no}|{id_number}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest)[:8].decode()
+
+
+def _secret(session: Session) -> bytes:
+    row = session.get(t.Setting, _SECRET_KEY)
+    if row is None:
+        row = t.Setting(key=_SECRET_KEY, value=secrets.token_hex(32))
+        session.add(row)
+    return bytes.fromhex(row.value)
+
+
+def _load_choice(session: Session, draft: RegistrationDraft) -> _Choice:
+    household = queries.load_household(session, draft.household_id)
+    plan = queries.load_plan(session, draft.plan_id)
+    unit = None
+    if draft.unit_id is not None:
+        unit_row = session.get(t.Unit, draft.unit_id)
+        if unit_row is None:
+            raise NotFound("找不到该房源，请重新选择")
+        unit = mapping.unit(unit_row)
+    unit_type_id = unit.unit_type_id if unit else draft.unit_type_id
+    type_row = session.get(t.UnitType, unit_type_id)
+    if type_row is None:
+        raise NotFound("找不到该户型，请重新选择")
+    project = session.get_one(t.Project, type_row.project_id)
+    if project.plan_id != plan.id:
+        raise InvalidInput("所选户型不属于该配租计划，请重新选择")
+    return _Choice(household, plan, project, mapping.unit_type(type_row), unit)
+
+
+def _check(session: Session, choice: _Choice, draft: RegistrationDraft, now: datetime) -> None:
+    if choice.plan.kind is PlanKind.REALTIME and choice.unit is None:
+        raise InvalidInput("实时配租须选定一套具体房源", hint="请在房源列表中选择一套")
+    ctx = queries.context(session, choice.household, choice.plan, now, choice.unit_type, choice.unit)
+    refusals = eligibility.evaluate(ctx)
+    if refusals:
+        raise Refused(refusals)
+    if draft.notice_version is not None and draft.notice_version != choice.plan.notice.version:
+        raise InvalidInput(
+            f"告知书已更新为第{choice.plan.notice.version}版，请重新阅读确认", code="notice_outdated"
+        )
+
+
+def _unit_label(unit: m.Unit | None) -> str:
+    if unit is None:
+        return ""
+    return f"{unit.label} · {unit.floor}层 · 朝{unit.orientation}" if unit.orientation else unit.label
+
+
+def _draft_view(choice: _Choice, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
+    h, p = choice.household, choice.plan
+    return RegistrationView(
+        reg_no="",
+        status="draft",
+        status_label="待确认",
+        plan_code=p.code,
+        plan_name=p.name,
+        plan_kind=p.kind,
+        plan_kind_label=PLAN_KIND_LABELS[p.kind],
+        filing_no=h.filing_no,
+        applicant_name=h.applicant_name,
+        applicant_id_masked=mask_id_number(h.applicant_id_number),
+        family_size=h.family_size,
+        district=h.district,
+        phone_masked=mask_phone(h.phone),
+        project_name=choice.project.name,
+        project_address=choice.project.address,
+        unit_type_name=choice.unit_type.name,
+        area=choice.unit.area if choice.unit else choice.unit_type.area,
+        rent=choice.unit.rent if choice.unit else choice.unit_type.rent,
+        unit_label=_unit_label(choice.unit),
+        created_at=None,
+        counter=operator.counter,
+        operator_name=operator.display_name,
+        notice_version=draft.notice_version or p.notice.version,
+        notice_read_aloud=draft.notice_read_aloud,
+        verification_code="",
+        slip_printed=False,
+        slip_path="",
+        cancel_deadline=p.cancel_deadline,
+    )
+
+
+def _payload(row: t.Registration, choice: _Choice) -> dict[str, object]:
+    return {
+        "reg_no": row.reg_no,
+        "plan_code": choice.plan.code,
+        "filing_no": choice.household.filing_no,
+        "applicant_id_number": choice.household.applicant_id_number,
+        "project_code": choice.project.code,
+        "unit_type_code": choice.unit_type.code,
+        "unit_code": choice.unit.code if choice.unit else None,
+        "phone": row.phone,
+        "counter": row.counter,
+        "operator_id": row.operator_id,
+        "created_at": row.created_at.isoformat(),
+        "notice_version": row.notice_version,
+        "notice_read_aloud": row.notice_read_aloud,
+        "notice_ack_at": row.notice_ack_at.isoformat(),
+        "verification_code": row.verification_code,
+    }
+
+
+def registration_view(session: Session, row: t.Registration) -> RegistrationView:
+    """A stored registration as the UI, the slip and Records show it."""
+    household = queries.load_household(session, row.household_id)
+    plan = queries.load_plan(session, row.plan_id)
+    project = session.get_one(t.Project, row.project_id)
+    unit_type = session.get_one(t.UnitType, row.unit_type_id)
+    unit = mapping.unit(session.get_one(t.Unit, row.unit_id)) if row.unit_id else None
+    operator = session.get_one(t.Operator, row.operator_id)
+    status = RegistrationStatus(row.status)
+    return RegistrationView(
+        reg_no=row.reg_no,
+        status=status.value,
+        status_label="有效" if status is RegistrationStatus.ACTIVE else "已取消",
+        plan_code=plan.code,
+        plan_name=plan.name,
+        plan_kind=plan.kind,
+        plan_kind_label=PLAN_KIND_LABELS[plan.kind],
+        filing_no=household.filing_no,
+        applicant_name=household.applicant_name,
+        applicant_id_masked=mask_id_number(household.applicant_id_number),
+        family_size=household.family_size,
+        district=household.district,
+        phone_masked=mask_phone(row.phone),
+        project_name=project.name,
+        project_address=project.address,
+        unit_type_name=unit_type.name,
+        area=unit.area if unit else unit_type.area,
+        rent=unit.rent if unit else unit_type.rent,
+        unit_label=_unit_label(unit),
+        created_at=row.created_at,
+        counter=row.counter,
+        operator_name=operator.display_name,
+        notice_version=row.notice_version,
+        notice_read_aloud=row.notice_read_aloud,
+        verification_code=row.verification_code,
+        slip_printed=row.slip_printed,
+        slip_path=row.slip_path,
+        cancel_deadline=plan.cancel_deadline,
+        cancel_reason_label=_cancel_label(row.cancel_reason, row.cancel_comment),
+        cancelled_at=row.cancelled_at,
+        review_status=row.review_status,
+        reject_reason=row.reject_reason,
+    )
+
+
+def _cancel_label(reason: str | None, comment: str | None) -> str:
+    if not reason:
+        return ""
+    label = m.CANCEL_REASON_LABELS[m.CancelReason(reason)]
+    return f"{label}：{comment}" if comment else label

@@ -1,0 +1,92 @@
+"""Slips: always kept as a PDF file, then sent to the printer; a failed print loses nothing and can be redone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kiosk.domain.reg_no import parse_reg_no
+from kiosk.services import audit
+from kiosk.services.clock import Clock
+from kiosk.services.printing_port import PrintFailed, SlipPrinter
+from kiosk.services.registration import registration_view
+from kiosk.services.slips import SlipLayout, SlipRenderer
+from kiosk.services.views import OperatorSession, RegistrationView
+from kiosk.storage import tables as t
+from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    registration: RegistrationView
+    path: Path
+    printed: bool
+    message: str  # Chinese, for the banner: "回执已打印" or why it was not
+
+
+class SlipService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        renderer: SlipRenderer,
+        printer: SlipPrinter,
+        slips_dir: Path,
+        layout: SlipLayout,
+    ):
+        self._uow = uow
+        self._clock = clock
+        self._renderer = renderer
+        self._printer = printer
+        self._slips_dir = slips_dir
+        self.layout = layout
+
+    def preview_pdf(self, view: RegistrationView) -> bytes:
+        return self._renderer.render(view, self.layout)
+
+    def print_slip(self, reg_no: str, operator: OperatorSession, *, reprint: bool = False) -> PrintOutcome:
+        """Slow (rendering and the printer): call from a worker."""
+        reg_no = parse_reg_no(reg_no)
+        with self._uow() as uow:
+            view = registration_view(uow.session, _row(uow, reg_no))
+        pdf = self._renderer.render(view, self.layout)
+        path = self._keep(reg_no, pdf)
+        try:
+            self._printer.print_pdf(path)
+            printed, message = True, "回执已送打印机"
+        except PrintFailed as exc:
+            printed, message = False, f"回执未打印：{exc}。登记已保存，可在“登记记录”中补打"
+        now = self._clock()
+        with self._uow() as uow:
+            row = _row(uow, reg_no)
+            row.slip_printed = row.slip_printed or printed
+            row.slip_path = str(path)
+            audit.record(
+                uow.session,
+                action="reprint" if reprint else "print",
+                at=now,
+                counter=operator.counter,
+                operator_id=operator.id,
+                subject=reg_no,
+                printed=printed,
+                file=path.name,
+            )
+            uow.commit()
+            view = registration_view(uow.session, row)
+        return PrintOutcome(view, path, printed, message)
+
+    def _keep(self, reg_no: str, pdf: bytes) -> Path:
+        folder = self._slips_dir / reg_no.split("-")[0]
+        folder.mkdir(parents=True, exist_ok=True)
+        n = len(list(folder.glob(f"{reg_no}*.pdf")))
+        path = folder / (f"{reg_no}.pdf" if n == 0 else f"{reg_no}-{n + 1}.pdf")
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pdf)
+        tmp.replace(path)  # a crash mid-write never leaves a half slip under the real name
+        return path
+
+
+def _row(uow: UnitOfWork, reg_no: str) -> t.Registration:
+    return uow.session.scalars(select(t.Registration).where(t.Registration.reg_no == reg_no)).one()

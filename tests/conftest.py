@@ -1,0 +1,16 @@
+"""Shared test set-up.
+
+The block below sets the environment before anything imports Qt: keep it first. Fixtures go below the
+``# --- fixtures ---`` marker.
+"""
+
+import os
+from pathlib import Path
+
+# Headless Qt and a fixed UTF-8 locale, whatever the machine has.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["LANG"] = "C.UTF-8"
+# Screenshots that tests take for a person to look at (ignored by git).
+os.environ.setdefault("KIOSK_SCREENSHOTS", str(Path(__file__).resolve().parent / "screenshots"))
+
+# --- fixtures ---

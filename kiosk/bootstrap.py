@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -29,12 +30,14 @@ class Built:
     services: Services
 
 
-def build_services(config: Config, printer: SlipPrinter, clock: Clock = system_clock) -> Built:
-    """Everything below the UI; ``printer`` is the platform's (Qt's) or a test's."""
+def build_services(
+    config: Config, printer: SlipPrinter, clock: Clock = system_clock, hasher: PasswordHasher | None = None
+) -> Built:
+    """Everything below the UI; ``printer`` is the platform's (Qt's) or a test's; tests pass a cheaper hasher."""
     engine = create_sqlite_engine(config.database_path)
     migrate(engine)
     uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
-    auth = AuthService(uow, clock, config.counter)
+    auth = AuthService(uow, clock, config.counter, hasher)
     renderer = SlipRenderer(config.resources / "fonts" / "wqy-microhei.ttc")
     services = Services(
         auth=auth,

@@ -47,7 +47,8 @@ kiosk_root_cmd() {
 # Ubuntu 24.04 renamed some libraries with a t64 suffix (libglib2.0-0t64): either name counts.
 kiosk_missing_pkgs() {
     local installed pkg
-    installed=" $(dpkg-query -W -f='${Package}=${db:Status-Status} ' "$@" "${@/%/t64}" 2>/dev/null) "
+    # dpkg-query exits 1 when some name is unknown (the t64 ones usually are): only its output matters.
+    installed=" $(dpkg-query -W -f='${Package}=${db:Status-Status} ' "$@" "${@/%/t64}" 2>/dev/null || true) "
     for pkg in "$@"; do
         case "$installed" in
         *" $pkg=installed "* | *" ${pkg}t64=installed "*) ;;

@@ -34,9 +34,9 @@ cups_fail() {
 # The folder CUPS-PDF writes to for jobs of the current user ("Out" in /etc/cups/cups-pdf.conf).
 cups_pdf_out_dir() {
     local out home
-    home="$(getent passwd "$(id -un)" | cut -d: -f6)"
+    home="$(getent passwd "$(id -un)" | cut -d: -f6)" || home=""
     home="${home:-$HOME}"
-    out="$(sed -n 's/^[[:space:]]*Out[[:space:]]\{1,\}//p' /etc/cups/cups-pdf.conf 2>/dev/null | tail -n 1)"
+    out="$(sed -n 's/^[[:space:]]*Out[[:space:]]\{1,\}//p' /etc/cups/cups-pdf.conf 2>/dev/null | tail -n 1)" || out=""
     out="${out:-\${HOME\}/PDF}"
     out="${out//\$\{HOME\}/$home}"
     out="${out//\$\{USER\}/$(id -un)}"

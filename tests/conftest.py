@@ -1,8 +1,11 @@
 """Shared test set-up.
 
-The block below sets the environment before anything imports Qt: keep it first. Fixtures go below the
-``# --- fixtures ---`` marker.
+The block below sets the environment before anything imports Qt: keep it first. Fixtures (and their
+imports) go below the ``# --- fixtures ---`` marker.
 """
+
+# Imports below the environment block are on purpose: Qt must not load before it.
+# ruff: noqa: E402
 
 import os
 from pathlib import Path

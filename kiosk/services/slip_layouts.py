@@ -7,17 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from reportlab.lib.colors import Color, black, white
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.colors import Color, black
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 GREY = Color(0.35, 0.35, 0.35)
-LIGHT = Color(0.86, 0.86, 0.86)
+LIGHT = Color(0.9, 0.9, 0.9)
 RED = Color(0.78, 0.1, 0.1)
-PALE_RED = Color(0.97, 0.82, 0.82)
+PALE_RED = Color(0.98, 0.85, 0.85)
 
 Canvas = Any  # reportlab ships no type information
 
@@ -34,14 +34,15 @@ class LayoutSpec:
     label_width: float
     qr_size: float
     gap: float
+    two_columns: bool  # household and record sections side by side (A4 has the width, not the height)
 
     @property
     def content_width(self) -> float:
         return self.page_width - 2 * self.margin
 
 
-A4_SPEC = LayoutSpec(210 * mm, 297 * mm, 18 * mm, 22, 30, 13, 12, 30 * mm, 36 * mm, 4 * mm)
-RECEIPT_SPEC = LayoutSpec(80 * mm, None, 4 * mm, 13, 20, 9.5, 8.5, 15 * mm, 27 * mm, 2 * mm)
+A4_SPEC = LayoutSpec(210 * mm, 297 * mm, 16 * mm, 22, 30, 13, 12, 22 * mm, 36 * mm, 4 * mm, True)
+RECEIPT_SPEC = LayoutSpec(80 * mm, None, 4 * mm, 13, 20, 9.5, 8.5, 15 * mm, 27 * mm, 2 * mm, False)
 
 
 def style(font: str, size: float, *, align: int = TA_LEFT, color: Color = black) -> ParagraphStyle:
@@ -90,6 +91,7 @@ def draw_line(
     c: Canvas, text: str, font: str, size: float, x: float, baseline: float, *, bold: bool = False
 ) -> None:
     """One line of text; a CJK font has no bold face, so bold is fill plus a thin outline."""
+    c.saveState()  # the text render mode outlives the text object: keep it from bolding what follows
     t = c.beginText(x, baseline)
     t.setFont(font, size)
     if bold:
@@ -97,6 +99,7 @@ def draw_line(
         t.setTextRenderMode(2)
     t.textOut(text)
     c.drawText(t)
+    c.restoreState()
 
 
 @dataclass
@@ -134,27 +137,24 @@ class Framed:
     padding: float
     color: Color = black
     line_width: float = 1.2
-    _height: float = field(default=0.0, init=False)
+    _heights: list[float] = field(default_factory=list, init=False)
+    _size: tuple[float, float] = field(default=(0.0, 0.0), init=False)
 
     def wrap(self, width: float) -> float:
-        inner = width - 2 * self.padding
-        self._height = sum(b.wrap(inner) for b in self.blocks) + 2 * self.padding
-        return self._height + self.line_width
+        self._heights = [b.wrap(width - 2 * self.padding) for b in self.blocks]
+        self._size = (width, sum(self._heights) + 2 * self.padding)
+        return self._size[1] + self.line_width
 
     def draw(self, c: Canvas, x: float, top: float) -> None:
+        width, height = self._size
         c.setStrokeColor(self.color)
         c.setLineWidth(self.line_width)
-        width = self._width_of(c)
-        c.roundRect(x, top - self._height, width, self._height, self.padding / 2, stroke=1, fill=0)
-        y = top - self.padding
-        for b in self.blocks:
-            b.draw(c, x + self.padding, y)
-            y -= b.wrap(width - 2 * self.padding)
+        c.roundRect(x, top - height, width, height, self.padding / 2, stroke=1, fill=0)
         c.setStrokeColor(black)
-
-    @staticmethod
-    def _width_of(c: Canvas) -> float:
-        return float(c._kiosk_content_width)
+        y = top - self.padding
+        for b, h in zip(self.blocks, self._heights, strict=True):
+            b.draw(c, x + self.padding, y)
+            y -= h
 
 
 @dataclass
@@ -165,11 +165,13 @@ class Section:
     rows: Sequence[tuple[str, str]]
     font: str
     spec: LayoutSpec
-    _cells: list[tuple[Paragraph, Paragraph, float]] = field(default_factory=list, init=False)
+    _cells: list[tuple[Any, Any, float]] = field(default_factory=list, init=False)
+    _width: float = field(default=0.0, init=False)
 
     def wrap(self, width: float) -> float:
         label_style = style(self.font, self.spec.body_size, color=GREY)
         value_style = style(self.font, self.spec.body_size)
+        self._width = width
         self._cells = []
         for label, value in self.rows:
             lp, vp = Paragraph(label, label_style), Paragraph(value, value_style)
@@ -188,12 +190,31 @@ class Section:
         c.setLineWidth(0.6)
         c.setStrokeColor(GREY)
         rule_y = top - self._heading_height + self.spec.body_size * 0.45
-        c.line(x, rule_y, x + c._kiosk_content_width, rule_y)
+        c.line(x, rule_y, x + self._width, rule_y)
+        c.setStrokeColor(black)
         y = top - self._heading_height
         for lp, vp, h in self._cells:
             lp.drawOn(c, x, y - lp.height)
             vp.drawOn(c, x + self.spec.label_width, y - vp.height)
             y -= h
+
+
+@dataclass
+class Columns:
+    """Two blocks side by side, each half the width less the gap."""
+
+    left: Block
+    right: Block
+    gap: float
+    _half: float = field(default=0.0, init=False)
+
+    def wrap(self, width: float) -> float:
+        self._half = (width - self.gap) / 2
+        return max(self.left.wrap(self._half), self.right.wrap(self._half))
+
+    def draw(self, c: Canvas, x: float, top: float) -> None:
+        self.left.draw(c, x, top)
+        self.right.draw(c, x + self._half + self.gap, top)
 
 
 @dataclass
@@ -203,12 +224,11 @@ class QrRow:
     modules: Sequence[Sequence[bool]] | None
     beside: Sequence[Block]
     size: float
-    _height: float = field(default=0.0, init=False)
+    _heights: list[float] = field(default_factory=list, init=False)
 
     def wrap(self, width: float) -> float:
-        text_h = sum(b.wrap(width - self.size - 3 * mm) for b in self.beside)
-        self._height = max(self.size, text_h)
-        return self._height
+        self._heights = [b.wrap(width - self.size - 3 * mm) for b in self.beside]
+        return max(self.size, sum(self._heights))
 
     def draw(self, c: Canvas, x: float, top: float) -> None:
         bottom = top - self.size
@@ -217,31 +237,33 @@ class QrRow:
             c.setStrokeColor(GREY)
             c.rect(x, bottom, self.size, self.size, stroke=1, fill=0)
             c.setDash()
+            c.setStrokeColor(black)
         else:
-            self._draw_modules(c, x, bottom)
-        y = top - (self._height - sum(b.wrap(0) if False else 0 for b in ()) ) if False else top
-        for b in self.beside:
+            draw_qr(c, self.modules, x, bottom, self.size)
+        y = top - max(0.0, (self.size - sum(self._heights)) / 2)  # text centred against the code
+        for b, h in zip(self.beside, self._heights, strict=True):
             b.draw(c, x + self.size + 3 * mm, y)
-            y -= b.wrap(c._kiosk_content_width - self.size - 3 * mm)
+            y -= h
 
-    def _draw_modules(self, c: Canvas, x: float, bottom: float) -> None:
-        n = len(self.modules or ())
-        quiet = 4  # modules of white around the code that scanners need
-        unit = self.size / (n + 2 * quiet)
-        path = c.beginPath()
-        for r, row in enumerate(self.modules or ()):
-            y = bottom + self.size - (quiet + r + 1) * unit
-            col = 0
-            while col < n:  # one rectangle per horizontal run keeps the PDF small and fast
-                if row[col]:
-                    start = col
-                    while col < n and row[col]:
-                        col += 1
-                    path.rect(x + (quiet + start) * unit, y, (col - start) * unit, unit)
-                else:
+
+def draw_qr(c: Canvas, modules: Sequence[Sequence[bool]], x: float, bottom: float, size: float) -> None:
+    n = len(modules)
+    quiet = 4  # modules of white around the code that scanners need
+    unit = size / (n + 2 * quiet)
+    path = c.beginPath()
+    for r, row in enumerate(modules):
+        y = bottom + size - (quiet + r + 1) * unit
+        col = 0
+        while col < n:  # one rectangle per horizontal run keeps the PDF small and fast
+            if row[col]:
+                start = col
+                while col < n and row[col]:
                     col += 1
-        c.setFillColor(black)
-        c.drawPath(path, stroke=0, fill=1)
+                path.rect(x + (quiet + start) * unit, y, (col - start) * unit, unit)
+            else:
+                col += 1
+    c.setFillColor(black)
+    c.drawPath(path, stroke=0, fill=1)
 
 
 def draw_watermark(c: Canvas, text: str, font: str, color: Color, width: float, height: float) -> None:
@@ -257,32 +279,31 @@ def draw_watermark(c: Canvas, text: str, font: str, color: Color, width: float, 
     c.restoreState()
 
 
-def lay_out(c: Canvas, blocks: Sequence[Block], spec: LayoutSpec) -> tuple[float, float]:
-    """Measure every block, size the page (roll paper) or shrink to fit (A4), and return the page size."""
-    width = spec.content_width
-    heights = [b.wrap(width) for b in blocks]
-    total = sum(heights)
-    page_h = spec.page_height if spec.page_height is not None else total + 2 * spec.margin
-    c.setPageSize((spec.page_width, page_h))
-    return spec.page_width, page_h
+@dataclass(frozen=True)
+class Measured:
+    blocks: Sequence[Block]
+    heights: list[float]
+    page_height: float
 
 
-def draw_blocks(c: Canvas, blocks: Sequence[Block], spec: LayoutSpec, page_h: float) -> None:
-    width = spec.content_width
-    total = sum(b.wrap(width) for b in blocks)
+def measure(blocks: Sequence[Block], spec: LayoutSpec) -> Measured:
+    """Wrap every block at the content width; roll paper gets a page as tall as the content."""
+    heights = [b.wrap(spec.content_width) for b in blocks]
+    page_h = spec.page_height if spec.page_height is not None else sum(heights) + 2 * spec.margin
+    return Measured(blocks, heights, page_h)
+
+
+def draw_blocks(c: Canvas, m: Measured, spec: LayoutSpec) -> None:
+    top = m.page_height - spec.margin
+    total = sum(m.heights)
     c.saveState()
-    scale = min(1.0, (page_h - 2 * spec.margin) / total) if total else 1.0
-    c._kiosk_content_width = width
-    if scale < 1.0:  # an unusually long address: keep it on one page rather than cut it off
-        c.translate(spec.margin, page_h - spec.margin)
+    if total > m.page_height - 2 * spec.margin:  # an unusually long address: shrink rather than cut off
+        scale = (m.page_height - 2 * spec.margin) / total
+        c.translate(spec.margin, top)
         c.scale(scale, scale)
-        c.translate(-spec.margin, -(page_h - spec.margin))
-    y = page_h - spec.margin
-    for b in blocks:
-        h = b.wrap(width)
+        c.translate(-spec.margin, -top)
+    y = top
+    for b, h in zip(m.blocks, m.heights, strict=True):
         b.draw(c, spec.margin, y)
         y -= h
     c.restoreState()
-
-
-__all__ = ["A4_SPEC", "RECEIPT_SPEC", "TA_CENTER", "white"]

@@ -1,0 +1,1 @@
+"""Deterministic demo data: plans, projects, units and filed households; run ``python -m kiosk.demo.generate``."""

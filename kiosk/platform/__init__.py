@@ -1,0 +1,1 @@
+"""Qt adapters for ports the services define: printing, speech."""

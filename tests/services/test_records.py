@@ -1,0 +1,113 @@
+"""Records: finding registrations, cancelling with a supervisor's approval, phone changes, slip printing."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from kiosk.bootstrap import Built
+from kiosk.domain.errors import AuthFailed, Conflict, InvalidInput, NotAllowed
+from kiosk.domain.model import CancelReason
+from kiosk.services.views import OperatorSession
+from kiosk.storage import tables as t
+from tests.builders import CLERK, SUPERVISOR, World
+from tests.fakes import FakePrinter
+from tests.services.test_registration import draft
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+@pytest.fixture
+def registered(built: Built, world: World, clerk: OperatorSession) -> str:
+    return built.services.registration.register(
+        draft(world, "ok", unit=world.free_units[0], plan="rt"), clerk
+    ).reg_no
+
+
+def test_find_by_reg_no_filing_or_id_however_typed(built: Built, world: World, registered: str) -> None:
+    records = built.services.records
+    filing_no, applicant = world.households["ok"]
+    assert [v.reg_no for v in records.find(registered.lower().replace("-", " "))] == [registered]
+    assert [v.reg_no for v in records.find(filing_no.translate(FULL_WIDTH))] == [registered]
+    assert [v.reg_no for v in records.find(applicant.lower())] == [registered]
+    with pytest.raises(InvalidInput):
+        records.find("   ")
+
+
+def test_cancel_needs_a_supervisor(
+    built: Built, world: World, clerk: OperatorSession, registered: str
+) -> None:
+    records = built.services.records
+    with pytest.raises(NotAllowed):
+        records.cancel(registered, CancelReason.HOUSEHOLD_REQUEST, "", clerk, *CLERK)
+    with pytest.raises(AuthFailed):
+        records.cancel(registered, CancelReason.HOUSEHOLD_REQUEST, "", clerk, SUPERVISOR[0], "wrong-one")
+    assert records.get(registered).status == "active"
+    view = records.cancel(registered, CancelReason.HOUSEHOLD_REQUEST, "", clerk, *SUPERVISOR)
+    assert view.status == "cancelled" and view.cancel_reason_label == "家庭申请取消"
+    with built.engine.connect() as c:
+        assert c.execute(select(t.Unit.status).where(t.Unit.id == world.free_units[0])).scalar() == "free"
+        kinds = c.execute(select(t.OutboxMessage.kind).order_by(t.OutboxMessage.id)).scalars().all()
+        assert kinds == ["registration_created", "registration_cancelled"]
+        row = c.execute(select(t.AuditEntry).where(t.AuditEntry.action == "cancel")).one()
+        assert row.detail["approved_by"] == "super1"
+    with pytest.raises(Conflict):
+        records.cancel(registered, CancelReason.HOUSEHOLD_REQUEST, "", clerk, *SUPERVISOR)
+
+
+def test_after_cancel_the_household_may_register_again(
+    built: Built, world: World, clerk: OperatorSession, registered: str
+) -> None:
+    built.services.records.cancel(registered, CancelReason.WRONG_CHOICE, "", clerk, *SUPERVISOR)
+    again = built.services.registration.register(
+        draft(world, "ok", unit=world.free_units[1], plan="rt"), clerk
+    )
+    assert again.reg_no != registered
+
+
+def test_other_reason_needs_a_comment(built: Built, clerk: OperatorSession, registered: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        built.services.records.cancel(registered, CancelReason.OTHER, "  ", clerk, *SUPERVISOR)
+    assert err.value.code == "cancel_comment_missing"
+    view = built.services.records.cancel(registered, CancelReason.OTHER, "家中有变故", clerk, *SUPERVISOR)
+    assert view.cancel_reason_label == "其他：家中有变故"
+
+
+def test_no_cancel_after_the_deadline(built: Built, clerk: OperatorSession, registered: str, clock) -> None:
+    clock.advance(days=8)  # plan started 3 days ago, deadline after 10
+    with pytest.raises(Conflict) as err:
+        built.services.records.cancel(registered, CancelReason.HOUSEHOLD_REQUEST, "", clerk, *SUPERVISOR)
+    assert err.value.code == "cancel_deadline_passed"
+
+
+def test_phone_update_is_audited_masked(built: Built, clerk: OperatorSession, registered: str) -> None:
+    view = built.services.records.update_phone(registered, "１３９ ００１３ ９０００", clerk)
+    assert view.phone_masked == "139****9000"
+    with built.engine.connect() as c:
+        entry = c.execute(select(t.AuditEntry).where(t.AuditEntry.action == "phone_change")).one()
+        assert entry.detail == {"old": "138****8000", "new": "139****9000"}
+        assert (
+            c.execute(select(t.OutboxMessage.kind).order_by(t.OutboxMessage.id.desc())).scalar()
+            == "phone_updated"
+        )
+    with pytest.raises(InvalidInput):
+        built.services.records.update_phone(registered, "139001390", clerk)
+
+
+def test_print_failure_keeps_the_registration_and_reprint_works(
+    built: Built, clerk: OperatorSession, registered: str, printer: FakePrinter
+) -> None:
+    printer.fail_with = "打印机缺纸"
+    outcome = built.services.slips.print_slip(registered, clerk)
+    assert not outcome.printed and "打印机缺纸" in outcome.message and outcome.path.exists()
+    assert not built.services.records.get(registered).slip_printed
+    printer.fail_with = None
+    again = built.services.slips.print_slip(registered, clerk, reprint=True)
+    assert again.printed and again.registration.slip_printed
+    assert again.path != outcome.path and printer.printed == [again.path]
+    text = "".join(page.extract_text() for page in PdfReader(again.path).pages)
+    assert registered in text
+    with built.engine.connect() as c:
+        actions = c.execute(select(t.AuditEntry.action).order_by(t.AuditEntry.id)).scalars().all()
+    assert actions[-2:] == ["print", "reprint"]

@@ -112,4 +112,6 @@ def _check_keys(value: Any, section: type, name: str, source: Path | None) -> No
     known = {f.name for f in fields(section)}
     unknown = set(value) - known
     if unknown:
-        raise InvalidInput(f"配置文件 {source or ''} 的 {name} 中有不认识的设置项：{', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            f"配置文件 {source or ''} 的 {name} 中有不认识的设置项：{', '.join(sorted(unknown))}"
+        )

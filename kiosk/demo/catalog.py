@@ -193,7 +193,10 @@ def _project(rng: random.Random, spec: ProjectSpec) -> dict[str, Any]:
             }
         )
         slots = [
-            (b, f, p) for b in range(1, spec.buildings + 1) for f in range(2, spec.top_floor + 1) for p in positions
+            (b, f, p)
+            for b in range(1, spec.buildings + 1)
+            for f in range(2, spec.top_floor + 1)
+            for p in positions
         ]
         for building, floor, pos in sorted(rng.sample(slots, count)):
             unit_area = round(area + rng.uniform(-0.8, 1.2), 2)

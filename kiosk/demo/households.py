@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from bisect import bisect
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from kiosk.demo import ids, names
 
 SPOUSE, CHILD, PARENT = "配偶", "子女", "父母"
-_DISTRICT_WEIGHTS = (10, 10, 25, 20, 20, 15)  # 东城 西城 朝阳 丰台 海淀 昌平
-_SIZE_WEIGHTS = {"elderly": (42, 40, 10, 5, 2, 1), "adult": (18, 27, 26, 16, 9, 4)}
+_DISTRICT_CUM = tuple(accumulate((10, 10, 25, 20, 20, 15)))  # 东城 西城 朝阳 丰台 海淀 昌平
+_BANDS = ((1940, 1954), (1955, 1964), (1965, 1979), (1980, 2000))
+_BAND_CUM = tuple(accumulate((28, 22, 25, 25)))  # many elderly applicants
+_SIZE_CUM = {
+    "elderly": tuple(accumulate((42, 40, 10, 5, 2, 1))),
+    "adult": tuple(accumulate((18, 27, 26, 16, 9, 4))),
+}
 _LATEST_BIRTH_YEAR = 2024
 
 
@@ -33,28 +40,34 @@ class HouseholdFactory:
         self.ids = ids.IdNumberMaker(self.rng)
         self.index = 0
 
-    def person(self, district: str, year: int, male: bool, surname: str | None = None) -> Person:
+    def person(
+        self, district: str, year: int, male: bool, surname: str | None = None, avoid: Container[str] = ()
+    ) -> Person:
+        """Someone born in ``year``; ``avoid``: names already in the family (siblings are not namesakes)."""
         rng = self.rng
         surname = surname or names.surname(rng)
         name = surname + names.given_name(rng, year, male)
-        return Person(name, self.ids.make(district, ids.birth_date(rng, year), male), year, male, surname)
+        for _ in range(5):
+            if name not in avoid:
+                break
+            name = surname + names.given_name(rng, year, male)
+        return Person(name, self.ids.make(district, year, male), year, male, surname)
 
     def ordinary(self) -> dict[str, Any]:
         """A household as they come: mostly valid filings, a few expired or revoked, sizes 1 to 6."""
         rng = self.rng
-        district = rng.choices(ids.DISTRICTS, weights=_DISTRICT_WEIGHTS)[0]
-        band = rng.choices(((1940, 1954), (1955, 1964), (1965, 1979), (1980, 2000)), (28, 22, 25, 25))[0]
-        year = rng.randint(*band)
-        size = rng.choices(range(1, 7), _SIZE_WEIGHTS["elderly" if year < 1955 else "adult"])[0]
+        district = ids.DISTRICTS[_pick(rng, _DISTRICT_CUM)]
+        year = _between(rng, *_BANDS[_pick(rng, _BAND_CUM)])
+        size = 1 + _pick(rng, _SIZE_CUM["elderly" if year < 1955 else "adult"])
         roll = rng.random()
         if roll < 0.015:
-            status, days = "revoked", rng.randint(-200, 700)
+            status, days = "revoked", _between(rng, -200, 700)
         elif roll < 0.030:
-            status, days = "expired", rng.randint(-400, -1)
+            status, days = "expired", _between(rng, -400, -1)
         elif roll < 0.040:
-            status, days = "valid", rng.randint(-60, -1)  # lapsed, not yet marked expired in the cache
+            status, days = "valid", _between(rng, -60, -1)  # lapsed, not yet marked expired in the cache
         else:
-            status, days = "valid", rng.randint(30, 1000)
+            status, days = "valid", _between(rng, 30, 1000)
         male = rng.random() < (0.42 if year < 1955 else 0.55)
         return self.build(district, year, male, size=size, status=status, valid_until_days=days)
 
@@ -98,7 +111,7 @@ class HouseholdFactory:
         out: list[tuple[str, Person]] = []
         father_surname = applicant.surname
         if size >= 2 and (size >= 3 or rng.random() < 0.85):
-            spouse_year = year + (rng.randint(-3, 6) if applicant.male else rng.randint(-6, 3))
+            spouse_year = year + (_between(rng, -3, 6) if applicant.male else _between(rng, -6, 3))
             spouse = self.person(district, min(spouse_year, 2003), not applicant.male)
             out.append((SPOUSE, spouse))
             if not applicant.male:
@@ -106,13 +119,14 @@ class HouseholdFactory:
         max_children = 3 if year < 1965 else 2
         children = parents = 0
         while len(out) < size - 1:
-            child_year = year + rng.randint(23, 36)
+            child_year = year + _between(rng, 23, 36)
             can_child = children < max_children and child_year <= _LATEST_BIRTH_YEAR
-            parent_year = year - rng.randint(22, 34)
+            parent_year = year - _between(rng, 22, 34)
             can_parent = parents < 2 and parent_year >= 1925
             if can_child and (not can_parent or rng.random() < 0.7):
                 male = rng.random() < 0.5
-                out.append((CHILD, self.person(district, child_year, male, father_surname)))
+                child = self.person(district, child_year, male, father_surname, [p.name for _, p in out])
+                out.append((CHILD, child))
                 children += 1
             elif can_parent:
                 # The first parent listed is the father more often; he gives the applicant's surname.
@@ -121,11 +135,22 @@ class HouseholdFactory:
                 out.append((PARENT, self.person(district, parent_year, male, surname)))
                 parents += 1
             elif children < 4 and child_year <= _LATEST_BIRTH_YEAR:
-                out.append((CHILD, self.person(district, child_year, rng.random() < 0.5, father_surname)))
+                male = rng.random() < 0.5
+                child = self.person(district, child_year, male, father_surname, [p.name for _, p in out])
+                out.append((CHILD, child))
                 children += 1
             else:
                 break  # no one else plausible: a smaller family
         return out
+
+
+def _pick(rng: random.Random, cum: tuple[int, ...]) -> int:
+    """Index drawn by cumulative weights; random.choices does the same, slower."""
+    return bisect(cum, rng.random() * cum[-1])
+
+
+def _between(rng: random.Random, lo: int, hi: int) -> int:
+    return lo + int(rng.random() * (hi - lo + 1))
 
 
 def generate_households(n: int, seed: int) -> Iterator[dict[str, Any]]:
@@ -171,7 +196,7 @@ def demo_households(total: int, seed: int) -> tuple[list[dict[str, Any]], dict[s
         f.build("朝阳区", 1941, False, size=1, landline=True),
         "Q2611",
         [],
-        "正常：独居老人（85岁），座机号码，演示告知书由工作人员宣读",
+        "正常：独居老人（1941年生），座机号码，演示告知书由工作人员宣读",
     )
     expired = f.build("海淀区", 1962, True, size=2, status="expired", valid_until_days=-40)
     add("expired", expired, "Q2611", ["filing_expired"], "备案已过期（状态为已过期）")
@@ -226,7 +251,9 @@ def _clash_pairs(f: HouseholdFactory) -> list[tuple[dict[str, Any], dict[str, An
         applicant=dad,
         members=[(SPOUSE, f.person("朝阳区", 1959, False)), (CHILD, son)],
     )
-    own = f.build("海淀区", son.year, True, applicant=son, members=[(SPOUSE, f.person("海淀区", 1988, False))])
+    own = f.build(
+        "海淀区", son.year, True, applicant=son, members=[(SPOUSE, f.person("海淀区", 1988, False))]
+    )
     pairs.append((parents, own))
     # 2. A widowed mother listed by both of her children.
     mum = f.person("丰台区", 1950, False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # Region codes with the years python-stdnum accepts them for a birth year (ric.get_birth_place).
 # (code, first_year, last_year); None: no bound.
@@ -36,16 +36,51 @@ DISTRICTS = tuple(_BEIJING)
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
-_MOBILE_PREFIXES = ["130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156", "157", "158", "159", "166", "173", "175", "176", "177", "178", "180", "181", "182", "183", "184", "185", "186", "187", "188", "189", "191", "195", "198", "199"]
+_MOBILE_PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "133",
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "173",
+    "175",
+    "176",
+    "177",
+    "178",
+    "180",
+    "181",
+    "182",
+    "183",
+    "184",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "195",
+    "198",
+    "199",
+]
 
 FILING_YEARS = range(2016, 2026)
 _FILING_SPACE = len(FILING_YEARS) * 999_999
 _FILING_STEP = 7_368_787  # coprime with the space: i -> number is a permutation, so numbers never repeat
-
-
-def check_digit(first17: str) -> str:
-    """GB 11643 (ISO 7064 MOD 11-2) check character."""
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
 def _weighted(digits: str, weights: tuple[int, ...]) -> int:
@@ -56,12 +91,12 @@ _SEQ = tuple(f"{k:03d}" for k in range(1000))
 _SEQ_SUM = tuple(_weighted(x, _WEIGHTS[14:]) for x in _SEQ)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _region_sum(region: str) -> int:
     return _weighted(region, _WEIGHTS[:6])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _days(year: int) -> tuple[tuple[str, int], ...]:
     """Each day of the year as YYYYMMDD with its part of the check sum (31 Dec of leap years left out)."""
     first = date(year, 1, 1).toordinal()
@@ -73,7 +108,7 @@ def _days(year: int) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _regions(district: str, year: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Codes valid for someone born in ``year``: (the district's own, elsewhere)."""
     return tuple(_valid_at(_BEIJING[district], year)), tuple(_valid_at(_ELSEWHERE, year))
@@ -117,9 +152,14 @@ class IdNumberMaker:
         raise RuntimeError(f"no free ID number for {district} {year}")  # pragma: no cover
 
 
+@lru_cache(maxsize=8)
+def _filing_offset(seed: int) -> int:
+    return random.Random(f"filing-{seed}").randrange(_FILING_SPACE)
+
+
 def filing_no(index: int, seed: int) -> str:
     """The ``index``-th filing number of a data set: unique for up to ~10 million households."""
-    offset = random.Random(f"filing-{seed}").randrange(_FILING_SPACE)
+    offset = _filing_offset(seed)
     code = (index * _FILING_STEP + offset) % _FILING_SPACE
     year = FILING_YEARS[code // 999_999]
     return f"BA{year}{code % 999_999 + 1:06d}"
@@ -130,12 +170,13 @@ def filing_year(number: str) -> int:
 
 
 def mobile(rng: random.Random) -> str:
-    return rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(100_000_000):08d}"
+    prefix = _MOBILE_PREFIXES[int(rng.random() * len(_MOBILE_PREFIXES))]
+    return f"{prefix}{int(rng.random() * 100_000_000):08d}"
 
 
 def landline(rng: random.Random) -> str:
     """A Beijing fixed line with its area code, as elderly households often give."""
-    return f"010{rng.choice('68')}{rng.randrange(10_000_000):07d}"
+    return f"010{'68'[rng.random() < 0.5]}{int(rng.random() * 10_000_000):07d}"
 
 
 assert math.gcd(_FILING_STEP, _FILING_SPACE) == 1

@@ -3,10 +3,111 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect
 from itertools import accumulate
 
 # Common surnames, roughly by frequency (weights per mille, rounded).
-_SURNAMES = ["王72", "李72", "张68", "刘54", "陈46", "杨32", "赵23", "黄22", "周18", "吴17", "徐13", "孙13", "胡11", "朱11", "高11", "林10", "何9", "郭9", "马9", "罗7", "梁7", "宋6", "郑6", "谢5", "韩5", "唐5", "冯5", "于5", "董4", "肖4", "程4", "曹4", "袁4", "邓4", "许4", "傅3", "沈3", "曾3", "彭3", "吕3", "苏3", "卢3", "蒋3", "蔡3", "贾2", "丁2", "魏2", "薛2", "叶2", "闫2", "潘2", "杜2", "戴2", "夏2", "钟2", "田2", "任2", "姜2", "范2", "方2", "石2", "姚2", "谭2", "廖1", "邹1", "熊1", "金1", "陆1", "郝1", "孔1", "白1", "崔1", "康1", "毛1", "邱1", "秦1", "江1", "史1", "顾1", "侯1", "邵1", "孟1", "龙1", "万1", "段1", "钱1", "汤1", "尹1", "黎1", "易1", "常1", "武1", "乔1", "贺1", "赖1", "龚1", "文1", "欧阳1", "司马1"]
+_SURNAMES = [
+    "王72",
+    "李72",
+    "张68",
+    "刘54",
+    "陈46",
+    "杨32",
+    "赵23",
+    "黄22",
+    "周18",
+    "吴17",
+    "徐13",
+    "孙13",
+    "胡11",
+    "朱11",
+    "高11",
+    "林10",
+    "何9",
+    "郭9",
+    "马9",
+    "罗7",
+    "梁7",
+    "宋6",
+    "郑6",
+    "谢5",
+    "韩5",
+    "唐5",
+    "冯5",
+    "于5",
+    "董4",
+    "肖4",
+    "程4",
+    "曹4",
+    "袁4",
+    "邓4",
+    "许4",
+    "傅3",
+    "沈3",
+    "曾3",
+    "彭3",
+    "吕3",
+    "苏3",
+    "卢3",
+    "蒋3",
+    "蔡3",
+    "贾2",
+    "丁2",
+    "魏2",
+    "薛2",
+    "叶2",
+    "闫2",
+    "潘2",
+    "杜2",
+    "戴2",
+    "夏2",
+    "钟2",
+    "田2",
+    "任2",
+    "姜2",
+    "范2",
+    "方2",
+    "石2",
+    "姚2",
+    "谭2",
+    "廖1",
+    "邹1",
+    "熊1",
+    "金1",
+    "陆1",
+    "郝1",
+    "孔1",
+    "白1",
+    "崔1",
+    "康1",
+    "毛1",
+    "邱1",
+    "秦1",
+    "江1",
+    "史1",
+    "顾1",
+    "侯1",
+    "邵1",
+    "孟1",
+    "龙1",
+    "万1",
+    "段1",
+    "钱1",
+    "汤1",
+    "尹1",
+    "黎1",
+    "易1",
+    "常1",
+    "武1",
+    "乔1",
+    "贺1",
+    "赖1",
+    "龚1",
+    "文1",
+    "欧阳1",
+    "司马1",
+]
 _SURNAME_LIST = tuple(s.rstrip("0123456789") for s in _SURNAMES)
 _SURNAME_CUM = tuple(accumulate(int(s[len(n) :]) for s, n in zip(_SURNAMES, _SURNAME_LIST, strict=True)))
 
@@ -51,13 +152,14 @@ _GIVEN: tuple[tuple[int, str, str], ...] = (
 _GIVEN_SPLIT = tuple((start, male.split(), female.split()) for start, male, female in _GIVEN)
 
 
+_GIVEN_STARTS = tuple(start for start, _, _ in _GIVEN_SPLIT)
+
+
 def surname(rng: random.Random) -> str:
-    return rng.choices(_SURNAME_LIST, cum_weights=_SURNAME_CUM)[0]
+    return _SURNAME_LIST[bisect(_SURNAME_CUM, rng.random() * _SURNAME_CUM[-1])]
 
 
 def given_name(rng: random.Random, born_year: int, male: bool) -> str:
-    pools = _GIVEN_SPLIT[0]
-    for entry in _GIVEN_SPLIT:
-        if born_year >= entry[0]:
-            pools = entry
-    return rng.choice(pools[1] if male else pools[2])
+    _, men, women = _GIVEN_SPLIT[max(0, bisect(_GIVEN_STARTS, born_year) - 1)]
+    pool = men if male else women
+    return pool[int(rng.random() * len(pool))]

@@ -86,7 +86,7 @@ def parse_filing_no(raw: str) -> str:
         return text
     found = _FILING_IN_SCAN.findall(text)
     if len(found) == 1:
-        return found[0]
+        return str(found[0])
     raise InvalidInput(
         f"备案编号格式不对：{text[:20]}",
         hint="应为2个字母加10位数字，例如 BA2024001234",

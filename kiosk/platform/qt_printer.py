@@ -26,10 +26,10 @@ class QtSlipPrinter:
         return [info.printerName() for info in QPrinterInfo.availablePrinters()]
 
     def print_pdf(self, pdf_path: Path, *, copies: int = 1) -> None:
-        info = self._printer_info()
         document = QPdfDocument()
         if document.load(str(pdf_path)) != QPdfDocument.Error.None_ or document.pageCount() < 1:
             raise PrintFailed(f"回执文件无法读取：{pdf_path.name}", hint="请重新生成回执后再打印")
+        info = self._printer_info()
         printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
         printer.setDocName(pdf_path.stem)
         printer.setCopyCount(max(1, copies))

@@ -7,10 +7,12 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -81,7 +83,7 @@ class RegistrationService:
             )
             s.add(row)
             if choice.unit is not None:
-                taken = s.execute(
+                taken: CursorResult[Any] = s.execute(  # type: ignore[assignment]
                     update(t.Unit)
                     .where(t.Unit.id == choice.unit.id, t.Unit.status == UnitStatus.FREE)
                     .values(status=UnitStatus.TAKEN.value)
@@ -111,10 +113,10 @@ class RegistrationService:
             return registration_view(s, row)
 
 
-def outbox_message(kind: str, subject: str, at: datetime, payload: dict[str, object]) -> t.OutboxMessage:
+def outbox_message(kind: str, subject: str, at: datetime, payload: Mapping[str, object]) -> t.OutboxMessage:
     """The central service applies each message once, keyed by its idempotency key."""
     return t.OutboxMessage(
-        idempotency_key=str(uuid.uuid4()), kind=kind, subject=subject, event_time=at, payload=payload
+        idempotency_key=str(uuid.uuid4()), kind=kind, subject=subject, event_time=at, payload=dict(payload)
     )
 
 

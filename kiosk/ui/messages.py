@@ -39,7 +39,9 @@ def describe(exc: BaseException) -> Message:
         return Message(Level.ERROR, "\n".join(lines), "；".join(dict.fromkeys(hints)))
     if isinstance(exc, KioskError):
         return Message(Level.ERROR, exc.message, exc.hint)
-    return Message(Level.ERROR, "系统出了点问题，刚才的操作没有完成", "已记录日志；请重试，如仍不行请联系技术支持")
+    return Message(
+        Level.ERROR, "系统出了点问题，刚才的操作没有完成", "已记录日志；请重试，如仍不行请联系技术支持"
+    )
 
 
 class MessageBridge(QObject):

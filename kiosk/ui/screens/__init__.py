@@ -1,0 +1,242 @@
+"""The counter wizard's step screens and the few pieces they share (base class, option cards, formats)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from kiosk.domain.errors import Refusal
+from kiosk.ui import messages
+from kiosk.ui.workers import Operation, run_in_background
+
+if TYPE_CHECKING:
+    from kiosk.ui.wizard import DraftState
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Format", text)
+
+
+def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
+    """The widget's font grown by ``factor``: sizes follow the theme's base size (≈20 pt) instead of fixing it."""
+    font = QFont(widget.font())
+    size = font.pointSizeF() if font.pointSizeF() > 0 else 20.0
+    font.setPointSizeF(size * factor)
+    font.setBold(bold)
+    return font
+
+
+def label(text: str = "", *, factor: float = 1.0, bold: bool = False, name: str = "", wrap: bool = True) -> QLabel:
+    widget = QLabel(text)
+    widget.setWordWrap(wrap)
+    if factor != 1.0 or bold:
+        widget.setFont(scaled_font(widget, factor, bold))
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+def repolish(widget: QWidget) -> None:
+    """Re-apply the style sheet after a dynamic property (selected, unavailable, level) changed."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    widget.update()
+
+
+def when(moment: datetime) -> str:
+    return _tr("{y}-{m:02d}-{d:02d} {hm}").format(
+        y=moment.year, m=moment.month, d=moment.day, hm=moment.strftime("%H:%M")
+    )
+
+
+def area(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") + " m²"
+
+
+def rent(value: int) -> str:
+    return _tr("{rent} yuan/month").format(rent=f"{value:,}")
+
+
+def family_range(low: int, high: int) -> str:
+    if low == high:
+        return _tr("for {n} person(s)").format(n=low)
+    return _tr("for {low}–{high} persons").format(low=low, high=high)
+
+
+def countdown(now: datetime, start: datetime, end: datetime) -> tuple[str, str]:
+    """Text and phase ("upcoming", "open", "closed") of a registration window; the phase is only for colour."""
+    if now < start:
+        return _tr("Opens in {left}").format(left=_left(start - now)), "upcoming"
+    if now < end:
+        return _tr("Closes in {left}").format(left=_left(end - now)), "open"
+    return _tr("Registration closed"), "closed"
+
+
+def _left(delta: Any) -> str:
+    seconds = int(delta.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    return _tr("{days} d {clock}").format(days=days, clock=clock) if days else clock
+
+
+def refusal_lines(refusals: tuple[Refusal, ...]) -> str:
+    """Every reason, each with what the household can do: staff explain all of them at once."""
+    return "\n".join(f"✕ {r.message}" + (f"（{r.remedy}）" if r.remedy else "") for r in refusals)
+
+
+class MessageLabel(QLabel):
+    """An inline banner on a screen: the service's Chinese message and its hint, or a calm status line."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("inlineMessage")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_error(self, exc: BaseException) -> None:
+        message = messages.describe(exc)
+        self.show_text(message.text + (f"\n→ {message.hint}" if message.hint else ""), "error")
+
+    def show_text(self, text: str, level: str = "info") -> None:
+        self.setText(text)
+        self.setProperty("level", level)
+        repolish(self)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.clear()
+        self.hide()
+
+
+class OptionCard(QFrame):
+    """A large selectable box (a plan, a unit type): click or Space selects, double-click also goes on.
+
+    An unavailable option stays readable and shows why (greyed, not hidden): it can be looked at, not chosen.
+    """
+
+    chosen = Signal()
+    activated = Signal()
+
+    def __init__(self, available: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("optionCard")
+        self.available = available
+        self.setProperty("unavailable", not available)
+        self.setProperty("selected", False)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if available else Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if available else Qt.CursorShape.ForbiddenCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(18, 12, 18, 12)
+        self.body.setSpacing(4)
+
+    def set_selected(self, selected: bool) -> None:
+        self.setProperty("selected", selected)
+        repolish(self)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if self.available and event.button() == Qt.MouseButton.LeftButton:
+            self.chosen.emit()
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if self.available and event.button() == Qt.MouseButton.LeftButton:
+            self.activated.emit()
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self.available and event.key() == Qt.Key.Key_Space:
+            self.chosen.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class Screen(QWidget):
+    """One step of the counter wizard.
+
+    The wizard's footer shows ``primary_text()`` on its main button and calls ``go_on()``; a screen emits
+    ``step_done`` when its step is complete and ``primary_changed`` when the button's text or state changes.
+    """
+
+    primary_changed = Signal()
+    step_done = Signal()
+
+    def __init__(self, state: DraftState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.busy = False
+
+    # --- what the wizard asks of a screen ---
+    def primary_text(self) -> str:
+        return self.tr("Next ›")
+
+    def primary_enabled(self) -> bool:
+        return not self.busy
+
+    def go_on(self) -> None:
+        self.step_done.emit()
+
+    def handle_enter(self) -> bool:
+        """Return True when the screen used the Enter key itself (e.g. to move to the next field)."""
+        return False
+
+    def enter(self) -> None:
+        """Called when the screen comes up: load what it shows for the current draft."""
+
+    def leave(self) -> None:
+        """Called when another screen comes up."""
+
+    def clear(self) -> None:
+        """Forget everything about the current household (next household)."""
+
+    def default_focus(self) -> QWidget | None:
+        return None
+
+    # --- helpers ---
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_error: Callable[[Exception], None] | None = None,
+        *,
+        pool: QThreadPool | None = None,
+        busy: bool = True,
+    ) -> Operation:
+        """A service call on a worker; the result is dropped if the wizard moved on to the next household."""
+        generation = self.state.generation
+
+        def current() -> bool:
+            return generation == self.state.generation
+
+        def done(result: Any) -> None:
+            if busy:
+                self._set_busy(False)
+            if current():
+                on_success(result)
+
+        def failed(exc: Exception) -> None:
+            if busy:
+                self._set_busy(False)
+            if not current():
+                return
+            if on_error is None:
+                messages.show_error(exc)
+            else:
+                on_error(exc)
+
+        if busy:
+            self._set_busy(True)
+        return run_in_background(self, fn, done, failed, pool=pool)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.primary_changed.emit()
+

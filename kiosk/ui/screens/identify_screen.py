@@ -1,0 +1,207 @@
+"""Step 1: the filing number (scanned or typed) and the applicant's resident ID identify the household."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.services.households import HouseholdService
+from kiosk.services.views import HouseholdView
+from kiosk.ui.screens import MessageLabel, Screen, label, repolish
+
+if TYPE_CHECKING:
+    from kiosk.ui.wizard import DraftState
+
+
+class IdentifyScreen(Screen):
+    records_requested = Signal(str)  # filing_no
+
+    def __init__(self, state: DraftState, households: HouseholdService, parent: QWidget | None = None):
+        super().__init__(state, parent)
+        self._households = households
+        self.filing_edit = QLineEdit(objectName="filingEdit")
+        self.filing_edit.setPlaceholderText(self.tr("Scan the barcode on the filing notice, or type it"))
+        self.id_edit = QLineEdit(objectName="idEdit")
+        self.id_edit.setPlaceholderText(self.tr("18 characters; the last may be X"))
+        for edit in (self.filing_edit, self.id_edit):
+            edit.setMinimumHeight(64)
+            edit.setClearButtonEnabled(True)
+            edit.textEdited.connect(self._on_input_edited)
+        self.message = MessageLabel()
+
+        form = QVBoxLayout()
+        form.setSpacing(8)
+        form.addWidget(label(self.tr("Scan or type the household's identity"), factor=1.3, bold=True))
+        form.addSpacing(8)
+        form.addWidget(label(self.tr("Filing number"), bold=True))
+        form.addWidget(self.filing_edit)
+        form.addSpacing(12)
+        form.addWidget(label(self.tr("Applicant's resident ID number"), bold=True))
+        form.addWidget(self.id_edit)
+        form.addSpacing(12)
+        form.addWidget(self.message)
+        form.addStretch(1)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 8)
+        layout.setSpacing(32)
+        layout.addLayout(form, 5)
+        layout.addWidget(self._build_result(), 6)
+        state.household_changed.connect(self._on_household_changed)
+        self._on_household_changed(None)
+
+    def _build_result(self) -> QFrame:
+        panel = QFrame(objectName="resultPanel")
+        box = QVBoxLayout(panel)
+        box.setContentsMargins(20, 16, 20, 16)
+        self.placeholder = label(self.tr("The household appears here after verification."), name="hint")
+        self.name_label = label(factor=1.5, bold=True, name="applicantName")
+        self.status_label = label(name="filingStatus", wrap=False)
+        head = QHBoxLayout()
+        head.addWidget(self.name_label, 1)
+        head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignTop)
+        self.fields: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        titles = [
+            ("filing", self.tr("Filing number")),
+            ("id", self.tr("Resident ID")),
+            ("district", self.tr("District")),
+            ("valid", self.tr("Valid until")),
+            ("phone", self.tr("Phone")),
+            ("size", self.tr("Family size")),
+        ]
+        for i, (key, title) in enumerate(titles):
+            grid.addWidget(label(title + "：", name="fieldTitle"), i // 2, (i % 2) * 2)
+            self.fields[key] = label(name="fieldValue")
+            grid.addWidget(self.fields[key], i // 2, (i % 2) * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.members = QTableWidget(0, 3, objectName="membersTable")
+        self.members.setHorizontalHeaderLabels([self.tr("Relation"), self.tr("Name"), self.tr("Resident ID")])
+        self.members.verticalHeader().hide()
+        self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.members.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.members.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.members.verticalHeader().setDefaultSectionSize(44)
+        self.records_button = QPushButton(self.tr("View registration records"), objectName="recordsButton")
+        self.records_button.setMinimumHeight(56)
+        self.records_button.clicked.connect(self._on_records_clicked)
+        box.addWidget(self.placeholder)
+        box.addLayout(head)
+        box.addLayout(grid)
+        self.members_title = label(self.tr("Family members"), bold=True)
+        box.addWidget(self.members_title)
+        box.addWidget(self.members, 1)
+        box.addWidget(self.records_button, 0, Qt.AlignmentFlag.AlignRight)
+        self._result_widgets: list[QWidget] = [
+            self.name_label,
+            self.status_label,
+            *self.fields.values(),
+            self.members_title,
+            self.members,
+            self.records_button,
+        ]
+        self._grid = grid
+        return panel
+
+    # --- wizard ---
+    def primary_text(self) -> str:
+        if self.busy:
+            return self.tr("Verifying…")
+        return self.tr("Next: choose a plan ›") if self.state.household else self.tr("Verify")
+
+    def default_focus(self) -> QWidget:
+        return self.filing_edit
+
+    def handle_enter(self) -> bool:
+        # A keyboard-wedge scanner types the filing number and Enter: go on to the ID field.
+        if self.filing_edit.hasFocus() and self.filing_edit.text().strip() and not self.id_edit.text().strip():
+            self.id_edit.setFocus()
+            return True
+        return False
+
+    def go_on(self) -> None:
+        if self.busy:
+            return
+        if self.state.household is not None:
+            self.step_done.emit()
+            return
+        filing, id_number = self.filing_edit.text(), self.id_edit.text()
+        self.message.clear_message()
+        self.run(lambda: self._households.identify(filing, id_number), self._on_identified, self._on_failed)
+
+    def clear(self) -> None:
+        self.filing_edit.clear()
+        self.id_edit.clear()
+        self.message.clear_message()
+        self._on_household_changed(None)
+
+    # --- slots ---
+    def _on_identified(self, household: HouseholdView) -> None:
+        self.state.set_household(household)
+
+    def _on_failed(self, exc: Exception) -> None:
+        self.message.show_error(exc)
+        self.id_edit.setFocus()
+        self.id_edit.selectAll()
+
+    def _on_input_edited(self, _text: str) -> None:
+        # Typing again means another household: the shown one no longer matches the fields.
+        self.message.clear_message()
+        if self.state.household is not None:
+            self.state.set_household(None)
+
+    def _on_records_clicked(self) -> None:
+        if self.state.household is not None:
+            self.records_requested.emit(self.state.household.filing_no)
+
+    def _on_household_changed(self, household: HouseholdView | None) -> None:
+        self.placeholder.setVisible(household is None)
+        for widget in self._result_widgets:
+            widget.setVisible(household is not None)
+        self.members.setRowCount(0)
+        if household is None:
+            for field in self.fields.values():
+                field.clear()
+            self.name_label.clear()
+            self.status_label.clear()
+            self.primary_changed.emit()
+            return
+        self.name_label.setText(self.tr("Applicant: {name}").format(name=household.applicant_name))
+        self.status_label.setText(household.status_label)
+        self.status_label.setProperty("level", "success" if household.status == "valid" else "error")
+        repolish(self.status_label)
+        values = {
+            "filing": household.filing_no,
+            "id": household.applicant_id_masked,
+            "district": household.district,
+            "valid": household.valid_until.strftime("%Y-%m-%d"),
+            "phone": household.phone_masked or "—",
+            "size": self.tr("{n} person(s)").format(n=household.family_size),
+        }
+        for key, value in values.items():
+            self.fields[key].setText(value)
+        self.members.setRowCount(len(household.members))
+        for row, member in enumerate(household.members):
+            for col, text in enumerate((member.relation, member.name, member.id_masked)):
+                self.members.setItem(row, col, QTableWidgetItem(text))
+        self.members_title.setVisible(bool(household.members))
+        self.members.setVisible(bool(household.members))
+        self.primary_changed.emit()

@@ -1,0 +1,208 @@
+"""Step 2: the plans open for registration now or soon, each with its window, countdown and reasons."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.services.catalog import CatalogService
+from kiosk.services.clock import Clock, system_clock
+from kiosk.services.views import PlanOption
+from kiosk.ui.screens import (
+    MessageLabel,
+    OptionCard,
+    Screen,
+    countdown,
+    label,
+    refusal_lines,
+    repolish,
+    when,
+)
+
+if TYPE_CHECKING:
+    from kiosk.ui.wizard import DraftState
+
+ANNOUNCEMENT_PREVIEW = 60  # characters shown before "more"
+
+
+class PlanCard(OptionCard):
+    def __init__(self, plan: PlanOption, parent: QWidget | None = None):
+        super().__init__(plan.available, parent)
+        self.plan = plan
+        self.setObjectName("planCard")
+        kind = label(plan.kind_label, name="kindBadge", wrap=False)
+        kind.setProperty("kind", plan.kind.value)
+        title = label(f"{plan.name}", factor=1.2, bold=True)
+        code = label(plan.code, name="hint", wrap=False)
+        head = QHBoxLayout()
+        head.addWidget(kind, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(title, 1)
+        head.addWidget(code, 0, Qt.AlignmentFlag.AlignTop)
+        self.body.addLayout(head)
+        window = self.tr("Registration: {start} to {end}").format(
+            start=when(plan.window_start), end=when(plan.window_end)
+        )
+        self.countdown = label(name="countdown", wrap=False)
+        count = label(self.tr("{n} households registered").format(n=plan.registered_count), wrap=False)
+        line = QHBoxLayout()
+        line.addWidget(label(window), 1)
+        self.body.addLayout(line)
+        line2 = QHBoxLayout()
+        line2.addWidget(self.countdown)
+        line2.addSpacing(24)
+        line2.addWidget(count)
+        line2.addStretch(1)
+        self.body.addLayout(line2)
+        self.announcement = label(name="announcement")
+        self.announcement.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.more = QPushButton(objectName="linkButton")
+        self.more.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.more.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.more.clicked.connect(self._on_more_clicked)
+        self.more.setVisible(len(plan.announcement) > ANNOUNCEMENT_PREVIEW)
+        ann = QHBoxLayout()
+        ann.addWidget(self.announcement, 1)
+        ann.addWidget(self.more, 0, Qt.AlignmentFlag.AlignBottom)
+        self.body.addLayout(ann)
+        self._expanded = False
+        self._show_announcement()
+        if plan.refusals:
+            self.body.addWidget(label(refusal_lines(plan.refusals), name="refusal"))
+
+    def update_countdown(self, now_phase: tuple[str, str]) -> None:
+        text, phase = now_phase
+        self.countdown.setText(text)
+        if self.countdown.property("phase") != phase:
+            self.countdown.setProperty("phase", phase)
+            repolish(self.countdown)
+
+    def _show_announcement(self) -> None:
+        text = self.plan.announcement
+        if not self._expanded and len(text) > ANNOUNCEMENT_PREVIEW:
+            text = text[:ANNOUNCEMENT_PREVIEW].rstrip() + "…"
+        self.announcement.setText(self.tr("Announcement: {text}").format(text=text))
+        self.more.setText(self.tr("Less ▴") if self._expanded else self.tr("Full announcement ▾"))
+
+    def _on_more_clicked(self) -> None:
+        self._expanded = not self._expanded
+        self._show_announcement()
+
+
+class PlanScreen(Screen):
+    def __init__(
+        self,
+        state: DraftState,
+        catalog: CatalogService,
+        clock: Clock = system_clock,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(state, parent)
+        self._catalog = catalog
+        self._clock = clock
+        self.cards: list[PlanCard] = []
+        self.title = label(self.tr("Choose a plan"), factor=1.3, bold=True)
+        self.message = MessageLabel()
+        self.empty = label(self.tr("No plan is open for registration now or soon."), name="hint")
+        self.empty.hide()
+        self._list = QVBoxLayout()
+        self._list.setSpacing(14)
+        holder = QWidget(objectName="scrollBody")
+        outer = QVBoxLayout(holder)
+        outer.setContentsMargins(0, 0, 12, 0)
+        outer.addLayout(self._list)
+        outer.addStretch(1)
+        self.scroll = QScrollArea(objectName="optionScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setWidget(holder)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.message)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.scroll, 1)
+        self._timer = QTimer(self, interval=1000)
+        self._timer.timeout.connect(self._on_tick)
+        self._phases: list[str] = []
+        state.plan_changed.connect(self._on_plan_changed)
+
+    # --- wizard ---
+    def primary_enabled(self) -> bool:
+        return not self.busy and self.state.plan is not None
+
+    def enter(self) -> None:
+        self._load()
+
+    def leave(self) -> None:
+        self._timer.stop()
+
+    def clear(self) -> None:
+        self._timer.stop()
+        self._set_cards([])
+        self.message.clear_message()
+
+    def default_focus(self) -> QWidget | None:
+        return next((c for c in self.cards if c.plan is self.state.plan), None)
+
+    # --- slots ---
+    def _load(self) -> None:
+        household = self.state.household
+        if household is None:
+            return
+        self.message.clear_message()
+        self.run(lambda: self._catalog.plan_options(household.id), self._on_loaded, self._on_failed)
+
+    def _on_loaded(self, plans: list[PlanOption]) -> None:
+        self._set_cards(plans)
+        chosen = self.state.plan
+        keep = next((p for p in plans if chosen is not None and p.id == chosen.id and p.available), None)
+        available = [p for p in plans if p.available]
+        if keep is None and len(available) == 1:
+            keep = available[0]  # the only possible choice: pre-selected, still shown
+        self.state.set_plan(keep)
+        self._on_tick()
+        self._timer.start()
+        focus = self.default_focus()
+        if focus is not None and self.isVisible():
+            focus.setFocus()
+
+    def _on_failed(self, exc: Exception) -> None:
+        self._set_cards([])
+        self.message.show_error(exc)
+
+    def _set_cards(self, plans: list[PlanOption]) -> None:
+        for card in self.cards:
+            card.deleteLater()
+        self.cards = []
+        for plan in plans:
+            card = PlanCard(plan)
+            card.chosen.connect(lambda p=plan: self.state.set_plan(p))
+            card.activated.connect(self._on_card_activated)
+            self._list.addWidget(card)
+            self.cards.append(card)
+        self._phases = []
+        self.empty.setVisible(not plans and self.state.household is not None and not self.message.isVisible())
+        self._on_plan_changed(self.state.plan)
+
+    def _on_card_activated(self) -> None:
+        if self.primary_enabled():
+            self.go_on()
+
+    def _on_tick(self) -> None:
+        now = self._clock()
+        phases = []
+        for card in self.cards:
+            shown = countdown(now, card.plan.window_start, card.plan.window_end)
+            card.update_countdown(shown)
+            phases.append(shown[1])
+        if self._phases and phases != self._phases and self.isVisible():
+            self._load()  # a window opened or closed: the service says again what may be chosen
+        self._phases = phases
+
+    def _on_plan_changed(self, plan: PlanOption | None) -> None:
+        for card in self.cards:
+            card.set_selected(plan is not None and card.plan.id == plan.id)
+        self.primary_changed.emit()
+

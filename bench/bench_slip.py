@@ -1,15 +1,12 @@
 """Slip PDF render time (A4 and 80 mm receipt) beside a bare one-line reportlab page; one JSON line a figure.
 
-    python bench/bench_slip.py [--count 300]
+python -m bench.bench_slip [--count 300]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import json
-import statistics
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,15 +14,13 @@ from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.common import emit, percentile
+from kiosk.domain.model import PlanKind
+from kiosk.domain.reg_no import make_reg_no
+from kiosk.services.slips import SlipLayout, SlipRenderer
+from kiosk.services.views import RegistrationView
 
-from kiosk.domain.model import PlanKind  # noqa: E402
-from kiosk.domain.reg_no import make_reg_no  # noqa: E402
-from kiosk.services.slips import SlipLayout, SlipRenderer  # noqa: E402
-from kiosk.services.views import RegistrationView  # noqa: E402
-
-FONT = ROOT / "resources" / "fonts" / "wqy-microhei.ttc"
+FONT = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
 SLIP_P95_TARGET_MS = 50.0
 
 
@@ -84,10 +79,6 @@ def timings_ms(work: Callable[[int], bytes], count: int) -> list[float]:
     return samples
 
 
-def emit(name: str, value: float, target: float | None) -> None:
-    print(json.dumps({"name": name, "value": round(value, 2), "unit": "ms", "target": target}), flush=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=300)
@@ -95,7 +86,7 @@ def main() -> None:
 
     start = time.perf_counter()
     renderer = SlipRenderer(FONT)
-    emit("slip_font_register", (time.perf_counter() - start) * 1000, None)
+    emit("slip_font_register", (time.perf_counter() - start) * 1000, "ms")
 
     figures: list[tuple[str, Callable[[int], bytes], float | None]] = [
         ("slip_a4", lambda i: renderer.render(view(i), SlipLayout.A4), SLIP_P95_TARGET_MS),
@@ -103,9 +94,9 @@ def main() -> None:
         ("bare_reportlab_page", bare_page, None),
     ]
     for name, work, p95_target in figures:
-        cuts = statistics.quantiles(timings_ms(work, count), n=100, method="inclusive")
-        emit(f"{name}_render_p50", cuts[49], None)
-        emit(f"{name}_render_p95", cuts[94], p95_target)
+        samples = timings_ms(work, count)
+        emit(f"{name}_render_p50", percentile(samples, 50), "ms")
+        emit(f"{name}_render_p95", percentile(samples, 95), "ms", p95_target)
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
         elif key == "data_dir":
             changes[key] = Path(value).expanduser()
         elif key == "counter":
-            changes[key] = str(value)
+            changes[key] = _counter(value)
         else:
             raise InvalidInput(f"配置文件 {source or ''} 中有不认识的设置项：{key}")
     result = replace(config, **changes)
@@ -104,6 +104,14 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
     if not 12 <= result.theme.font_pt <= 48:
         raise InvalidInput(f"font_pt 应在 12 到 48 之间，现在是 {result.theme.font_pt}")
     return result
+
+
+def _counter(value: Any) -> str:
+    """Two digits: it is part of every registration number this counter issues."""
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 99:
+        raise InvalidInput(f"窗口号 counter 应为 1 到 99 的数字，现在是 {value!r}")
+    return f"{int(text):02d}"
 
 
 def _check_keys(value: Any, section: type, name: str, source: Path | None) -> None:

@@ -99,7 +99,9 @@ class _Canvas:
 
     def sky(self) -> None:
         for y in range(self.horizon + 1):
-            self.d.line([(0, y), (self.w, y)], fill=_mix(self.s.sky_top, self.s.sky_horizon, y / self.horizon))
+            self.d.line(
+                [(0, y), (self.w, y)], fill=_mix(self.s.sky_top, self.s.sky_horizon, y / self.horizon)
+            )
         glow = Image.new("RGBA", (self.w, self.h), (0, 0, 0, 0))
         g = ImageDraw.Draw(glow)
         sx, sy = self.rng.randint(self.w // 8, self.w - self.w // 8), self.rng.randint(90, self.horizon // 2)
@@ -110,7 +112,10 @@ class _Canvas:
             cx, cy = self.rng.randint(0, self.w), self.rng.randint(60, self.horizon // 2)
             for _ in range(6):
                 dx, dy, r = self.rng.randint(-110, 110), self.rng.randint(-18, 18), self.rng.randint(34, 62)
-                g.ellipse([cx + dx - r * 1.6, cy + dy - r, cx + dx + r * 1.6, cy + dy + r], fill=(255, 255, 255, 150))
+                g.ellipse(
+                    [cx + dx - r * 1.6, cy + dy - r, cx + dx + r * 1.6, cy + dy + r],
+                    fill=(255, 255, 255, 150),
+                )
         self.img.paste(Image.alpha_composite(self.img.convert("RGBA"), glow).convert("RGB"))
 
     def skyline(self) -> None:
@@ -132,9 +137,15 @@ class _Canvas:
         top = base - floors * floor_h - 30
         depth = width // 6
         # side face, receding to the right
-        side = [(x + width, top), (x + width + depth, top - depth // 2), (x + width + depth, base - depth // 2)]
+        side = [
+            (x + width, top),
+            (x + width + depth, top - depth // 2),
+            (x + width + depth, base - depth // 2),
+        ]
         d.polygon([*side, (x + width, base)], fill=_shade(facade, 0.72))
-        d.polygon([(x, top), (x + depth, top - depth // 2), side[1], (x + width, top)], fill=_shade(facade, 1.05))
+        d.polygon(
+            [(x, top), (x + depth, top - depth // 2), side[1], (x + width, top)], fill=_shade(facade, 1.05)
+        )
         d.rectangle([x, top, x + width, base], fill=facade)
         d.rectangle([x, top, x + width, top + 16], fill=_shade(facade, 0.85))  # parapet
         stripe = x + width // 2 - 14
@@ -147,7 +158,9 @@ class _Canvas:
             for c in range(cols):
                 wx = x + 20 + c * gap + (28 if x + 20 + c * gap >= stripe else 0)
                 lit = self.rng.random() < s.lit_share
-                d.rectangle([wx + 4, wy + 6, wx + gap - 8, wy + floor_h - 10], fill=s.lit if lit else s.window)
+                d.rectangle(
+                    [wx + 4, wy + 6, wx + gap - 8, wy + floor_h - 10], fill=s.lit if lit else s.window
+                )
                 d.line([(wx + gap / 2, wy + 6), (wx + gap / 2, wy + floor_h - 10)], fill=facade, width=2)
             for k in range(max(1, depth // 22)):
                 sx = x + width + 6 + k * 22
@@ -174,7 +187,12 @@ class _Canvas:
         cx = self.w * self.rng.uniform(0.35, 0.65)
         paving = (214, 206, 192)
         self.d.polygon(
-            [(cx - top_w, self.horizon), (cx + top_w, self.horizon), (cx + bottom_w, self.h), (cx - bottom_w, self.h)],
+            [
+                (cx - top_w, self.horizon),
+                (cx + top_w, self.horizon),
+                (cx + bottom_w, self.h),
+                (cx - bottom_w, self.h),
+            ],
             fill=paving,
         )
 
@@ -195,8 +213,11 @@ def draw(project: str, index: int, seed: int) -> Image.Image:
     c.skyline()
     c.ground()
     if index % 3 == 2:
-        c.building(c.w // 2 - 420, 640, rng.randint(16, 19), c.horizon + 30, floor_h=40)
-        c.building(c.w // 2 + 300, 420, rng.randint(11, 14), c.horizon + 10)
+        x, width = rng.randint(120, 380), rng.randint(560, 680)
+        c.building(x, width, rng.randint(14, 19), c.horizon + 30, floor_h=40)
+        c.building(
+            x + width + rng.randint(130, 200), rng.randint(380, 460), rng.randint(10, 14), c.horizon + 10
+        )
         trees = [(x, c.h - rng.randint(20, 60), rng.randint(150, 220)) for x in range(80, c.w, 320)]
     else:
         x = rng.randint(-80, 20)

@@ -61,7 +61,7 @@ class RegistrationService:
             plan_row = s.get_one(t.Plan, choice.plan.id)
             sequence = plan_row.next_sequence
             plan_row.next_sequence = sequence + 1
-            reg_no = make_reg_no(choice.plan.code, sequence)
+            reg_no = make_reg_no(choice.plan.code, sequence, operator.counter)
             household = choice.household
             row = t.Registration(
                 reg_no=reg_no,

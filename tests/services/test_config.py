@@ -26,7 +26,7 @@ def test_values_are_read(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     config = load_config(path)
-    assert config.counter == "7" and config.printer.name == "Counter7" and config.theme.font_pt == 24
+    assert config.counter == "07" and config.printer.name == "Counter7" and config.theme.font_pt == 24
     assert config.data_dir == Path.home() / "kiosk-data" and config.database_path.name == "kiosk.db"
     assert config.lock.idle_seconds == 120 and config.lock.warning_seconds == 60
 
@@ -35,6 +35,8 @@ def test_values_are_read(tmp_path: Path) -> None:
     ("text", "words"),
     [
         ("countr = 3", "countr"),
+        ("counter = 'A1'", "窗口号"),
+        ("counter = 100", "窗口号"),
         ("[printer]\nlayout = 'a4'", "layout"),
         ("[printer]\nslip_layout = 'a5'", "a5"),
         ("[theme]\nfont_pt = 8", "font_pt"),

@@ -10,12 +10,13 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.domain.reg_no import make_reg_no, parse_reg_no, spoken
 
 plan_codes = st.from_regex(r"\A[A-Z]{1,2}[0-9]{4}\Z")
+counters = st.from_regex(r"\A[0-9]{2}\Z")
 sequences = st.integers(1, 99_999)
 
 
-@given(plan_codes, sequences)
-def test_round_trip_in_any_case_and_spacing(code: str, seq: int) -> None:
-    reg_no = make_reg_no(code, seq)
+@given(plan_codes, sequences, counters)
+def test_round_trip_in_any_case_and_spacing(code: str, seq: int, counter: str) -> None:
+    reg_no = make_reg_no(code, seq, counter)
     assert parse_reg_no(reg_no) == reg_no
     assert parse_reg_no(reg_no.lower().replace("-", " ")) == reg_no
     assert parse_reg_no(spoken(reg_no)) == reg_no
@@ -34,6 +35,12 @@ def test_any_single_changed_character_is_refused(code: str, seq: int, data: st.D
 @given(plan_codes, st.integers(1, 99_998))
 def test_neighbouring_sequences_are_swapped_digits_safe(code: str, seq: int) -> None:
     assert make_reg_no(code, seq) != make_reg_no(code, seq + 1)
+
+
+def test_counters_keep_numbers_apart() -> None:
+    assert make_reg_no("Q2611", 1, "01") != make_reg_no("Q2611", 1, "02")
+    with pytest.raises(ValueError):
+        make_reg_no("Q2611", 1, "1")
 
 
 def test_sequence_range() -> None:

@@ -78,7 +78,7 @@ def test_quick_registration_commits_with_outbox_and_audit(
     built: Built, world: World, clerk: OperatorSession
 ) -> None:
     view = built.services.registration.register(draft(world, "ok"), clerk)
-    assert view.reg_no.startswith("Q2611-00001-")
+    assert view.reg_no.startswith("Q2611-01-00001-")
     assert view.notice_read_aloud and view.operator_name == "王晓梅"
     with built.engine.connect() as c:
         outbox = c.execute(select(t.OutboxMessage)).one()
@@ -91,7 +91,7 @@ def test_quick_registration_commits_with_outbox_and_audit(
 def test_numbers_follow_each_other_per_plan(built: Built, world: World, clerk: OperatorSession) -> None:
     a = built.services.registration.register(draft(world, "ok"), clerk)
     b = built.services.registration.register(draft(world, "clash_a", unit_type=world.one_room), clerk)
-    assert (a.reg_no[:11], b.reg_no[:11]) == ("Q2611-00001", "Q2611-00002")
+    assert (a.reg_no[:14], b.reg_no[:14]) == ("Q2611-01-00001", "Q2611-01-00002")
 
 
 def test_already_registered(built: Built, world: World, clerk: OperatorSession) -> None:

@@ -1,0 +1,95 @@
+"""Signing in at the counter: user name, password, one big button; the service's own words when it fails."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.ui.theme import InlineError, set_kind
+from kiosk.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from kiosk.services.auth import AuthService
+    from kiosk.services.views import OperatorSession
+
+
+class LoginScreen(QWidget):
+    logged_in = Signal(object)  # OperatorSession
+
+    def __init__(self, auth: AuthService, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._auth = auth
+        self._busy = False  # a second Enter while the first is checked does nothing
+
+        title = QLabel(self.tr("Staff sign-in"))
+        set_kind(title, "title")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.username.setPlaceholderText(self.tr("Your user name"))
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("Your password"))
+        self.sign_in = QPushButton(self.tr("Sign in"))
+        self.sign_in.setObjectName("signIn")
+        set_kind(self.sign_in, "primary")
+        self.error = InlineError()
+        self.error.setObjectName("loginError")
+
+        form = QFormLayout()
+        form.setVerticalSpacing(16)
+        form.addRow(self.tr("User name"), self.username)
+        form.addRow(self.tr("Password"), self.password)
+
+        panel = QWidget()
+        panel.setMaximumWidth(720)
+        column = QVBoxLayout(panel)
+        column.setSpacing(20)
+        column.addWidget(title)
+        column.addLayout(form)
+        column.addWidget(self.error)
+        column.addWidget(self.sign_in)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.submit)
+        self.sign_in.clicked.connect(self.submit)
+        self.setFocusProxy(self.username)
+
+    def submit(self) -> None:
+        if self._busy:
+            return
+        username, password = self.username.text(), self.password.text()
+        self._busy = True
+        self.sign_in.setEnabled(False)
+        run_in_background(
+            self, lambda: self._auth.login(username, password), self._on_succeeded, self._on_failed
+        )
+
+    def reset(self) -> None:
+        """Ready for the next operator: nothing of the previous one left on screen."""
+        self.username.clear()
+        self.password.clear()
+        self.error.clear()
+        self.sign_in.setEnabled(True)
+        self.username.setFocus()
+
+    def _on_succeeded(self, session: OperatorSession) -> None:
+        self._busy = False
+        self.sign_in.setEnabled(True)
+        self.password.clear()
+        self.error.clear()
+        self.logged_in.emit(session)
+
+    def _on_failed(self, exc: Exception) -> None:
+        self._busy = False
+        self.sign_in.setEnabled(True)
+        self.error.show_error(exc)
+        self.password.clear()
+        self.password.setFocus()

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from kiosk.config import RESOURCES
+from kiosk.domain.model import Role
+
+if TYPE_CHECKING:
+    from kiosk.services.views import OperatorSession
 
 log = logging.getLogger(__name__)
 
@@ -38,3 +43,16 @@ def install_translator(
         app.installTranslator(qt)
         installed.append(qt)
     return installed
+
+
+def role_label(role: Role) -> str:
+    if role is Role.SUPERVISOR:
+        return QCoreApplication.translate("Roles", "Supervisor")
+    return QCoreApplication.translate("Roles", "Clerk")
+
+
+def operator_label(session: OperatorSession) -> str:
+    """Who is signed in, e.g. "王晓梅（办事员）", for the header and the lock screen."""
+    return QCoreApplication.translate("Roles", "{name} ({role})").format(
+        name=session.display_name, role=role_label(session.role)
+    )

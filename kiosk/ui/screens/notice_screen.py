@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from kiosk.platform.speech import SpeechEngine
 from kiosk.services.catalog import CatalogService
 from kiosk.services.clock import Clock, system_clock
 from kiosk.services.views import NoticeView
 from kiosk.ui.screens import MessageLabel, Screen, label, scaled_font
 
 if TYPE_CHECKING:
+    from kiosk.platform.speech import SpeechEngine
     from kiosk.ui.wizard import DraftState
 
 RATES = ((0.75, "Slow"), (1.0, "Normal"), (1.25, "Faster"), (1.5, "Fast"))
@@ -33,7 +33,7 @@ class NoticeScreen(Screen):
         self._speech = speech
         self._clock = clock
         self.notice: NoticeView | None = None
-        self._speaking_version: int | None = None  # the notice version the engine is reading
+        self._speaking: tuple[int, int] | None = None  # (plan, notice version) the engine was asked to read
         self.read_aloud_versions: set[tuple[int, int]] = set()  # (plan, version) read through to the end
         self.title = label(factor=1.3, bold=True)
         self.message = MessageLabel()
@@ -98,11 +98,11 @@ class NoticeScreen(Screen):
 
     def leave(self) -> None:
         self._speech.stop()  # never talk over the next screen
-        self._speaking_version = None
+        self._speaking = None
 
     def clear(self) -> None:
         self._speech.stop()
-        self._speaking_version = None
+        self._speaking = None
         self.read_aloud_versions.clear()
         self._show(None)
 
@@ -148,20 +148,23 @@ class NoticeScreen(Screen):
         if checked and n is not None:
             self.state.acknowledge(n.plan_id, n.version, self.read_aloud, self._clock())
         else:
-            self.state.acknowledge(None)
+            self.state.withdraw_ack()
 
     def _on_state_ack_changed(self) -> None:
         self._sync_ack()
 
+    def _key(self) -> tuple[int, int] | None:
+        return (self.notice.plan_id, self.notice.version) if self.notice is not None else None
+
     def _on_speak(self) -> None:
         if self.notice is not None:
-            self._speaking_version = self.notice.version
+            self._speaking = self._key()
             self._speech.speak(f"{self.notice.title}。{self.notice.text}")
 
     def _on_replay(self) -> None:
         if self.notice is None:
             return
-        if self._speaking_version != self.notice.version:
+        if self._speaking != self._key():
             self._on_speak()
         else:
             self._speech.replay()
@@ -171,7 +174,7 @@ class NoticeScreen(Screen):
 
     def _on_speech_finished(self) -> None:
         n = self.notice
-        if n is None or self._speaking_version != n.version:
+        if n is None or self._speaking != self._key():
             return
         self.read_aloud_versions.add((n.plan_id, n.version))
         if self.state.ack is not None:  # ticked while it was still being read: the record says read aloud
@@ -187,7 +190,7 @@ class NoticeScreen(Screen):
         self.speak_button.setEnabled(ready and speech_state == "idle")
         self.pause_button.setEnabled(ready and speech_state in ("preparing", "speaking"))
         self.resume_button.setEnabled(ready and speech_state == "paused")
-        self.replay_button.setEnabled(ready and self._speaking_version is not None)
+        self.replay_button.setEnabled(ready and self._speaking is not None)
         self.rate_combo.setEnabled(engine.available)
         if not engine.available:
             self.speech_status.setText(engine.unavailable_reason)

@@ -1,0 +1,166 @@
+"""Cancelling a registration at the counter: a coded reason and a supervisor's name and password."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.model import CANCEL_REASON_LABELS, CancelReason
+from kiosk.ui.theme import InlineError, set_kind
+from kiosk.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from kiosk.services.records import RecordsService
+    from kiosk.services.views import OperatorSession, RegistrationView
+
+
+class CancelDialog(QDialog):
+    """Calls RecordsService.cancel itself, so a wrong supervisor password can be retyped without starting over."""
+
+    def __init__(
+        self,
+        records: RecordsService,
+        registration: RegistrationView,
+        operator: OperatorSession,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Cancel registration"))
+        self.setModal(True)
+        self._records = records
+        self._registration = registration
+        self._operator = operator
+        self._busy = False
+        self.result_view: RegistrationView | None = None
+
+        title = QLabel(self.tr("Cancel registration {reg_no}").format(reg_no=registration.reg_no))
+        set_kind(title, "subtitle")
+        what = QLabel(
+            self.tr("{plan} · {project} {unit_type} {unit}\nCancellation possible until {deadline}").format(
+                plan=registration.plan_name,
+                project=registration.project_name,
+                unit_type=registration.unit_type_name,
+                unit=registration.unit_label,
+                deadline=f"{registration.cancel_deadline:%Y-%m-%d %H:%M}",
+            )
+        )
+        what.setWordWrap(True)
+        set_kind(what, "notice")
+
+        self.reasons = QButtonGroup(self)
+        reason_column = QVBoxLayout()
+        reason_column.setSpacing(0)
+        for reason, label in CANCEL_REASON_LABELS.items():
+            button = QRadioButton(label)
+            button.setObjectName(f"reason_{reason.value}")
+            button.setProperty("reason", reason.value)
+            self.reasons.addButton(button)
+            reason_column.addWidget(button)
+        self.comment = QLineEdit()
+        self.comment.setObjectName("comment")
+        self.comment.setPlaceholderText(self.tr("Required when the reason is “Other”"))
+        self.supervisor = QLineEdit()
+        self.supervisor.setObjectName("supervisor")
+        self.supervisor.setPlaceholderText(self.tr("Supervisor's user name"))
+        self.password = QLineEdit()
+        self.password.setObjectName("supervisorPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("Supervisor's password"))
+        self.error = InlineError()
+        self.error.setObjectName("cancelError")
+        self.confirm = QPushButton(self.tr("Cancel this registration"))
+        self.confirm.setObjectName("confirmCancel")
+        set_kind(self.confirm, "danger")
+        self.back = QPushButton(self.tr("Back"))
+        self.back.setObjectName("back")
+
+        form = QFormLayout()
+        form.setVerticalSpacing(12)
+        form.addRow(self.tr("Reason"), reason_column)
+        form.addRow(self.tr("Details"), self.comment)
+        form.addRow(self.tr("Supervisor"), self.supervisor)
+        form.addRow(self.tr("Password"), self.password)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back)
+        buttons.addStretch(1)
+        buttons.addWidget(self.confirm)
+        column = QVBoxLayout(self)
+        column.setSpacing(16)
+        column.addWidget(title)
+        column.addWidget(what)
+        column.addLayout(form)
+        column.addWidget(self.error)
+        column.addLayout(buttons)
+
+        self.back.clicked.connect(self.reject)
+        self.confirm.clicked.connect(self.submit)
+        self.password.returnPressed.connect(self.submit)
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget,
+        records: RecordsService,
+        registration: RegistrationView,
+        operator: OperatorSession,
+    ) -> RegistrationView | None:
+        """The cancelled registration, or None if staff went back."""
+        dialog = cls(records, registration, operator, parent)
+        try:
+            dialog.exec()
+            return dialog.result_view
+        finally:
+            dialog.deleteLater()
+
+    def choose(self, reason: CancelReason) -> None:
+        for button in self.reasons.buttons():
+            button.setChecked(button.property("reason") == reason.value)
+
+    def chosen(self) -> CancelReason | None:
+        button = self.reasons.checkedButton()
+        return CancelReason(button.property("reason")) if button else None
+
+    def submit(self) -> None:
+        if self._busy:
+            return
+        reason = self.chosen()
+        if reason is None:
+            self.error.show_text(self.tr("Please choose a reason for cancelling."))
+            return
+        reg_no, operator = self._registration.reg_no, self._operator
+        comment, username, password = self.comment.text(), self.supervisor.text(), self.password.text()
+        self._busy = True
+        self.confirm.setEnabled(False)
+        run_in_background(
+            self,
+            lambda: self._records.cancel(reg_no, reason, comment, operator, username, password),
+            self._on_cancelled,
+            self._on_failed,
+        )
+
+    def _on_cancelled(self, view: RegistrationView) -> None:
+        self._busy = False
+        self.result_view = view
+        self.accept()
+
+    def _on_failed(self, exc: Exception) -> None:
+        self._busy = False
+        self.confirm.setEnabled(True)
+        self.password.clear()
+        self.error.show_error(exc)
+        if getattr(exc, "code", "") == "cancel_comment_missing":
+            self.comment.setFocus()
+        else:
+            self.supervisor.setFocus()

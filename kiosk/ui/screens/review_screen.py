@@ -1,0 +1,214 @@
+"""Step 5: everything that will be registered, in large type beside the slip preview; confirm registers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
+from PySide6.QtGui import QImage, QPainter, QPaintEvent
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.services.container import Services
+from kiosk.services.views import OperatorSession, RegistrationView
+from kiosk.ui.screens import MessageLabel, Screen, area, label, rent
+
+if TYPE_CHECKING:
+    from kiosk.ui.wizard import DraftState
+
+PREVIEW_WIDTH = 900  # pixels the slip is rendered at; the widget scales it down to fit
+
+
+def render_pdf_page(pdf: bytes, width: int = PREVIEW_WIDTH) -> QImage:
+    """The first page as an image on white (QPdfDocument renders onto transparent). Safe on a worker."""
+    document = QPdfDocument()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document.load(buffer)
+    try:
+        if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
+            raise ValueError(f"slip preview could not be read: {document.error()}")
+        points = document.pagePointSize(0)
+        size = QSize(width, round(width * points.height() / points.width()))
+        page = document.render(0, size)
+        image = QImage(size, QImage.Format.Format_RGB32)
+        image.fill(Qt.GlobalColor.white)
+        painter = QPainter(image)
+        painter.drawImage(0, 0, page)
+        painter.end()
+        return image
+    finally:
+        document.close()
+        buffer.close()
+
+
+class SlipPreview(QWidget):
+    """The rendered slip, scaled to the space it has and kept in proportion."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("slipPreview")
+        self.image = QImage()
+        self.setMinimumWidth(360)
+
+    def set_image(self, image: QImage) -> None:
+        self.image = image
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        if self.image.isNull():
+            return
+        fitted = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRect(0, 0, fitted.width(), fitted.height())
+        target.moveCenter(self.rect().center())
+        target.moveTop(0)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(target, self.image)
+        painter.setPen(Qt.GlobalColor.darkGray)
+        painter.drawRect(target.adjusted(0, 0, -1, -1))
+        painter.end()
+
+
+@dataclass(frozen=True)
+class _Preview:
+    view: RegistrationView
+    image: QImage
+
+
+class ReviewScreen(Screen):
+    def __init__(
+        self,
+        state: DraftState,
+        services: Services,
+        operator_getter: Callable[[], OperatorSession],
+        parent: QWidget | None = None,
+    ):
+        super().__init__(state, parent)
+        self._registration = services.registration
+        self._slips = services.slips
+        self._operator = operator_getter
+        self.view: RegistrationView | None = None
+        self.title = label(self.tr("Check everything, then confirm"), factor=1.3, bold=True)
+        self.message = MessageLabel()
+        self.summary = QWidget(objectName="reviewSummary")
+        self._grid = QGridLayout(self.summary)
+        self._grid.setHorizontalSpacing(18)
+        self._grid.setVerticalSpacing(6)
+        self._grid.setColumnStretch(1, 1)
+        scroll = QScrollArea(objectName="optionScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.summary)
+        self.preview = SlipPreview()
+        right = QVBoxLayout()
+        right.addWidget(label(self.tr("Slip preview"), name="hint"))
+        right.addWidget(self.preview, 1)
+        body = QHBoxLayout()
+        body.setSpacing(24)
+        body.addWidget(scroll, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.message)
+        layout.addLayout(body, 1)
+
+    # --- wizard ---
+    def primary_text(self) -> str:
+        return self.tr("Registering…") if self.busy else self.tr("Confirm registration")
+
+    def primary_enabled(self) -> bool:
+        return not self.busy and self.view is not None and self.state.ack is not None
+
+    def enter(self) -> None:
+        self._show(None)
+        draft, operator = self.state.draft(), self._operator()
+        if draft is None:
+            return
+
+        def build() -> _Preview:
+            view = self._registration.preview(draft, operator)
+            return _Preview(view, render_pdf_page(self._slips.preview_pdf(view)))
+
+        self.run(build, self._on_preview, self._on_failed)
+
+    def go_on(self) -> None:
+        draft, operator = self.state.draft(), self._operator()
+        if not self.primary_enabled() or draft is None:
+            return
+        self.message.clear_message()
+        self.run(lambda: self._registration.register(draft, operator), self._on_registered, self._on_failed)
+
+    def clear(self) -> None:
+        self._show(None)
+
+    # --- slots ---
+    def _on_preview(self, preview: _Preview) -> None:
+        self._show(preview.view)
+        self.preview.set_image(preview.image)
+
+    def _on_registered(self, view: RegistrationView) -> None:
+        self.state.set_registration(view)
+        self.step_done.emit()
+
+    def _on_failed(self, exc: Exception) -> None:
+        self.message.show_error(exc)
+
+    def _show(self, view: RegistrationView | None) -> None:
+        self.view = view
+        self.message.clear_message()
+        self.preview.set_image(QImage())
+        while self._grid.count():
+            item = self._grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for row in range(self._grid.rowCount()):
+            self._grid.setRowStretch(row, 0)
+        if view is not None:
+            self._fill(view)
+        self.primary_changed.emit()
+
+    def _fill(self, v: RegistrationView) -> None:
+        reading = self.tr("read aloud") if v.notice_read_aloud else self.tr("read by the applicant")
+        sections = [
+            (
+                self.tr("Household"),
+                [
+                    (self.tr("Applicant"), v.applicant_name),
+                    (self.tr("Filing number"), v.filing_no),
+                    (self.tr("Resident ID"), v.applicant_id_masked),
+                    (self.tr("Family"), self.tr("{n} person(s), {district}").format(n=v.family_size, district=v.district)),
+                    (self.tr("Phone"), v.phone_masked or "—"),
+                ],
+            ),
+            (
+                self.tr("Registering for"),
+                [
+                    (self.tr("Plan"), f"【{v.plan_kind_label}】{v.plan_name}"),
+                    (self.tr("Project"), v.project_name),
+                    (self.tr("Address"), v.project_address),
+                    (self.tr("Unit type"), f"{v.unit_type_name} · {area(v.area)} · {rent(v.rent)}"),
+                ]
+                + ([(self.tr("Unit"), v.unit_label)] if v.unit_label else []),
+            ),
+            (
+                self.tr("Record"),
+                [
+                    (self.tr("Notice"), self.tr("version {n}, {how}").format(n=v.notice_version, how=reading)),
+                    (self.tr("Counter"), self.tr("{counter}, {operator}").format(counter=v.counter, operator=v.operator_name)),
+                ],
+            ),
+        ]
+        row = 0
+        for title, rows in sections:
+            self._grid.addWidget(label(title, factor=1.1, bold=True, name="sectionTitle"), row, 0, 1, 2)
+            row += 1
+            for name, value in rows:
+                self._grid.addWidget(label(name, name="fieldTitle", wrap=False), row, 0, Qt.AlignmentFlag.AlignTop)
+                self._grid.addWidget(label(value, factor=1.1, name="fieldValue"), row, 1)
+                row += 1
+        self._grid.setRowStretch(row, 1)

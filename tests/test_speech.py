@@ -26,7 +26,7 @@ from kiosk.platform.speech import (
 NOTICE = (
     "申请人须如实填写申请表，并按规定时间到服务窗口办理登记手续。"
     "逾期未办理的，视为自动放弃本次配租资格，由此产生的后果自行承担。"
-)  # 63 characters
+)  # 62 characters
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def aplay_children() -> dict[int, str]:
 
 def wav_seconds(path: Path) -> float:
     with wave.open(str(path)) as audio:
-        return audio.getnframes() / audio.getframerate()
+        return float(audio.getnframes() / audio.getframerate())
 
 
 def test_speaks_a_notice_to_the_end(qtbot: QtBot, engine: EspeakSpeechEngine) -> None:

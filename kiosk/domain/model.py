@@ -26,6 +26,14 @@ class UnitStatus(StrEnum):
 class RegistrationStatus(StrEnum):
     ACTIVE = "active"
     CANCELLED = "cancelled"
+    REJECTED = "rejected"  # the centre refused it: another counter registered the household or took the unit
+
+
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.ACTIVE: "有效",
+    RegistrationStatus.CANCELLED: "已取消",
+    RegistrationStatus.REJECTED: "中心未受理",
+}
 
 
 class Role(StrEnum):

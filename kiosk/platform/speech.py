@@ -13,18 +13,10 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QLocale,
-    QMessageLogContext,
-    QObject,
-    QProcess,
-    QTemporaryDir,
-    QtMsgType,
-    Signal,
-    qInstallMessageHandler,
-)
+from PySide6.QtCore import QLocale, QObject, QProcess, QTemporaryDir, Signal, qInstallMessageHandler
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QMessageLogContext, QtMsgType
     from PySide6.QtTextToSpeech import QTextToSpeech
 
 _log = logging.getLogger(__name__)
@@ -44,7 +36,10 @@ NO_ENGINE_REASON = "本机没有可用的普通话语音引擎，请工作人员
 
 
 class SpeechEngine(QObject):
-    """Port: reads a text aloud without blocking; staff drive it with pause, resume, replay and speed."""
+    """Port: reads a text aloud without blocking; staff drive it with pause, resume, replay and speed.
+
+    The base does nothing, which is all the null engine needs; adapters override the actions.
+    """
 
     state_changed = Signal(str)  # IDLE, PREPARING, SPEAKING or PAUSED
     finished = Signal()  # read through to the end (not after stop())
@@ -80,19 +75,19 @@ class SpeechEngine(QObject):
         self._rate = min(MAX_RATE, max(MIN_RATE, rate))
 
     def speak(self, text: str) -> None:
-        raise NotImplementedError
+        """Read text from the start, replacing whatever is being read."""
 
     def pause(self) -> None:
-        raise NotImplementedError
+        """Hold reading (also while preparing); resume() goes on from there."""
 
     def resume(self) -> None:
-        raise NotImplementedError
+        """Go on after pause()."""
 
     def stop(self) -> None:
-        raise NotImplementedError
+        """Stop reading without finished(); state goes back to IDLE."""
 
     def replay(self) -> None:
-        raise NotImplementedError
+        """Read the last text again from the start, at the current rate."""
 
     def _set_state(self, state: str) -> None:
         if state != self._state:
@@ -106,21 +101,6 @@ class NullSpeechEngine(SpeechEngine):
     @property
     def name(self) -> str:
         return "none"
-
-    def speak(self, text: str) -> None:
-        pass
-
-    def pause(self) -> None:
-        pass
-
-    def resume(self) -> None:
-        pass
-
-    def stop(self) -> None:
-        pass
-
-    def replay(self) -> None:
-        pass
 
 
 class EspeakSpeechEngine(SpeechEngine):
@@ -388,7 +368,7 @@ class QtSpeechEngine(SpeechEngine):
 
 
 def create_speech_engine(preference: str = "auto", audio_device: str | None = None) -> SpeechEngine:
-    """ "auto": a Qt Mandarin voice, else espeak-ng, else none; "qt", "espeak", "none" force one."""
+    """Pick the engine: "auto" is a Qt Mandarin voice, else espeak-ng, else none; the others force one."""
     if preference == "none":
         return NullSpeechEngine()
     if preference == "qt":

@@ -238,7 +238,7 @@ def registration_view(session: Session, row: t.Registration) -> RegistrationView
     return RegistrationView(
         reg_no=row.reg_no,
         status=status.value,
-        status_label="有效" if status is RegistrationStatus.ACTIVE else "已取消",
+        status_label=m.REGISTRATION_STATUS_LABELS[status],
         plan_code=plan.code,
         plan_name=plan.name,
         plan_kind=plan.kind,

@@ -155,6 +155,11 @@ class Registration(Base):
     cancel_approved_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     review_status: Mapped[str] = mapped_column(String(32), default="")
     reject_reason: Mapped[str] = mapped_column(default="")
+    # What the central service said: pending until the outbox message is answered.
+    central_status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    central_code: Mapped[str] = mapped_column(String(48), default="", server_default="")
+    central_message: Mapped[str] = mapped_column(default="", server_default="")
+    central_received_at: Mapped[datetime | None]
 
 
 class RegisteredPerson(Base):
@@ -180,6 +185,8 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]]
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
+    result: Mapped[str] = mapped_column(String(16), default="", server_default="")  # accepted / rejected / invalid
+    last_error: Mapped[str] = mapped_column(default="", server_default="")
 
 
 class AuditEntry(Base):

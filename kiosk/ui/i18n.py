@@ -36,10 +36,14 @@ def install_translator(
         app.installTranslator(kiosk)
         installed.append(kiosk)
     else:
-        log.error("translation kiosk_%s.qm not found in %s: the UI will be in English", language, translations)
+        log.error(
+            "translation kiosk_%s.qm not found in %s: the UI will be in English", language, translations
+        )
     # Qt's own words (standard dialog buttons, the line edit's context menu).
     qt = QTranslator(app)
-    if qt.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    if qt.load(
+        QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
         app.installTranslator(qt)
         installed.append(qt)
     return installed

@@ -65,9 +65,8 @@ def load_font(resources: Path = RESOURCES) -> str | None:
     return families[0]
 
 
-def stylesheet(font_pt: int, family: str, resources: Path = RESOURCES) -> str:
+def stylesheet(font_pt: int, resources: Path = RESOURCES) -> str:
     sizes = {
-        "family": family,
         "pt": font_pt,
         "title_pt": round(font_pt * 1.6),
         "subtitle_pt": round(font_pt * 1.2),
@@ -91,7 +90,7 @@ def apply(app: QApplication, font_pt: int, family: str | None = None, resources:
         font.setFamily(family)
     font.setPointSize(font_pt)
     app.setFont(font)
-    app.setStyleSheet(stylesheet(font_pt, font.family(), resources))
+    app.setStyleSheet(stylesheet(font_pt, resources))
     app.setProperty(_PT_PROPERTY, font_pt)
     return font_pt
 

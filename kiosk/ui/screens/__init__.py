@@ -31,13 +31,24 @@ def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
     return font
 
 
-def label(text: str = "", *, factor: float = 1.0, bold: bool = False, name: str = "", wrap: bool = True) -> QLabel:
+def label(
+    text: str = "",
+    *,
+    factor: float = 1.0,
+    bold: bool = False,
+    name: str = "",
+    kind: str = "",
+    wrap: bool = True,
+) -> QLabel:
+    """A label; ``kind`` is the theme's role (title, subtitle, hint), ``factor`` grows the font otherwise."""
     widget = QLabel(text)
     widget.setWordWrap(wrap)
     if factor != 1.0 or bold:
         widget.setFont(scaled_font(widget, factor, bold))
     if name:
         widget.setObjectName(name)
+    if kind:
+        widget.setProperty("kind", kind)
     return widget
 
 
@@ -106,8 +117,9 @@ class MessageLabel(QLabel):
         self.show_text(message.text + (f"\n→ {message.hint}" if message.hint else ""), "error")
 
     def show_text(self, text: str, level: str = "info") -> None:
+        """``level``: "error", "info" or "success"; the theme colours the first two (kinds error, notice)."""
         self.setText(text)
-        self.setProperty("level", level)
+        self.setProperty("kind", {"info": "notice"}.get(level, level))
         repolish(self)
         self.show()
 

@@ -46,7 +46,7 @@ class IdentifyScreen(Screen):
 
         form = QVBoxLayout()
         form.setSpacing(8)
-        form.addWidget(label(self.tr("Scan or type the household's identity"), factor=1.3, bold=True))
+        form.addWidget(label(self.tr("Scan or type the household's identity"), kind="subtitle"))
         form.addSpacing(8)
         form.addWidget(label(self.tr("Filing number"), bold=True))
         form.addWidget(self.filing_edit)
@@ -69,7 +69,7 @@ class IdentifyScreen(Screen):
         panel = QFrame(objectName="resultPanel")
         box = QVBoxLayout(panel)
         box.setContentsMargins(20, 16, 20, 16)
-        self.placeholder = label(self.tr("The household appears here after verification."), name="hint")
+        self.placeholder = label(self.tr("The household appears here after verification."), kind="hint")
         self.name_label = label(factor=1.5, bold=True, name="applicantName")
         self.status_label = label(name="filingStatus", wrap=False)
         head = QHBoxLayout()

@@ -35,7 +35,7 @@ class NoticeScreen(Screen):
         self.notice: NoticeView | None = None
         self._speaking: tuple[int, int] | None = None  # (plan, notice version) the engine was asked to read
         self.read_aloud_versions: set[tuple[int, int]] = set()  # (plan, version) read through to the end
-        self.title = label(factor=1.3, bold=True)
+        self.title = label(kind="subtitle")
         self.message = MessageLabel()
         self.text = QTextBrowser(objectName="noticeText")
         self.text.setFont(scaled_font(self.text, 1.25))

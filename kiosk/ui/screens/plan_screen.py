@@ -33,9 +33,9 @@ class PlanCard(OptionCard):
         self.plan = plan
         self.setObjectName("planCard")
         kind = label(plan.kind_label, name="kindBadge", wrap=False)
-        kind.setProperty("kind", plan.kind.value)
+        kind.setProperty("planKind", plan.kind.value)
         title = label(f"{plan.name}", factor=1.2, bold=True)
-        code = label(plan.code, name="hint", wrap=False)
+        code = label(plan.code, kind="hint", wrap=False)
         head = QHBoxLayout()
         head.addWidget(kind, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(title, 1)
@@ -102,9 +102,9 @@ class PlanScreen(Screen):
         self._catalog = catalog
         self._clock = clock
         self.cards: list[PlanCard] = []
-        self.title = label(self.tr("Choose a plan"), factor=1.3, bold=True)
+        self.title = label(self.tr("Choose a plan"), kind="subtitle")
         self.message = MessageLabel()
-        self.empty = label(self.tr("No plan is open for registration now or soon."), name="hint")
+        self.empty = label(self.tr("No plan is open for registration now or soon."), kind="hint")
         self.empty.hide()
         self._list = QVBoxLayout()
         self._list.setSpacing(14)

@@ -103,13 +103,13 @@ class ProjectCard(QFrame):
         info.addWidget(label(project.name, factor=1.25, bold=True))
         info.addWidget(label(f"{project.district} · {project.address}"))
         if project.description:
-            info.addWidget(label(project.description, name="hint"))
+            info.addWidget(label(project.description, kind="hint"))
         self.rows = [UnitTypeRow(project, t) for t in project.unit_types]
         info.addSpacing(6)
         for row in self.rows:
             info.addWidget(row)
         if not self.rows:
-            info.addWidget(label(self.tr("No unit type is offered in this project."), name="hint"))
+            info.addWidget(label(self.tr("No unit type is offered in this project."), kind="hint"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 14)
         layout.setSpacing(20)
@@ -138,7 +138,7 @@ class ProjectScreen(Screen):
         super().__init__(state, parent)
         self._catalog = catalog
         self.cards: list[ProjectCard] = []
-        self.title = label(self.tr("Choose a project and a unit type"), factor=1.3, bold=True)
+        self.title = label(self.tr("Choose a project and a unit type"), kind="subtitle")
         self.message = MessageLabel()
         self._list = QVBoxLayout()
         self._list.setSpacing(16)

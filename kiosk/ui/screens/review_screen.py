@@ -92,7 +92,7 @@ class ReviewScreen(Screen):
         self._slips = services.slips
         self._operator = operator_getter
         self.view: RegistrationView | None = None
-        self.title = label(self.tr("Check everything, then confirm"), factor=1.3, bold=True)
+        self.title = label(self.tr("Check everything, then confirm"), kind="subtitle")
         self.message = MessageLabel()
         self.summary = QWidget(objectName="reviewSummary")
         self._grid = QGridLayout(self.summary)
@@ -105,7 +105,7 @@ class ReviewScreen(Screen):
         scroll.setWidget(self.summary)
         self.preview = SlipPreview()
         right = QVBoxLayout()
-        right.addWidget(label(self.tr("Slip preview"), name="hint"))
+        right.addWidget(label(self.tr("Slip preview"), kind="hint"))
         right.addWidget(self.preview, 1)
         body = QHBoxLayout()
         body.setSpacing(24)

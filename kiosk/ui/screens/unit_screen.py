@@ -45,7 +45,7 @@ class UnitScreen(Screen):
         self._units: list[UnitOption] = []
         self._projects: list[ProjectOption] = []
         self._request = 0
-        self.title = label(self.tr("Choose a unit"), factor=1.3, bold=True)
+        self.title = label(self.tr("Choose a unit"), kind="subtitle")
         self.message = MessageLabel()
         self.project_combo = QComboBox(objectName="projectFilter")
         self.type_combo = QComboBox(objectName="typeFilter")
@@ -53,7 +53,7 @@ class UnitScreen(Screen):
         self.floor_max = QSpinBox(objectName="floorMax")
         self.orientation_combo = QComboBox(objectName="orientationFilter")
         self.only_available = QCheckBox(self.tr("Only units that can be chosen"), objectName="onlyAvailable")
-        self.count_label = label(name="hint", wrap=False)
+        self.count_label = label(kind="hint", wrap=False)
         self.table = self._build_table()
         filters = QHBoxLayout()
         filters.setSpacing(10)

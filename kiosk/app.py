@@ -1,0 +1,247 @@
+"""The ``kiosk`` command: options, logging, Qt, font, language and services, then the counter's window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from kiosk.bootstrap import Built
+    from kiosk.config import Config
+
+log = logging.getLogger("kiosk")
+
+DEMO_OPERATORS = (
+    ("clerk1", "王晓梅", "clerk", "kiosk-demo-1"),
+    ("super1", "李建国", "supervisor", "kiosk-demo-2"),
+)
+WINDOW_SIZE = (1366, 820)
+
+# Heavy modules (Qt, SQLAlchemy, reportlab) are imported inside main(): `kiosk --help` stays instant and
+# `python -X importtime -m kiosk.app` shows the start-up cost where it is paid.
+
+
+def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
+    args = _parse_args(argv)
+    from kiosk.domain.errors import KioskError
+
+    try:
+        config = _config(args)
+    except KioskError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    _setup_logging(config.data_dir / "logs")
+    log.info(
+        "starting: data %s, counter %s, language %s", config.data_dir, config.counter, config.theme.language
+    )
+
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui import i18n, messages, theme
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Kiosk")
+    messages.install_excepthook()
+    theme.apply(app, config.theme.font_pt, theme.load_font(config.resources), config.resources)
+    i18n.install_translator(app, config.theme.language, config.resources / "translations")
+
+    try:
+        built = _build(config, demo=args.demo)
+    except KioskError as exc:
+        log.error("cannot start: %s", exc)
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    from kiosk.platform.speech import create_speech_engine
+    from kiosk.ui.main_window import MainWindow
+
+    speech = create_speech_engine(config.speech.engine, config.speech.audio_device or None)
+    window = MainWindow(built.services, speech, config)
+    window.resize(*WINDOW_SIZE)
+    if app.platformName() in ("offscreen", "minimal"):
+        window.show()
+    else:
+        window.showMaximized()
+    _watch_first_frame(app, window, lambda: _on_first_frame(app, window, args, started))
+    try:
+        return app.exec()
+    finally:
+        _shut_down(built, speech)
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Public rental housing registration counter")
+    parser.add_argument("--config", type=Path, help="TOML configuration file")
+    parser.add_argument("--data-dir", type=Path, help="local cache, slips and logs (overrides the config)")
+    parser.add_argument("--lang", choices=("zh_CN", "en"), help="UI language (overrides the config)")
+    parser.add_argument(
+        "--demo", action="store_true", help="load demo data into an empty cache and create demo operators"
+    )
+    parser.add_argument("--quit-after-ms", type=int, metavar="N", help="quit N ms after the first frame")
+    parser.add_argument(
+        "--screenshot", type=Path, metavar="PATH", help="save the first frame as PNG and quit"
+    )
+    return parser.parse_args(argv)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    from kiosk.config import load_config
+
+    config = load_config(args.config)
+    if args.data_dir:
+        config = replace(config, data_dir=args.data_dir.expanduser().resolve())
+    if args.lang:
+        config = replace(config, theme=replace(config.theme, language=args.lang))
+    return config
+
+
+def _build(config: Config, *, demo: bool) -> Built:
+    from kiosk.bootstrap import build_services
+    from kiosk.platform.qt_printer import QtSlipPrinter
+
+    built = build_services(config, QtSlipPrinter(config.printer.name or None))
+    if demo:
+        _load_demo(built)
+    return built
+
+
+def _load_demo(built: Built) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import sessionmaker
+
+    from kiosk.domain.errors import KioskError
+    from kiosk.domain.model import Role
+    from kiosk.services.clock import system_clock
+    from kiosk.storage import tables as t
+    from kiosk.storage.uow import uow_factory
+
+    try:
+        from kiosk.services.demo_data import load_demo
+    except ModuleNotFoundError as exc:
+        if exc.name != "kiosk.services.demo_data":
+            raise
+        raise KioskError("--demo: this build has no demo data loader (kiosk.services.demo_data)") from None
+    uow = uow_factory(sessionmaker(built.engine, expire_on_commit=False))
+    load_demo(uow, now=system_clock(), resources=built.config.resources)  # a no-op once plans exist
+    with built.engine.connect() as conn:
+        existing = set(conn.scalars(select(t.Operator.username)))
+    for username, name, role, password in DEMO_OPERATORS:
+        if username not in existing:
+            built.services.auth.create_operator(username, name, Role(role), password)
+            log.info("demo operator %s created", username)
+
+
+def _watch_first_frame(app: QApplication, window: QWidget, done: Callable[[], None]) -> None:
+    """Call ``done`` once the window has painted for the first time (on the next turn, after the flush)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QWidget
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (
+                event.type() == QEvent.Type.Paint
+                and isinstance(watched, QWidget)
+                and watched.window() is window
+            ):
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, done)
+            return False
+
+    app.installEventFilter(FirstPaint(window))
+
+
+def _on_first_frame(app: QApplication, window: QWidget, args: argparse.Namespace, started: float) -> None:
+    from PySide6.QtCore import QTimer
+
+    log.info("first frame %.0f ms after main()", (time.perf_counter() - started) * 1000)
+    if args.screenshot:
+        args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(args.screenshot)):
+            log.error("could not save the screenshot to %s", args.screenshot)
+        if args.quit_after_ms is None:
+            app.quit()
+    if args.quit_after_ms is not None:
+        QTimer.singleShot(max(0, args.quit_after_ms), app.quit)
+
+
+def _shut_down(built: Built, speech: Any) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    from kiosk.ui.workers import service_pool
+
+    speech.stop()
+    # A registration or a print still under way finishes before the database closes.
+    service_pool().waitForDone(10_000)
+    QThreadPool.globalInstance().waitForDone(10_000)
+    built.engine.dispose()
+    log.info("stopped")
+
+
+# --- logging: never a full resident ID number or phone number in the log ----------------------------------
+
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)0\d{9,11}(?!\d)")
+
+
+def mask_personal(text: str) -> str:
+    from kiosk.domain.identity import mask_id_number, mask_phone
+
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
+    text = _MOBILE.sub(lambda m: mask_phone(m.group()), text)
+    return _LANDLINE.sub(lambda m: mask_phone(m.group()), text)
+
+
+class MaskingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_personal(super().format(record))
+
+
+def _setup_logging(log_dir: Path) -> None:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    formatter = MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    file_handler = logging.handlers.RotatingFileHandler(
+        log_dir / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    file_handler.setFormatter(formatter)
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)
+    console.setFormatter(formatter)
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for old in [h for h in root.handlers if getattr(h, "kiosk", False)]:
+        root.removeHandler(old)
+        old.close()
+    for handler in (file_handler, console):
+        handler.kiosk = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    _route_qt_messages()
+
+
+def _route_qt_messages() -> None:
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+    qInstallMessageHandler(lambda kind, _context, text: qt_log.log(levels.get(kind, logging.INFO), text))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

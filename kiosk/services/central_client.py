@@ -1,0 +1,130 @@
+"""The central service over HTTP: every call has a timeout, every failure a type the sync loop understands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from kiosk.domain.errors import KioskError
+
+CONNECT_TIMEOUT = 3.0
+READ_TIMEOUT = 15.0
+
+EVENT_PATHS = {
+    "registration_created": "/v1/registrations",
+    "registration_cancelled": "/v1/cancellations",
+    "phone_updated": "/v1/phone-updates",
+}
+
+
+class CentralUnavailable(KioskError):
+    """Network down, timeout or a server error: try again later, nothing was decided."""
+
+    code = "central_unavailable"
+
+
+class CentralAuthExpired(KioskError):
+    code = "central_auth"
+
+
+class CentralRefused(KioskError):
+    """The centre answered and said no (bad request or payload mismatch): retrying will not help."""
+
+    code = "central_refused"
+
+
+@dataclass(frozen=True)
+class EventAnswer:
+    accepted: bool
+    code: str  # "" when accepted, else the central rule
+    message: str
+    received_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    version: int
+    more: bool
+    changes: list[dict[str, Any]]
+
+
+class CentralClient:
+    def __init__(self, base_url: str, session: requests.Session | None = None):
+        self.base_url = base_url.rstrip("/")
+        self._http = session or requests.Session()
+        self.token = ""
+
+    def health(self) -> bool:
+        try:
+            return bool(self._request("GET", "/v1/health", auth=False).status_code == 200)
+        except CentralUnavailable:
+            return False
+
+    def device_token(self, device_id: str, secret: str) -> str:
+        response = self._request("POST", "/v1/auth/device", auth=False, json={"device_id": device_id, "secret": secret})
+        if response.status_code == 401:
+            raise CentralRefused("本机登记证书被中心拒绝", hint="请联系管理员重新登记本机（enroll-device）")
+        self._raise_for_status(response)
+        self.token = str(response.json()["token"])
+        return self.token
+
+    def catalog_changes(self, since: int, limit: int = 5000) -> ChangePage:
+        return self._page("/v1/catalog/changes", since, limit)
+
+    def review_changes(self, since: int, limit: int = 5000) -> ChangePage:
+        return self._page("/v1/reviews/changes", since, limit)
+
+    def post_event(self, kind: str, key: str, event_time: datetime, payload: dict[str, Any]) -> EventAnswer:
+        response = self._request(
+            "POST",
+            EVENT_PATHS[kind],
+            json={"event_time": event_time.isoformat(), "payload": payload},
+            headers={"Idempotency-Key": key},
+        )
+        body = _json(response)
+        if response.status_code in (200, 201):
+            received = body.get("received_at")
+            return EventAnswer(True, "", "", datetime.fromisoformat(received) if received else None)
+        if response.status_code == 409:
+            return EventAnswer(False, str(body.get("code", "rejected")), str(body.get("message", "")), None)
+        self._raise_for_status(response)
+        raise CentralRefused(f"中心返回了意外的结果（HTTP {response.status_code}）")
+
+    def _page(self, path: str, since: int, limit: int) -> ChangePage:
+        response = self._request("GET", path, params={"since": since, "limit": limit})
+        self._raise_for_status(response)
+        body = response.json()
+        return ChangePage(int(body["version"]), bool(body["more"]), list(body["changes"]))
+
+    def _request(self, method: str, path: str, *, auth: bool = True, **kw: Any) -> requests.Response:
+        headers = dict(kw.pop("headers", {}))
+        if auth:
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            response = self._http.request(
+                method, self.base_url + path, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), **kw
+            )
+        except requests.RequestException as exc:
+            raise CentralUnavailable("连接不上中心服务", hint=type(exc).__name__) from None
+        if response.status_code == 401 and auth:
+            raise CentralAuthExpired("与中心的登录已过期", hint="将自动重新登录")
+        if response.status_code >= 500:
+            raise CentralUnavailable(f"中心服务暂时出错（HTTP {response.status_code}）")
+        return response
+
+    @staticmethod
+    def _raise_for_status(response: requests.Response) -> None:
+        if response.status_code >= 400:
+            body = _json(response)
+            raise CentralRefused(str(body.get("message") or body.get("detail") or f"HTTP {response.status_code}"))
+
+
+def _json(response: requests.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

@@ -1,0 +1,282 @@
+"""Offline-first sync with the centre: the outbox goes out in order, catalog and review changes come in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from kiosk.domain.errors import KioskError
+from kiosk.domain.model import RegistrationStatus, UnitStatus
+from kiosk.services.catalog_apply import apply_change
+from kiosk.services.central_client import (
+    CentralAuthExpired,
+    CentralClient,
+    CentralRefused,
+    ChangePage,
+    EventAnswer,
+)
+from kiosk.services.clock import Clock
+from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
+from kiosk.storage import tables as t
+from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
+
+CATALOG_VERSION = "catalog_version"
+REVIEWS_VERSION = "reviews_version"
+LAST_SYNC = "last_sync_at"
+LAST_CATALOG_SYNC = "last_catalog_sync_at"
+
+Progress = Callable[[float, str], None]
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    online: bool
+    last_sync_at: datetime | None
+    last_catalog_sync_at: datetime | None
+    unsent: int
+    rejected: int
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class SyncLimits:
+    """Offline guardrails: past these, new registrations wait for the centre."""
+
+    max_catalog_age: timedelta = timedelta(hours=24)
+    max_unsent: int = 200
+
+
+class OfflineTooLong(KioskError):
+    code = "offline_guard"
+
+
+class SyncService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        client: CentralClient | None,
+        secrets: SecretStore,
+        limits: SyncLimits = SyncLimits(),
+    ):
+        self._uow = uow
+        self._clock = clock
+        self._client = client
+        self._secrets = secrets
+        self.limits = limits
+        self.online = False
+
+    @property
+    def configured(self) -> bool:
+        return self._client is not None
+
+    @property
+    def client(self) -> CentralClient:
+        if self._client is None:
+            raise KioskError("本机未配置中心服务地址，只能离线办理", code="central_not_configured")
+        return self._client
+
+    def sync_once(self, progress: Progress | None = None) -> SyncStatus:
+        """One full round: send everything unsent, then pull catalog and reviews. Raises when the centre is away."""
+        report = progress or (lambda _f, _t: None)
+        try:
+            self._ensure_token()
+            report(0.05, "发送登记")
+            self.send_outbox(lambda f: report(0.05 + 0.45 * f, "发送登记"))
+            report(0.5, "更新房源和备案名单")
+            self.pull_catalog()
+            report(0.9, "更新审核结果")
+            self.pull_reviews()
+        except Exception:
+            self.online = False
+            raise
+        self.online = True
+        with self._uow() as uow:
+            _set(uow, LAST_SYNC, self._clock().isoformat())
+            uow.commit()
+        report(1.0, "同步完成")
+        return self.status()
+
+    def send_outbox(self, progress: Callable[[float], None] | None = None) -> int:
+        """Oldest first; stops at the first network failure so order is kept. Returns how many were answered."""
+        with self._uow() as uow:
+            pending = uow.session.execute(
+                select(
+                    t.OutboxMessage.id,
+                    t.OutboxMessage.idempotency_key,
+                    t.OutboxMessage.kind,
+                    t.OutboxMessage.event_time,
+                    t.OutboxMessage.payload,
+                )
+                .where(t.OutboxMessage.sent_at.is_(None))
+                .order_by(t.OutboxMessage.id)
+            ).all()
+        for done, (msg_id, key, kind, event_time, payload) in enumerate(pending, 1):
+            try:
+                answer = self._with_token(partial(self.client.post_event, kind, key, event_time, payload))
+            except CentralRefused as exc:
+                self._record_invalid(msg_id, str(exc))
+            else:
+                self._record_answer(msg_id, kind, payload, answer)
+            if progress:
+                progress(done / len(pending))
+        return len(pending)
+
+    def pull_catalog(self) -> int:
+        return self._pull(CATALOG_VERSION, self.client.catalog_changes, _apply_catalog)
+
+    def pull_reviews(self) -> int:
+        return self._pull(REVIEWS_VERSION, self.client.review_changes, _apply_review)
+
+    def status(self) -> SyncStatus:
+        with self._uow() as uow:
+            s = uow.session
+            unsent = s.scalar(select(func.count()).where(t.OutboxMessage.sent_at.is_(None))) or 0
+            rejected = s.scalar(select(func.count()).where(t.Registration.central_status == "rejected")) or 0
+            return SyncStatus(
+                enrolled=self.configured,
+                online=self.online,
+                last_sync_at=_get_time(uow, LAST_SYNC),
+                last_catalog_sync_at=_get_time(uow, LAST_CATALOG_SYNC),
+                unsent=unsent,
+                rejected=rejected,
+            )
+
+    def guard(self) -> None:
+        """Called before each new registration: refuse when this counter has been cut off for too long."""
+        if not self.configured:
+            return
+        status = self.status()
+        now = self._clock()
+        last = status.last_catalog_sync_at
+        if last is None or now - last > self.limits.max_catalog_age:
+            hours = int(self.limits.max_catalog_age.total_seconds() // 3600)
+            raise OfflineTooLong(
+                f"本机已超过{hours}小时未与中心同步，房源和备案名单可能已过期，暂停新登记",
+                hint="请检查网络后点“立即同步”；已登记的记录可照常查询和补打",
+            )
+        if status.unsent > self.limits.max_unsent:
+            raise OfflineTooLong(
+                f"本机有{status.unsent}笔登记尚未送达中心（上限{self.limits.max_unsent}笔），暂停新登记",
+                hint="请检查网络后点“立即同步”",
+            )
+
+    # --- internals ---
+
+    def _ensure_token(self) -> None:
+        if not self.client.token:
+            self._authenticate()
+
+    def _authenticate(self) -> None:
+        device_id, secret = self._secrets.get(DEVICE_ID), self._secrets.get(DEVICE_SECRET)
+        if not device_id or not secret:
+            raise KioskError("本机尚未在中心登记", hint="请管理员运行 kiosk enroll")
+        self.client.device_token(device_id, secret)
+
+    def _with_token(self, call: Callable[[], _T]) -> _T:
+        try:
+            return call()
+        except CentralAuthExpired:
+            self._authenticate()
+            return call()
+
+    def _pull(
+        self,
+        setting: str,
+        fetch: Callable[[int], ChangePage],
+        apply: Callable[[UnitOfWork, dict[str, Any]], None],
+    ) -> int:
+        applied = 0
+        while True:
+            with self._uow() as uow:
+                since = int(_get(uow, setting) or 0)
+            page = self._with_token(partial(fetch, since))
+            with self._uow() as uow:
+                for change in page.changes:
+                    apply(uow, change)
+                # The version moves in the same transaction as the rows: a crash never skips or repeats a page.
+                _set(uow, setting, str(page.version))
+                if setting == CATALOG_VERSION and not page.more:
+                    _set(uow, LAST_CATALOG_SYNC, self._clock().isoformat())
+                uow.commit()
+            applied += len(page.changes)
+            if not page.more:
+                return applied
+
+    def _record_answer(self, msg_id: int, kind: str, payload: dict[str, Any], answer: EventAnswer) -> None:
+        now = self._clock()
+        with self._uow() as uow:
+            s = uow.session
+            msg = s.get_one(t.OutboxMessage, msg_id)
+            msg.sent_at = now
+            msg.attempts += 1
+            msg.result = "accepted" if answer.accepted else "rejected"
+            if kind == "registration_created":
+                reg = s.scalar(select(t.Registration).where(t.Registration.reg_no == payload["reg_no"]))
+                if reg is not None:
+                    _mark_registration(s, reg, answer)
+            uow.commit()
+
+    def _record_invalid(self, msg_id: int, error: str) -> None:
+        """The centre will never take this message as it is: keep it visible, do not block the queue."""
+        with self._uow() as uow:
+            msg = uow.session.get_one(t.OutboxMessage, msg_id)
+            msg.sent_at = self._clock()
+            msg.attempts += 1
+            msg.result = "invalid"
+            msg.last_error = error
+            uow.commit()
+
+
+def _mark_registration(s: Session, reg: t.Registration, answer: EventAnswer) -> None:
+    if answer.accepted:
+        reg.central_status = "accepted"
+        reg.central_received_at = answer.received_at
+        return
+    # Another counter got there first: this registration is void, its unit and people are free again here.
+    reg.central_status = "rejected"
+    reg.central_code = answer.code
+    reg.central_message = answer.message
+    if reg.status == RegistrationStatus.ACTIVE:
+        reg.status = RegistrationStatus.REJECTED.value
+        if reg.unit_id is not None:
+            unit = s.get_one(t.Unit, reg.unit_id)
+            unit.status = UnitStatus.TAKEN.value if answer.code == "unit_taken" else UnitStatus.FREE.value
+        s.execute(delete(t.RegisteredPerson).where(t.RegisteredPerson.registration_id == reg.id))
+
+
+def _apply_catalog(uow: UnitOfWork, change: dict[str, Any]) -> None:
+    apply_change(uow.session, change)
+
+
+def _apply_review(uow: UnitOfWork, change: dict[str, Any]) -> None:
+    reg = uow.session.scalar(select(t.Registration).where(t.Registration.reg_no == change["reg_no"]))
+    if reg is not None:  # registered at another counter: nothing to show here
+        reg.review_status = change.get("review_status", "")
+        reg.reject_reason = change.get("reject_reason", "")
+
+
+def _get(uow: UnitOfWork, key: str) -> str | None:
+    row = uow.session.get(t.Setting, key)
+    return row.value if row else None
+
+
+def _get_time(uow: UnitOfWork, key: str) -> datetime | None:
+    value = _get(uow, key)
+    return datetime.fromisoformat(value) if value else None
+
+
+def _set(uow: UnitOfWork, key: str, value: str) -> None:
+    row = uow.session.get(t.Setting, key)
+    if row is None:
+        uow.session.add(t.Setting(key=key, value=value))
+    else:
+        row.value = value

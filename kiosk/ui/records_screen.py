@@ -1,0 +1,272 @@
+"""Records: find a household's registrations by one scan, then reprint, cancel or change the phone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui import messages
+from kiosk.ui.dialogs.cancel_dialog import CancelDialog
+from kiosk.ui.dialogs.phone_dialog import PhoneDialog
+from kiosk.ui.theme import InlineError, set_kind
+from kiosk.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from kiosk.services.container import Services
+    from kiosk.services.slip_printing import PrintOutcome
+    from kiosk.services.views import OperatorSession, RegistrationView
+
+
+class RecordsScreen(QWidget):
+    back_requested = Signal()
+
+    COLUMNS = 7
+
+    def __init__(
+        self,
+        services: Services,
+        operator_getter: Callable[[], OperatorSession | None],
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self._services = services
+        self._operator = operator_getter
+        self._views: list[RegistrationView] = []
+        self._query = ""
+        self._busy = False
+
+        title = QLabel(self.tr("Registration records"))
+        set_kind(title, "title")
+        self.query = QLineEdit()
+        self.query.setObjectName("recordsQuery")
+        self.query.setPlaceholderText(
+            self.tr("Scan or type a resident ID, filing number or registration number")
+        )
+        self.query.setClearButtonEnabled(True)
+        self.search_button = QPushButton(self.tr("Search"))
+        self.search_button.setObjectName("search")
+        set_kind(self.search_button, "primary")
+        self.back = QPushButton(self.tr("Back"))
+        self.back.setObjectName("recordsBack")
+        self.error = InlineError()
+        self.error.setObjectName("recordsError")
+        self.summary = QLabel()
+        self.summary.setObjectName("recordsSummary")
+        self.summary.setWordWrap(True)
+        set_kind(self.summary, "subtitle")
+
+        self.table = QTableWidget(0, self.COLUMNS)
+        self.table.setObjectName("recordsTable")
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Registration no."),
+                self.tr("Plan"),
+                self.tr("Project / unit type / unit"),
+                self.tr("Status"),
+                self.tr("Registered at"),
+                self.tr("Slip"),
+                self.tr("Review"),
+            ]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+        self.reprint = QPushButton(self.tr("Reprint slip"))
+        self.reprint.setObjectName("reprint")
+        self.cancel = QPushButton(self.tr("Cancel registration"))
+        self.cancel.setObjectName("cancelRegistration")
+        set_kind(self.cancel, "danger")
+        self.change_phone = QPushButton(self.tr("Change phone"))
+        self.change_phone.setObjectName("changePhone")
+
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.query, 1)
+        search_row.addWidget(self.search_button)
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.back)
+        actions = QHBoxLayout()
+        actions.addWidget(self.reprint)
+        actions.addWidget(self.change_phone)
+        actions.addStretch(1)
+        actions.addWidget(self.cancel)
+        column = QVBoxLayout(self)
+        column.setSpacing(12)
+        column.addLayout(top)
+        column.addLayout(search_row)
+        column.addWidget(self.error)
+        column.addWidget(self.summary)
+        column.addWidget(self.table, 1)
+        column.addLayout(actions)
+
+        self.query.returnPressed.connect(lambda: self.search())
+        self.search_button.clicked.connect(lambda: self.search())
+        self.back.clicked.connect(self.back_requested)
+        self.table.itemSelectionChanged.connect(self._update_actions)
+        self.reprint.clicked.connect(self._reprint)
+        self.cancel.clicked.connect(self._cancel)
+        self.change_phone.clicked.connect(self._change_phone)
+        self.setFocusProxy(self.query)
+        self._update_actions()
+
+    # --- public slots -------------------------------------------------------------------------------------
+
+    def search(self, query: str | None = None) -> None:
+        """Find by whatever is in the box (a scanner types and presses Enter), or by ``query`` if given."""
+        if query is not None:
+            self.query.setText(query)
+        text = self.query.text()
+        self.error.clear()
+        records = self._services.records
+        run_in_background(
+            self, lambda: records.find(text), lambda views: self._show(text, views), self._failed
+        )
+
+    def clear(self) -> None:
+        """Nothing of the last household left (sign-out, next household)."""
+        self.query.clear()
+        self.error.clear()
+        self.summary.clear()
+        self._query = ""
+        self._views = []
+        self.table.setRowCount(0)
+        self._update_actions()
+
+    def selected(self) -> RegistrationView | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._views[rows[0].row()] if rows else None
+
+    # --- rendering ----------------------------------------------------------------------------------------
+
+    def _show(self, query: str, views: list[RegistrationView]) -> None:
+        previous = self.selected()
+        self._query, self._views = query, list(views)
+        self.table.setRowCount(len(views))
+        for row, view in enumerate(views):
+            self._fill(row, view)
+        if views:
+            first = views[0]
+            self.summary.setText(
+                self.tr("{name} · filing {filing_no} · phone {phone} · {n} registration(s)").format(
+                    name=first.applicant_name,
+                    filing_no=first.filing_no,
+                    phone=first.phone_masked,
+                    n=len(views),
+                )
+            )
+            keep = [i for i, v in enumerate(views) if previous and v.reg_no == previous.reg_no]
+            self.table.selectRow(keep[0] if keep else 0)
+        else:
+            self.summary.setText(self.tr("No registrations found for {query}").format(query=query.strip()))
+        self._update_actions()
+
+    def _fill(self, row: int, v: RegistrationView) -> None:
+        place = "\n".join(x for x in (v.project_name, v.unit_type_name, v.unit_label) if x)
+        status = f"{v.status_label}\n{v.cancel_reason_label}" if v.cancel_reason_label else v.status_label
+        review = v.review_status or self.tr("Not reviewed yet")
+        if v.reject_reason:
+            review = f"{review}\n{v.reject_reason}"
+        cells = (
+            v.reg_no,
+            f"{v.plan_name}\n{v.plan_kind_label}",
+            place,
+            status,
+            f"{v.created_at:%Y-%m-%d %H:%M}" if v.created_at else "",
+            self.tr("Printed") if v.slip_printed else self.tr("Not printed"),
+            review,
+        )
+        for column, text in enumerate(cells):
+            self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeRowToContents(row)
+
+    def _replace(self, view: RegistrationView) -> None:
+        for row, old in enumerate(self._views):
+            if old.reg_no == view.reg_no:
+                self._views[row] = view
+                self._fill(row, view)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        view = self.selected()
+        self.reprint.setEnabled(view is not None and view.status == "active" and not self._busy)
+        self.cancel.setEnabled(view is not None and view.status == "active")
+        self.change_phone.setEnabled(view is not None)
+
+    def _failed(self, exc: Exception) -> None:
+        self.error.show_error(exc)
+        self.query.setFocus()
+        self.query.selectAll()
+
+    # --- actions ------------------------------------------------------------------------------------------
+
+    def _reprint(self) -> None:
+        view, operator = self.selected(), self._operator()
+        if view is None or operator is None or self._busy:
+            return
+        self._busy = True
+        self._update_actions()
+        slips = self._services.slips
+        run_in_background(
+            self,
+            lambda: slips.print_slip(view.reg_no, operator, reprint=True),
+            self._printed,
+            self._print_failed,
+            pool=QThreadPool.globalInstance(),  # the printer may take a while: not on the database queue
+        )
+
+    def _printed(self, outcome: PrintOutcome) -> None:
+        self._busy = False
+        self._replace(outcome.registration)
+        level = messages.Level.SUCCESS if outcome.printed else messages.Level.WARNING
+        messages.show(level, outcome.message)
+
+    def _print_failed(self, exc: Exception) -> None:
+        self._busy = False
+        self._update_actions()
+        messages.show_error(exc)
+
+    def _cancel(self) -> None:
+        view, operator = self.selected(), self._operator()
+        if view is None or operator is None:
+            return
+        cancelled = CancelDialog.ask(self, self._services.records, view, operator)
+        if cancelled is not None:
+            self._replace(cancelled)
+            messages.show(
+                messages.Level.SUCCESS,
+                self.tr("Registration {reg_no} has been cancelled").format(reg_no=cancelled.reg_no),
+            )
+
+    def _change_phone(self) -> None:
+        view, operator = self.selected(), self._operator()
+        if view is None or operator is None:
+            return
+        changed = PhoneDialog.ask(self, self._services.records, view, operator)
+        if changed is not None:
+            messages.show(
+                messages.Level.SUCCESS,
+                self.tr("Contact phone changed to {phone}").format(phone=changed.phone_masked),
+            )
+            self.search(self._query)  # every active registration of the household carries the phone

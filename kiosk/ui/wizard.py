@@ -1,0 +1,366 @@
+"""The counter wizard: identify → plan → project/unit → notice → review → done, one household at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from string import Template
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.domain.model import PlanKind
+from kiosk.services.container import Services
+from kiosk.services.views import (
+    HouseholdView,
+    OperatorSession,
+    PlanOption,
+    ProjectOption,
+    RegistrationDraft,
+    RegistrationView,
+    UnitOption,
+    UnitTypeOption,
+)
+from kiosk.ui import theme
+from kiosk.ui.screens import Screen, label, repolish
+from kiosk.ui.screens.done_screen import DoneScreen
+from kiosk.ui.screens.identify_screen import IdentifyScreen
+from kiosk.ui.screens.notice_screen import NoticeScreen
+from kiosk.ui.screens.plan_screen import PlanScreen
+from kiosk.ui.screens.project_screen import ProjectScreen
+from kiosk.ui.screens.review_screen import ReviewScreen
+from kiosk.ui.screens.unit_screen import UnitScreen
+
+if TYPE_CHECKING:
+    from kiosk.platform.speech import SpeechEngine
+
+
+@dataclass(frozen=True)
+class NoticeAck:
+    plan_id: int
+    version: int
+    read_aloud: bool
+    at: datetime
+
+
+class DraftState(QObject):
+    """What the clerk has chosen for the household at the counter; screens follow it by its signals.
+
+    A change upstream clears what depended on it: another household clears the plan, another plan clears
+    the choice and the notice acknowledgement.
+    """
+
+    household_changed = Signal(object)  # HouseholdView | None
+    plan_changed = Signal(object)  # PlanOption | None
+    choice_changed = Signal()  # project, unit type or unit
+    ack_changed = Signal()
+    registration_changed = Signal(object)  # RegistrationView | None
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.generation = 0  # bumped for each new household: late worker results for the last one are dropped
+        self.household: HouseholdView | None = None
+        self.plan: PlanOption | None = None
+        self.project: ProjectOption | None = None
+        self.unit_type: UnitTypeOption | None = None
+        self.unit: UnitOption | None = None
+        self.ack: NoticeAck | None = None
+        self.registration: RegistrationView | None = None
+
+    def set_household(self, household: HouseholdView | None) -> None:
+        if not _same(household, self.household):
+            self.set_plan(None)
+        self.household = household
+        self.household_changed.emit(household)
+
+    def set_plan(self, plan: PlanOption | None) -> None:
+        if not _same(plan, self.plan):
+            self.set_choice(None, None)
+            self.withdraw_ack()
+        self.plan = plan
+        self.plan_changed.emit(plan)
+
+    def set_choice(self, project: ProjectOption | None, unit_type: UnitTypeOption | None) -> None:
+        """A quick plan's choice: project and unit type."""
+        self.project, self.unit_type, self.unit = project, unit_type, None
+        self.choice_changed.emit()
+
+    def set_unit(self, unit: UnitOption | None) -> None:
+        """A real-time plan's choice: one unit (its project and unit type come with it)."""
+        self.project, self.unit_type, self.unit = None, None, unit
+        self.choice_changed.emit()
+
+    def acknowledge(self, plan_id: int, version: int, read_aloud: bool, at: datetime) -> None:
+        self.ack = NoticeAck(plan_id, version, read_aloud, at)
+        self.ack_changed.emit()
+
+    def withdraw_ack(self) -> None:
+        if self.ack is not None:
+            self.ack = None
+            self.ack_changed.emit()
+
+    def set_registration(self, view: RegistrationView | None) -> None:
+        self.registration = view
+        self.registration_changed.emit(view)
+
+    def draft(self) -> RegistrationDraft | None:
+        h, p, ack = self.household, self.plan, self.ack
+        if h is None or p is None:
+            return None
+        if self.unit is not None:
+            project_id, unit_type_id, unit_id = self.unit.project_id, self.unit.unit_type_id, self.unit.id
+        elif self.project is not None and self.unit_type is not None:
+            project_id, unit_type_id, unit_id = self.project.id, self.unit_type.id, None
+        else:
+            return None
+        acked = ack is not None and ack.plan_id == p.id
+        return RegistrationDraft(
+            household_id=h.id,
+            plan_id=p.id,
+            project_id=project_id,
+            unit_type_id=unit_type_id,
+            unit_id=unit_id,
+            notice_version=ack.version if acked and ack is not None else None,
+            notice_read_aloud=acked and ack is not None and ack.read_aloud,
+            notice_ack_at=ack.at if acked and ack is not None else None,
+        )
+
+    def reset(self) -> None:
+        self.generation += 1
+        self.set_registration(None)
+        self.set_household(None)
+
+
+def _same(a: object | None, b: object | None) -> bool:
+    return a is not None and b is not None and getattr(a, "id", None) == getattr(b, "id", None)
+
+
+class CounterWizard(QWidget):
+    """The registration flow at the counter. Enter goes on, Esc goes back; the main window owns F2/F3."""
+
+    records_requested = Signal(str)  # filing_no of the household on screen
+    registration_completed = Signal(object)  # RegistrationView
+
+    def __init__(
+        self,
+        services: Services,
+        speech: SpeechEngine,
+        operator_getter: Callable[[], OperatorSession],
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("counterWizard")
+        self.setStyleSheet(STYLE.substitute(theme.colors()))
+        self.state = DraftState(self)
+        state = self.state
+        self.identify = IdentifyScreen(state, services.households)
+        self.plans = PlanScreen(state, services.catalog)
+        self.projects = ProjectScreen(state, services.catalog)
+        self.units = UnitScreen(state, services.catalog)
+        self.notice = NoticeScreen(state, services.catalog, speech)
+        self.review = ReviewScreen(state, services, operator_getter)
+        self.done = DoneScreen(state, services.slips, operator_getter)
+        self.screens: list[Screen] = [
+            self.identify,
+            self.plans,
+            self.projects,
+            self.units,
+            self.notice,
+            self.review,
+            self.done,
+        ]
+        self._step_of: dict[Screen, int] = {self.identify: 0, self.plans: 1, self.projects: 2, self.units: 2}
+        self._step_of.update({self.notice: 3, self.review: 4, self.done: 5})
+        self.stack = QStackedWidget()
+        for screen in self.screens:
+            self.stack.addWidget(screen)
+            screen.primary_changed.connect(self._sync_footer)
+        names = (
+            self.tr("Identify"),
+            self.tr("Choose a plan"),
+            self.tr("Choose a home"),
+            self.tr("Notice"),
+            self.tr("Confirm"),
+            self.tr("Done"),
+        )
+        self.step_labels = [QLabel(f"{i + 1} {name}", objectName="step") for i, name in enumerate(names)]
+        self.household_banner = label(name="householdBanner", wrap=False)
+        self.back_button = QPushButton(self.tr("‹ Back"), objectName="backButton")
+        self.primary_button = QPushButton(objectName="primaryButton")
+        theme.set_kind(self.primary_button, "primary")
+        self.back_button.clicked.connect(self.go_back)
+        self.primary_button.clicked.connect(self.go_on)
+        self._build_layout()
+        self.identify.step_done.connect(lambda: self._show(self.plans))
+        self.plans.step_done.connect(lambda: self._show(self._choice_screen()))
+        self.projects.step_done.connect(lambda: self._show(self.notice))
+        self.units.step_done.connect(lambda: self._show(self.notice))
+        self.notice.step_done.connect(lambda: self._show(self.review))
+        self.review.step_done.connect(self._on_registered)
+        self.done.step_done.connect(self.reset)
+        self.identify.records_requested.connect(self.records_requested)
+        state.household_changed.connect(self._on_household_changed)
+        self._show(self.identify)
+
+    def _build_layout(self) -> None:
+        steps = QHBoxLayout()
+        steps.setSpacing(6)
+        for i, step in enumerate(self.step_labels):
+            if i:
+                steps.addWidget(QLabel("›", objectName="stepArrow"))
+            steps.addWidget(step)
+        steps.addStretch(1)
+        top = QFrame(objectName="stepBar")
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(24, 8, 24, 6)
+        top_layout.setSpacing(2)
+        top_layout.addLayout(steps)
+        top_layout.addWidget(self.household_banner)
+        hint = label(self.tr("Enter: go on   Esc: back"), kind="hint", wrap=False)
+        footer = QFrame(objectName="footer")
+        row = QHBoxLayout(footer)
+        row.setContentsMargins(24, 8, 24, 10)
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        row.addWidget(hint)
+        row.addStretch(1)
+        row.addWidget(self.primary_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(top)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(footer)
+
+    # --- navigation ---
+    def current_screen(self) -> Screen:
+        screen = self.stack.currentWidget()
+        assert isinstance(screen, Screen)
+        return screen
+
+    def go_on(self) -> None:
+        if self.primary_button.isEnabled():
+            self.current_screen().go_on()
+
+    def go_back(self) -> None:
+        current = self.current_screen()
+        previous = {
+            self.plans: self.identify,
+            self.projects: self.plans,
+            self.units: self.plans,
+            self.notice: self._choice_screen(),
+            self.review: self.notice,
+        }.get(current)
+        if previous is not None and not current.busy:
+            self._show(previous)
+
+    def reset(self) -> None:
+        """Next household: nothing of the previous one stays on any screen."""
+        self.state.reset()
+        for screen in self.screens:
+            screen.clear()
+        self._show(self.identify)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if not self.current_screen().handle_enter():
+                self.go_on()
+            event.accept()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.go_back()
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    def _choice_screen(self) -> Screen:
+        plan = self.state.plan
+        return self.units if plan is not None and plan.kind is PlanKind.REALTIME else self.projects
+
+    def _show(self, screen: Screen) -> None:
+        current = self.stack.currentWidget()
+        if current is not screen and isinstance(current, Screen):
+            current.leave()
+        self.stack.setCurrentWidget(screen)
+        step = self._step_of[screen]
+        for i, step_label in enumerate(self.step_labels):
+            step_label.setProperty("phase", "current" if i == step else "done" if i < step else "todo")
+            repolish(step_label)
+        self.household_banner.setVisible(0 < step < 5 and self.state.household is not None)
+        self.back_button.setVisible(0 < step < 5)
+        screen.enter()
+        self._sync_footer()
+        (screen.default_focus() or self.primary_button).setFocus()
+
+    def _sync_footer(self) -> None:
+        screen = self.current_screen()
+        self.primary_button.setText(screen.primary_text())
+        self.primary_button.setEnabled(screen.primary_enabled())
+
+    def _on_registered(self) -> None:
+        if self.state.registration is not None:
+            self.registration_completed.emit(self.state.registration)
+        self._show(self.done)
+
+    def _on_household_changed(self, household: HouseholdView | None) -> None:
+        if household is None:
+            self.household_banner.clear()
+        else:
+            self.household_banner.setText(
+                self.tr("Household: {name} · filing {filing} · {district} · {n} person(s)").format(
+                    name=household.applicant_name,
+                    filing=household.filing_no,
+                    district=household.district,
+                    n=household.family_size,
+                )
+            )
+            if self.current_screen() is self.identify:
+                self.primary_button.setFocus()  # Enter now goes on to the plans
+        self._sync_footer()
+
+
+# The wizard's own pieces on top of the app theme (resources/theme/kiosk.qss), in the theme's colours.
+STYLE = Template("""
+#stepBar, #footer { background: $surface; }
+#stepBar { border-bottom: 2px solid $border; }
+#footer { border-top: 2px solid $border; }
+QLabel#step { padding: 2px 12px; border-radius: 8px; color: $hint; }
+QLabel#step[phase="current"] { background: $primary; color: $on_primary; font-weight: bold; }
+QLabel#step[phase="done"] { color: $success; }
+QLabel#stepArrow { color: $hint; }
+QLabel#householdBanner { color: $header; font-weight: bold; }
+QPushButton#primaryButton { min-width: 300px; }
+QPushButton#linkButton { min-height: 0; min-width: 0; border: none; background: transparent; color: $primary;
+    text-decoration: underline; padding: 2px 6px; }
+QPushButton#linkButton:focus { background: $focus; color: $on_focus; }
+QLabel[kind="success"] { background: $success; color: $on_success; font-weight: bold; padding: 10px;
+    border-radius: 6px; }
+QLabel#filingStatus { padding: 2px 12px; border-radius: 8px; font-weight: bold; }
+QLabel#filingStatus[level="success"] { background: $success; color: $on_success; }
+QLabel#filingStatus[level="error"] { background: $error; color: $on_error; }
+#resultPanel, #projectCard { background: $background; border: 2px solid $border; border-radius: 10px; }
+QFrame#planCard, QFrame#unitTypeRow { background: $surface; border: 2px solid $border; border-radius: 10px; }
+QFrame#planCard[selected="true"], QFrame#unitTypeRow[selected="true"] {
+    border: 5px solid $primary; background: $alt_row; }
+QFrame#planCard:focus, QFrame#unitTypeRow:focus { border: 5px solid $on_focus; }
+QFrame#planCard[unavailable="true"], QFrame#unitTypeRow[unavailable="true"] {
+    background: $disabled_bg; border: 2px dashed $border; }
+QLabel#refusal { color: $danger; font-weight: bold; }
+QLabel#kindBadge { padding: 0 10px; border-radius: 6px; color: $on_primary; background: $primary; }
+QLabel#kindBadge[planKind="realtime"] { background: $header; }
+QFrame[unavailable="true"] QLabel#kindBadge { background: $disabled_text; }
+QLabel#countdown { font-weight: bold; }
+QLabel#countdown[phase="open"] { color: $success; }
+QLabel#countdown[phase="closed"] { color: $danger; }
+QLabel#photo { background: $disabled_bg; border-radius: 6px; color: $hint; }
+QTextBrowser#noticeText { background: $background; border: 2px solid $border; border-radius: 8px; padding: 8px 14px; }
+QCheckBox#ackBox { background: $input_focus_bg; border: 3px solid $warning; border-radius: 8px; font-weight: bold; }
+QCheckBox#ackBox:focus { background: $focus; }
+QFrame#regNoBox { background: $background; border: 5px solid $primary; border-radius: 14px; padding: 12px 36px; }
+QLabel#regNo { color: $header; }
+QLabel#doneHeadline { color: $success; }
+QLabel#sectionTitle { color: $header; border-bottom: 2px solid $border; padding-top: 6px; }
+QLabel#fieldTitle { color: $hint; }
+""")

@@ -1,0 +1,740 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+    <context>
+        <name>CancelDialog</name>
+        <message>
+            <source>Cancel registration</source>
+            <translation>取消登记</translation>
+        </message>
+        <message>
+            <source>Cancel registration {reg_no}</source>
+            <translation>取消登记 {reg_no}</translation>
+        </message>
+        <message>
+            <source>{plan} · {project} {unit_type} {unit}
+Cancellation possible until {deadline}</source>
+            <translation>{plan} · {project} {unit_type} {unit}
+取消截止时间：{deadline}</translation>
+        </message>
+        <message>
+            <source>Required when the reason is “Other”</source>
+            <translation>原因选“其他”时必须填写</translation>
+        </message>
+        <message>
+            <source>Supervisor's user name</source>
+            <translation>主管的用户名</translation>
+        </message>
+        <message>
+            <source>Supervisor's password</source>
+            <translation>主管的密码</translation>
+        </message>
+        <message>
+            <source>Cancel this registration</source>
+            <translation>确认取消登记</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>取消原因</translation>
+        </message>
+        <message>
+            <source>Details</source>
+            <translation>具体说明</translation>
+        </message>
+        <message>
+            <source>Supervisor</source>
+            <translation>主管</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>Please choose a reason for cancelling.</source>
+            <translation>请选择取消原因</translation>
+        </message>
+    </context>
+    <context>
+        <name>CounterWizard</name>
+        <message>
+            <source>Identify</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose a plan</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose a home</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Notice</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Confirm</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Done</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>‹ Back</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Enter: go on   Esc: back</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Household: {name} · filing {filing} · {district} · {n} person(s)</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>DoneScreen</name>
+        <message>
+            <source>✓ Registered</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Registration number</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Print again</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Next household ›</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Printing the slip…</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>HeaderBar</name>
+        <message>
+            <source>Public rental housing registration</source>
+            <translation>公共租赁住房登记窗口</translation>
+        </message>
+        <message>
+            <source>Counter {n}</source>
+            <translation>第{n}号窗口</translation>
+        </message>
+        <message>
+            <source>Smaller text</source>
+            <translation>字小一点</translation>
+        </message>
+        <message>
+            <source>Bigger text</source>
+            <translation>字大一点</translation>
+        </message>
+        <message>
+            <source>Records</source>
+            <translation>登记记录</translation>
+        </message>
+        <message>
+            <source>Next household</source>
+            <translation>下一户</translation>
+        </message>
+        <message>
+            <source>Sign out</source>
+            <translation>退出登录</translation>
+        </message>
+    </context>
+    <context>
+        <name>IdentifyScreen</name>
+        <message>
+            <source>Scan the barcode on the filing notice, or type it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>18 characters; the last may be X</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Scan or type the household's identity</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Filing number</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Applicant's resident ID number</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The household appears here after verification.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Resident ID</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>District</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Valid until</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Family size</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Relation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>View registration records</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Family members</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Verifying…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Next: choose a plan ›</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Verify</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Applicant: {name}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} person(s)</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>IdleWarningBar</name>
+        <message>
+            <source>{n} min</source>
+            <translation>{n}分钟</translation>
+        </message>
+        <message>
+            <source>{n} s</source>
+            <translation>{n}秒</translation>
+        </message>
+        <message>
+            <source>The screen will lock in {left}. Please move the mouse or press a key.</source>
+            <translation>{left}后将锁定屏幕，请动一下鼠标或键盘</translation>
+        </message>
+    </context>
+    <context>
+        <name>LockScreen</name>
+        <message>
+            <source>Screen locked</source>
+            <translation>屏幕已锁定</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>Unlock</source>
+            <translation>解锁</translation>
+        </message>
+        <message>
+            <source>Switch user</source>
+            <translation>切换用户</translation>
+        </message>
+        <message>
+            <source>Enter {name}'s password to continue, or switch user.</source>
+            <translation>请输入{name}的密码继续办理，或切换用户</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginScreen</name>
+        <message>
+            <source>Staff sign-in</source>
+            <translation>工作人员登录</translation>
+        </message>
+        <message>
+            <source>Your user name</source>
+            <translation>请输入用户名</translation>
+        </message>
+        <message>
+            <source>Your password</source>
+            <translation>请输入密码</translation>
+        </message>
+        <message>
+            <source>Sign in</source>
+            <translation>登录</translation>
+        </message>
+        <message>
+            <source>User name</source>
+            <translation>用户名</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>Public rental housing registration</source>
+            <translation>公共租赁住房登记窗口</translation>
+        </message>
+    </context>
+    <context>
+        <name>MessageBar</name>
+        <message>
+            <source>Dismiss</source>
+            <translation>知道了</translation>
+        </message>
+    </context>
+    <context>
+        <name>NoticeScreen</name>
+        <message>
+            <source>▶ Read aloud</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Pause</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Resume</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Replay</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The applicant has read the registration notice carefully</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Speed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Registration notice</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{title} (version {v})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The notice has been read aloud to the end.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Preparing speech…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Reading aloud…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Paused</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Voice: {name}</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PhoneDialog</name>
+        <message>
+            <source>Change contact phone</source>
+            <translation>修改联系电话</translation>
+        </message>
+        <message>
+            <source>Change the contact phone of {name}</source>
+            <translation>修改{name}家庭的联系电话</translation>
+        </message>
+        <message>
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+        <message>
+            <source>Mobile: 11 digits; landline with area code</source>
+            <translation>手机11位；座机请带区号</translation>
+        </message>
+        <message>
+            <source>Save phone</source>
+            <translation>保存新电话</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>The new number is used for this household's filing and active registrations.</source>
+            <translation>新号码将用于本家庭的备案和所有有效登记。</translation>
+        </message>
+        <message>
+            <source>Current phone</source>
+            <translation>原电话</translation>
+        </message>
+        <message>
+            <source>New phone</source>
+            <translation>新电话</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlanCard</name>
+        <message>
+            <source>Registration: {start} to {end}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} households registered</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Announcement: {text}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Less ▴</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Full announcement ▾</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PlanScreen</name>
+        <message>
+            <source>Choose a plan</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No plan is open for registration now or soon.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ProjectCard</name>
+        <message>
+            <source>No unit type is offered in this project.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No photo</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Photo {i}/{n} ›</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ProjectScreen</name>
+        <message>
+            <source>Choose a project and a unit type</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>RecordsScreen</name>
+        <message>
+            <source>Registration records</source>
+            <translation>登记记录</translation>
+        </message>
+        <message>
+            <source>Scan or type a resident ID, filing number or registration number</source>
+            <translation>扫描或输入身份证号码、备案编号或登记编号</translation>
+        </message>
+        <message>
+            <source>Search</source>
+            <translation>查询</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>Registration no.</source>
+            <translation>登记编号</translation>
+        </message>
+        <message>
+            <source>Plan</source>
+            <translation>配租计划</translation>
+        </message>
+        <message>
+            <source>Project / unit type / unit</source>
+            <translation>项目 / 户型 / 房源</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Registered at</source>
+            <translation>登记时间</translation>
+        </message>
+        <message>
+            <source>Slip</source>
+            <translation>回执</translation>
+        </message>
+        <message>
+            <source>Review</source>
+            <translation>审核</translation>
+        </message>
+        <message>
+            <source>Reprint slip</source>
+            <translation>补打回执</translation>
+        </message>
+        <message>
+            <source>Cancel registration</source>
+            <translation>取消登记</translation>
+        </message>
+        <message>
+            <source>Change phone</source>
+            <translation>修改电话</translation>
+        </message>
+        <message>
+            <source>{name} · filing {filing_no} · phone {phone} · {n} registration(s)</source>
+            <translation>{name} · 备案编号 {filing_no} · 电话 {phone} · 共{n}条登记</translation>
+        </message>
+        <message>
+            <source>No registrations found for {query}</source>
+            <translation>没有找到 {query} 的登记记录</translation>
+        </message>
+        <message>
+            <source>Not reviewed yet</source>
+            <translation>待审核</translation>
+        </message>
+        <message>
+            <source>Printed</source>
+            <translation>已打印</translation>
+        </message>
+        <message>
+            <source>Not printed</source>
+            <translation>未打印</translation>
+        </message>
+        <message>
+            <source>Registration {reg_no} has been cancelled</source>
+            <translation>登记 {reg_no} 已取消</translation>
+        </message>
+        <message>
+            <source>Contact phone changed to {phone}</source>
+            <translation>联系电话已改为 {phone}</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReviewScreen</name>
+        <message>
+            <source>Check everything, then confirm</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Slip preview</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Registering…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Confirm registration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>read aloud</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>read by the applicant</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Household</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Applicant</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Filing number</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Resident ID</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Family</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} person(s), {district}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Registering for</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Plan</source>
+            <translation>配租计划</translation>
+        </message>
+        <message>
+            <source>Project</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Address</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Unit type</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Unit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Record</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Notice</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>version {n}, {how}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Counter</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{counter}, {operator}</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Roles</name>
+        <message>
+            <source>Supervisor</source>
+            <translation>主管</translation>
+        </message>
+        <message>
+            <source>Clerk</source>
+            <translation>办事员</translation>
+        </message>
+        <message>
+            <source>{name} ({role})</source>
+            <translation>{name}（{role}）</translation>
+        </message>
+    </context>
+    <context>
+        <name>Screen</name>
+        <message>
+            <source>Next ›</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>UnitScreen</name>
+        <message>
+            <source>Choose a unit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Only units that can be chosen</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Project</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Unit type</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Floor</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Facing</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Unit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Area</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Rent</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Note</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>All</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Can be chosen</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} units, {free} can be chosen</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>UnitTypeRow</name>
+        <message>
+            <source>Rent {rent}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} units</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+</TS>

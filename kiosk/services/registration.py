@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,18 +41,21 @@ class _Choice:
 
 
 class RegistrationService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, guard: Callable[[], None] = lambda: None):
         self._uow = uow
         self._clock = clock
+        self._guard = guard  # offline guardrails: raises when the counter has been cut off too long
 
     def preview(self, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
         """The review screen's content, checked by the same rules as confirm, so surprises come early."""
+        self._guard()
         with self._uow() as uow:
             choice = _load_choice(uow.session, draft)
             _check(uow.session, choice, draft, self._clock())
             return _draft_view(choice, draft, operator)
 
     def register(self, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
+        self._guard()
         now = self._clock()
         with self._uow() as uow:
             s = uow.session

@@ -1,0 +1,83 @@
+"""The background loop that keeps a counter in sync: capped exponential backoff with jitter, never on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+
+from kiosk.domain.errors import KioskError
+from kiosk.services.sync import SyncService, SyncStatus
+
+log = logging.getLogger(__name__)
+
+
+def backoff_delay(failures: int, base: float, cap: float, rng: random.Random) -> float:
+    """Full jitter in the upper half: counters that lost the network together do not return in step."""
+    ceiling: float = min(cap, base * 2.0 ** max(0, failures - 1))
+    return ceiling * (0.5 + rng.random() / 2)
+
+
+class SyncWorker:
+    """``on_status`` and ``on_progress`` are called on the worker thread; the UI relays them by signal."""
+
+    def __init__(
+        self,
+        sync: SyncService,
+        on_status: Callable[[SyncStatus], None],
+        on_progress: Callable[[float, str], None] = lambda _f, _t: None,
+        *,
+        interval: float = 15.0,
+        base_backoff: float = 1.0,
+        max_backoff: float = 60.0,
+        rng: random.Random | None = None,
+    ):
+        self._sync = sync
+        self._on_status = on_status
+        self._on_progress = on_progress
+        self.interval = interval
+        self._base = base_backoff
+        self._cap = max_backoff
+        self._rng = rng or random.Random()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
+        self.failures = 0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def sync_now(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 20.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            delay = self.interval
+            try:
+                status = self._sync.sync_once(self._on_progress)
+                self.failures = 0
+            except Exception as exc:  # keep the loop alive whatever happens; the status shows why
+                self.failures += 1
+                delay = backoff_delay(self.failures, self._base, self._cap, self._rng)
+                if not isinstance(exc, KioskError):
+                    log.exception("sync round failed")
+                status = self._status_after(exc)
+            self._on_status(status)
+            self._wake.wait(delay)
+            self._wake.clear()
+
+    def _status_after(self, exc: Exception) -> SyncStatus:
+        message = exc.message if isinstance(exc, KioskError) else "同步出错，稍后自动重试"
+        try:
+            return replace(self._sync.status(), online=False, message=message)
+        except Exception:
+            log.exception("could not read sync status")
+            return SyncStatus(self._sync.configured, False, None, None, 0, 0, message)

@@ -12,6 +12,7 @@ from typing import Any
 from kiosk.demo import ids, names
 
 SPOUSE, CHILD, PARENT = "配偶", "子女", "父母"
+_RELATION_ORDER = {SPOUSE: 0, CHILD: 1, PARENT: 2}
 _DISTRICT_CUM = tuple(accumulate((10, 10, 25, 20, 20, 15)))  # 东城 西城 朝阳 丰台 海淀 昌平
 _BANDS = ((1940, 1954), (1955, 1964), (1965, 1979), (1980, 2000))
 _BAND_CUM = tuple(accumulate((28, 22, 25, 25)))  # many elderly applicants
@@ -118,6 +119,7 @@ class HouseholdFactory:
                 father_surname = spouse.surname
         max_children = 3 if year < 1965 else 2
         children = parents = 0
+        father = False
         while len(out) < size - 1:
             child_year = year + _between(rng, 23, 36)
             can_child = children < max_children and child_year <= _LATEST_BIRTH_YEAR
@@ -129,11 +131,12 @@ class HouseholdFactory:
                 out.append((CHILD, child))
                 children += 1
             elif can_parent:
-                # The first parent listed is the father more often; he gives the applicant's surname.
-                male = parents == 0 and rng.random() < 0.6
+                # One father at most; he gives the applicant's surname.
+                male = not father and (parents == 1 or rng.random() < 0.6)
                 surname = applicant.surname if male else None
                 out.append((PARENT, self.person(district, parent_year, male, surname)))
                 parents += 1
+                father = father or male
             elif children < 4 and child_year <= _LATEST_BIRTH_YEAR:
                 male = rng.random() < 0.5
                 child = self.person(district, child_year, male, father_surname, [p.name for _, p in out])
@@ -141,6 +144,7 @@ class HouseholdFactory:
                 children += 1
             else:
                 break  # no one else plausible: a smaller family
+        out.sort(key=lambda rp: (_RELATION_ORDER[rp[0]], rp[1].year))  # as a filing lists them
         return out
 
 

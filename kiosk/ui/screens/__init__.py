@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     from kiosk.ui.wizard import DraftState
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Format", text)
-
-
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
     """The widget's font grown by ``factor``: sizes follow the theme's base size (≈20 pt) instead of fixing it."""
     font = QFont(widget.font())
@@ -60,7 +56,7 @@ def repolish(widget: QWidget) -> None:
 
 
 def when(moment: datetime) -> str:
-    return _tr("{y}-{m:02d}-{d:02d} {hm}").format(
+    return QCoreApplication.translate("Format", "{y}-{m:02d}-{d:02d} {hm}").format(
         y=moment.year, m=moment.month, d=moment.day, hm=moment.strftime("%H:%M")
     )
 
@@ -70,22 +66,22 @@ def area(value: float) -> str:
 
 
 def rent(value: int) -> str:
-    return _tr("{rent} yuan/month").format(rent=f"{value:,}")
+    return QCoreApplication.translate("Format", "{rent} yuan/month").format(rent=f"{value:,}")
 
 
 def family_range(low: int, high: int) -> str:
     if low == high:
-        return _tr("for {n} person(s)").format(n=low)
-    return _tr("for {low}–{high} persons").format(low=low, high=high)
+        return QCoreApplication.translate("Format", "for {n} person(s)").format(n=low)
+    return QCoreApplication.translate("Format", "for {low}–{high} persons").format(low=low, high=high)
 
 
 def countdown(now: datetime, start: datetime, end: datetime) -> tuple[str, str]:
     """Text and phase ("upcoming", "open", "closed") of a registration window; the phase is only for colour."""
     if now < start:
-        return _tr("Opens in {left}").format(left=_left(start - now)), "upcoming"
+        return QCoreApplication.translate("Format", "Opens in {left}").format(left=_left(start - now)), "upcoming"
     if now < end:
-        return _tr("Closes in {left}").format(left=_left(end - now)), "open"
-    return _tr("Registration closed"), "closed"
+        return QCoreApplication.translate("Format", "Closes in {left}").format(left=_left(end - now)), "open"
+    return QCoreApplication.translate("Format", "Registration closed"), "closed"
 
 
 def _left(delta: Any) -> str:
@@ -94,7 +90,7 @@ def _left(delta: Any) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
-    return _tr("{days} d {clock}").format(days=days, clock=clock) if days else clock
+    return QCoreApplication.translate("Format", "{days} d {clock}").format(days=days, clock=clock) if days else clock
 
 
 def refusal_lines(refusals: tuple[Refusal, ...]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from kiosk.services.catalog import CatalogService
@@ -16,7 +16,14 @@ if TYPE_CHECKING:
     from kiosk.platform.speech import SpeechEngine
     from kiosk.ui.wizard import DraftState
 
-RATES = ((0.75, "Slow"), (1.0, "Normal"), (1.25, "Faster"), (1.5, "Fast"))
+RATES = (0.75, 1.0, 1.25, 1.5)
+
+
+class AckBox(QCheckBox):
+    """The acknowledgement: the whole wide box is the target, not only the small square and its words."""
+
+    def hitButton(self, pos: QPoint) -> bool:  # noqa: N802 - Qt override
+        return self.rect().contains(pos)
 
 
 class NoticeScreen(Screen):
@@ -46,12 +53,13 @@ class NoticeScreen(Screen):
         self.replay_button = self._button(self.tr("Replay"), "replayButton", self._on_replay)
         self.rate_combo = QComboBox(objectName="rateCombo")
         self.rate_combo.setMinimumHeight(52)
-        for rate, name in RATES:
-            self.rate_combo.addItem(self.tr(name), rate)
+        names = (self.tr("Slow"), self.tr("Normal"), self.tr("Faster"), self.tr("Fast"))
+        for rate, name in zip(RATES, names, strict=True):
+            self.rate_combo.addItem(name, rate)
         self.rate_combo.setCurrentIndex(1)
         self.rate_combo.currentIndexChanged.connect(self._on_rate_changed)
         self.speech_status = label(name="speechStatus")
-        self.ack = QCheckBox(self.tr("The applicant has read the registration notice carefully"), objectName="ackBox")
+        self.ack = AckBox(self.tr("The applicant has read the registration notice carefully"), objectName="ackBox")
         self.ack.setFont(scaled_font(self.ack, 1.1, bold=True))
         self.ack.toggled.connect(self._on_ack_toggled)
         bar = QHBoxLayout()
@@ -93,8 +101,8 @@ class NoticeScreen(Screen):
         if self.notice is not None and self.notice.plan_id == plan.id:
             self._sync_ack()
             return
-        self._show(None)
-        self.run(lambda: self._catalog.notice(plan.id), self._show, self._on_failed)
+        self.show_notice(None)
+        self.run(lambda: self._catalog.notice(plan.id), self.show_notice, self._on_failed)
 
     def leave(self) -> None:
         self._speech.stop()  # never talk over the next screen
@@ -104,7 +112,7 @@ class NoticeScreen(Screen):
         self._speech.stop()
         self._speaking = None
         self.read_aloud_versions.clear()
-        self._show(None)
+        self.show_notice(None)
 
     def default_focus(self) -> QWidget:
         return self.ack
@@ -119,7 +127,7 @@ class NoticeScreen(Screen):
         return n is not None and (n.plan_id, n.version) in self.read_aloud_versions
 
     # --- slots ---
-    def _show(self, notice: NoticeView | None) -> None:
+    def show_notice(self, notice: NoticeView | None) -> None:
         self.notice = notice
         self.message.clear_message()
         if notice is None:

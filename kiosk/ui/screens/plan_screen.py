@@ -181,6 +181,7 @@ class PlanScreen(Screen):
             card.chosen.connect(lambda p=plan: self.state.set_plan(p))
             card.activated.connect(self._on_card_activated)
             self._list.addWidget(card)
+            card.show()  # now, not on the next event loop turn: staff may click at once
             self.cards.append(card)
         self._phases = []
         self.empty.setVisible(not plans and self.state.household is not None and not self.message.isVisible())

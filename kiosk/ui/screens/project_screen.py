@@ -217,6 +217,7 @@ class ProjectScreen(Screen):
                 row.chosen.connect(lambda r=row: self.state.set_choice(r.project, r.unit_type))
                 row.activated.connect(self._on_row_activated)
             self._list.addWidget(card)
+            card.show()  # now, not on the next event loop turn: staff may click at once
             self.cards.append(card)
         self._on_choice_changed()
 

@@ -1,0 +1,257 @@
+"""Tables of the central database (SQLite or PostgreSQL, one schema, one migration set)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+JSONValue = JSON().with_variant(JSONB(), "postgresql")
+ACTIVE_REGISTRATION = text("status = 'active'")
+ACTIVE_PERSON = text("active")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSONValue, list[str]: JSONValue, str: Text}
+
+
+def _version() -> Mapped[int]:
+    """The catalog version: taken from the global counter in the transaction that changed the row."""
+    return mapped_column(BigInteger, index=True, unique=True)
+
+
+class Counter(Base):
+    """Monotonic counters ("catalog", "reviews"); the row lock on them orders writers (docs/central-api.md)."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    announcement: Mapped[str]
+    window_start: Mapped[datetime]
+    window_end: Mapped[datetime]
+    cancel_deadline: Mapped[datetime]
+    allowed_districts: Mapped[list[str]]
+    max_registrations_per_household: Mapped[int]
+    version: Mapped[int] = _version()
+    notices: Mapped[list[Notice]] = relationship(order_by="Notice.notice_version", back_populates="plan")
+
+
+class Notice(Base):
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("plan_id", "notice_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    notice_version: Mapped[int]  # the notice's own revision, "version" in the kiosk's table
+    title: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str]
+    version: Mapped[int] = _version()
+    plan: Mapped[Plan] = relationship(back_populates="notices")
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    district: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str]
+    photos: Mapped[list[str]]  # file names; each kiosk resolves them in its own photo folder
+    version: Mapped[int] = _version()
+
+
+class UnitType(Base):
+    __tablename__ = "unit_types"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    area: Mapped[float]
+    rent: Mapped[int]
+    unit_count: Mapped[int]
+    min_family: Mapped[int]
+    max_family: Mapped[int]
+    version: Mapped[int] = _version()
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    unit_type_id: Mapped[int] = mapped_column(ForeignKey("unit_types.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    building: Mapped[str] = mapped_column(String(16))
+    floor: Mapped[int]
+    number: Mapped[str] = mapped_column(String(16))
+    orientation: Mapped[str] = mapped_column(String(8))
+    area: Mapped[float]
+    rent: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = _version()
+
+
+class Household(Base):
+    __tablename__ = "households"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_no: Mapped[str] = mapped_column(String(16), unique=True)
+    applicant_name: Mapped[str] = mapped_column(String(64))
+    applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    district: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    valid_until: Mapped[date]
+    phone: Mapped[str] = mapped_column(String(20))
+    # The kiosk event time of the phone last applied: an older update arriving late does not win.
+    phone_updated_at: Mapped[datetime | None]
+    version: Mapped[int] = _version()
+    members: Mapped[list[Member]] = relationship(order_by="Member.id", cascade="all, delete-orphan")
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(64))
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool]
+    failed_attempts: Mapped[int]
+    locked_until: Mapped[datetime | None]
+    version: Mapped[int] = _version()
+
+
+class Device(Base):
+    """An enrolled kiosk: it proves itself with a secret shown once at enrolment (only its hash is kept)."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    counter: Mapped[str] = mapped_column(String(2), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool]
+    enrolled_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime | None]
+
+
+class Token(Base):
+    __tablename__ = "tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # device | operator
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # The rules that must hold under concurrency are held here, by the database, not by a check.
+        Index("uq_registrations_active_unit", "unit_id", unique=True, postgresql_where=ACTIVE_REGISTRATION,
+              sqlite_where=ACTIVE_REGISTRATION),  # fmt: skip
+        Index("uq_registrations_active_slot", "plan_id", "household_id", "slot", unique=True,
+              postgresql_where=ACTIVE_REGISTRATION, sqlite_where=ACTIVE_REGISTRATION),  # fmt: skip
+        CheckConstraint("slot >= 1", name="slot_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reg_no: Mapped[str] = mapped_column(String(32), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    unit_type_id: Mapped[int] = mapped_column(ForeignKey("unit_types.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    slot: Mapped[int]  # 1..plan.max_registrations_per_household
+    status: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str] = mapped_column(String(20))
+    counter: Mapped[str] = mapped_column(String(2))
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    kiosk_operator_id: Mapped[int | None]  # the operator's id in the kiosk's own cache
+    created_at: Mapped[datetime]  # when the kiosk registered it (payload)
+    event_time: Mapped[datetime]  # the kiosk's outbox event time: the rules are judged at this moment
+    received_at: Mapped[datetime]  # when the central service accepted it
+    notice_version: Mapped[int]
+    notice_read_aloud: Mapped[bool]
+    notice_ack_at: Mapped[datetime]
+    verification_code: Mapped[str] = mapped_column(String(16))
+    cancel_reason: Mapped[str | None] = mapped_column(String(32))
+    cancel_comment: Mapped[str | None]
+    cancelled_at: Mapped[datetime | None]
+    cancel_received_at: Mapped[datetime | None]
+    review_status: Mapped[str] = mapped_column(String(32))
+    reject_reason: Mapped[str]
+    reviewed_at: Mapped[datetime | None]
+    review_version: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class RegistrationPerson(Base):
+    """A person (applicant or member) taken by one household's active registrations in a plan.
+
+    One row per (plan, household, person), counting that household's active registrations, so a plan that
+    allows a household several registrations does not clash with itself; the partial unique index keeps a
+    person in one household per plan.
+    """
+
+    __tablename__ = "registration_persons"
+    __table_args__ = (
+        Index("uq_registration_persons_active", "plan_id", "id_number", unique=True,
+              postgresql_where=ACTIVE_PERSON, sqlite_where=ACTIVE_PERSON),  # fmt: skip
+        Index("ix_registration_persons_plan_household", "plan_id", "household_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    id_number: Mapped[str] = mapped_column(String(18))
+    registrations: Mapped[int]
+    active: Mapped[bool]
+
+
+class IdempotencyRecord(Base):
+    """The stored answer to one outbox message, so a retried message gets the very same answer."""
+
+    __tablename__ = "idempotency_keys"
+    key: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    endpoint: Mapped[str] = mapped_column(String(32))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    response: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]

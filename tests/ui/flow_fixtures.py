@@ -1,0 +1,176 @@
+"""Fixtures for the counter-flow UI tests: the demo cache, a wizard on it, counted staff actions, screenshots.
+
+Test modules import them with ``from tests.ui.flow_fixtures import *``; the look (font, theme, Chinese) comes
+from tests/ui/conftest.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy.orm import sessionmaker
+
+from kiosk.bootstrap import build_services
+from kiosk.config import RESOURCES, Config
+from kiosk.platform.speech import NullSpeechEngine, SpeechEngine
+from kiosk.services.clock import system_clock
+from kiosk.services.container import Services
+from kiosk.services.demo_data import load_demo
+from kiosk.services.views import OperatorSession
+from kiosk.storage.uow import uow_factory
+from kiosk.ui.screens import Screen
+from kiosk.ui.wizard import CounterWizard
+from kiosk.ui.workers import service_pool
+from tests.fakes import CHEAP_HASHER, FakePrinter
+
+__all__ = [
+    "SHOWCASE",
+    "Counter",
+    "Staff",
+    "counter",
+    "demo_db",
+    "member_id_of",
+    "save_screenshot",
+    "speech",
+    "staff",
+    "wizard",
+]
+
+_DEMO = json.loads((RESOURCES / "demo" / "households.json").read_text(encoding="utf-8"))
+SHOWCASE: dict[str, dict[str, object]] = _DEMO["showcase"]
+CLERK = ("clerk01", "demo-clerk-01")
+SIZE = (1600, 900)  # the wizard's part of a 1600×1000 counter screen, under the main window's header
+
+
+def member_id_of(filing_no: str) -> tuple[str, str]:
+    """(relation, id_number) of the first member of a demo household."""
+    household = next(h for h in _DEMO["households"] if h["filing_no"] == filing_no)
+    member = household["members"][0]
+    return member["relation"], member["id_number"]
+
+
+@dataclass
+class Counter:
+    services: Services
+    printer: FakePrinter
+    operator: OperatorSession
+    config: Config
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, OperatorSession]:
+    """The demo data loaded once (Argon2 hashing of the demo accounts is slow); each test gets a copy."""
+    folder = tmp_path_factory.mktemp("demo-cache")
+    built = build_services(Config(data_dir=folder), FakePrinter())
+    load_demo(
+        uow_factory(sessionmaker(built.engine, expire_on_commit=False)),
+        now=system_clock(),
+        resources=RESOURCES,
+    )
+    operator = built.services.auth.login(*CLERK)
+    built.engine.dispose()  # closes the connections, checkpointing the WAL into the file we copy
+    return Config(data_dir=folder).database_path, operator
+
+
+@pytest.fixture
+def counter(demo_db: tuple[Path, OperatorSession], tmp_path: Path) -> Iterator[Counter]:
+    source, operator = demo_db
+    config = Config(data_dir=tmp_path)
+    config.database_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, config.database_path)
+    printer = FakePrinter()
+    built = build_services(config, printer, hasher=CHEAP_HASHER)
+    yield Counter(built.services, printer, operator, config)
+    built.engine.dispose()
+
+
+@pytest.fixture
+def speech() -> SpeechEngine:
+    return NullSpeechEngine()
+
+
+@pytest.fixture
+def wizard(qtbot: QtBot, counter: Counter, speech: SpeechEngine) -> Iterator[CounterWizard]:
+    widget = CounterWizard(counter.services, speech, lambda: counter.operator)
+    qtbot.addWidget(widget)
+    widget.resize(*SIZE)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    yield widget
+    # Let workers finish before the widgets go: their results must not land on deleted screens.
+    service_pool().waitForDone(10_000)
+    QThreadPool.globalInstance().waitForDone(10_000)
+    QApplication.processEvents()
+
+
+class Staff:
+    """A clerk at the counter: every scan, typed field + Enter, key press or click is one counted action."""
+
+    def __init__(self, qtbot: QtBot, wizard: CounterWizard):
+        self.qtbot = qtbot
+        self.wizard = wizard
+        self.actions = 0
+        self.log: list[str] = []
+        self.screens: list[Screen] = [wizard.current_screen()]
+        wizard.stack.currentChanged.connect(self._on_screen_changed)
+
+    def _on_screen_changed(self, _index: int) -> None:
+        screen = self.wizard.current_screen()
+        if screen is not self.screens[-1]:
+            self.screens.append(screen)
+
+    def _count(self, what: str) -> None:
+        self.actions += 1
+        self.log.append(what)
+
+    def focused(self) -> QWidget:
+        widget = QApplication.focusWidget()
+        assert widget is not None, "nothing has the keyboard focus"
+        return widget
+
+    def scan(self, text: str) -> None:
+        """A keyboard-wedge scanner: it types into whatever has the focus, then Enter."""
+        target = self.focused()
+        self.qtbot.keyClicks(target, text)
+        self.qtbot.keyClick(target, Qt.Key.Key_Return)
+        self._count(f"scan {text}")
+
+    def type_and_enter(self, text: str) -> None:
+        """Typing into the focused field and Enter: one action."""
+        target = self.focused()
+        self.qtbot.keyClicks(target, text)
+        self.qtbot.keyClick(target, Qt.Key.Key_Return)
+        self._count(f"type {text} + Enter")
+
+    def press(self, key: Qt.Key = Qt.Key.Key_Return) -> None:
+        self.qtbot.keyClick(self.focused(), key)
+        self._count(f"key {key.name}")
+
+    def click(self, widget: QWidget) -> None:
+        assert widget.isVisible(), f"{widget.objectName() or widget} is not on screen"
+        self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+        self._count(f"click {widget.objectName() or type(widget).__name__}")
+
+
+@pytest.fixture
+def staff(qtbot: QtBot, wizard: CounterWizard) -> Staff:
+    return Staff(qtbot, wizard)
+
+
+def save_screenshot(widget: QWidget, name: str) -> Path:
+    folder = Path(os.environ.get("KIOSK_SCREENSHOTS", Path(__file__).resolve().parent.parent / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    assert widget.grab().save(str(path)), f"could not save {path}"
+    return path

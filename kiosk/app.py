@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import logging.handlers
+import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication, QWidget
 
     from kiosk.bootstrap import Built
     from kiosk.config import Config
+    from kiosk.services.container import Services
 
 log = logging.getLogger("kiosk")
 
@@ -26,6 +32,8 @@ DEMO_OPERATORS = (
     ("super1", "李建国", "supervisor", "kiosk-demo-2"),
 )
 WINDOW_SIZE = (1366, 820)
+# The fields of kiosk.services.container.Services (a test keeps the two in step).
+SERVICE_NAMES = ("auth", "households", "catalog", "registration", "records", "slips")
 
 # Heavy modules (Qt, SQLAlchemy, reportlab) are imported inside main(): `kiosk --help` stays instant and
 # `python -X importtime -m kiosk.app` shows the start-up cost where it is paid.
@@ -57,27 +65,30 @@ def main(argv: list[str] | None = None) -> int:
     theme.apply(app, config.theme.font_pt, theme.load_font(config.resources), config.resources)
     i18n.install_translator(app, config.theme.language, config.resources / "translations")
 
-    try:
-        built = _build(config, demo=args.demo)
-    except KioskError as exc:
-        log.error("cannot start: %s", exc)
-        print(f"kiosk: {exc}", file=sys.stderr)
+    if args.demo and importlib.util.find_spec("kiosk.services.demo_data") is None:
+        print("kiosk: --demo: this build has no demo data loader (kiosk.services.demo_data)", file=sys.stderr)
         return 2
     from kiosk.platform.speech import create_speech_engine
     from kiosk.ui.main_window import MainWindow
 
+    backend = DeferredServices(config, demo=args.demo)
     speech = create_speech_engine(config.speech.engine, config.speech.audio_device or None)
-    window = MainWindow(built.services, speech, config)
+    window = MainWindow(backend.services(), speech, config)
     window.resize(*WINDOW_SIZE)
+
+    def after_first_frame() -> None:
+        _on_first_frame(app, window, args, started)
+        backend.warm_up(window, on_ready=window.prepare)
+
+    _watch_first_frame(app, window, after_first_frame)
     if app.platformName() in ("offscreen", "minimal"):
         window.show()
     else:
         window.showMaximized()
-    _watch_first_frame(app, window, lambda: _on_first_frame(app, window, args, started))
     try:
         return app.exec()
     finally:
-        _shut_down(built, speech)
+        _shut_down(backend, speech)
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -106,13 +117,61 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
+class DeferredServices:
+    """The service layer, built on a worker after the first frame, or by the first call that needs it.
+
+    Building it imports SQLAlchemy, Alembic and reportlab and opens the cache: most of a cold start. The login
+    screen needs none of that to appear, so the window gets proxies and the build runs behind it.
+    """
+
+    def __init__(self, config: Config, *, demo: bool):
+        self._config = config
+        self._demo = demo
+        self._lock = threading.Lock()
+        self.built: Built | None = None
+
+    def get(self) -> Built:
+        with self._lock:  # the warm-up and a first service call may race: one builds, the other waits
+            if self.built is None:
+                self.built = _build(self._config, demo=self._demo)
+            return self.built
+
+    def services(self) -> Services:
+        """Stand-ins with the names of ``Services``' fields (importing it would import every service)."""
+        return SimpleNamespace(**{name: _LazyService(self, name) for name in SERVICE_NAMES})  # type: ignore[return-value]
+
+    def warm_up(self, parent: QObject, on_ready: Callable[[], None]) -> None:
+        """Build on the service worker now; later service calls queue behind it on the same thread."""
+        from kiosk.ui import messages
+        from kiosk.ui.workers import run_in_background
+
+        def failed(exc: Exception) -> None:
+            log.error("the service layer could not be built", exc_info=(type(exc), exc, exc.__traceback__))
+            messages.show_error(exc)
+
+        run_in_background(parent, self.get, lambda _built: on_ready(), failed)
+
+
+class _LazyService:
+    """Stands in for one service until first used; then every attribute is the real service's."""
+
+    def __init__(self, backend: DeferredServices, name: str):
+        self._backend = backend
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(getattr(self._backend.get().services, self._name), attribute)
+
+
 def _build(config: Config, *, demo: bool) -> Built:
+    started = time.perf_counter()
     from kiosk.bootstrap import build_services
     from kiosk.platform.qt_printer import QtSlipPrinter
 
     built = build_services(config, QtSlipPrinter(config.printer.name or None))
     if demo:
         _load_demo(built)
+    log.info("services ready in %.0f ms", (time.perf_counter() - started) * 1000)
     return built
 
 
@@ -120,18 +179,12 @@ def _load_demo(built: Built) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import sessionmaker
 
-    from kiosk.domain.errors import KioskError
     from kiosk.domain.model import Role
     from kiosk.services.clock import system_clock
+    from kiosk.services.demo_data import load_demo
     from kiosk.storage import tables as t
     from kiosk.storage.uow import uow_factory
 
-    try:
-        from kiosk.services.demo_data import load_demo
-    except ModuleNotFoundError as exc:
-        if exc.name != "kiosk.services.demo_data":
-            raise
-        raise KioskError("--demo: this build has no demo data loader (kiosk.services.demo_data)") from None
     uow = uow_factory(sessionmaker(built.engine, expire_on_commit=False))
     load_demo(uow, now=system_clock(), resources=built.config.resources)  # a no-op once plans exist
     with built.engine.connect() as conn:
@@ -164,7 +217,12 @@ def _watch_first_frame(app: QApplication, window: QWidget, done: Callable[[], No
 def _on_first_frame(app: QApplication, window: QWidget, args: argparse.Namespace, started: float) -> None:
     from PySide6.QtCore import QTimer
 
-    log.info("first frame %.0f ms after main()", (time.perf_counter() - started) * 1000)
+    age = _process_age_ms()
+    log.info(
+        "first frame %.0f ms after main(), %s ms after the process started",
+        (time.perf_counter() - started) * 1000,
+        f"{age:.0f}" if age is not None else "?",
+    )
     if args.screenshot:
         args.screenshot.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(args.screenshot)):
@@ -175,7 +233,17 @@ def _on_first_frame(app: QApplication, window: QWidget, args: argparse.Namespace
         QTimer.singleShot(max(0, args.quit_after_ms), app.quit)
 
 
-def _shut_down(built: Built, speech: Any) -> None:
+def _process_age_ms() -> float | None:
+    """Milliseconds since this process was created (Linux; 10 ms steps), for the start-up benchmark."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        started_ticks = int(fields[19])  # field 22 of stat(5), counted after the command name
+        return (time.clock_gettime(time.CLOCK_BOOTTIME) - started_ticks / os.sysconf("SC_CLK_TCK")) * 1000
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _shut_down(backend: DeferredServices, speech: Any) -> None:
     from PySide6.QtCore import QThreadPool
 
     from kiosk.ui.workers import service_pool
@@ -184,7 +252,8 @@ def _shut_down(built: Built, speech: Any) -> None:
     # A registration or a print still under way finishes before the database closes.
     service_pool().waitForDone(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
-    built.engine.dispose()
+    if backend.built is not None:
+        backend.built.engine.dispose()
     log.info("stopped")
 
 
@@ -233,14 +302,15 @@ def _route_qt_messages() -> None:
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 
     qt_log = logging.getLogger("qt")
-    levels = {
-        QtMsgType.QtDebugMsg: logging.DEBUG,
-        QtMsgType.QtInfoMsg: logging.INFO,
-        QtMsgType.QtWarningMsg: logging.WARNING,
-        QtMsgType.QtCriticalMsg: logging.ERROR,
-        QtMsgType.QtFatalMsg: logging.CRITICAL,
-    }
-    qInstallMessageHandler(lambda kind, _context, text: qt_log.log(levels.get(kind, logging.INFO), text))
+    levels = {QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR}
+    levels[QtMsgType.QtFatalMsg] = logging.CRITICAL
+
+    def handle(kind: QtMsgType, _context: object, text: str) -> None:
+        # The offscreen platform (benchmarks, screenshots) says this about every window: not worth a warning.
+        level = logging.DEBUG if "propagateSizeHints" in text else levels.get(kind, logging.INFO)
+        qt_log.log(level, text)
+
+    qInstallMessageHandler(handle)
 
 
 if __name__ == "__main__":

@@ -186,10 +186,22 @@ class Registration(Base):
     __tablename__ = "registrations"
     __table_args__ = (
         # The rules that must hold under concurrency are held here, by the database, not by a check.
-        Index("uq_registrations_active_unit", "unit_id", unique=True, postgresql_where=ACTIVE_REGISTRATION,
-              sqlite_where=ACTIVE_REGISTRATION),  # fmt: skip
-        Index("uq_registrations_active_slot", "plan_id", "household_id", "slot", unique=True,
-              postgresql_where=ACTIVE_REGISTRATION, sqlite_where=ACTIVE_REGISTRATION),  # fmt: skip
+        Index(
+            "uq_registrations_active_unit",
+            "unit_id",
+            unique=True,
+            postgresql_where=ACTIVE_REGISTRATION,
+            sqlite_where=ACTIVE_REGISTRATION,
+        ),  # fmt: skip
+        Index(
+            "uq_registrations_active_slot",
+            "plan_id",
+            "household_id",
+            "slot",
+            unique=True,
+            postgresql_where=ACTIVE_REGISTRATION,
+            sqlite_where=ACTIVE_REGISTRATION,
+        ),  # fmt: skip
         CheckConstraint("slot >= 1", name="slot_positive"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -232,8 +244,14 @@ class RegistrationPerson(Base):
 
     __tablename__ = "registration_persons"
     __table_args__ = (
-        Index("uq_registration_persons_active", "plan_id", "id_number", unique=True,
-              postgresql_where=ACTIVE_PERSON, sqlite_where=ACTIVE_PERSON),  # fmt: skip
+        Index(
+            "uq_registration_persons_active",
+            "plan_id",
+            "id_number",
+            unique=True,
+            postgresql_where=ACTIVE_PERSON,
+            sqlite_where=ACTIVE_PERSON,
+        ),  # fmt: skip
         Index("ix_registration_persons_plan_household", "plan_id", "household_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -253,5 +271,5 @@ class IdempotencyRecord(Base):
     endpoint: Mapped[str] = mapped_column(String(32))
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int]
-    response: Mapped[dict[str, Any]]
+    response: Mapped[str]  # the JSON text as sent: a replay is the same bytes, key order included
     created_at: Mapped[datetime]

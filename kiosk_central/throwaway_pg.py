@@ -73,7 +73,16 @@ class ThrowawayPostgres:
         options = f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1"
         options += "".join(f" -c {k}={v}" for k, v in self.settings.items())
         self._run(
-            [str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w"]
+            [
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-l",
+                str(self.root / "log"),
+                "-w",
+            ]
             + ["start"]
         )
         self._started = True
@@ -112,7 +121,9 @@ class ThrowawayPostgres:
         if result.returncode != 0:
             log = self.root / "log"
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            raise RuntimeError(f"{argv[-1] if not self._as_root else argv[-1][:200]} failed: {result.stderr}{tail}")
+            raise RuntimeError(
+                f"{argv[-1] if not self._as_root else argv[-1][:200]} failed: {result.stderr}{tail}"
+            )
 
 
 def _quote(arg: str) -> str:

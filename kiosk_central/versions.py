@@ -29,7 +29,10 @@ def allocate(session: Session, counter: str, n: int = 1) -> int:
     if n < 1:
         raise ValueError("allocate at least one version")
     last = session.execute(
-        update(Counter).where(Counter.name == counter).values(value=Counter.value + n).returning(Counter.value)
+        update(Counter)
+        .where(Counter.name == counter)
+        .values(value=Counter.value + n)
+        .returning(Counter.value)
     ).scalar_one()
     return int(last) - n + 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -80,7 +81,7 @@ class AuthService:
                 # Same words as a wrong password: do not tell a stranger which accounts exist.
                 raise AuthFailed("用户名或密码不正确")
             if op.locked_until and op.locked_until > now:
-                minutes = max(1, int((op.locked_until - now).total_seconds() // 60) + 1)
+                minutes = max(1, math.ceil((op.locked_until - now).total_seconds() / 60))
                 raise AccountLocked(
                     f"账号 {username} 因多次密码错误已锁定，约{minutes}分钟后可再试",
                     hint="急需办理请联系主管",

@@ -59,9 +59,13 @@ class LockScreen(QWidget):
         for w in (title, self.who, self.prompt, self.password, self.error):
             column.addWidget(w)
         column.addLayout(buttons)
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(panel, 4)  # as wide as allowed, so long messages wrap less
+        middle.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(middle)
         outer.addStretch(2)
 
         self.password.returnPressed.connect(self.submit)

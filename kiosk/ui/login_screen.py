@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.theme import InlineError, set_kind
 from kiosk.ui.workers import run_in_background
@@ -52,9 +52,13 @@ class LoginScreen(QWidget):
         column.addLayout(form)
         column.addWidget(self.error)
         column.addWidget(self.sign_in)
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(panel, 4)  # as wide as allowed, so long messages wrap less
+        middle.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(middle)
         outer.addStretch(2)
 
         self.username.returnPressed.connect(self.password.setFocus)

@@ -38,7 +38,9 @@ WizardFactory = Callable[["Services", Any, OperatorGetter, QWidget], QWidget]
 def counter_wizard(
     services: Services, speech: Any, operator_getter: OperatorGetter, parent: QWidget
 ) -> QWidget:
-    from kiosk.ui.wizard import CounterWizard  # imported when the window is built, not with this module
+    # Imported when first needed: the flow screens pull in the whole service layer, which the first frame
+    # (the login screen) does without.
+    from kiosk.ui.wizard import CounterWizard
 
     wizard: QWidget = CounterWizard(services, speech, operator_getter, parent)
     return wizard
@@ -77,13 +79,20 @@ class HeaderBar(QWidget):
         self.logout = QPushButton(self.tr("Sign out"))
         self.logout.setObjectName("logout")
 
+        info = QHBoxLayout()
+        info.setSpacing(24)
+        for w in (self.counter, self.operator, self.clock):
+            info.addWidget(w)
+        info.addStretch(1)
+        left = QVBoxLayout()
+        left.setSpacing(2)
+        left.addWidget(centre)
+        left.addLayout(info)
         row = QHBoxLayout(self)
-        row.setContentsMargins(16, 8, 16, 8)
-        row.setSpacing(16)
-        for w in (centre, self.counter, self.operator):
-            row.addWidget(w)
-        row.addStretch(1)
-        for w in (self.clock, self.smaller, self.bigger, self.records, self.next_household, self.logout):
+        row.setContentsMargins(16, 6, 16, 6)
+        row.setSpacing(12)
+        row.addLayout(left, 1)
+        for w in (self.smaller, self.bigger, self.records, self.next_household, self.logout):
             row.addWidget(w)
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self._tick)
@@ -92,6 +101,7 @@ class HeaderBar(QWidget):
 
     def set_operator(self, session: OperatorSession | None) -> None:
         self.operator.setText(operator_label(session) if session else "")
+        self.operator.setVisible(session is not None)
         for button in (self.records, self.next_household, self.logout):
             button.setVisible(session is not None)
 
@@ -100,7 +110,7 @@ class HeaderBar(QWidget):
             button.setEnabled(enabled)
 
     def _tick(self) -> None:
-        self.clock.setText(QLocale().toString(QDateTime.currentDateTime(), "yyyy-MM-dd dddd HH:mm"))
+        self.clock.setText(QLocale().toString(QDateTime.currentDateTime(), "MM-dd dddd HH:mm"))
 
 
 class MainWindow(QMainWindow):
@@ -125,12 +135,13 @@ class MainWindow(QMainWindow):
         self.message_bar = messages.MessageBar()
         self.idle_warning = IdleWarningBar()
         self.login_screen = LoginScreen(services.auth)
-        self.wizard = wizard_factory(services, speech, self.current_operator, self)
         self.records_screen = RecordsScreen(services, self.current_operator)
         self.lock_screen = LockScreen(services.auth)
         self.stack = QStackedWidget()
-        for page in (self.login_screen, self.wizard, self.records_screen, self.lock_screen):
+        for page in (self.login_screen, self.records_screen, self.lock_screen):
             self.stack.addWidget(page)
+        self._wizard: QWidget | None = None
+        self._make_wizard = lambda: wizard_factory(services, speech, self.current_operator, self)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -139,7 +150,6 @@ class MainWindow(QMainWindow):
         column.addWidget(self.message_bar)
         column.addWidget(self.idle_warning)
         column.addWidget(self.stack, 1)
-        self.stack.setContentsMargins(16, 16, 16, 16)
         self.setCentralWidget(central)
 
         self.idle = IdleLock(
@@ -162,9 +172,6 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self._on_unlocked)
         self.lock_screen.switch_user_requested.connect(self.logout)
         self.records_screen.back_requested.connect(self.go_back)
-        records_requested = getattr(self.wizard, "records_requested", None)
-        if records_requested is not None:
-            records_requested.connect(self.show_records)
 
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.next_household)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, lambda: self.show_records())
@@ -176,6 +183,19 @@ class MainWindow(QMainWindow):
         self._show(self.login_screen)
 
     # --- state the screens read ---------------------------------------------------------------------------
+
+    @property
+    def wizard(self) -> QWidget:
+        """The counter wizard, built on first use (or by ``prepare()`` once the first frame is up)."""
+        if self._wizard is None:
+            self._wizard = self._make_wizard()
+            self.stack.insertWidget(1, self._wizard)
+            self._wizard.records_requested.connect(self.show_records)  # type: ignore[attr-defined]
+        return self._wizard
+
+    def prepare(self) -> None:
+        """Build what the first frame did not need, so the first household does not wait for it."""
+        _ = self.wizard
 
     def current_operator(self) -> OperatorSession | None:
         return self._operator
@@ -225,7 +245,8 @@ class MainWindow(QMainWindow):
         self.idle_warning.hide()
         self._close_dialogs()
         messages.clear()
-        self.wizard.reset()  # type: ignore[attr-defined]
+        if self._wizard is not None:
+            self._wizard.reset()  # type: ignore[attr-defined]
         self.records_screen.clear()
         self.login_screen.reset()
         self._operator = None

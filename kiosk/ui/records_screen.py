@@ -139,6 +139,7 @@ class RecordsScreen(QWidget):
             self.query.setText(query)
         text = self.query.text()
         self.error.clear()
+        self.summary.clear()
         records = self._services.records
         run_in_background(
             self, lambda: records.find(text), lambda views: self._show(text, views), self._failed

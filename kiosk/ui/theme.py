@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 MIN_PT = 14
 MAX_PT = 40
 STEP_PT = 2
+HEADER_MAX_PT = 22  # the header's text stops growing here, so its buttons always fit across the window
 FONT_FILE = Path("fonts") / "wqy-microhei.ttc"
 _PT_PROPERTY = "kioskFontPt"
 
@@ -66,7 +67,11 @@ def load_font(resources: Path = RESOURCES) -> str | None:
 
 
 def stylesheet(font_pt: int, resources: Path = RESOURCES) -> str:
+    header_pt = min(font_pt, HEADER_MAX_PT)
     sizes = {
+        "header_pt": header_pt,
+        "header_title_pt": round(header_pt * 1.2),
+        "header_button_h": round(header_pt * 2.8),
         "pt": font_pt,
         "title_pt": round(font_pt * 1.6),
         "subtitle_pt": round(font_pt * 1.2),
@@ -74,12 +79,14 @@ def stylesheet(font_pt: int, resources: Path = RESOURCES) -> str:
         "button_w": round(font_pt * 5),
         "input_h": round(font_pt * 2.5),
         "indicator": round(font_pt * 1.4),
+        "indicator_radius": round(font_pt * 1.4 / 2) + 2,  # half the box plus the border: a circle
         "scroll": round(font_pt * 1.3),
         "pad": round(font_pt * 0.6),
         "pad2": round(font_pt * 1.2),
         "pad_half": round(font_pt * 0.3),
     }
-    return _template(resources).substitute(colors(resources), **sizes)
+    theme_dir = (resources / "theme").as_posix()
+    return _template(resources).substitute(colors(resources), theme_dir=theme_dir, **sizes)
 
 
 def apply(app: QApplication, font_pt: int, family: str | None = None, resources: Path = RESOURCES) -> int:

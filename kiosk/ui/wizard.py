@@ -9,7 +9,7 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.model import PlanKind
@@ -219,7 +219,7 @@ class CounterWizard(QWidget):
         top_layout.setSpacing(2)
         top_layout.addLayout(steps)
         top_layout.addWidget(self.household_banner)
-        hint = label(self.tr("Enter: go on   Esc: back"), kind="hint", wrap=False)
+        hint = self.key_hint = label(kind="hint", wrap=False)
         footer = QFrame(objectName="footer")
         row = QHBoxLayout(footer)
         row.setContentsMargins(24, 8, 24, 10)
@@ -254,7 +254,7 @@ class CounterWizard(QWidget):
             self.notice: self._choice_screen(),
             self.review: self.notice,
         }.get(current)
-        if previous is not None and not current.busy:
+        if previous is not None and current.can_leave():
             self._show(previous)
 
     def reset(self) -> None:
@@ -264,6 +264,16 @@ class CounterWizard(QWidget):
             screen.clear()
         self._show(self.identify)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        # Shown by the main window (after sign-in, unlock, records): the cursor where work goes on.
+        super().showEvent(event)
+        self._focus_default()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        # The main window focuses the wizard as a whole: hand the focus on to the current screen's field.
+        super().focusInEvent(event)
+        self._focus_default()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if not self.current_screen().handle_enter():
@@ -272,8 +282,19 @@ class CounterWizard(QWidget):
         elif event.key() == Qt.Key.Key_Escape:
             self.go_back()
             event.accept()
+        elif event.text().strip() and event.text().isprintable() and self._takes_a_scan():
+            # A scan while the focus is on a button: on 核验身份 it is another filing number, on 完成 it is
+            # the next household's (one action instead of "next household" + scan).
+            if self.current_screen() is self.done:
+                self.reset()
+            self.identify.begin_scan(event.text())
+            event.accept()
         else:
             super().keyPressEvent(event)
+
+    def _takes_a_scan(self) -> bool:
+        screen = self.current_screen()
+        return screen is self.done or (screen is self.identify and not screen.busy)
 
     def _choice_screen(self) -> Screen:
         plan = self.state.plan
@@ -290,9 +311,18 @@ class CounterWizard(QWidget):
             repolish(step_label)
         self.household_banner.setVisible(0 < step < 5 and self.state.household is not None)
         self.back_button.setVisible(0 < step < 5)
+        self.key_hint.setText(
+            self.tr("Enter: go on   Esc: back") if 0 < step < 5 else self.tr("Enter: go on")
+        )
         screen.enter()
         self._sync_footer()
-        (screen.default_focus() or self.primary_button).setFocus()
+        self._focus_default()
+
+    def _focus_default(self) -> None:
+        screen = self.current_screen()
+        target = screen.default_focus() or self.primary_button
+        # Never let the focus fall out of the wizard (onto the header's buttons): Enter and Esc work here.
+        (target if target.isEnabled() else screen).setFocus()
 
     def _sync_footer(self) -> None:
         screen = self.current_screen()
@@ -335,6 +365,7 @@ QPushButton#primaryButton { min-width: 300px; }
 QPushButton#linkButton { min-height: 0; min-width: 0; border: none; background: transparent; color: $primary;
     text-decoration: underline; padding: 2px 6px; }
 QPushButton#linkButton:focus { background: $focus; color: $on_focus; }
+QLabel#inlineMessage { padding: 10px 14px; border-radius: 6px; }
 QLabel[kind="success"] { background: $success; color: $on_success; font-weight: bold; padding: 10px;
     border-radius: 6px; }
 QLabel#filingStatus { padding: 2px 12px; border-radius: 8px; font-weight: bold; }
@@ -342,9 +373,10 @@ QLabel#filingStatus[level="success"] { background: $success; color: $on_success;
 QLabel#filingStatus[level="error"] { background: $error; color: $on_error; }
 #resultPanel, #projectCard { background: $background; border: 2px solid $border; border-radius: 10px; }
 QFrame#planCard, QFrame#unitTypeRow { background: $surface; border: 2px solid $border; border-radius: 10px; }
+QFrame#planCard:focus, QFrame#unitTypeRow:focus { border: 5px solid $on_focus; }
 QFrame#planCard[selected="true"], QFrame#unitTypeRow[selected="true"] {
     border: 5px solid $primary; background: $alt_row; }
-QFrame#planCard:focus, QFrame#unitTypeRow:focus { border: 5px solid $on_focus; }
+QLabel#chosenMark { background: $primary; color: $on_primary; font-weight: bold; padding: 0 10px; border-radius: 6px; }
 QFrame#planCard[unavailable="true"], QFrame#unitTypeRow[unavailable="true"] {
     background: $disabled_bg; border: 2px dashed $border; }
 QLabel#refusal { color: $danger; font-weight: bold; }
@@ -363,4 +395,8 @@ QLabel#regNo { color: $header; }
 QLabel#doneHeadline { color: $success; }
 QLabel#sectionTitle { color: $header; border-bottom: 2px solid $border; padding-top: 6px; }
 QLabel#fieldTitle { color: $hint; }
+QScrollBar::handle:vertical { background: $border; min-height: 60px; border-radius: 8px; margin: 3px; }
+QScrollBar::handle:horizontal { background: $border; min-width: 60px; border-radius: 8px; margin: 3px; }
+QScrollBar::add-line, QScrollBar::sub-line { width: 0; height: 0; border: none; }
+QScrollBar::add-page, QScrollBar::sub-page { background: $surface; }
 """)

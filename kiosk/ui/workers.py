@@ -81,8 +81,7 @@ class Operation(QObject):
         try:
             self._success(result)
         finally:
-            self.finished.emit()
-            self.deleteLater()
+            self._done()
 
     @Slot(object)
     def _on_failed(self, exc: Exception) -> None:
@@ -95,8 +94,16 @@ class Operation(QObject):
 
                 show_error(exc)
         finally:
-            self.finished.emit()
-            self.deleteLater()
+            self._done()
+
+    def _done(self) -> None:
+        # The callbacks may hold the last reference to our parent; drop them before Qt deletes us, or the
+        # parent is freed inside our own destructor.
+        self._success = lambda _r: None
+        self._error = None
+        self._fn = lambda: None
+        self.finished.emit()
+        self.deleteLater()
 
 
 def run_in_background(

@@ -62,62 +62,101 @@ Cancellation possible until {deadline}</source>
         <name>CounterWizard</name>
         <message>
             <source>Identify</source>
-            <translation type="unfinished" />
+            <translation>核验身份</translation>
         </message>
         <message>
             <source>Choose a plan</source>
-            <translation type="unfinished" />
+            <translation>选择计划</translation>
         </message>
         <message>
             <source>Choose a home</source>
-            <translation type="unfinished" />
+            <translation>选择房源</translation>
         </message>
         <message>
             <source>Notice</source>
-            <translation type="unfinished" />
+            <translation>告知书</translation>
         </message>
         <message>
             <source>Confirm</source>
-            <translation type="unfinished" />
+            <translation>确认</translation>
         </message>
         <message>
             <source>Done</source>
-            <translation type="unfinished" />
+            <translation>完成</translation>
         </message>
         <message>
             <source>‹ Back</source>
-            <translation type="unfinished" />
+            <translation>‹ 上一步</translation>
         </message>
         <message>
             <source>Enter: go on   Esc: back</source>
-            <translation type="unfinished" />
+            <translation>回车键：下一步　　Esc键：返回</translation>
+        </message>
+        <message>
+            <source>Enter: go on</source>
+            <translation>回车键：下一步</translation>
         </message>
         <message>
             <source>Household: {name} · filing {filing} · {district} · {n} person(s)</source>
-            <translation type="unfinished" />
+            <translation>申请家庭：{name} · 备案编号 {filing} · {district} · {n}人</translation>
         </message>
     </context>
     <context>
         <name>DoneScreen</name>
         <message>
             <source>✓ Registered</source>
-            <translation type="unfinished" />
+            <translation>✓ 登记成功</translation>
         </message>
         <message>
             <source>Registration number</source>
-            <translation type="unfinished" />
+            <translation>登记编号</translation>
         </message>
         <message>
             <source>Print again</source>
-            <translation type="unfinished" />
+            <translation>重新打印</translation>
         </message>
         <message>
             <source>Next household ›</source>
-            <translation type="unfinished" />
+            <translation>下一户 ›</translation>
         </message>
         <message>
             <source>Printing the slip…</source>
-            <translation type="unfinished" />
+            <translation>正在打印回执…</translation>
+        </message>
+    </context>
+    <context>
+        <name>Format</name>
+        <message>
+            <source>{y}-{m:02d}-{d:02d} {hm}</source>
+            <translation>{y}年{m}月{d}日 {hm}</translation>
+        </message>
+        <message>
+            <source>{rent} yuan/month</source>
+            <translation>{rent} 元/月</translation>
+        </message>
+        <message>
+            <source>for {n} person(s)</source>
+            <translation>限{n}人</translation>
+        </message>
+        <message>
+            <source>for {low}–{high} persons</source>
+            <translation>限{low}–{high}人</translation>
+        </message>
+        <message>
+            <source>Opens in {left}</source>
+            <translation>距登记开始 {left}</translation>
+        </message>
+        <message>
+            <source>Closes in {left}</source>
+            <translation>距登记截止 {left}</translation>
+        </message>
+        <message>
+            <source>Registration closed</source>
+            <translation>登记已截止</translation>
+        </message>
+        <message>
+            <source>{days} d {clock}</source>
+            <translation>{days}天 {clock}</translation>
         </message>
     </context>
     <context>
@@ -155,83 +194,87 @@ Cancellation possible until {deadline}</source>
         <name>IdentifyScreen</name>
         <message>
             <source>Scan the barcode on the filing notice, or type it</source>
-            <translation type="unfinished" />
+            <translation>扫描备案通知单条码，或手工输入</translation>
         </message>
         <message>
             <source>18 characters; the last may be X</source>
-            <translation type="unfinished" />
+            <translation>18位，最后一位可能是X</translation>
         </message>
         <message>
             <source>Scan or type the household's identity</source>
-            <translation type="unfinished" />
+            <translation>扫描或输入备案家庭信息</translation>
         </message>
         <message>
             <source>Filing number</source>
-            <translation type="unfinished" />
+            <translation>备案编号</translation>
         </message>
         <message>
             <source>Applicant's resident ID number</source>
-            <translation type="unfinished" />
+            <translation>主申请人身份证号码</translation>
+        </message>
+        <message>
+            <source>After a scan the cursor moves to the ID number by itself; Enter after the ID number verifies.</source>
+            <translation>扫码后光标自动跳到身份证号码；输完身份证号码按回车键核验</translation>
         </message>
         <message>
             <source>The household appears here after verification.</source>
-            <translation type="unfinished" />
+            <translation>核验通过后，这里显示备案家庭信息。</translation>
         </message>
         <message>
             <source>Resident ID</source>
-            <translation type="unfinished" />
+            <translation>身份证号</translation>
         </message>
         <message>
             <source>District</source>
-            <translation type="unfinished" />
+            <translation>户籍区</translation>
         </message>
         <message>
             <source>Valid until</source>
-            <translation type="unfinished" />
+            <translation>有效期至</translation>
         </message>
         <message>
             <source>Phone</source>
-            <translation type="unfinished" />
+            <translation>联系电话</translation>
         </message>
         <message>
             <source>Family size</source>
-            <translation type="unfinished" />
+            <translation>家庭人数</translation>
         </message>
         <message>
             <source>Relation</source>
-            <translation type="unfinished" />
+            <translation>关系</translation>
         </message>
         <message>
             <source>Name</source>
-            <translation type="unfinished" />
+            <translation>姓名</translation>
         </message>
         <message>
             <source>View registration records</source>
-            <translation type="unfinished" />
+            <translation>查看登记记录</translation>
         </message>
         <message>
             <source>Family members</source>
-            <translation type="unfinished" />
+            <translation>家庭成员</translation>
         </message>
         <message>
             <source>Verifying…</source>
-            <translation type="unfinished" />
+            <translation>正在核验…</translation>
         </message>
         <message>
             <source>Next: choose a plan ›</source>
-            <translation type="unfinished" />
+            <translation>下一步：选择计划 ›</translation>
         </message>
         <message>
             <source>Verify</source>
-            <translation type="unfinished" />
+            <translation>核验</translation>
         </message>
         <message>
             <source>Applicant: {name}</source>
-            <translation type="unfinished" />
+            <translation>主申请人：{name}</translation>
         </message>
         <message>
             <source>{n} person(s)</source>
-            <translation type="unfinished" />
+            <translation>{n}人</translation>
         </message>
     </context>
     <context>
@@ -317,55 +360,78 @@ Cancellation possible until {deadline}</source>
         <name>NoticeScreen</name>
         <message>
             <source>▶ Read aloud</source>
-            <translation type="unfinished" />
+            <translation>▶ 朗读</translation>
         </message>
         <message>
             <source>Pause</source>
-            <translation type="unfinished" />
+            <translation>暂停</translation>
         </message>
         <message>
             <source>Resume</source>
-            <translation type="unfinished" />
+            <translation>继续</translation>
         </message>
         <message>
             <source>Replay</source>
-            <translation type="unfinished" />
+            <translation>重播</translation>
+        </message>
+        <message>
+            <source>Slow</source>
+            <translation>慢</translation>
+        </message>
+        <message>
+            <source>Normal</source>
+            <translation>正常</translation>
+        </message>
+        <message>
+            <source>Faster</source>
+            <translation>较快</translation>
+        </message>
+        <message>
+            <source>Fast</source>
+            <translation>快</translation>
         </message>
         <message>
             <source>The applicant has read the registration notice carefully</source>
-            <translation type="unfinished" />
+            <translation>申请人已仔细阅读登记告知书</translation>
         </message>
         <message>
             <source>Speed</source>
-            <translation type="unfinished" />
+            <translation>语速</translation>
         </message>
         <message>
             <source>Registration notice</source>
-            <translation type="unfinished" />
+            <translation>登记告知书</translation>
         </message>
         <message>
             <source>{title} (version {v})</source>
-            <translation type="unfinished" />
+            <translation>{title}（第{v}版）</translation>
         </message>
         <message>
             <source>The notice has been read aloud to the end.</source>
-            <translation type="unfinished" />
+            <translation>告知书已完整朗读。</translation>
         </message>
         <message>
             <source>Preparing speech…</source>
-            <translation type="unfinished" />
+            <translation>正在准备语音…</translation>
         </message>
         <message>
             <source>Reading aloud…</source>
-            <translation type="unfinished" />
+            <translation>正在朗读…</translation>
         </message>
         <message>
             <source>Paused</source>
-            <translation type="unfinished" />
+            <translation>已暂停</translation>
         </message>
         <message>
             <source>Voice: {name}</source>
-            <translation type="unfinished" />
+            <translation>语音：{name}</translation>
+        </message>
+    </context>
+    <context>
+        <name>OptionCard</name>
+        <message>
+            <source>✓ Chosen</source>
+            <translation>✓ 已选</translation>
         </message>
     </context>
     <context>
@@ -411,56 +477,56 @@ Cancellation possible until {deadline}</source>
         <name>PlanCard</name>
         <message>
             <source>Registration: {start} to {end}</source>
-            <translation type="unfinished" />
+            <translation>登记时间：{start} 至 {end}</translation>
         </message>
         <message>
             <source>{n} households registered</source>
-            <translation type="unfinished" />
+            <translation>已登记 {n} 户</translation>
         </message>
         <message>
             <source>Announcement: {text}</source>
-            <translation type="unfinished" />
+            <translation>公告：{text}</translation>
         </message>
         <message>
             <source>Less ▴</source>
-            <translation type="unfinished" />
+            <translation>收起 ▴</translation>
         </message>
         <message>
             <source>Full announcement ▾</source>
-            <translation type="unfinished" />
+            <translation>展开公告 ▾</translation>
         </message>
     </context>
     <context>
         <name>PlanScreen</name>
         <message>
             <source>Choose a plan</source>
-            <translation type="unfinished" />
+            <translation>选择计划</translation>
         </message>
         <message>
             <source>No plan is open for registration now or soon.</source>
-            <translation type="unfinished" />
+            <translation>目前没有正在登记或即将开始登记的配租计划。</translation>
         </message>
     </context>
     <context>
         <name>ProjectCard</name>
         <message>
             <source>No unit type is offered in this project.</source>
-            <translation type="unfinished" />
+            <translation>该项目没有可登记的户型。</translation>
         </message>
         <message>
             <source>No photo</source>
-            <translation type="unfinished" />
+            <translation>暂无照片</translation>
         </message>
         <message>
             <source>Photo {i}/{n} ›</source>
-            <translation type="unfinished" />
+            <translation>照片 {i}/{n} ›</translation>
         </message>
     </context>
     <context>
         <name>ProjectScreen</name>
         <message>
             <source>Choose a project and a unit type</source>
-            <translation type="unfinished" />
+            <translation>选择项目和户型</translation>
         </message>
     </context>
     <context>
@@ -554,59 +620,59 @@ Cancellation possible until {deadline}</source>
         <name>ReviewScreen</name>
         <message>
             <source>Check everything, then confirm</source>
-            <translation type="unfinished" />
+            <translation>核对登记信息，无误后确认</translation>
         </message>
         <message>
             <source>Slip preview</source>
-            <translation type="unfinished" />
+            <translation>回执预览</translation>
         </message>
         <message>
             <source>Registering…</source>
-            <translation type="unfinished" />
+            <translation>正在登记…</translation>
         </message>
         <message>
             <source>Confirm registration</source>
-            <translation type="unfinished" />
+            <translation>确认登记</translation>
         </message>
         <message>
             <source>read aloud</source>
-            <translation type="unfinished" />
+            <translation>已宣读</translation>
         </message>
         <message>
             <source>read by the applicant</source>
-            <translation type="unfinished" />
+            <translation>本人阅读</translation>
         </message>
         <message>
             <source>Household</source>
-            <translation type="unfinished" />
+            <translation>申请家庭</translation>
         </message>
         <message>
             <source>Applicant</source>
-            <translation type="unfinished" />
+            <translation>主申请人</translation>
         </message>
         <message>
             <source>Filing number</source>
-            <translation type="unfinished" />
+            <translation>备案编号</translation>
         </message>
         <message>
             <source>Resident ID</source>
-            <translation type="unfinished" />
+            <translation>身份证号</translation>
         </message>
         <message>
             <source>Family</source>
-            <translation type="unfinished" />
+            <translation>家庭</translation>
         </message>
         <message>
             <source>{n} person(s), {district}</source>
-            <translation type="unfinished" />
+            <translation>{n}人 · {district}</translation>
         </message>
         <message>
             <source>Phone</source>
-            <translation type="unfinished" />
+            <translation>联系电话</translation>
         </message>
         <message>
             <source>Registering for</source>
-            <translation type="unfinished" />
+            <translation>登记内容</translation>
         </message>
         <message>
             <source>Plan</source>
@@ -614,39 +680,39 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>Project</source>
-            <translation type="unfinished" />
+            <translation>项目</translation>
         </message>
         <message>
             <source>Address</source>
-            <translation type="unfinished" />
+            <translation>地址</translation>
         </message>
         <message>
             <source>Unit type</source>
-            <translation type="unfinished" />
+            <translation>户型</translation>
         </message>
         <message>
             <source>Unit</source>
-            <translation type="unfinished" />
+            <translation>房源</translation>
         </message>
         <message>
             <source>Record</source>
-            <translation type="unfinished" />
+            <translation>登记信息</translation>
         </message>
         <message>
             <source>Notice</source>
-            <translation type="unfinished" />
+            <translation>告知书</translation>
         </message>
         <message>
             <source>version {n}, {how}</source>
-            <translation type="unfinished" />
+            <translation>第{n}版 · {how}</translation>
         </message>
         <message>
             <source>Counter</source>
-            <translation type="unfinished" />
+            <translation>经办</translation>
         </message>
         <message>
             <source>{counter}, {operator}</source>
-            <translation type="unfinished" />
+            <translation>{counter}号窗口 · {operator}</translation>
         </message>
     </context>
     <context>
@@ -668,73 +734,73 @@ Cancellation possible until {deadline}</source>
         <name>Screen</name>
         <message>
             <source>Next ›</source>
-            <translation type="unfinished" />
+            <translation>下一步 ›</translation>
         </message>
     </context>
     <context>
         <name>UnitScreen</name>
         <message>
             <source>Choose a unit</source>
-            <translation type="unfinished" />
+            <translation>选择房源</translation>
         </message>
         <message>
             <source>Only units that can be chosen</source>
-            <translation type="unfinished" />
+            <translation>只看可选</translation>
         </message>
         <message>
             <source>Project</source>
-            <translation type="unfinished" />
+            <translation>项目</translation>
         </message>
         <message>
             <source>Unit type</source>
-            <translation type="unfinished" />
+            <translation>户型</translation>
         </message>
         <message>
             <source>Floor</source>
-            <translation type="unfinished" />
+            <translation>楼层</translation>
         </message>
         <message>
             <source>Facing</source>
-            <translation type="unfinished" />
+            <translation>朝向</translation>
         </message>
         <message>
             <source>Unit</source>
-            <translation type="unfinished" />
+            <translation>房源</translation>
         </message>
         <message>
             <source>Area</source>
-            <translation type="unfinished" />
+            <translation>面积</translation>
         </message>
         <message>
             <source>Rent</source>
-            <translation type="unfinished" />
+            <translation>月租金</translation>
         </message>
         <message>
             <source>Note</source>
-            <translation type="unfinished" />
+            <translation>说明</translation>
         </message>
         <message>
             <source>All</source>
-            <translation type="unfinished" />
+            <translation>全部</translation>
+        </message>
+        <message>
+            <source>{n}F</source>
+            <translation>{n}层</translation>
         </message>
         <message>
             <source>Can be chosen</source>
-            <translation type="unfinished" />
+            <translation>可选</translation>
         </message>
         <message>
             <source>{n} units, {free} can be chosen</source>
-            <translation type="unfinished" />
+            <translation>共 {n} 套，可选 {free} 套</translation>
         </message>
     </context>
     <context>
         <name>UnitTypeRow</name>
         <message>
-            <source>Rent {rent}</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>{n} units</source>
-            <translation type="unfinished" />
+            <translation>共{n}套</translation>
         </message>
     </context>
 </TS>

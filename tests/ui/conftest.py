@@ -177,6 +177,7 @@ def screenshot() -> Callable[[QWidget, str], Path]:
 
     def save(widget: QWidget, name: str) -> Path:
         path = folder / f"{name}.png"
+        QApplication.sendPostedEvents()  # pending layout requests, after a text-size change for instance
         assert widget.grab().save(str(path)), f"could not save {path}"
         return path
 
@@ -203,10 +204,30 @@ class FakeWizard(QWidget):
 
 
 WindowFactory = Callable[..., MainWindow]
+Hold = Callable[[QWidget], QWidget]
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot, services: Services, config: Config, world: World) -> WindowFactory:
+def hold(qtbot: QtBot) -> Iterator[Hold]:
+    """``qtbot.addWidget`` plus a strong reference until teardown.
+
+    qtbot keeps only weak references. A finished Operation's callbacks are then the last reference to its
+    parent widget, and when the Operation's deferred delete releases them, the parent dies inside its child's
+    destructor and PySide6 6.11 crashes. Holding the widget lets the Operation go first.
+    """
+    kept: list[QWidget] = []
+
+    def add(widget: QWidget) -> QWidget:
+        qtbot.addWidget(widget)
+        kept.append(widget)
+        return widget
+
+    yield add
+    kept.clear()
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, hold: Hold, services: Services, config: Config, world: World) -> WindowFactory:
     """A shown MainWindow with FakeWizard; idle timings in ms (long unless a test asks otherwise)."""
 
     def make(idle_ms: int = 600_000, warning_ms: int = 60_000, tick_ms: int = 1000) -> MainWindow:
@@ -219,7 +240,7 @@ def make_window(qtbot: QtBot, services: Services, config: Config, world: World) 
             warning_ms=warning_ms,
             tick_ms=tick_ms,
         )
-        qtbot.addWidget(window)
+        hold(window)
         window.resize(1366, 820)
         window.show()
         qtbot.waitExposed(window)

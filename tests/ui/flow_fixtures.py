@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import sessionmaker
@@ -25,9 +26,10 @@ from kiosk.platform.speech import NullSpeechEngine, SpeechEngine
 from kiosk.services.clock import system_clock
 from kiosk.services.container import Services
 from kiosk.services.demo_data import load_demo
-from kiosk.services.views import OperatorSession
+from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView, UnitFilter
 from kiosk.storage.uow import uow_factory
 from kiosk.ui.screens import Screen
+from kiosk.ui.screens.plan_screen import PlanCard
 from kiosk.ui.wizard import CounterWizard
 from kiosk.ui.workers import service_pool
 from tests.fakes import CHEAP_HASHER, FakePrinter
@@ -36,6 +38,10 @@ __all__ = [
     "SHOWCASE",
     "Counter",
     "Staff",
+    "applicant_with_x",
+    "identify",
+    "plan_card",
+    "register_directly",
     "counter",
     "demo_db",
     "member_id_of",
@@ -48,6 +54,7 @@ __all__ = [
 _DEMO = json.loads((RESOURCES / "demo" / "households.json").read_text(encoding="utf-8"))
 SHOWCASE: dict[str, dict[str, object]] = _DEMO["showcase"]
 CLERK = ("clerk01", "demo-clerk-01")
+DOC_WIDTH = 1000
 SIZE = (1600, 900)  # the wizard's part of a 1600×1000 counter screen, under the main window's header
 
 
@@ -56,6 +63,18 @@ def member_id_of(filing_no: str) -> tuple[str, str]:
     household = next(h for h in _DEMO["households"] if h["filing_no"] == filing_no)
     member = household["members"][0]
     return member["relation"], member["id_number"]
+
+
+def applicant_with_x() -> tuple[str, str]:
+    """(filing_no, applicant ID) of a valid demo household whose applicant's ID ends in X."""
+    household = next(
+        h
+        for h in _DEMO["households"]
+        if h["status"] == "valid"
+        and h.get("valid_until_days", 0) > 30
+        and h["applicant_id_number"].endswith("X")
+    )
+    return household["filing_no"], household["applicant_id_number"]
 
 
 @dataclass
@@ -139,19 +158,30 @@ class Staff:
         assert widget is not None, "nothing has the keyboard focus"
         return widget
 
+    def _keys(self, text: str) -> None:
+        # Each key goes wherever the focus is at that moment, as with a real keyboard.
+        for char in text:
+            self.qtbot.keyClicks(self.focused(), char)
+        self.qtbot.keyClick(self.focused(), Qt.Key.Key_Return)
+
     def scan(self, text: str) -> None:
         """A keyboard-wedge scanner: it types into whatever has the focus, then Enter."""
-        target = self.focused()
-        self.qtbot.keyClicks(target, text)
-        self.qtbot.keyClick(target, Qt.Key.Key_Return)
+        self._keys(text)
         self._count(f"scan {text}")
 
     def type_and_enter(self, text: str) -> None:
         """Typing into the focused field and Enter: one action."""
-        target = self.focused()
-        self.qtbot.keyClicks(target, text)
-        self.qtbot.keyClick(target, Qt.Key.Key_Return)
+        self._keys(text)
         self._count(f"type {text} + Enter")
+
+    def type_via_ime_and_enter(self, text: str) -> None:
+        """Text from an input method (full-width digits, for one): committed as a whole, then Enter."""
+        target = self.focused()
+        event = QInputMethodEvent()
+        event.setCommitString(text)
+        QApplication.sendEvent(target, event)
+        self.qtbot.keyClick(target, Qt.Key.Key_Return)
+        self._count(f"type {text} (input method) + Enter")
 
     def press(self, key: Qt.Key = Qt.Key.Key_Return) -> None:
         self.qtbot.keyClick(self.focused(), key)
@@ -168,9 +198,55 @@ def staff(qtbot: QtBot, wizard: CounterWizard) -> Staff:
     return Staff(qtbot, wizard)
 
 
-def save_screenshot(widget: QWidget, name: str) -> Path:
+def save_screenshot(widget: QWidget, name: str, doc_name: str = "") -> Path:
+    """Save ``name``.png into KIOSK_SCREENSHOTS (default tests/screenshots, git-ignored).
+
+    With ``doc_name`` and KIOSK_DOC_IMAGES set (``KIOSK_DOC_IMAGES=docs/img``), also a copy at most
+    1000 px wide for docs/counter-flow.md.
+    """
     folder = Path(os.environ.get("KIOSK_SCREENSHOTS", Path(__file__).resolve().parent.parent / "screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    assert widget.grab().save(str(path)), f"could not save {path}"
+    QApplication.processEvents()  # pending layout requests first, as a person would see the screen
+    image = widget.grab().toImage()
+    assert image.save(str(path)), f"could not save {path}"
+    docs = os.environ.get("KIOSK_DOC_IMAGES")
+    if doc_name and docs:
+        Path(docs).mkdir(parents=True, exist_ok=True)
+        small = image.scaledToWidth(min(DOC_WIDTH, image.width()), Qt.TransformationMode.SmoothTransformation)
+        assert small.save(str(Path(docs) / f"{doc_name}.png")), f"could not save {doc_name} in {docs}"
     return path
+
+
+def plan_card(wizard: CounterWizard, code: str) -> PlanCard:
+    return next(card for card in wizard.plans.cards if card.plan.code == code)
+
+
+def identify(staff: Staff, qtbot: QtBot, wizard: CounterWizard, purpose: str) -> None:
+    """Scan the showcase household's filing notice, type the applicant's ID and Enter; wait for the result."""
+    household = SHOWCASE[purpose]
+    assert staff.focused() is wizard.identify.filing_edit  # ready for the scanner without a click
+    staff.scan(str(household["filing_no"]))
+    assert staff.focused() is wizard.identify.id_edit  # the scanner's Enter moved on to the ID field
+    staff.type_and_enter(str(household["applicant_id_number"]))
+    qtbot.waitUntil(lambda: wizard.state.household is not None)
+
+
+def register_directly(
+    counter: Counter, purpose: str, plan_code: str, unit_code: str = ""
+) -> RegistrationView:
+    """A registration made elsewhere (another counter), straight through the services."""
+    s = counter.services
+    household = SHOWCASE[purpose]
+    view = s.households.identify(str(household["filing_no"]), str(household["applicant_id_number"]))
+    plan = next(p for p in s.catalog.plan_options(view.id) if p.code == plan_code)
+    notice = s.catalog.notice(plan.id)
+    if unit_code:
+        unit = next(u for u in s.catalog.unit_options(view.id, plan.id, UnitFilter()) if u.code == unit_code)
+        choice = (unit.project_id, unit.unit_type_id, unit.id)
+    else:
+        project = next(p for p in s.catalog.project_options(view.id, plan.id) if p.available)
+        unit_type = next(t for t in project.unit_types if t.available)
+        choice = (project.id, unit_type.id, None)
+    draft = RegistrationDraft(view.id, plan.id, *choice, notice_version=notice.version)
+    return s.registration.register(draft, counter.operator)

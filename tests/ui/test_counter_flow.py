@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from pypdf import PdfReader
@@ -13,27 +14,15 @@ from pytestqt.qtbot import QtBot
 from kiosk.domain.model import PlanKind
 from kiosk.platform.speech import EspeakSpeechEngine
 from kiosk.services.views import NoticeView
+from kiosk.ui.screens import countdown
 from kiosk.ui.screens.notice_screen import NoticeScreen
 from kiosk.ui.wizard import CounterWizard, DraftState
 from tests.ui.flow_fixtures import *  # noqa: F403
-from tests.ui.flow_fixtures import SHOWCASE, Counter, Staff, save_screenshot
+from tests.ui.flow_fixtures import SHOWCASE, Counter, Staff, identify, plan_card, save_screenshot
 
 MAX_SCREENS = 6
 MAX_ACTIONS = 12
 FULL_ID = re.compile(r"\d{17}[\dX]")
-
-
-def plan_card(wizard: CounterWizard, code: str):  # type: ignore[no-untyped-def]
-    return next(card for card in wizard.plans.cards if card.plan.code == code)
-
-
-def identify(staff: Staff, qtbot: QtBot, wizard: CounterWizard, purpose: str) -> None:
-    household = SHOWCASE[purpose]
-    assert staff.focused() is wizard.identify.filing_edit  # ready for the scanner without a click
-    staff.scan(str(household["filing_no"]))
-    assert staff.focused() is wizard.identify.id_edit  # the scanner's Enter moved on to the ID field
-    staff.type_and_enter(str(household["applicant_id_number"]))
-    qtbot.waitUntil(lambda: wizard.state.household is not None)
 
 
 def visible_texts(wizard: CounterWizard) -> str:
@@ -51,7 +40,9 @@ def visible_texts(wizard: CounterWizard) -> str:
     return "\n".join(parts)
 
 
-def test_quick_plan_registration_end_to_end(qtbot: QtBot, wizard: CounterWizard, staff: Staff, counter: Counter):
+def test_quick_plan_registration_end_to_end(
+    qtbot: QtBot, wizard: CounterWizard, staff: Staff, counter: Counter
+):
     household = SHOWCASE["quick_normal"]
 
     # 1 Identify: scan + ID + Enter.
@@ -61,7 +52,7 @@ def test_quick_plan_registration_end_to_end(qtbot: QtBot, wizard: CounterWizard,
     assert wizard.identify.members.rowCount() == int(household["family_size"]) - 1  # type: ignore[call-overload]
     assert "*" in wizard.identify.fields["id"].text()
     assert wizard.primary_button.hasFocus()
-    save_screenshot(wizard, "quick_1_identify")
+    save_screenshot(wizard, "quick_1_identify", "counter-1-identify")
     staff.press()  # Enter: on to the plans
 
     # 2 Plan: the open quick plan; the plan that opens later is greyed with its reason.
@@ -73,7 +64,7 @@ def test_quick_plan_registration_end_to_end(qtbot: QtBot, wizard: CounterWizard,
     assert quick.available and quick.countdown.text()
     staff.click(quick)
     assert wizard.state.plan is not None and wizard.state.plan.code == "Q2611"
-    save_screenshot(wizard, "quick_2_plan")
+    save_screenshot(wizard, "quick_2_plan", "counter-2-plan")
     staff.click(wizard.primary_button)
 
     # 3 Project and unit type.
@@ -82,7 +73,7 @@ def test_quick_plan_registration_end_to_end(qtbot: QtBot, wizard: CounterWizard,
     row = next(r for r in wizard.projects.rows if r.available)
     staff.click(row)
     assert wizard.state.unit_type is row.unit_type
-    save_screenshot(wizard, "quick_3_project")
+    save_screenshot(wizard, "quick_3_project", "counter-3-project")
     staff.click(wizard.primary_button)
 
     # 4 Notice: nothing goes on until the acknowledgement is ticked.
@@ -93,7 +84,7 @@ def test_quick_plan_registration_end_to_end(qtbot: QtBot, wizard: CounterWizard,
     staff.click(wizard.notice.ack)
     assert wizard.state.ack is not None and wizard.state.ack.read_aloud is False
     assert wizard.primary_button.isEnabled()
-    save_screenshot(wizard, "quick_4_notice")
+    save_screenshot(wizard, "quick_4_notice", "counter-4-notice")
     staff.click(wizard.primary_button)
 
     # 5 Review with the slip preview; confirm registers.
@@ -101,7 +92,7 @@ def test_quick_plan_registration_end_to_end(qtbot: QtBot, wizard: CounterWizard,
     qtbot.waitUntil(lambda: wizard.review.view is not None and not wizard.review.preview.image.isNull())
     assert wizard.review.view is not None and wizard.review.view.is_draft
     assert wizard.primary_button.isEnabled()
-    save_screenshot(wizard, "quick_5_review")
+    save_screenshot(wizard, "quick_5_review", "counter-5-review")
     with qtbot.waitSignal(wizard.registration_completed, timeout=10_000) as done:
         staff.click(wizard.primary_button)
     registration = done.args[0]
@@ -113,7 +104,7 @@ def test_quick_plan_registration_end_to_end(qtbot: QtBot, wizard: CounterWizard,
     qtbot.waitUntil(lambda: wizard.done.printed is not None, timeout=10_000)
     assert wizard.done.printed is True
     assert "回执已送打印机" in wizard.done.print_status.text()
-    save_screenshot(wizard, "quick_6_done")
+    save_screenshot(wizard, "quick_6_done", "counter-6-done")
 
     # The quick path's budget: screens and staff actions, "next household" included.
     staff.press()  # Enter: next household
@@ -121,6 +112,7 @@ def test_quick_plan_registration_end_to_end(qtbot: QtBot, wizard: CounterWizard,
     distinct = {id(s) for s in staff.screens}
     assert len(distinct) <= MAX_SCREENS, staff.screens
     assert staff.actions <= MAX_ACTIONS, staff.log
+    print(f"quick path: {len(distinct)} screens, {staff.actions} actions: {staff.log}")
 
     # Nothing of the previous household stays anywhere in the wizard.
     texts = visible_texts(wizard)
@@ -154,6 +146,7 @@ def test_realtime_plan_registration_end_to_end(
     taken = next(r for r in range(units.table.rowCount()) if "已被选定" in units.table.item(r, 7).text())
     assert not units.table.item(taken, 0).flags() & Qt.ItemFlag.ItemIsSelectable
     assert "请选择其他房源" in units.table.item(taken, 0).toolTip()
+    units.table.scrollToItem(units.table.item(taken, 0), units.table.ScrollHint.PositionAtCenter)
     save_screenshot(wizard, "realtime_3_units_all")
     staff.click(units.only_available)
     qtbot.waitUntil(lambda: all(u.available for u in units._units) and units.table.rowCount() > 0)
@@ -161,11 +154,12 @@ def test_realtime_plan_registration_end_to_end(
     assert south > 0
     units.orientation_combo.setCurrentIndex(south)
     qtbot.waitUntil(lambda: units._units and all(u.orientation == "南" for u in units._units))
+    units.table.scrollToItem(units.table.item(0, 2))
     first = units.table.visualItemRect(units.table.item(0, 2)).center()
     qtbot.mouseClick(units.table.viewport(), Qt.MouseButton.LeftButton, pos=first)
     chosen = wizard.state.unit
     assert chosen is not None and chosen.orientation == "南"
-    save_screenshot(wizard, "realtime_3_units")
+    save_screenshot(wizard, "realtime_3_units", "counter-3-units-realtime")
     staff.press()
 
     qtbot.waitUntil(lambda: wizard.notice.notice is not None)
@@ -181,9 +175,17 @@ def test_realtime_plan_registration_end_to_end(
     qtbot.waitUntil(lambda: wizard.done.printed is not None, timeout=10_000)
     save_screenshot(wizard, "realtime_6_done")
 
-    # Esc goes back, and the unit just registered is now taken for the next household.
-    staff.press()
-    identify(staff, qtbot, wizard, "wrong_district")  # 西城区: the real-time plan is open to every district
+    # Scanning the next household's notice on 完成 starts the next household at once (no "next" needed).
+    nxt = SHOWCASE["wrong_district"]  # 西城区: the real-time plan is open to every district
+    assert staff.focused() is wizard.primary_button
+    staff.scan(str(nxt["filing_no"]))
+    assert wizard.current_screen() is wizard.identify
+    assert wizard.identify.filing_edit.text() == nxt["filing_no"]
+    assert staff.focused() is wizard.identify.id_edit and wizard.state.registration is None
+    staff.type_and_enter(str(nxt["applicant_id_number"]))
+    qtbot.waitUntil(lambda: wizard.state.household is not None)
+
+    # The unit just registered is now taken for the next household; Esc goes back.
     staff.press()
     qtbot.waitUntil(lambda: bool(wizard.plans.cards))
     staff.click(plan_card(wizard, "R2611"))
@@ -246,8 +248,16 @@ def test_read_aloud_is_recorded_once_the_speech_finished(qtbot: QtBot, espeak: E
         qtbot.mouseClick(screen.speak_button, Qt.MouseButton.LeftButton)
     assert screen.read_aloud
     assert state.ack is not None and state.ack.read_aloud is True and state.ack.version == 3
-    # Pause, resume and replay are there while it speaks; the UI never waits for the voice.
-    qtbot.mouseClick(screen.replay_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: espeak.state in ("preparing", "speaking"))
-    assert screen.pause_button.isEnabled()
-    espeak.stop()
+    # Replay reads it again; the screen never waits for the voice.
+    with qtbot.waitSignal(espeak.finished, timeout=20_000):
+        qtbot.mouseClick(screen.replay_button, Qt.MouseButton.LeftButton)
+    assert "完整朗读" in screen.speech_status.text()
+
+
+def test_countdown_phases():
+    start, end = datetime(2026, 12, 1, 9, 0), datetime(2026, 12, 8, 17, 0)
+    text, phase = countdown(datetime(2026, 11, 29, 8, 59, 30), start, end)
+    assert phase == "upcoming" and "2天 00:00:30" in text
+    text, phase = countdown(datetime(2026, 12, 8, 16, 0, 0), start, end)
+    assert phase == "open" and text.endswith("01:00:00")
+    assert countdown(end, start, end)[1] == "closed"

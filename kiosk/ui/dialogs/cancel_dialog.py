@@ -39,6 +39,7 @@ class CancelDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Cancel registration"))
         self.setModal(True)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 30)
         self._records = records
         self._registration = registration
         self._operator = operator
@@ -135,6 +136,7 @@ class CancelDialog(QDialog):
     def submit(self) -> None:
         if self._busy:
             return
+        self.error.clear()
         reason = self.chosen()
         if reason is None:
             self.error.show_text(self.tr("Please choose a reason for cancelling."))

@@ -34,6 +34,7 @@ class PhoneDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Change contact phone"))
         self.setModal(True)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 30)
         self._records = records
         self._registration = registration
         self._operator = operator
@@ -98,6 +99,7 @@ class PhoneDialog(QDialog):
     def submit(self) -> None:
         if self._busy:
             return
+        self.error.clear()
         reg_no, operator, raw = self._registration.reg_no, self._operator, self.phone.text()
         self._busy = True
         self.confirm.setEnabled(False)

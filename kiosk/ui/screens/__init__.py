@@ -55,6 +55,13 @@ def repolish(widget: QWidget) -> None:
     widget.update()
 
 
+def discard(widget: QWidget) -> None:
+    """Take a widget off screen and out of the tree now; Qt frees it later (deleteLater)."""
+    widget.hide()
+    widget.setParent(None)
+    widget.deleteLater()
+
+
 def when(moment: datetime) -> str:
     return QCoreApplication.translate("Format", "{y}-{m:02d}-{d:02d} {hm}").format(
         y=moment.year, m=moment.month, d=moment.day, hm=moment.strftime("%H:%M")
@@ -78,7 +85,9 @@ def family_range(low: int, high: int) -> str:
 def countdown(now: datetime, start: datetime, end: datetime) -> tuple[str, str]:
     """Text and phase ("upcoming", "open", "closed") of a registration window; the phase is only for colour."""
     if now < start:
-        return QCoreApplication.translate("Format", "Opens in {left}").format(left=_left(start - now)), "upcoming"
+        return QCoreApplication.translate("Format", "Opens in {left}").format(
+            left=_left(start - now)
+        ), "upcoming"
     if now < end:
         return QCoreApplication.translate("Format", "Closes in {left}").format(left=_left(end - now)), "open"
     return QCoreApplication.translate("Format", "Registration closed"), "closed"
@@ -90,7 +99,11 @@ def _left(delta: Any) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
-    return QCoreApplication.translate("Format", "{days} d {clock}").format(days=days, clock=clock) if days else clock
+    return (
+        QCoreApplication.translate("Format", "{days} d {clock}").format(days=days, clock=clock)
+        if days
+        else clock
+    )
 
 
 def refusal_lines(refusals: tuple[Refusal, ...]) -> str:
@@ -145,9 +158,13 @@ class OptionCard(QFrame):
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(18, 12, 18, 12)
         self.body.setSpacing(4)
+        # Said in words too, not only by the frame's colour; subclasses place it in their first line.
+        self.mark = label(self.tr("✓ Chosen"), name="chosenMark", wrap=False)
+        self.mark.setVisible(False)
 
     def set_selected(self, selected: bool) -> None:
         self.setProperty("selected", selected)
+        self.mark.setVisible(selected)
         repolish(self)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
@@ -191,6 +208,10 @@ class Screen(QWidget):
 
     def go_on(self) -> None:
         self.step_done.emit()
+
+    def can_leave(self) -> bool:
+        """False while going back would abandon something half done (a registration being written)."""
+        return True
 
     def handle_enter(self) -> bool:
         """Return True when the screen used the Enter key itself (e.g. to move to the next field)."""
@@ -247,4 +268,3 @@ class Screen(QWidget):
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.primary_changed.emit()
-

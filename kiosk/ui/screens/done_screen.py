@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.services.slip_printing import PrintOutcome, SlipService
-from kiosk.services.views import OperatorSession, RegistrationView
+from kiosk.services.views import OperatorSession
 from kiosk.ui import messages
 from kiosk.ui.screens import MessageLabel, Screen, label, scaled_font
 from kiosk.ui.workers import run_in_background
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def spaced(reg_no: str) -> str:
-    """"Q2611-00042-K" as "Q2611 – 00042 – K": groups apart, so it is read out group by group."""
+    """ "Q2611-00042-K" as "Q2611 – 00042 – K": groups apart, so it is read out group by group."""
     return " – ".join(reg_no.split("-"))
 
 

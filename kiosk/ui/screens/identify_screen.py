@@ -56,6 +56,14 @@ class IdentifyScreen(Screen):
         form.addSpacing(12)
         form.addWidget(self.message)
         form.addStretch(1)
+        form.addWidget(
+            label(
+                self.tr(
+                    "After a scan the cursor moves to the ID number by itself; Enter after the ID number verifies."
+                ),
+                kind="hint",
+            )
+        )
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 8)
@@ -76,7 +84,9 @@ class IdentifyScreen(Screen):
         head.addWidget(self.name_label, 1)
         head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignTop)
         self.fields: dict[str, QLabel] = {}
-        grid = QGridLayout()
+        self.details = QWidget(objectName="householdDetails")
+        grid = QGridLayout(self.details)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(16)
         titles = [
             ("filing", self.tr("Filing number")),
@@ -98,27 +108,30 @@ class IdentifyScreen(Screen):
         self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.members.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.members.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.members.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.members.verticalHeader().setDefaultSectionSize(44)
+        self.members.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.records_button = QPushButton(self.tr("View registration records"), objectName="recordsButton")
         self.records_button.setMinimumHeight(56)
         self.records_button.clicked.connect(self._on_records_clicked)
         box.addWidget(self.placeholder)
         box.addLayout(head)
-        box.addLayout(grid)
+        box.addWidget(self.details)
         self.members_title = label(self.tr("Family members"), bold=True)
         box.addWidget(self.members_title)
-        box.addWidget(self.members, 1)
+        box.addWidget(self.members)
+        box.addStretch(1)
         box.addWidget(self.records_button, 0, Qt.AlignmentFlag.AlignRight)
         self._result_widgets: list[QWidget] = [
             self.name_label,
             self.status_label,
-            *self.fields.values(),
+            self.details,
             self.members_title,
             self.members,
             self.records_button,
         ]
-        self._grid = grid
         return panel
 
     # --- wizard ---
@@ -132,10 +145,21 @@ class IdentifyScreen(Screen):
 
     def handle_enter(self) -> bool:
         # A keyboard-wedge scanner types the filing number and Enter: go on to the ID field.
-        if self.filing_edit.hasFocus() and self.filing_edit.text().strip() and not self.id_edit.text().strip():
+        if (
+            self.filing_edit.hasFocus()
+            and self.filing_edit.text().strip()
+            and not self.id_edit.text().strip()
+        ):
             self.id_edit.setFocus()
             return True
         return False
+
+    def begin_scan(self, text: str) -> None:
+        """Typing (a scanner) reached the screen while no field had the focus: it is a new filing number."""
+        self.clear()
+        self.state.set_household(None)
+        self.filing_edit.setFocus()
+        self.filing_edit.insert(text)
 
     def go_on(self) -> None:
         if self.busy:
@@ -204,4 +228,10 @@ class IdentifyScreen(Screen):
                 self.members.setItem(row, col, QTableWidgetItem(text))
         self.members_title.setVisible(bool(household.members))
         self.members.setVisible(bool(household.members))
+        # As tall as its rows (up to six), so a small family does not leave an empty box.
+        rows = min(len(household.members), 6)
+        height = (
+            self.members.horizontalHeader().sizeHint().height() + rows * 44 + 2 * self.members.frameWidth()
+        )
+        self.members.setFixedHeight(height)
         self.primary_changed.emit()

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.services.catalog import CatalogService
 from kiosk.services.clock import Clock, system_clock
@@ -53,13 +61,16 @@ class NoticeScreen(Screen):
         self.replay_button = self._button(self.tr("Replay"), "replayButton", self._on_replay)
         self.rate_combo = QComboBox(objectName="rateCombo")
         self.rate_combo.setMinimumHeight(52)
+        self.rate_combo.setMinimumWidth(140)
         names = (self.tr("Slow"), self.tr("Normal"), self.tr("Faster"), self.tr("Fast"))
         for rate, name in zip(RATES, names, strict=True):
             self.rate_combo.addItem(name, rate)
         self.rate_combo.setCurrentIndex(1)
         self.rate_combo.currentIndexChanged.connect(self._on_rate_changed)
         self.speech_status = label(name="speechStatus")
-        self.ack = AckBox(self.tr("The applicant has read the registration notice carefully"), objectName="ackBox")
+        self.ack = AckBox(
+            self.tr("The applicant has read the registration notice carefully"), objectName="ackBox"
+        )
         self.ack.setFont(scaled_font(self.ack, 1.1, bold=True))
         self.ack.toggled.connect(self._on_ack_toggled)
         bar = QHBoxLayout()
@@ -67,7 +78,8 @@ class NoticeScreen(Screen):
         for button in (self.speak_button, self.pause_button, self.resume_button, self.replay_button):
             bar.addWidget(button)
         bar.addSpacing(12)
-        bar.addWidget(label(self.tr("Speed"), wrap=False))
+        speed = label(self.tr("Speed"), wrap=False)
+        bar.addWidget(speed)
         bar.addWidget(self.rate_combo)
         bar.addSpacing(12)
         bar.addWidget(self.speech_status, 1)
@@ -83,6 +95,12 @@ class NoticeScreen(Screen):
         speech.failed.connect(self._on_speech_failed)
         state.ack_changed.connect(self._on_state_ack_changed)
         self._on_speech_state(speech.state)
+        # No voice on this machine: no dead buttons, just the reason (staff read the notice out).
+        controls = (self.speak_button, self.pause_button, self.resume_button, self.replay_button, speed)
+        for widget in (*controls, self.rate_combo):
+            widget.setVisible(speech.available)
+        if not speech.available:
+            self.speech_status.setProperty("kind", "notice")
 
     def _button(self, text: str, name: str, slot: object) -> QPushButton:
         button = QPushButton(text, objectName=name)
@@ -98,10 +116,9 @@ class NoticeScreen(Screen):
         plan = self.state.plan
         if plan is None:
             return
-        if self.notice is not None and self.notice.plan_id == plan.id:
-            self._sync_ack()
-            return
-        self.show_notice(None)
+        # Loaded each time: a newer version published meanwhile must be read (and acknowledged) again.
+        if self.notice is None or self.notice.plan_id != plan.id:
+            self.show_notice(None)
         self.run(lambda: self._catalog.notice(plan.id), self.show_notice, self._on_failed)
 
     def leave(self) -> None:

@@ -15,6 +15,7 @@ from kiosk.ui.screens import (
     OptionCard,
     Screen,
     countdown,
+    discard,
     label,
     refusal_lines,
     repolish,
@@ -24,7 +25,7 @@ from kiosk.ui.screens import (
 if TYPE_CHECKING:
     from kiosk.ui.wizard import DraftState
 
-ANNOUNCEMENT_PREVIEW = 60  # characters shown before "more"
+ANNOUNCEMENT_PREVIEW = 38  # characters of the announcement on one line before "more"
 
 
 class PlanCard(OptionCard):
@@ -37,9 +38,11 @@ class PlanCard(OptionCard):
         title = label(f"{plan.name}", factor=1.2, bold=True)
         code = label(plan.code, kind="hint", wrap=False)
         head = QHBoxLayout()
-        head.addWidget(kind, 0, Qt.AlignmentFlag.AlignTop)
+        head.setSpacing(12)
+        head.addWidget(kind, 0, Qt.AlignmentFlag.AlignVCenter)
         head.addWidget(title, 1)
-        head.addWidget(code, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignVCenter)
+        head.addWidget(code, 0, Qt.AlignmentFlag.AlignVCenter)
         self.body.addLayout(head)
         window = self.tr("Registration: {start} to {end}").format(
             start=when(plan.window_start), end=when(plan.window_end)
@@ -56,16 +59,16 @@ class PlanCard(OptionCard):
         line2.addStretch(1)
         self.body.addLayout(line2)
         self.announcement = label(name="announcement")
-        self.announcement.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.more = QPushButton(objectName="linkButton")
         self.more.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.more.setCursor(Qt.CursorShape.PointingHandCursor)
         self.more.clicked.connect(self._on_more_clicked)
-        self.more.setVisible(len(plan.announcement) > ANNOUNCEMENT_PREVIEW)
         ann = QHBoxLayout()
         ann.addWidget(self.announcement, 1)
         ann.addWidget(self.more, 0, Qt.AlignmentFlag.AlignBottom)
         self.body.addLayout(ann)
+        # Only once it has a parent: a parentless widget made visible becomes a window of its own.
+        self.more.setVisible(len(plan.announcement) > ANNOUNCEMENT_PREVIEW)
         self._expanded = False
         self._show_announcement()
         if plan.refusals:
@@ -79,9 +82,11 @@ class PlanCard(OptionCard):
             repolish(self.countdown)
 
     def _show_announcement(self) -> None:
-        text = self.plan.announcement
-        if not self._expanded and len(text) > ANNOUNCEMENT_PREVIEW:
-            text = text[:ANNOUNCEMENT_PREVIEW].rstrip() + "…"
+        text = self.plan.announcement.strip()
+        if not self._expanded:
+            text = " ".join(text.split())  # one line: the card stays short
+            if len(text) > ANNOUNCEMENT_PREVIEW:
+                text = text[:ANNOUNCEMENT_PREVIEW].rstrip() + "…"
         self.announcement.setText(self.tr("Announcement: {text}").format(text=text))
         self.more.setText(self.tr("Less ▴") if self._expanded else self.tr("Full announcement ▾"))
 
@@ -113,16 +118,16 @@ class PlanScreen(Screen):
         outer.setContentsMargins(0, 0, 12, 0)
         outer.addLayout(self._list)
         outer.addStretch(1)
-        self.scroll = QScrollArea(objectName="optionScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setWidget(holder)
+        self.scroll_area = QScrollArea(objectName="optionScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area.setWidget(holder)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 8)
         layout.addWidget(self.title)
         layout.addWidget(self.message)
         layout.addWidget(self.empty)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self._on_tick)
         self._phases: list[str] = []
@@ -144,7 +149,9 @@ class PlanScreen(Screen):
         self.message.clear_message()
 
     def default_focus(self) -> QWidget | None:
-        return next((c for c in self.cards if c.plan is self.state.plan), None)
+        """The chosen plan's card, else the first one that can be chosen (Space chooses it)."""
+        chosen = next((c for c in self.cards if c.plan is self.state.plan), None)
+        return chosen or next((c for c in self.cards if c.available), None)
 
     # --- slots ---
     def _load(self) -> None:
@@ -174,7 +181,7 @@ class PlanScreen(Screen):
 
     def _set_cards(self, plans: list[PlanOption]) -> None:
         for card in self.cards:
-            card.deleteLater()
+            discard(card)
         self.cards = []
         for plan in plans:
             card = PlanCard(plan)
@@ -206,4 +213,3 @@ class PlanScreen(Screen):
         for card in self.cards:
             card.set_selected(plan is not None and card.plan.id == plan.id)
         self.primary_changed.emit()
-

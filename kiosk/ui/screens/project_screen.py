@@ -17,6 +17,7 @@ from kiosk.ui.screens import (
     OptionCard,
     Screen,
     area,
+    discard,
     family_range,
     label,
     refusal_lines,
@@ -72,10 +73,11 @@ class UnitTypeRow(OptionCard):
         line.setSpacing(28)
         line.addWidget(label(t.name, factor=1.1, bold=True, wrap=False))
         line.addWidget(label(area(t.area), wrap=False))
-        line.addWidget(label(self.tr("Rent {rent}").format(rent=rent(t.rent)), wrap=False))
+        line.addWidget(label(rent(t.rent), wrap=False))
         line.addWidget(label(self.tr("{n} units").format(n=t.unit_count), wrap=False))
         line.addWidget(label(family_range(t.min_family, t.max_family), wrap=False))
         line.addStretch(1)
+        line.addWidget(self.mark)
         self.body.addLayout(line)
         if t.refusals:
             self.body.addWidget(label(refusal_lines(t.refusals), name="refusal"))
@@ -93,7 +95,6 @@ class ProjectCard(QFrame):
         self.photo_button = QPushButton(objectName="linkButton")
         self.photo_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.photo_button.clicked.connect(self._on_next_photo)
-        self.photo_button.setVisible(len(project.photos) > 1)
         left = QVBoxLayout()
         left.addWidget(self.photo)
         left.addWidget(self.photo_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -115,6 +116,8 @@ class ProjectCard(QFrame):
         layout.setSpacing(20)
         layout.addLayout(left)
         layout.addLayout(info, 1)
+        # Only once it has a parent: a parentless widget made visible becomes a window of its own.
+        self.photo_button.setVisible(len(project.photos) > 1)
         self._show_photo()
 
     def _show_photo(self) -> None:
@@ -147,15 +150,15 @@ class ProjectScreen(Screen):
         outer.setContentsMargins(0, 0, 12, 0)
         outer.addLayout(self._list)
         outer.addStretch(1)
-        self.scroll = QScrollArea(objectName="optionScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setWidget(holder)
+        self.scroll_area = QScrollArea(objectName="optionScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area.setWidget(holder)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 8)
         layout.addWidget(self.title)
         layout.addWidget(self.message)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         state.choice_changed.connect(self._on_choice_changed)
 
     @property
@@ -184,7 +187,9 @@ class ProjectScreen(Screen):
         self.message.clear_message()
 
     def default_focus(self) -> QWidget | None:
-        return next((r for r in self.rows if r.unit_type is self.state.unit_type), None)
+        """The chosen unit type's row, else the first one that can be chosen (Space chooses it)."""
+        chosen = next((r for r in self.rows if r.unit_type is self.state.unit_type), None)
+        return chosen or next((r for r in self.rows if r.available), None)
 
     # --- slots ---
     def _on_loaded(self, projects: list[ProjectOption]) -> None:
@@ -201,7 +206,7 @@ class ProjectScreen(Screen):
         focus = self.default_focus()
         if focus is not None and self.isVisible():
             focus.setFocus()
-            self.scroll.ensureWidgetVisible(focus)
+            self.scroll_area.ensureWidgetVisible(focus)
 
     def _on_failed(self, exc: Exception) -> None:
         self._set_cards([])
@@ -209,7 +214,7 @@ class ProjectScreen(Screen):
 
     def _set_cards(self, projects: list[ProjectOption]) -> None:
         for card in self.cards:
-            card.deleteLater()
+            discard(card)
         self.cards = []
         for project in projects:
             card = ProjectCard(project)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QVB
 
 from kiosk.services.container import Services
 from kiosk.services.views import OperatorSession, RegistrationView
-from kiosk.ui.screens import MessageLabel, Screen, area, label, rent
+from kiosk.ui.screens import MessageLabel, Screen, area, discard, label, rent
 
 if TYPE_CHECKING:
     from kiosk.ui.wizard import DraftState
@@ -105,7 +105,9 @@ class ReviewScreen(Screen):
         scroll.setWidget(self.summary)
         self.preview = SlipPreview()
         right = QVBoxLayout()
-        right.addWidget(label(self.tr("Slip preview"), kind="hint"))
+        caption = label(self.tr("Slip preview"), kind="hint")
+        caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        right.addWidget(caption)
         right.addWidget(self.preview, 1)
         body = QHBoxLayout()
         body.setSpacing(24)
@@ -123,6 +125,9 @@ class ReviewScreen(Screen):
 
     def primary_enabled(self) -> bool:
         return not self.busy and self.view is not None and self.state.ack is not None
+
+    def can_leave(self) -> bool:
+        return not self.busy
 
     def enter(self) -> None:
         self._show(None)
@@ -165,7 +170,7 @@ class ReviewScreen(Screen):
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget() is not None:
-                item.widget().deleteLater()
+                discard(item.widget())
         for row in range(self._grid.rowCount()):
             self._grid.setRowStretch(row, 0)
         if view is not None:
@@ -181,7 +186,10 @@ class ReviewScreen(Screen):
                     (self.tr("Applicant"), v.applicant_name),
                     (self.tr("Filing number"), v.filing_no),
                     (self.tr("Resident ID"), v.applicant_id_masked),
-                    (self.tr("Family"), self.tr("{n} person(s), {district}").format(n=v.family_size, district=v.district)),
+                    (
+                        self.tr("Family"),
+                        self.tr("{n} person(s), {district}").format(n=v.family_size, district=v.district),
+                    ),
                     (self.tr("Phone"), v.phone_masked or "—"),
                 ],
             ),
@@ -198,8 +206,14 @@ class ReviewScreen(Screen):
             (
                 self.tr("Record"),
                 [
-                    (self.tr("Notice"), self.tr("version {n}, {how}").format(n=v.notice_version, how=reading)),
-                    (self.tr("Counter"), self.tr("{counter}, {operator}").format(counter=v.counter, operator=v.operator_name)),
+                    (
+                        self.tr("Notice"),
+                        self.tr("version {n}, {how}").format(n=v.notice_version, how=reading),
+                    ),
+                    (
+                        self.tr("Counter"),
+                        self.tr("{counter}, {operator}").format(counter=v.counter, operator=v.operator_name),
+                    ),
                 ],
             ),
         ]
@@ -208,7 +222,11 @@ class ReviewScreen(Screen):
             self._grid.addWidget(label(title, factor=1.1, bold=True, name="sectionTitle"), row, 0, 1, 2)
             row += 1
             for name, value in rows:
-                self._grid.addWidget(label(name, name="fieldTitle", wrap=False), row, 0, Qt.AlignmentFlag.AlignTop)
-                self._grid.addWidget(label(value, factor=1.1, name="fieldValue"), row, 1)
+                self._grid.addWidget(
+                    label(name, name="fieldTitle", wrap=False), row, 0, Qt.AlignmentFlag.AlignBaseline
+                )
+                self._grid.addWidget(
+                    label(value, factor=1.1, name="fieldValue"), row, 1, Qt.AlignmentFlag.AlignBaseline
+                )
                 row += 1
         self._grid.setRowStretch(row, 1)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -49,8 +48,9 @@ class UnitScreen(Screen):
         self.message = MessageLabel()
         self.project_combo = QComboBox(objectName="projectFilter")
         self.type_combo = QComboBox(objectName="typeFilter")
-        self.floor_min = QSpinBox(objectName="floorMin")
-        self.floor_max = QSpinBox(objectName="floorMax")
+        # Floors are picked from a list, not typed: a big target, and no impossible floor.
+        self.floor_min = QComboBox(objectName="floorMin")
+        self.floor_max = QComboBox(objectName="floorMax")
         self.orientation_combo = QComboBox(objectName="orientationFilter")
         self.only_available = QCheckBox(self.tr("Only units that can be chosen"), objectName="onlyAvailable")
         self.count_label = label(kind="hint", wrap=False)
@@ -67,6 +67,9 @@ class UnitScreen(Screen):
             filters.addWidget(label(title, wrap=False))
             filters.addWidget(widget)
             widget.setMinimumHeight(52)
+            widget.setMinimumWidth(110)
+        self.project_combo.setMinimumWidth(220)
+        self.type_combo.setMinimumWidth(180)
         filters.addSpacing(12)
         filters.addWidget(self.only_available)
         filters.addStretch(1)
@@ -79,14 +82,12 @@ class UnitScreen(Screen):
         layout.addLayout(filters)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
-        # Filters change in bursts (spin box arrows): query once they settle.
+        # Filters may change in bursts (arrow keys on a list): query once they settle.
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self._query)
         self.project_combo.currentIndexChanged.connect(self._on_project_changed)
-        for combo in (self.type_combo, self.orientation_combo):
+        for combo in (self.type_combo, self.orientation_combo, self.floor_min, self.floor_max):
             combo.currentIndexChanged.connect(self._debounce.start)
-        for spin in (self.floor_min, self.floor_max):
-            spin.valueChanged.connect(self._debounce.start)
         self.only_available.toggled.connect(self._debounce.start)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         self.table.itemDoubleClicked.connect(self._on_double_clicked)
@@ -148,13 +149,19 @@ class UnitScreen(Screen):
 
     # --- slots ---
     def _reset_filters(self) -> None:
-        widgets = (self.project_combo, self.type_combo, self.orientation_combo, self.floor_min, self.floor_max)
+        widgets = (
+            self.project_combo,
+            self.type_combo,
+            self.orientation_combo,
+            self.floor_min,
+            self.floor_max,
+        )
         blockers = [w.blockSignals(True) for w in (*widgets, self.only_available)]
         for combo in (self.project_combo, self.type_combo, self.orientation_combo):
             combo.clear()
             combo.addItem(self.tr("All"), None)
-        for spin in (self.floor_min, self.floor_max):
-            spin.setRange(1, 1)
+        for combo in (self.floor_min, self.floor_max):
+            combo.clear()
         self.only_available.setChecked(False)
         for w, was in zip((*widgets, self.only_available), blockers, strict=True):
             w.blockSignals(was)
@@ -169,9 +176,10 @@ class UnitScreen(Screen):
             self.project_combo.addItem(p.name, p.id)
         for o in choices.orientations:
             self.orientation_combo.addItem(o, o)
-        for spin, value in ((self.floor_min, low), (self.floor_max, high)):
-            spin.setRange(low, high)
-            spin.setValue(value)
+        for combo in (self.floor_min, self.floor_max):
+            for floor in range(low, high + 1):
+                combo.addItem(self.tr("{n}F").format(n=floor), floor)
+        self.floor_max.setCurrentIndex(self.floor_max.count() - 1)
         for w in (self.project_combo, self.orientation_combo, self.floor_min, self.floor_max):
             w.blockSignals(False)
         self._fill_types()
@@ -197,8 +205,8 @@ class UnitScreen(Screen):
         return UnitFilter(
             project_id=self.project_combo.currentData(),
             unit_type_id=self.type_combo.currentData(),
-            floor_min=self.floor_min.value(),
-            floor_max=self.floor_max.value(),
+            floor_min=self.floor_min.currentData(),
+            floor_max=self.floor_max.currentData(),
             orientation=self.orientation_combo.currentData(),
             only_available=self.only_available.isChecked(),
         )
@@ -215,7 +223,9 @@ class UnitScreen(Screen):
             if request == self._request:  # a later filter change wins
                 self._show_units(units)
 
-        self.run(lambda: self._catalog.unit_options(household.id, plan.id, unit_filter), shown, self._on_failed)
+        self.run(
+            lambda: self._catalog.unit_options(household.id, plan.id, unit_filter), shown, self._on_failed
+        )
 
     def _on_failed(self, exc: Exception) -> None:
         self.message.show_error(exc)
@@ -229,8 +239,8 @@ class UnitScreen(Screen):
         table.setRowCount(len(units))
         for row, u in enumerate(units):
             note = u.refusals[0].message if u.refusals else self.tr("Can be chosen")
-            cells = (u.project_name, u.unit_type_name, u.label, str(u.floor), u.orientation)
-            cells += (area(u.area), rent(u.rent), note)
+            cells = [u.project_name, u.unit_type_name, u.label, str(u.floor), u.orientation]
+            cells += [area(u.area), rent(u.rent), note]
             tip = refusal_lines(u.refusals)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -247,8 +257,13 @@ class UnitScreen(Screen):
             keep = available[0]  # the only possible choice: pre-selected, still shown
         if keep is not None:
             table.selectRow(units.index(keep))
+            table.scrollToItem(table.item(units.index(keep), 0))
+        else:
+            table.scrollToTop()
         table.blockSignals(False)
-        self.count_label.setText(self.tr("{n} units, {free} can be chosen").format(n=len(units), free=len(available)))
+        self.count_label.setText(
+            self.tr("{n} units, {free} can be chosen").format(n=len(units), free=len(available))
+        )
         self.state.set_unit(keep)
 
     def _on_selection_changed(self) -> None:

@@ -5,8 +5,8 @@ Revises:
 Create Date: 2026-11-24 03:28:57.831979
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
@@ -116,7 +116,7 @@ def upgrade() -> None:
         sa.Column("endpoint", sa.String(length=32), nullable=False),
         sa.Column("request_hash", sa.String(length=64), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=False),
-        sa.Column("response", JSON, nullable=False),
+        sa.Column("response", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["device_id"], ["devices.id"], name=op.f("fk_idempotency_keys_device_id_devices")

@@ -1,0 +1,1 @@
+"""The HTTP/JSON API (FastAPI): thin handlers over kiosk_central.services."""

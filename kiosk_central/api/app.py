@@ -1,0 +1,64 @@
+"""The FastAPI application: routes under /v1, errors as ``{code, message, hint}``, OpenAPI at /openapi.json."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+
+from kiosk_central.api import routes_auth, routes_sync
+from kiosk_central.bootstrap import Central, build
+from kiosk_central.config import Settings, resolve_database_url
+from kiosk_central.services.errors import CentralError
+
+log = logging.getLogger(__name__)
+DESCRIPTION = """Counters' kiosks sync with the housing centre here: catalog and review changes since a version,
+registrations, cancellations and phone updates from their outbox (idempotent by `Idempotency-Key`).
+See docs/central-api.md."""
+
+
+def create_app(central: Central) -> FastAPI:
+    app = FastAPI(title="Kiosk central service", version="1", description=DESCRIPTION)
+    app.state.central = central
+    app.include_router(routes_auth.router, prefix="/v1")
+    app.include_router(routes_sync.router, prefix="/v1")
+    app.add_exception_handler(CentralError, _central_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OperationalError, _database_down)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For ``uvicorn --factory`` and for workers: the database from KIOSK_CENTRAL_DATABASE_URL."""
+    return create_app(build(Settings(database_url=resolve_database_url(None, None))))
+
+
+async def _central_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, CentralError)
+    return JSONResponse(exc.body(), status_code=exc.status)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors: list[dict[str, Any]] = jsonable_encoder(exc.errors(), exclude={"ctx", "url"})
+    where = "、".join(".".join(str(p) for p in e.get("loc", ()) if p != "body") for e in errors[:5])
+    body = {
+        "code": "invalid_request",
+        "message": f"请求内容不完整或格式不对：{where}",
+        "hint": "请检查字段名称和格式",
+        "errors": errors,
+    }
+    return JSONResponse(body, status_code=422)
+
+
+async def _database_down(_request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", exc)
+    return JSONResponse(
+        {"code": "database_unavailable", "message": "中心数据库暂时不可用", "hint": "稍后会自动重试"},
+        status_code=503,
+    )

@@ -1,0 +1,39 @@
+"""What every request needs: the services, one database session, the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from kiosk_central.bootstrap import Central
+from kiosk_central.services.auth import Principal
+
+_bearer = HTTPBearer(auto_error=False, description="device or operator token from /v1/auth/*")
+
+
+def get_central(request: Request) -> Central:
+    central: Central = request.app.state.central
+    return central
+
+
+def get_session(central: Annotated[Central, Depends(get_central)]) -> Iterator[Session]:
+    """One session per request, rolled back and closed after it (services commit what they mean to keep)."""
+    with central.db.session() as session:
+        yield session
+
+
+def get_principal(
+    central: Annotated[Central, Depends(get_central)],
+    session: Annotated[Session, Depends(get_session, scope="function")],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    return central.auth.authenticate(session, credentials.credentials if credentials else None)
+
+
+CentralDep = Annotated[Central, Depends(get_central)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

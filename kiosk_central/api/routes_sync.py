@@ -1,0 +1,125 @@
+"""What kiosks sync: catalog and review changes down, outbox events (registrations, cancellations, phones) up."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from kiosk_central.api.deps import CentralDep, PrincipalDep, SessionDep
+from kiosk_central.api.schemas import CatalogPage, ErrorBody, EventAccepted, Rejection, ReviewPage
+from kiosk_central.services import catalog, records, registrations, reviews
+from kiosk_central.services.events import EventContext
+from kiosk_central.services.payloads import AnyEvent, CancellationEvent, PhoneUpdateEvent, RegistrationEvent
+
+router = APIRouter()
+Since = Annotated[int, Query(ge=0, description="the version the kiosk holds (0: nothing yet)")]
+Limit = Annotated[int | None, Query(description="page size, default 5000, at most 20000")]
+IdempotencyKey = Annotated[str | None, Header(description="the outbox row's idempotency key (UUID)")]
+_EVENT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {"model": Rejection, "description": "a central rule refuses it (stored: a retry gets the same)"},
+    422: {"model": ErrorBody, "description": "malformed, or the key was used for a different payload"},
+    401: {"model": ErrorBody},
+    503: {"model": ErrorBody, "description": "database busy; nothing changed, retry later"},
+}
+
+
+@router.get("/catalog/changes", response_model=CatalogPage, tags=["sync"])
+def catalog_changes(
+    central: CentralDep, session: SessionDep, _device: PrincipalDep, since: Since = 0, limit: Limit = None
+) -> JSONResponse:
+    """Catalog rows changed after ``since``, oldest first; call again with the returned version while ``more``."""
+    s = central.settings
+    page = catalog.catalog_changes(
+        session, since, catalog.check_paging(since, limit, s.changes_default_limit, s.changes_max_limit)
+    )
+    return JSONResponse(page.as_json())
+
+
+@router.get("/reviews/changes", response_model=ReviewPage, tags=["sync"])
+def review_changes(
+    central: CentralDep, session: SessionDep, _device: PrincipalDep, since: Since = 0, limit: Limit = None
+) -> JSONResponse:
+    """Review results (目前进度 / 不通过原因) set after ``since``, same paging as the catalog."""
+    s = central.settings
+    page = reviews.review_changes(
+        session, since, catalog.check_paging(since, limit, s.changes_default_limit, s.changes_max_limit)
+    )
+    return JSONResponse(page.as_json())
+
+
+def _handle(
+    central: CentralDep,
+    session: Session,
+    device: PrincipalDep,
+    key: str | None,
+    endpoint: str,
+    event: AnyEvent,
+    apply: Any,
+    status: int,
+) -> JSONResponse:
+    outcome = central.events.handle(
+        session,
+        endpoint=endpoint,
+        key=key,
+        principal=device,
+        event=event,
+        apply=apply,
+        accepted_status=status,
+    )
+    return JSONResponse(outcome.body, status_code=outcome.status)
+
+
+def _apply(use_case: Any) -> Any:
+    def apply(session: Session, ctx: EventContext[Any]) -> dict[str, Any]:
+        result: dict[str, Any] = use_case(session, ctx)
+        return result
+
+    return apply
+
+
+@router.post(
+    "/registrations",
+    status_code=201,
+    response_model=EventAccepted,
+    responses=_EVENT_RESPONSES,
+    tags=["events"],
+)
+def post_registration(
+    event: RegistrationEvent,
+    central: CentralDep,
+    session: SessionDep,
+    device: PrincipalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """A registration from a kiosk's outbox (payload exactly as the kiosk wrote it)."""
+    apply = _apply(registrations.register)
+    return _handle(central, session, device, idempotency_key, "registration", event, apply, 201)
+
+
+@router.post("/cancellations", response_model=EventAccepted, responses=_EVENT_RESPONSES, tags=["events"])
+def post_cancellation(
+    event: CancellationEvent,
+    central: CentralDep,
+    session: SessionDep,
+    device: PrincipalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """A cancellation: frees the unit, the household's persons and its slot in the plan."""
+    apply = _apply(records.cancel)
+    return _handle(central, session, device, idempotency_key, "cancellation", event, apply, 200)
+
+
+@router.post("/phone-updates", response_model=EventAccepted, responses=_EVENT_RESPONSES, tags=["events"])
+def post_phone_update(
+    event: PhoneUpdateEvent,
+    central: CentralDep,
+    session: SessionDep,
+    device: PrincipalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """A household's new phone (bumps the household's catalog version)."""
+    apply = _apply(records.update_phone)
+    return _handle(central, session, device, idempotency_key, "phone_update", event, apply, 200)

@@ -1,0 +1,89 @@
+"""Request and response bodies as the OpenAPI document shows them (event payloads: services/payloads.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["token_expired"])
+    message: str = Field(description="Chinese, for staff to read")
+    hint: str | None = None
+
+
+class Rejection(BaseModel):
+    result: str = Field("rejected", examples=["rejected"])
+    code: str = Field(examples=["already_registered"])
+    message: str
+    hint: str | None = None
+
+
+class EventAccepted(BaseModel):
+    result: str = Field("accepted", examples=["accepted"])
+    reg_no: str | None = None
+    filing_no: str | None = None
+    received_at: datetime
+    applied: bool | None = Field(
+        None, description="phone updates: false when a newer phone was already applied"
+    )
+
+
+class DeviceLogin(BaseModel):
+    device_id: str
+    secret: str
+
+
+class OperatorLogin(BaseModel):
+    username: str
+    password: str
+
+
+class TokenOut(BaseModel):
+    token: str
+    expires_at: datetime = Field(description="local time of the centre")
+    expires_in: int = Field(description="seconds from now")
+
+
+class OperatorOut(BaseModel):
+    username: str
+    display_name: str
+    role: str
+
+
+class OperatorTokenOut(TokenOut):
+    operator: OperatorOut
+
+
+class CatalogChange(BaseModel):
+    entity: str = Field(examples=["household"])
+    key: str = Field(
+        description="natural key: plan code, plan_code:notice version, project/unit type/unit code, …"
+    )
+    version: int
+    data: dict[str, object]
+
+
+class CatalogPage(BaseModel):
+    version: int = Field(description="highest version in this page, or `since` when empty: the next `since`")
+    more: bool
+    changes: list[CatalogChange]
+
+
+class ReviewChange(BaseModel):
+    reg_no: str
+    review_status: str = Field(examples=["审核不通过"])
+    reject_reason: str
+    version: int
+
+
+class ReviewPage(BaseModel):
+    version: int
+    more: bool
+    changes: list[ReviewChange]
+
+
+class Health(BaseModel):
+    status: str = "ok"
+    time: datetime

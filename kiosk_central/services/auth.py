@@ -1,0 +1,256 @@
+"""Devices and operators: enrolment, sign-in, tokens that expire, lock-out after repeated wrong passwords."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from kiosk.domain.model import Role
+from kiosk_central import versions
+from kiosk_central.clock import Clock
+from kiosk_central.db import begin_write
+from kiosk_central.services.errors import InvalidRequest, Unauthorized
+from kiosk_central.tables import Device, Operator, Token
+
+# The same lock-out as the kiosk's own sign-in (kiosk/services/auth.py).
+MAX_FAILED_ATTEMPTS = 5
+LOCK_DURATION = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 8
+_COUNTER = re.compile(r"^\d{2}$")
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class OperatorInfo:
+    username: str
+    display_name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: always a device; an operator too when the token is an operator's."""
+
+    device_id: str
+    counter: str
+    operator: OperatorInfo | None = None
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device_id: str
+    secret: str
+    counter: str
+    name: str
+
+
+def token_hash(token: str) -> str:
+    # Tokens and device secrets are 256 random bits: a plain SHA-256 cannot be brute-forced, and it is fast
+    # enough to run on every request. Argon2 is for what people choose: operator passwords.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuthService:
+    def __init__(
+        self,
+        clock: Clock,
+        hasher: PasswordHasher | None = None,
+        device_ttl: timedelta = timedelta(hours=1),
+        operator_ttl: timedelta = timedelta(hours=8),
+    ) -> None:
+        self._clock = clock
+        self._hasher = hasher or PasswordHasher()
+        self._device_ttl = device_ttl
+        self._operator_ttl = operator_ttl
+
+    # --- admin commands ---
+
+    def enroll_device(self, session: Session, counter: str, name: str, *, replace: bool = False) -> Enrolment:
+        """A new device for a counter; the secret is returned once and only its hash is kept."""
+        counter = counter.strip()
+        if not _COUNTER.match(counter):
+            raise InvalidRequest(f"窗口号应为两位数字，例如 01，现在是“{counter}”", code="counter_format")
+        if not name.strip():
+            raise InvalidRequest("请填写设备名称，例如“3号窗口”", code="name_empty")
+        begin_write(session)
+        existing = session.scalars(select(Device).where(Device.counter == counter, Device.active)).all()
+        if existing and not replace:
+            raise InvalidRequest(
+                f"窗口 {counter} 已有启用的设备“{existing[0].name}”（{existing[0].id}）",
+                hint="同一窗口号的两台设备会产生重复的登记编号；确需更换设备请加 --replace，旧设备将被停用",
+                code="counter_taken",
+            )
+        for old in existing:
+            old.active = False
+        session.execute(delete(Token).where(Token.device_id.in_([d.id for d in existing])))
+        secret = secrets.token_urlsafe(32)
+        device = Device(
+            id=str(uuid.uuid4()),
+            counter=counter,
+            name=name.strip(),
+            secret_hash=token_hash(secret),
+            active=True,
+            enrolled_at=self._clock(),
+        )
+        session.add(device)
+        session.commit()
+        return Enrolment(device.id, secret, counter, device.name)
+
+    def create_operator(
+        self, session: Session, username: str, display_name: str, role: str, password: str
+    ) -> OperatorInfo:
+        username = username.strip()
+        if not username:
+            raise InvalidRequest("请输入用户名", code="username_empty")
+        if role not in {r.value for r in Role}:
+            raise InvalidRequest(f"角色只能是 clerk 或 supervisor，现在是“{role}”", code="role_unknown")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise InvalidRequest(f"密码至少{MIN_PASSWORD_LENGTH}位", code="password_short")
+        password_hash = self._hasher.hash(password)
+        begin_write(session)
+        if session.scalar(select(Operator.id).where(Operator.username == username)) is not None:
+            raise InvalidRequest(f"用户名 {username} 已存在", code="username_taken")
+        operator = Operator(
+            username=username,
+            display_name=display_name.strip() or username,
+            role=role,
+            password_hash=password_hash,
+            active=True,
+            failed_attempts=0,
+        )
+        versions.stamp(session, [operator])
+        session.add(operator)
+        session.commit()
+        return OperatorInfo(operator.username, operator.display_name, operator.role)
+
+    # --- sign-in ---
+
+    def device_token(self, session: Session, device_id: str, secret: str) -> IssuedToken:
+        now = self._clock()
+        begin_write(session)
+        device = session.get(Device, device_id.strip()) if device_id else None
+        if device is None or not hmac.compare_digest(device.secret_hash, token_hash(secret)):
+            raise Unauthorized(
+                "设备编号或设备密钥不正确", hint="请核对本机登记的设备编号和密钥", code="bad_credentials"
+            )
+        if not device.active:
+            raise Unauthorized("本设备已被停用", hint="请联系管理员重新登记设备", code="device_disabled")
+        device.last_seen_at = now
+        # Expired tokens of this device are of no use to anyone: drop them while we are here.
+        session.execute(delete(Token).where(Token.device_id == device.id, Token.expires_at <= now))
+        issued = self._issue(session, "device", device.id, None, now + self._device_ttl)
+        session.commit()
+        return issued
+
+    def operator_token(
+        self, session: Session, device: Principal, username: str, password: str
+    ) -> tuple[IssuedToken, OperatorInfo]:
+        username = username.strip()
+        if not username or not password:
+            raise InvalidRequest("请输入用户名和密码", code="credentials_empty")
+        now = self._clock()
+        begin_write(session)
+        op = session.scalar(select(Operator).where(Operator.username == username))
+        if op is None or not op.active:
+            # Same words as a wrong password: do not tell a stranger which accounts exist.
+            raise Unauthorized("用户名或密码不正确", code="bad_credentials")
+        if op.locked_until and op.locked_until > now:
+            minutes = max(1, int((op.locked_until - now).total_seconds() // 60) + 1)
+            raise Unauthorized(
+                f"账号 {username} 因多次密码错误已锁定，约{minutes}分钟后可再试",
+                hint="急需办理请联系主管",
+                code="account_locked",
+            )
+        try:
+            self._hasher.verify(op.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            raise self._failed(session, op, now) from None
+        op.failed_attempts = 0
+        op.locked_until = None
+        if self._hasher.check_needs_rehash(op.password_hash):
+            op.password_hash = self._hasher.hash(password)
+            versions.stamp(session, [op])  # kiosks sign operators in offline with this hash
+        issued = self._issue(session, "operator", device.device_id, op.id, now + self._operator_ttl)
+        session.commit()
+        return issued, OperatorInfo(op.username, op.display_name, op.role)
+
+    def _failed(self, session: Session, op: Operator, now: datetime) -> Unauthorized:
+        op.failed_attempts += 1
+        left = MAX_FAILED_ATTEMPTS - op.failed_attempts
+        if left <= 0:
+            op.locked_until = now + LOCK_DURATION
+            op.failed_attempts = 0
+        session.commit()  # a wrong password counts even though the request fails
+        if left <= 0:
+            return Unauthorized(
+                f"密码连续错误{MAX_FAILED_ATTEMPTS}次，账号已锁定{LOCK_DURATION.seconds // 60}分钟",
+                hint="急需办理请联系主管",
+                code="account_locked",
+            )
+        return Unauthorized("用户名或密码不正确", hint=f"再错{left}次账号将被锁定", code="bad_credentials")
+
+    def _issue(
+        self, session: Session, kind: str, device_id: str, operator_id: int | None, expires_at: datetime
+    ) -> IssuedToken:
+        token = secrets.token_urlsafe(32)
+        session.add(
+            Token(
+                token_hash=token_hash(token),
+                kind=kind,
+                device_id=device_id,
+                operator_id=operator_id,
+                issued_at=self._clock(),
+                expires_at=expires_at,
+            )
+        )
+        return IssuedToken(token, expires_at)
+
+    # --- every request ---
+
+    def authenticate(self, session: Session, token: str | None) -> Principal:
+        """The caller of a request; ends its read transaction so the handler starts its own."""
+        if not token:
+            raise Unauthorized(
+                "请先登录设备", hint="请求须带 Authorization: Bearer <令牌>", code="token_missing"
+            )
+        row = session.execute(
+            select(Token, Device)
+            .join(Device, Device.id == Token.device_id)
+            .where(Token.token_hash == token_hash(token))
+        ).first()
+        operator = None
+        if row is not None and row.Token.operator_id is not None:
+            op = session.get_one(Operator, row.Token.operator_id)
+            operator = OperatorInfo(op.username, op.display_name, op.role) if op.active else None
+        session.commit()
+        if row is None or not row.Device.active or (row.Token.operator_id is not None and operator is None):
+            raise Unauthorized("登录凭证无效", hint="请重新登录", code="token_invalid")
+        if row.Token.expires_at <= self._clock():
+            raise Unauthorized("登录已过期", hint="请重新登录", code="token_expired")
+        return Principal(row.Device.id, row.Device.counter, operator)
+
+    def disable_operator(self, session: Session, username: str) -> None:
+        """Used by tests and admins: the account can no longer sign in, at the centre or offline."""
+        begin_write(session)
+        op = session.scalar(select(Operator).where(Operator.username == username))
+        if op is None:
+            raise InvalidRequest(f"找不到用户名 {username}", code="username_unknown")
+        op.active = False
+        versions.stamp(session, [op])
+        session.execute(delete(Token).where(Token.operator_id == op.id))
+        session.commit()

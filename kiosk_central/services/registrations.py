@@ -1,0 +1,266 @@
+"""A kiosk's registration, judged again by the centre: rules at the event's time, uniqueness by constraints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from kiosk.domain import eligibility
+from kiosk.domain import model as m
+from kiosk.domain.errors import InvalidInput
+from kiosk.domain.reg_no import parse_reg_no
+from kiosk_central import versions
+from kiosk_central.services import domain_map
+from kiosk_central.services.errors import InvalidRequest, Rejected
+from kiosk_central.services.events import EventContext
+from kiosk_central.services.payloads import RegistrationPayload
+from kiosk_central.tables import Household, Plan, Project, Registration, RegistrationPerson, Unit, UnitType
+
+ACTIVE = m.RegistrationStatus.ACTIVE.value
+PENDING_REVIEW = "待审核"
+# Checked before inserting; what concurrency can break (slots, persons, units) is left to the constraints.
+STATIC_RULES = (
+    eligibility.filing_valid,
+    eligibility.window_open,
+    eligibility.district_allowed,
+    eligibility.family_size_fits,
+    eligibility.unit_free,
+)
+
+
+@dataclass(frozen=True)
+class _Choice:
+    plan: Plan
+    household: Household
+    project: Project
+    unit_type: UnitType
+    unit: Unit | None
+
+
+def register(session: Session, ctx: EventContext[RegistrationPayload]) -> dict[str, Any]:
+    p = ctx.payload
+    reg_no = _reg_no(p, ctx.principal.counter)
+    choice = _load_choice(session, p)
+    rule_ctx = eligibility.RegistrationContext(
+        household=domain_map.household(choice.household),
+        plan=domain_map.plan(choice.plan),
+        now=ctx.event_time,
+        unit_type=domain_map.unit_type(choice.unit_type),
+        unit=domain_map.unit(choice.unit) if choice.unit else None,
+    )
+    refusals = eligibility.evaluate(rule_ctx, STATIC_RULES)
+    if refusals:
+        raise Rejected.from_refusal(refusals[0])
+    row = Registration(
+        reg_no=reg_no,
+        plan_id=choice.plan.id,
+        household_id=choice.household.id,
+        project_id=choice.project.id,
+        unit_type_id=choice.unit_type.id,
+        unit_id=choice.unit.id if choice.unit else None,
+        slot=_free_slot(session, choice, rule_ctx),
+        status=ACTIVE,
+        phone=p.phone,
+        counter=ctx.principal.counter,
+        device_id=ctx.principal.device_id,
+        kiosk_operator_id=p.operator_id,
+        created_at=p.created_at.replace(tzinfo=None),
+        event_time=ctx.event_time,
+        received_at=ctx.received_at,
+        notice_version=p.notice_version,
+        notice_read_aloud=p.notice_read_aloud,
+        notice_ack_at=p.notice_ack_at.replace(tzinfo=None),
+        verification_code=p.verification_code,
+        review_status=PENDING_REVIEW,
+        reject_reason="",
+    )
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as e:
+        raise _rejection(e, reg_no, rule_ctx) from None
+    _claim_persons(session, choice, rule_ctx)
+    if choice.unit is not None:
+        _take_unit(session, choice.unit, rule_ctx)
+    return {"result": "accepted", "reg_no": reg_no, "received_at": ctx.received_at.isoformat()}
+
+
+def _reg_no(p: RegistrationPayload, counter: str) -> str:
+    try:
+        reg_no = parse_reg_no(p.reg_no)
+    except InvalidInput as e:
+        raise InvalidRequest.from_kiosk(e, "reg_no") from None
+    plan_code, reg_counter = reg_no.split("-")[:2]
+    if plan_code != p.plan_code:
+        raise InvalidRequest(f"登记编号 {reg_no} 不属于计划 {p.plan_code}", code="reg_no_plan_mismatch")
+    if reg_counter != counter or p.counter != counter:
+        raise Rejected(
+            f"登记编号 {reg_no} 的窗口号与本设备登记的窗口号 {counter} 不一致",
+            hint="请检查本机配置的窗口号，或请管理员为本窗口重新登记设备",
+            code="counter_mismatch",
+        )
+    return reg_no
+
+
+def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
+    plan = s.scalar(select(Plan).where(Plan.code == p.plan_code).options(selectinload(Plan.notices)))
+    if plan is None:
+        raise Rejected(f"中心没有配租计划 {p.plan_code}", hint="请同步目录后重试", code="plan_not_found")
+    household = s.scalar(
+        select(Household).where(Household.filing_no == p.filing_no).options(selectinload(Household.members))
+    )
+    if household is None:
+        raise Rejected(f"中心没有备案编号 {p.filing_no}", hint="请核对备案通知单", code="household_not_found")
+    if household.applicant_id_number != p.applicant_id_number:
+        raise Rejected(
+            f"身份证号码与备案 {p.filing_no} 的主申请人不符",
+            hint="请核对主申请人身份证",
+            code="applicant_mismatch",
+        )
+    project = s.scalar(select(Project).where(Project.code == p.project_code))
+    unit_type = s.scalar(select(UnitType).where(UnitType.code == p.unit_type_code))
+    unit = s.scalar(select(Unit).where(Unit.code == p.unit_code)) if p.unit_code else None
+    if project is None or unit_type is None or (p.unit_code and unit is None):
+        raise Rejected("中心没有所选的项目、户型或房源", hint="请同步目录后重新选择", code="choice_not_found")
+    if (
+        project.plan_id != plan.id
+        or unit_type.project_id != project.id
+        or (unit is not None and unit.unit_type_id != unit_type.id)
+    ):
+        raise Rejected("所选项目、户型和房源不属于同一配租计划", hint="请重新选择", code="choice_mismatch")
+    if plan.kind == m.PlanKind.REALTIME and unit is None:
+        raise Rejected("实时配租须选定一套具体房源", hint="请在房源列表中选择一套", code="unit_required")
+    if p.notice_version not in {n.notice_version for n in plan.notices}:
+        raise Rejected(
+            f"「{plan.name}」没有第{p.notice_version}版告知书",
+            hint="请同步目录后重新确认告知书",
+            code="notice_unknown",
+        )
+    return _Choice(plan, household, project, unit_type, unit)
+
+
+def _free_slot(s: Session, choice: _Choice, rule_ctx: eligibility.RegistrationContext) -> int:
+    """The lowest free slot 1..max; two kiosks choosing the same slot at once meet at the unique index."""
+    used = set(
+        s.scalars(
+            select(Registration.slot).where(
+                Registration.plan_id == choice.plan.id,
+                Registration.household_id == choice.household.id,
+                Registration.status == ACTIVE,
+            )
+        )
+    )
+    free = [n for n in range(1, choice.plan.max_registrations_per_household + 1) if n not in used]
+    if not free:
+        raise _already_registered(rule_ctx)
+    return free[0]
+
+
+def _already_registered(rule_ctx: eligibility.RegistrationContext) -> Rejected:
+    full = replace(rule_ctx, active_in_plan=rule_ctx.plan.max_registrations_per_household)
+    refusal = eligibility.not_registered_yet(full)
+    assert refusal is not None
+    return Rejected.from_refusal(refusal)
+
+
+def _unit_taken(unit: m.Unit | None) -> Rejected:
+    label = unit.label if unit else ""
+    return Rejected(f"房源 {label} 已被选定", hint="请选择其他房源", code="unit_taken")
+
+
+def _rejection(e: IntegrityError, reg_no: str, rule_ctx: eligibility.RegistrationContext) -> Rejected:
+    """Which constraint said no: PostgreSQL names it; SQLite lists the columns."""
+    diag = getattr(e.orig, "diag", None)
+    where = str(getattr(diag, "constraint_name", None) or e.orig)
+    if "active_unit" in where or "registrations.unit_id" in where:
+        return _unit_taken(rule_ctx.unit)
+    if "active_slot" in where or "registrations.slot" in where:
+        return _already_registered(rule_ctx)
+    if "reg_no" in where:
+        return Rejected(
+            f"登记编号 {reg_no} 已被另一条登记使用",
+            hint="窗口号重复或本机序号被重置，请联系管理员",
+            code="duplicate_reg_no",
+        )
+    raise e
+
+
+def _claim_persons(s: Session, choice: _Choice, rule_ctx: eligibility.RegistrationContext) -> None:
+    """Take every person of the household for this plan, or say who already holds them.
+
+    Upsert on the partial unique index: a new person is inserted; one held by this household counts one more
+    registration; one held by another household is left alone and not returned. Sorted, so two transactions
+    lock shared persons in the same order.
+    """
+    household = rule_ctx.household
+    numbers = sorted(set(household.id_numbers()))
+    table = RegistrationPerson.__table__
+    dialect_insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = dialect_insert(table).values(
+        [
+            {"plan_id": choice.plan.id, "household_id": household.id, "id_number": n, "registrations": 1}
+            | {"active": True}
+            for n in numbers
+        ]
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["plan_id", "id_number"],
+        index_where=text("active"),
+        set_={"registrations": table.c.registrations + 1},
+        where=table.c.household_id == stmt.excluded.household_id,
+    ).returning(table.c.id_number)
+    taken = set(s.scalars(stmt))
+    clashing = [n for n in numbers if n not in taken]
+    if not clashing:
+        return
+    names = {household.applicant_id_number: household.applicant_name}
+    names.update({x.id_number: x.name for x in household.members})
+    holders = s.execute(
+        select(RegistrationPerson.id_number, Household.filing_no)
+        .join(Household, Household.id == RegistrationPerson.household_id)
+        .where(
+            RegistrationPerson.plan_id == choice.plan.id,
+            RegistrationPerson.id_number.in_(clashing),
+            RegistrationPerson.active,
+        )
+    )
+    clashes = tuple(eligibility.MemberClash(names[n], filing_no) for n, filing_no in holders)
+    refusal = eligibility.members_free(replace(rule_ctx, member_clashes=clashes))
+    raise (
+        Rejected.from_refusal(refusal)
+        if refusal
+        else Rejected("家庭成员已在其他家庭的本计划登记中", code="member_registered_elsewhere")
+    )
+
+
+def _take_unit(s: Session, unit: Unit, rule_ctx: eligibility.RegistrationContext) -> None:
+    """Mark the unit taken with a new catalog version (the last step: the counter stays locked to commit)."""
+    version = versions.allocate(s, versions.CATALOG)
+    taken = s.execute(
+        update(Unit)
+        .where(Unit.id == unit.id, Unit.status == m.UnitStatus.FREE.value)
+        .values(status=m.UnitStatus.TAKEN.value, version=version)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(taken, "rowcount", 0) != 1:
+        raise _unit_taken(rule_ctx.unit)
+
+
+def release_persons(s: Session, plan_id: int, household_id: int) -> None:
+    """One registration fewer for the household's persons in the plan; at none they are free again."""
+    mine = (RegistrationPerson.plan_id == plan_id) & (RegistrationPerson.household_id == household_id)
+    s.execute(
+        update(RegistrationPerson)
+        .where(mine, RegistrationPerson.active)
+        .values(registrations=RegistrationPerson.registrations - 1)
+    )
+    s.execute(
+        update(RegistrationPerson)
+        .where(mine, RegistrationPerson.active, RegistrationPerson.registrations <= 0)
+        .values(active=False)
+    )

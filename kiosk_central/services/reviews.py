@@ -1,0 +1,76 @@
+"""The centre's review of registrations (目前进度 / 不通过原因), and the feed that brings it back to kiosks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.domain.errors import InvalidInput
+from kiosk.domain.reg_no import parse_reg_no
+from kiosk_central import versions
+from kiosk_central.clock import Clock
+from kiosk_central.db import begin_snapshot, begin_write
+from kiosk_central.services.catalog import ChangesPage
+from kiosk_central.services.errors import InvalidRequest, NotFound
+from kiosk_central.tables import Registration
+
+PENDING, PASSED, FAILED = "待审核", "审核通过", "审核不通过"
+STATUSES = (PENDING, PASSED, FAILED)
+
+
+@dataclass(frozen=True)
+class Review:
+    reg_no: str
+    review_status: str
+    reject_reason: str
+    version: int
+
+
+def set_review(session: Session, clock: Clock, reg_no: str, status: str, reason: str = "") -> Review:
+    status, reason = status.strip(), reason.strip()
+    if status not in STATUSES:
+        raise InvalidRequest(
+            f"审核状态只能是 {'、'.join(STATUSES)}，现在是“{status}”", code="review_status_unknown"
+        )
+    if status == FAILED and not reason:
+        raise InvalidRequest("审核不通过须写明不通过原因（--reason）", code="reject_reason_missing")
+    if status != FAILED and reason:
+        raise InvalidRequest(f"只有“{FAILED}”才填写不通过原因", code="reject_reason_unexpected")
+    try:
+        reg_no = parse_reg_no(reg_no)
+    except InvalidInput as e:
+        raise InvalidRequest.from_kiosk(e, "登记编号") from None
+    begin_write(session)
+    row = session.scalar(select(Registration).where(Registration.reg_no == reg_no).with_for_update())
+    if row is None:
+        raise NotFound(f"找不到登记编号 {reg_no}", code="registration_not_found")
+    row.review_status = status
+    row.reject_reason = reason
+    row.reviewed_at = clock()
+    session.flush()
+    row.review_version = versions.allocate(session, versions.REVIEWS)
+    session.commit()
+    return Review(row.reg_no, row.review_status, row.reject_reason, row.review_version)
+
+
+def review_changes(session: Session, since: int, limit: int) -> ChangesPage:
+    begin_snapshot(session)
+    try:
+        rows = session.execute(
+            select(Registration.reg_no, Registration.review_status, Registration.reject_reason)
+            .add_columns(Registration.review_version)
+            .where(Registration.review_version > since)
+            .order_by(Registration.review_version)
+            .limit(limit + 1)
+        ).all()
+    finally:
+        session.rollback()
+    more = len(rows) > limit
+    changes: list[dict[str, Any]] = [
+        {"reg_no": r[0], "review_status": r[1], "reject_reason": r[2], "version": int(r[3])}
+        for r in rows[:limit]
+    ]
+    return ChangesPage(changes[-1]["version"] if changes else since, more, changes)

@@ -1,0 +1,105 @@
+"""Devices and operators sign in; tokens expire; five wrong passwords lock an operator (every backend, both transports)."""
+
+from __future__ import annotations
+
+from kiosk_central.bootstrap import Central
+from tests.central.api import Api
+from tests.central.conftest import MovableClock
+
+
+def test_health_needs_no_sign_in(api: Api) -> None:
+    r = api.client.get("/v1/health")
+    assert r.status_code == 200
+    assert r.json()["status"] == "ok"
+
+
+def test_openapi_document_is_served(api: Api) -> None:
+    doc = api.client.get("/openapi.json").json()
+    for path in ("/v1/catalog/changes", "/v1/registrations", "/v1/auth/operator", "/v1/reviews/changes"):
+        assert path in doc["paths"]
+
+
+def test_device_token_lasts_an_hour(api: Api, clock: MovableClock) -> None:
+    r = api.device_login()
+    assert r.status_code == 200
+    assert r.json()["expires_at"] == "2026-11-24T11:00:00"
+    assert r.json()["expires_in"] == 3600
+
+
+def test_wrong_device_secret_is_refused_in_chinese(api: Api) -> None:
+    r = api.device_login(secret="guess")
+    assert r.status_code == 401
+    assert r.json()["code"] == "bad_credentials"
+    assert "密钥不正确" in r.json()["message"]
+
+
+def test_operator_signs_in_through_the_device(api: Api) -> None:
+    r = api.operator_login("clerk1", "clerk-pass-1")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["operator"] == {"username": "clerk1", "display_name": "王晓梅", "role": "clerk"}
+    assert body["expires_at"] == "2026-11-24T18:00:00"
+
+
+def test_operator_sign_in_needs_a_device_token(api: Api) -> None:
+    r = api.client.post("/v1/auth/operator", json={"username": "clerk1", "password": "clerk-pass-1"})
+    assert r.status_code == 401
+    assert r.json()["code"] == "token_missing"
+
+
+def test_expired_device_token_says_so(api: Api, clock: MovableClock) -> None:
+    assert api.changes(0, 1)["changes"]
+    clock.advance(hours=1)
+    r = api.client.get("/v1/catalog/changes", headers=api.auth)
+    assert r.status_code == 401
+    assert r.json()["code"] == "token_expired"
+    api.sign_in()  # what the kiosk does on token_expired
+    assert api.changes(0, 1)["changes"]
+
+
+def test_expired_operator_token(api: Api, clock: MovableClock) -> None:
+    token = api.operator_login("super1", "super-pass-1").json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert api.client.get("/v1/reviews/changes", headers=headers).status_code == 200
+    clock.advance(hours=8)
+    r = api.client.get("/v1/reviews/changes", headers=headers)
+    assert (r.status_code, r.json()["code"]) == (401, "token_expired")
+
+
+def test_unknown_token_is_invalid(api: Api) -> None:
+    r = api.client.get("/v1/catalog/changes", headers={"Authorization": "Bearer not-a-token"})
+    assert (r.status_code, r.json()["code"]) == (401, "token_invalid")
+
+
+def test_five_wrong_passwords_lock_the_operator(api: Api, clock: MovableClock) -> None:
+    for left in (4, 3, 2, 1):
+        r = api.operator_login("clerk1", "wrong-password")
+        assert r.status_code == 401
+        assert r.json()["hint"] == f"再错{left}次账号将被锁定"
+    r = api.operator_login("clerk1", "wrong-password")
+    assert (r.status_code, r.json()["code"]) == (401, "account_locked")
+    r = api.operator_login("clerk1", "clerk-pass-1")
+    assert r.json()["code"] == "account_locked"  # even the right password, while locked
+    clock.advance(minutes=15)
+    assert api.operator_login("clerk1", "clerk-pass-1").status_code == 200
+
+
+def test_tokens_are_stored_hashed(api: Api, world: Central) -> None:
+    from sqlalchemy import select
+
+    from kiosk_central.tables import Device, Token
+
+    with world.db.session() as s:
+        hashes = set(s.scalars(select(Token.token_hash)))
+        secret_hash = s.scalars(select(Device.secret_hash)).one()
+    assert api.token not in hashes and len(hashes) >= 1
+    assert api.secret != secret_hash
+
+
+def test_disabled_device_cannot_sign_in(api: Api, world: Central) -> None:
+    with world.db.session() as s:
+        world.auth.enroll_device(s, api.counter, "新设备", replace=True)
+    r = api.device_login()
+    assert (r.status_code, r.json()["code"]) == (401, "device_disabled")
+    r = api.client.get("/v1/catalog/changes", headers=api.auth)
+    assert (r.status_code, r.json()["code"]) == (401, "token_invalid")

@@ -1,0 +1,268 @@
+"""Records: one search box for every number, reprint after a failed print, cancel with a supervisor, phone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from kiosk.bootstrap import Built
+from kiosk.domain.model import CancelReason
+from kiosk.services.container import Services
+from kiosk.services.views import OperatorSession, RegistrationView
+from kiosk.storage import tables as t
+from kiosk.ui import messages
+from kiosk.ui.dialogs.cancel_dialog import CancelDialog
+from kiosk.ui.dialogs.phone_dialog import PhoneDialog
+from kiosk.ui.records_screen import RecordsScreen
+from tests.builders import CLERK, SUPERVISOR
+from tests.fakes import FakePrinter
+from tests.ui.conftest import Hold, MovableClock, Registered
+
+STATUS, SLIP = 3, 5  # table columns
+
+
+def full_width(text: str) -> str:
+    """What a Chinese input method types: full-width digits and letters."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+@pytest.fixture
+def records(hold: Hold, services: Services, clerk: OperatorSession, registered: Registered) -> RecordsScreen:
+    screen = RecordsScreen(services, lambda: clerk)
+    hold(screen)
+    screen.resize(1366, 760)
+    screen.show()
+    return screen
+
+
+def search(qtbot: QtBot, screen: RecordsScreen, text: str) -> None:
+    """Like a scanner: the text, then Enter."""
+    screen.query.setText(text)  # QTest types ASCII only; full-width text goes in directly
+    qtbot.keyClick(screen.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(screen.summary.text()) or not screen.error.isHidden(), timeout=5000)
+
+
+def reg_nos(screen: RecordsScreen) -> list[str]:
+    return [screen.table.item(row, 0).text() for row in range(screen.table.rowCount())]
+
+
+def cell(screen: RecordsScreen, reg_no: str, column: int) -> str:
+    return screen.table.item(reg_nos(screen).index(reg_no), column).text()
+
+
+def pick_row(screen: RecordsScreen, reg_no: str) -> None:
+    screen.table.selectRow(reg_nos(screen).index(reg_no))
+
+
+def test_search_by_resident_id_typed_full_width(
+    qtbot: QtBot, records: RecordsScreen, registered: Registered, screenshot
+) -> None:
+    search(qtbot, records, full_width(registered.ok_id_number))
+    assert sorted(reg_nos(records)) == sorted([registered.realtime.reg_no, registered.quick.reg_no])
+    assert "测试ok" in records.summary.text() and "共2条登记" in records.summary.text()
+    assert records.error.isHidden()
+    assert cell(records, registered.realtime.reg_no, SLIP) == "未打印"
+    assert records.reprint.isEnabled() and records.cancel.isEnabled() and records.change_phone.isEnabled()
+    screenshot(records, "records-results")
+
+
+def test_search_by_id_ending_in_lower_case_x(
+    qtbot: QtBot, records: RecordsScreen, registered: Registered
+) -> None:
+    assert registered.elder_id_number.endswith("X")
+    search(qtbot, records, full_width(registered.elder_id_number[:-1]) + "x")
+    assert reg_nos(records) == [registered.elder.reg_no]
+
+
+def test_search_by_filing_and_by_registration_number(
+    qtbot: QtBot, records: RecordsScreen, registered: Registered
+) -> None:
+    filing = registered.ok_filing_no
+    search(qtbot, records, f"{filing[:2].lower()} {filing[2:6]} {full_width(filing[6:])}")
+    assert len(reg_nos(records)) == 2
+    reg_no = registered.quick.reg_no
+    search(qtbot, records, reg_no.replace("-", "").lower())
+    assert reg_nos(records) == [reg_no]
+
+
+def test_a_malformed_number_is_explained_inline(qtbot: QtBot, records: RecordsScreen) -> None:
+    search(qtbot, records, "12345")
+    assert "格式不对" in records.error.text()
+    assert records.table.rowCount() == 0
+
+
+def _dialog(hold: Hold, services: Services, view: RegistrationView, clerk: OperatorSession) -> CancelDialog:
+    dialog = CancelDialog(services.records, view, clerk)
+    hold(dialog)
+    dialog.show()
+    return dialog
+
+
+def _submit(qtbot: QtBot, dialog: CancelDialog, username: str, password: str) -> None:
+    dialog.supervisor.setText(username)
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_view is not None or not dialog.error.isHidden(), timeout=5000)
+
+
+def test_cancel_is_refused_with_a_clerks_credentials(
+    qtbot: QtBot, hold: Hold, services: Services, clerk: OperatorSession, registered: Registered, screenshot
+) -> None:
+    dialog = _dialog(hold, services, registered.realtime, clerk)
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    assert "请选择取消原因" in dialog.error.text()  # no reason chosen yet: nothing sent
+    dialog.choose(CancelReason.HOUSEHOLD_REQUEST)
+    _submit(qtbot, dialog, *CLERK)
+    assert "不是主管" in dialog.error.text()
+    assert dialog.result_view is None and dialog.password.text() == ""
+    assert services.records.get(registered.realtime.reg_no).status == "active"
+    screenshot(dialog, "cancel-dialog-not-supervisor")
+
+
+def test_cancel_other_needs_a_comment(
+    qtbot: QtBot, hold: Hold, services: Services, clerk: OperatorSession, registered: Registered
+) -> None:
+    dialog = _dialog(hold, services, registered.quick, clerk)
+    qtbot.mouseClick(
+        dialog.findChild(type(dialog.reasons.buttons()[0]), "reason_other"), Qt.MouseButton.LeftButton
+    )
+    assert dialog.chosen() is CancelReason.OTHER
+    _submit(qtbot, dialog, *SUPERVISOR)
+    assert "须写明具体原因" in dialog.error.text()
+    assert services.records.get(registered.quick.reg_no).status == "active"
+
+
+def test_cancel_after_the_deadline_is_refused(
+    qtbot: QtBot,
+    hold: Hold,
+    services: Services,
+    clerk: OperatorSession,
+    registered: Registered,
+    clock: MovableClock,
+) -> None:
+    clock.advance(days=30)
+    dialog = _dialog(hold, services, registered.quick, clerk)
+    dialog.choose(CancelReason.WRONG_CHOICE)
+    _submit(qtbot, dialog, *SUPERVISOR)
+    assert "截止" in dialog.error.text()
+
+
+def test_cancel_with_a_supervisor_frees_the_unit(
+    qtbot: QtBot,
+    records: RecordsScreen,
+    built: Built,
+    registered: Registered,
+    monkeypatch: pytest.MonkeyPatch,
+    screenshot,
+) -> None:
+    def staff_fills_in(cls, parent, service, view, operator):  # type: ignore[no-untyped-def]
+        dialog = cls(service, view, operator, parent)
+        dialog.show()
+        dialog.choose(CancelReason.HOUSEHOLD_REQUEST)
+        dialog.comment.setText("家庭另有住处")
+        dialog.supervisor.setText(SUPERVISOR[0])
+        dialog.password.setText(SUPERVISOR[1])
+        screenshot(dialog, "cancel-dialog")
+        qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result_view is not None, timeout=5000)
+        return dialog.result_view
+
+    monkeypatch.setattr(CancelDialog, "ask", classmethod(staff_fills_in))
+    search(qtbot, records, registered.ok_filing_no)
+    reg_no = registered.realtime.reg_no
+    pick_row(records, reg_no)
+    with qtbot.waitSignal(messages.bridge().shown, timeout=5000) as shown:
+        qtbot.mouseClick(records.cancel, Qt.MouseButton.LeftButton)
+    assert shown.args[0].level is messages.Level.SUCCESS and reg_no in shown.args[0].text
+    assert cell(records, reg_no, STATUS).startswith("已取消")
+    assert "家庭申请取消：家庭另有住处" in cell(records, reg_no, STATUS)
+    assert not records.cancel.isEnabled() and not records.reprint.isEnabled()
+    with built.engine.connect() as conn:
+        unit_id = conn.scalar(select(t.Registration.unit_id).where(t.Registration.reg_no == reg_no))
+        assert conn.scalar(select(t.Unit.status).where(t.Unit.id == unit_id)) == "free"
+        approved_by = conn.scalar(
+            select(t.Registration.cancel_approved_by).where(t.Registration.reg_no == reg_no)
+        )
+        assert approved_by == conn.scalar(select(t.Operator.id).where(t.Operator.username == SUPERVISOR[0]))
+
+
+def test_print_failure_then_reprint(
+    qtbot: QtBot, records: RecordsScreen, registered: Registered, printer: FakePrinter
+) -> None:
+    search(qtbot, records, registered.quick.reg_no)
+    reg_no = registered.quick.reg_no
+    printer.fail_with = "打印机缺纸"
+    with qtbot.waitSignal(messages.bridge().shown, timeout=10_000) as shown:
+        qtbot.mouseClick(records.reprint, Qt.MouseButton.LeftButton)
+    message: messages.Message = shown.args[0]
+    assert message.level is messages.Level.WARNING
+    assert "回执未打印" in message.text and "打印机缺纸" in message.text
+    assert cell(records, reg_no, SLIP) == "未打印"
+
+    printer.fail_with = None
+    qtbot.waitUntil(records.reprint.isEnabled, timeout=5000)
+    with qtbot.waitSignal(messages.bridge().shown, timeout=10_000) as shown:
+        qtbot.mouseClick(records.reprint, Qt.MouseButton.LeftButton)
+    assert shown.args[0].level is messages.Level.SUCCESS
+    assert cell(records, reg_no, SLIP) == "已打印"
+    assert len(printer.printed) == 1
+
+
+def _phone_dialog(
+    hold: Hold, services: Services, view: RegistrationView, clerk: OperatorSession
+) -> PhoneDialog:
+    dialog = PhoneDialog(services.records, view, clerk)
+    hold(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_phone_errors_are_inline(
+    qtbot: QtBot, hold: Hold, services: Services, clerk: OperatorSession, registered: Registered, screenshot
+) -> None:
+    dialog = _phone_dialog(hold, services, registered.quick, clerk)
+    qtbot.keyClicks(dialog.phone, "1390013")
+    qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
+    assert "手机号码应为11位" in dialog.error.text()
+    assert dialog.result_view is None
+    screenshot(dialog, "phone-dialog-error")
+
+
+def test_phone_change_accepts_full_width_digits_and_is_audited(
+    qtbot: QtBot,
+    hold: Hold,
+    services: Services,
+    clerk: OperatorSession,
+    registered: Registered,
+    built: Built,
+    screenshot: Callable,
+) -> None:
+    dialog = _phone_dialog(hold, services, registered.quick, clerk)
+    dialog.phone.setText("１３９ ００１３ ９０００")
+    screenshot(dialog, "phone-dialog")
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_view is not None, timeout=5000)
+    assert dialog.result_view.phone_masked == "139****9000"
+    with built.engine.connect() as conn:
+        row = conn.execute(select(t.AuditEntry).where(t.AuditEntry.action == "phone_change")).one()
+    assert row.subject == registered.ok_filing_no
+    assert row.detail == {"old": "138****8000", "new": "139****9000"}
+    assert row.operator_id == clerk.id
+
+
+def test_phone_change_from_the_records_refreshes_every_row(
+    qtbot: QtBot, records: RecordsScreen, registered: Registered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def staff_types(cls, parent, service, view, operator):  # type: ignore[no-untyped-def]
+        return service.update_phone(view.reg_no, "13900139000", operator)
+
+    monkeypatch.setattr(PhoneDialog, "ask", classmethod(staff_types))
+    search(qtbot, records, registered.ok_filing_no)
+    qtbot.mouseClick(records.change_phone, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "139****9000" in records.summary.text(), timeout=5000)
+    assert records.table.rowCount() == 2

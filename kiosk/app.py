@@ -27,10 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kiosk")
 
-DEMO_OPERATORS = (
-    ("clerk1", "王晓梅", "clerk", "kiosk-demo-1"),
-    ("super1", "李建国", "supervisor", "kiosk-demo-2"),
-)
 WINDOW_SIZE = (1366, 820)
 # The fields of kiosk.services.container.Services (a test keeps the two in step).
 SERVICE_NAMES = ("auth", "households", "catalog", "registration", "records", "slips")
@@ -176,23 +172,14 @@ def _build(config: Config, *, demo: bool) -> Built:
 
 
 def _load_demo(built: Built) -> None:
-    from sqlalchemy import select
     from sqlalchemy.orm import sessionmaker
 
-    from kiosk.domain.model import Role
     from kiosk.services.clock import system_clock
     from kiosk.services.demo_data import load_demo
-    from kiosk.storage import tables as t
     from kiosk.storage.uow import uow_factory
 
     uow = uow_factory(sessionmaker(built.engine, expire_on_commit=False))
     load_demo(uow, now=system_clock(), resources=built.config.resources)  # a no-op once plans exist
-    with built.engine.connect() as conn:
-        existing = set(conn.scalars(select(t.Operator.username)))
-    for username, name, role, password in DEMO_OPERATORS:
-        if username not in existing:
-            built.services.auth.create_operator(username, name, Role(role), password)
-            log.info("demo operator %s created", username)
 
 
 def _watch_first_frame(app: QApplication, window: QWidget, done: Callable[[], None]) -> None:

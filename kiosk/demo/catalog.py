@@ -149,9 +149,9 @@ PLANS: tuple[dict[str, Any], ...] = (
 
 # Demo accounts for the counter; the passwords are printed in resources/demo/README.md.
 OPERATORS = (
-    {"username": "clerk01", "display_name": "张丽", "role": "clerk", "password": "demo-clerk-01"},
-    {"username": "clerk02", "display_name": "刘洋", "role": "clerk", "password": "demo-clerk-02"},
-    {"username": "super01", "display_name": "王建平", "role": "supervisor", "password": "demo-super-01"},
+    {"username": "clerk1", "display_name": "王晓梅", "role": "clerk", "password": "kiosk-demo-1"},
+    {"username": "super1", "display_name": "李建国", "role": "supervisor", "password": "kiosk-demo-2"},
+    {"username": "clerk2", "display_name": "刘洋", "role": "clerk", "password": "kiosk-demo-3"},
 )
 
 

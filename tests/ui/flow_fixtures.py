@@ -53,7 +53,7 @@ __all__ = [
 
 _DEMO = json.loads((RESOURCES / "demo" / "households.json").read_text(encoding="utf-8"))
 SHOWCASE: dict[str, dict[str, object]] = _DEMO["showcase"]
-CLERK = ("clerk01", "demo-clerk-01")
+CLERK = ("clerk1", "kiosk-demo-1")
 DOC_WIDTH = 1000
 SIZE = (1600, 900)  # the wizard's part of a 1600×1000 counter screen, under the main window's header
 

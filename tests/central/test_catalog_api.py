@@ -24,7 +24,9 @@ def _households(n: int, phone: str = "13800000000") -> list[tuple[str, dict[str,
                 "status": "valid",
                 "valid_until": (NOW + timedelta(days=100)).date(),
                 "phone": phone if i != 7 else "13900000007",
-                "members": [{"relation": "子女", "name": "赵二", "id_number": id_number("20000101", i % 1000)}],
+                "members": [
+                    {"relation": "子女", "name": "赵二", "id_number": id_number("20000101", i % 1000)}
+                ],
             },
         )
         for i in range(1, n + 1)
@@ -46,7 +48,12 @@ def test_first_sync_brings_everything_the_kiosk_tables_need(api: Api) -> None:
     }  # fmt: skip
     assert version == max(c["version"] for c in changes)
     by_key = {(c["entity"], c["key"]): c["data"] for c in changes}
-    assert by_key[("notice", "Q2611:2")] == {"plan_code": "Q2611", "version": 2, "title": "告知书", "text": "请仔细阅读"}
+    assert by_key[("notice", "Q2611:2")] == {
+        "plan_code": "Q2611",
+        "version": 2,
+        "title": "告知书",
+        "text": "请仔细阅读",
+    }
     assert by_key[("unit", "R-2-902")]["status"] == "taken"
     assert by_key[("unit", "R-2-902")]["project_code"] == "P-R-01"
     assert by_key[("unit", "R-2-902")]["unit_type_code"] == "UT-R-2"

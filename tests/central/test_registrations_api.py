@@ -24,7 +24,11 @@ def test_accepted_registration_keeps_both_times(api: Api, clock: Any) -> None:
     api.sign_in()
     r = api.register(registration(FAMILIES["ok"]))
     assert r.status_code == 201, r.text
-    assert r.json() == {"result": "accepted", "reg_no": "Q2611-01-00001-S", "received_at": "2026-11-24T12:00:00"}
+    assert r.json() == {
+        "result": "accepted",
+        "reg_no": "Q2611-01-00001-S",
+        "received_at": "2026-11-24T12:00:00",
+    }
 
 
 def test_same_key_same_payload_gets_the_stored_answer(api: Api) -> None:
@@ -70,7 +74,9 @@ def test_malformed_body_names_the_field(api: Api) -> None:
 
 
 def test_registrations_need_a_device_token(api: Api) -> None:
-    r = api.client.post("/v1/registrations", json=registration(FAMILIES["ok"]), headers={"Idempotency-Key": new_key()})
+    r = api.client.post(
+        "/v1/registrations", json=registration(FAMILIES["ok"]), headers={"Idempotency-Key": new_key()}
+    )
     assert (r.status_code, r.json()["code"]) == (401, "token_missing")
 
 
@@ -129,7 +135,9 @@ def test_member_in_another_households_registration(api: Api) -> None:
 def test_unit_already_taken(api: Api) -> None:
     assert api.register(registration(CROWD[0], "R2611", 1, unit="R-1-301")).status_code == 201
     _rejected(api.register(registration(CROWD[1], "R2611", 2, unit="R-1-301")), "unit_taken")
-    _rejected(api.register(registration(CROWD[2], "R2611", 3, unit="R-2-902")), "unit_taken")  # taken by the centre
+    _rejected(
+        api.register(registration(CROWD[2], "R2611", 3, unit="R-2-902")), "unit_taken"
+    )  # taken by the centre
 
 
 def test_realtime_plan_needs_a_unit(api: Api) -> None:
@@ -168,7 +176,9 @@ def test_cancellation_rules(api: Api, clock: Any) -> None:
     late = NOW + timedelta(days=10, hours=7)  # Q2611 cancel_deadline: 10 days after NOW's window start + 3
     clock.now = late
     api.sign_in()
-    _rejected(api.post("/v1/cancellations", cancellation("Q2611-01-00001-S", at=late)), "cancel_deadline_passed")
+    _rejected(
+        api.post("/v1/cancellations", cancellation("Q2611-01-00001-S", at=late)), "cancel_deadline_passed"
+    )
     assert api.post("/v1/cancellations", cancellation("Q2611-01-00001-S")).status_code == 200
     _rejected(api.post("/v1/cancellations", cancellation("Q2611-01-00001-S")), "already_cancelled")
 
@@ -189,10 +199,14 @@ def test_older_phone_update_arriving_late_does_not_win(api: Api) -> None:
     late = api.post("/v1/phone-updates", phone_update(filing, "13922222222", at=NOW - timedelta(hours=1)))
     assert (late.status_code, late.json()["applied"]) == (200, False)
     _, changes = api.all_changes()
-    assert {c["key"]: c["data"]["phone"] for c in changes if c["entity"] == "household"}[filing] == "13911111111"
+    assert {c["key"]: c["data"]["phone"] for c in changes if c["entity"] == "household"}[
+        filing
+    ] == "13911111111"
 
 
 def test_phone_update_rules(api: Api) -> None:
     r = api.post("/v1/phone-updates", phone_update(FAMILIES["ok"].filing_no, "12345"))
     assert (r.status_code, r.json()["code"]) == (422, "phone_format")
-    _rejected(api.post("/v1/phone-updates", phone_update("BA2099999999", "13912345678")), "household_not_found")
+    _rejected(
+        api.post("/v1/phone-updates", phone_update("BA2099999999", "13912345678")), "household_not_found"
+    )

@@ -261,3 +261,21 @@ def test_countdown_phases():
     text, phase = countdown(datetime(2026, 12, 8, 16, 0, 0), start, end)
     assert phase == "open" and text.endswith("01:00:00")
     assert countdown(end, start, end)[1] == "closed"
+
+
+def test_keyboard_only_choice_of_plan(qtbot: QtBot, wizard: CounterWizard, staff: Staff):
+    """Staff who never touch the mouse: Down moves between plans, Enter takes the focused one and goes on."""
+    identify(staff, qtbot, wizard, "quick_normal")
+    staff.press()
+    qtbot.waitUntil(lambda: bool(wizard.plans.cards))
+    first = plan_card(wizard, "Q2611")
+    first.setFocus()
+    qtbot.waitUntil(first.hasFocus)
+    qtbot.keyClick(first, Qt.Key.Key_Down)
+    realtime = plan_card(wizard, "R2611")
+    assert realtime.hasFocus()
+    qtbot.keyClick(realtime, Qt.Key.Key_Up)
+    assert first.hasFocus()
+    qtbot.keyClick(first, Qt.Key.Key_Return)
+    assert wizard.state.plan is not None and wizard.state.plan.code == "Q2611"
+    qtbot.waitUntil(lambda: wizard.current_screen() is wizard.projects)

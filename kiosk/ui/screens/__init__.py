@@ -138,7 +138,7 @@ class MessageLabel(QLabel):
 
 
 class OptionCard(QFrame):
-    """A large selectable box (a plan, a unit type): click or Space selects, double-click also goes on.
+    """A large selectable box (a plan, a unit type): click or Space selects; double-click or Enter also goes on.
 
     An unavailable option stays readable and shows why (greyed, not hidden): it can be looked at, not chosen.
     """
@@ -178,10 +178,27 @@ class OptionCard(QFrame):
         super().mouseDoubleClickEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if self.available and event.key() == Qt.Key.Key_Space:
+        key = event.key()
+        if self.available and key == Qt.Key.Key_Space:
             self.chosen.emit()
             return
+        if self.available and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Keyboard staff: Enter on the focused option takes it and goes on, like a double-click.
+            self.chosen.emit()
+            self.activated.emit()
+            return
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            self._focus_neighbour(1 if key == Qt.Key.Key_Down else -1)
+            return
         super().keyPressEvent(event)
+
+    def _focus_neighbour(self, step: int) -> None:
+        """The next choosable option above or below, across projects too (Tab would stop on every link)."""
+        cards = [c for c in self.window().findChildren(OptionCard) if c.available and c.isVisible()]
+        cards.sort(key=lambda c: c.mapToGlobal(c.rect().topLeft()).y())
+        index = cards.index(self) + step
+        if 0 <= index < len(cards):
+            cards[index].setFocus(Qt.FocusReason.TabFocusReason)
 
 
 class Screen(QWidget):

@@ -29,7 +29,7 @@ log = logging.getLogger("kiosk")
 
 WINDOW_SIZE = (1366, 820)
 # The fields of kiosk.services.container.Services (a test keeps the two in step).
-SERVICE_NAMES = ("auth", "households", "catalog", "registration", "records", "slips")
+SERVICE_NAMES = ("auth", "households", "catalog", "registration", "records", "slips", "sync")
 
 # Heavy modules (Qt, SQLAlchemy, reportlab) are imported inside main(): `kiosk --help` stays instant and
 # `python -X importtime -m kiosk.app` shows the start-up cost where it is paid.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
@@ -11,14 +12,17 @@ from sqlalchemy.orm import sessionmaker
 from kiosk.config import Config
 from kiosk.services.auth import AuthService
 from kiosk.services.catalog import CatalogService
+from kiosk.services.central_client import CentralClient
 from kiosk.services.clock import Clock, system_clock
 from kiosk.services.container import Services
 from kiosk.services.households import HouseholdService
 from kiosk.services.printing_port import SlipPrinter
 from kiosk.services.records import RecordsService
 from kiosk.services.registration import RegistrationService
+from kiosk.services.secrets import SecretStore
 from kiosk.services.slip_printing import SlipService
 from kiosk.services.slips import SlipLayout, SlipRenderer
+from kiosk.services.sync import SyncLimits, SyncService
 from kiosk.storage.db import create_sqlite_engine, migrate
 from kiosk.storage.uow import uow_factory
 
@@ -31,22 +35,34 @@ class Built:
 
 
 def build_services(
-    config: Config, printer: SlipPrinter, clock: Clock = system_clock, hasher: PasswordHasher | None = None
+    config: Config,
+    printer: SlipPrinter,
+    clock: Clock = system_clock,
+    hasher: PasswordHasher | None = None,
+    secrets: SecretStore | None = None,
 ) -> Built:
     """Everything below the UI; ``printer`` is the platform's (Qt's) or a test's; tests pass a cheaper hasher."""
     engine = create_sqlite_engine(config.database_path)
     migrate(engine)
     uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
     auth = AuthService(uow, clock, config.counter, hasher)
+    sync = SyncService(
+        uow,
+        clock,
+        CentralClient(config.central.url) if config.central.url else None,
+        secrets or SecretStore(),
+        SyncLimits(timedelta(hours=config.central.offline_max_hours), config.central.offline_max_unsent),
+    )
     renderer = SlipRenderer(config.resources / "fonts" / "wqy-microhei.ttc")
     services = Services(
         auth=auth,
         households=HouseholdService(uow, clock),
         catalog=CatalogService(uow, clock),
-        registration=RegistrationService(uow, clock),
+        registration=RegistrationService(uow, clock, sync.guard),
         records=RecordsService(uow, clock, auth),
         slips=SlipService(
             uow, clock, renderer, printer, config.slips_dir, SlipLayout(config.printer.slip_layout)
         ),
+        sync=sync,
     )
     return Built(config, engine, services)

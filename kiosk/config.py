@@ -45,6 +45,14 @@ class SpeechConfig:
 
 
 @dataclass(frozen=True)
+class CentralConfig:
+    url: str = ""  # empty: this counter works on its own, nothing is synced
+    interval_seconds: int = 15
+    offline_max_hours: int = 24  # past this without a catalog sync, new registrations wait
+    offline_max_unsent: int = 200  # or past this many registrations not yet at the centre
+
+
+@dataclass(frozen=True)
 class LockConfig:
     idle_seconds: int = 300
     warning_seconds: int = 60
@@ -58,6 +66,7 @@ class Config:
     theme: ThemeConfig = ThemeConfig()
     speech: SpeechConfig = SpeechConfig()
     lock: LockConfig = LockConfig()
+    central: CentralConfig = CentralConfig()
     resources: Path = RESOURCES
 
     @property
@@ -69,7 +78,13 @@ class Config:
         return self.data_dir / "slips"
 
 
-_SECTIONS = {"printer": PrinterConfig, "theme": ThemeConfig, "speech": SpeechConfig, "lock": LockConfig}
+_SECTIONS = {
+    "printer": PrinterConfig,
+    "theme": ThemeConfig,
+    "speech": SpeechConfig,
+    "lock": LockConfig,
+    "central": CentralConfig,
+}
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -10,6 +10,7 @@ from kiosk.services.households import HouseholdService
 from kiosk.services.records import RecordsService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.slip_printing import SlipService
+from kiosk.services.sync import SyncService
 
 
 @dataclass(frozen=True)
@@ -20,3 +21,4 @@ class Services:
     registration: RegistrationService
     records: RecordsService
     slips: SlipService
+    sync: SyncService

@@ -48,6 +48,17 @@ class RecordsService:
             ).all()
             return [registration_view(uow.session, r) for r in rows]
 
+    def rejected(self) -> list[RegistrationView]:
+        """Registrations the centre turned down, newest first: staff must tell these households."""
+        with self._uow() as uow:
+            rows = uow.session.scalars(
+                select(t.Registration)
+                .where(t.Registration.central_status == "rejected")
+                .order_by(t.Registration.created_at.desc())
+                .limit(MAX_RESULTS)
+            ).all()
+            return [registration_view(uow.session, r) for r in rows]
+
     def get(self, reg_no: str) -> RegistrationView:
         with self._uow() as uow:
             return registration_view(uow.session, _row(uow.session, reg_no))

@@ -271,6 +271,8 @@ def registration_view(session: Session, row: t.Registration) -> RegistrationView
         cancelled_at=row.cancelled_at,
         review_status=row.review_status,
         reject_reason=row.reject_reason,
+        central_status=row.central_status,
+        central_message=row.central_message,
     )
 
 

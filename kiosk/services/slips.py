@@ -48,6 +48,7 @@ TITLE = "公共租赁住房配租登记回执"
 PENDING = "确认后生成"
 DRAFT_MARK = "预览 · 未登记"
 CANCELLED_MARK = "已取消"
+REJECTED_MARK = "中心未受理"
 
 _fonts: dict[Path, str] = {}
 _fonts_lock = threading.Lock()
@@ -109,6 +110,8 @@ class SlipRenderer:
             draw_watermark(c, DRAFT_MARK, self.font_name, LIGHT, spec.page_width, measured.page_height)
         elif view.status == RegistrationStatus.CANCELLED:
             draw_watermark(c, CANCELLED_MARK, self.font_name, PALE_RED, spec.page_width, measured.page_height)
+        elif view.status == RegistrationStatus.REJECTED:
+            draw_watermark(c, REJECTED_MARK, self.font_name, PALE_RED, spec.page_width, measured.page_height)
         draw_blocks(c, measured, spec)
         c.showPage()
         c.save()
@@ -126,13 +129,15 @@ class SlipRenderer:
             blocks += [Framed([Line(DRAFT_MARK, f, body + 3, GREY)], spec.gap / 2, GREY), Gap(spec.gap / 2)]
         elif view.status == RegistrationStatus.CANCELLED:
             blocks += [Framed([Line(CANCELLED_MARK, f, body + 5, RED)], spec.gap / 2, RED), Gap(spec.gap / 2)]
+        elif view.status == RegistrationStatus.REJECTED:
+            blocks += [self._rejection(view, spec), Gap(spec.gap / 2)]
         blocks += [self._reg_no_box(view, spec), Gap(spec.gap)]
         home, unit, record = (Section(title, _escaped(rows), f, spec) for title, rows in _sections(view))
         if spec.two_columns:
             blocks += [Columns(home, record, 2 * spec.gap), unit]
         else:
             blocks += [home, unit, record]
-        if view.status != RegistrationStatus.CANCELLED:
+        if view.status == RegistrationStatus.ACTIVE or view.is_draft:
             deadline = escape(f"取消截止：{_when(view.cancel_deadline)}")
             how = "如需取消登记，请在截止时间前到登记窗口办理。"
             notice = [Para(deadline, style(f, body)), Para(how, style(f, small))]
@@ -144,6 +149,20 @@ class SlipRenderer:
             Para(escape("请妥善保管本回执"), style(f, body, align=TA_CENTER)),
         ]
         return blocks
+
+    def _rejection(self, view: RegistrationView, spec: LayoutSpec) -> Block:
+        """The household's notice when another counter got there first: what happened and what to do now."""
+        f = self.font_name
+        reason = view.central_message or "中心核对时发现冲突"
+        inner: list[Block] = [
+            Line("本次登记未被中心受理", f, spec.body_size + 5, RED),
+            Para(escape(f"原因：{reason}"), style(f, spec.body_size)),
+            Para(
+                escape("本回执作废。如有疑问，请向窗口工作人员咨询；如仍在登记期内，可重新选择后登记。"),
+                style(f, spec.small_size),
+            ),
+        ]
+        return Framed(inner, spec.gap / 2, RED)
 
     def _reg_no_box(self, view: RegistrationView, spec: LayoutSpec) -> Block:
         f = self.font_name

@@ -185,6 +185,8 @@ class RegistrationView:
     cancelled_at: datetime | None = None
     review_status: str = ""
     reject_reason: str = ""
+    central_status: str = "pending"  # pending / accepted / rejected: what the central service said
+    central_message: str = ""  # why the centre rejected it, for staff and the household's notice
 
     @property
     def is_draft(self) -> bool:

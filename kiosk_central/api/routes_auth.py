@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -18,7 +20,7 @@ from kiosk_central.api.schemas import (
 from kiosk_central.services.auth import IssuedToken
 
 router = APIRouter(tags=["auth"])
-_401 = {401: {"model": ErrorBody, "description": "wrong credentials, or token missing/invalid/expired"}}
+_401: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody, "description": "wrong credentials, or token missing/invalid/expired"}}
 
 
 def _token_body(issued: IssuedToken, central: CentralDep) -> dict[str, object]:

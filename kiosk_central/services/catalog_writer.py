@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from kiosk_central import versions
@@ -33,6 +33,11 @@ class WriteCounts:
         self.inserted += other.inserted
         self.updated += other.updated
         self.unchanged += other.unchanged
+
+
+def table_of(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
 
 
 def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -152,7 +157,7 @@ def upsert_households(s: Session, records: Iterable[Record]) -> WriteCounts:
     A phone changed at a counter (``phone_updated_at`` set) is newer than any filing file: the import keeps it.
     """
     counts = WriteCounts()
-    h, m = Household.__table__, Member.__table__
+    h, m = table_of(Household), table_of(Member)
     for batch in chunks(records):
         existing = {
             row.filing_no: row

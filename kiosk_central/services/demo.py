@@ -70,7 +70,10 @@ def demo_batches(
     def at(days: int, clock: time) -> datetime:
         return datetime.combine(today + timedelta(days=days), clock)
 
-    plans, projects, unit_types, units = [], [], [], []
+    plans: list[dict[str, Any]] = []
+    projects: list[dict[str, Any]] = []
+    unit_types: list[dict[str, Any]] = []
+    units: list[dict[str, Any]] = []
     for plan in catalog["plans"]:
         plans.append(
             {

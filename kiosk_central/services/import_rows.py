@@ -131,7 +131,7 @@ def plan(row: Mapping[str, Any]) -> Record:
     code = normalize(text(row, "code"))
     if not _PLAN_CODE.match(code):
         raise RowError("code", f"计划代码应为字母加4位数字，例如 Q2611，现在是“{code}”")
-    record = {
+    record: Record = {
         "code": code,
         "name": text(row, "name", max_len=128),
         "kind": choice(row, "kind", PLAN_KINDS),
@@ -189,7 +189,7 @@ def project(row: Mapping[str, Any]) -> Record:
 
 
 def unit_type(row: Mapping[str, Any]) -> Record:
-    record = {
+    record: Record = {
         "code": text(row, "code", max_len=32),
         "project_code": text(row, "project_code"),
         "name": text(row, "name", max_len=64),
@@ -229,7 +229,7 @@ def household(row: Mapping[str, Any]) -> Record:
             phone = parse_phone(phone)
         except InvalidInput as e:
             raise RowError("phone", str(e)) from None
-    record = {
+    record: Record = {
         "filing_no": filing_no,
         "applicant_name": text(row, "applicant_name", max_len=64),
         "applicant_id_number": id_number(text(row, "applicant_id_number"), "applicant_id_number"),

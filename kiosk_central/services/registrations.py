@@ -16,6 +16,7 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
 from kiosk_central.services import domain_map
+from kiosk_central.services.catalog_writer import table_of
 from kiosk_central.services.errors import InvalidRequest, Rejected
 from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import RegistrationPayload
@@ -199,20 +200,20 @@ def _claim_persons(s: Session, choice: _Choice, rule_ctx: eligibility.Registrati
     """
     household = rule_ctx.household
     numbers = sorted(set(household.id_numbers()))
-    table = RegistrationPerson.__table__
+    table = table_of(RegistrationPerson)
     dialect_insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = dialect_insert(table).values(
+    values = dialect_insert(table).values(
         [
             {"plan_id": choice.plan.id, "household_id": household.id, "id_number": n, "registrations": 1}
             | {"active": True}
             for n in numbers
         ]
     )
-    stmt = stmt.on_conflict_do_update(
+    stmt = values.on_conflict_do_update(
         index_elements=["plan_id", "id_number"],
         index_where=text("active"),
         set_={"registrations": table.c.registrations + 1},
-        where=table.c.household_id == stmt.excluded.household_id,
+        where=table.c.household_id == values.excluded.household_id,
     ).returning(table.c.id_number)
     taken = set(s.scalars(stmt))
     clashing = [n for n in numbers if n not in taken]

@@ -72,9 +72,15 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(backend.services(), speech, config)
     window.resize(*WINDOW_SIZE)
 
+    sync_worker: list[Any] = []
+
+    def services_ready() -> None:
+        window.prepare()
+        sync_worker.extend(_start_sync(backend, window))
+
     def after_first_frame() -> None:
         _on_first_frame(app, window, args, started)
-        backend.warm_up(window, on_ready=window.prepare)
+        backend.warm_up(window, on_ready=services_ready)
 
     _watch_first_frame(app, window, after_first_frame)
     if app.platformName() in ("offscreen", "minimal"):
@@ -84,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
+        for worker in sync_worker:
+            worker.stop()
         _shut_down(backend, speech)
 
 
@@ -92,6 +100,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--config", type=Path, help="TOML configuration file")
     parser.add_argument("--data-dir", type=Path, help="local cache, slips and logs (overrides the config)")
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="UI language (overrides the config)")
+    parser.add_argument("--central-url", help="central service to sync with (overrides the config)")
     parser.add_argument(
         "--demo", action="store_true", help="load demo data into an empty cache and create demo operators"
     )
@@ -110,6 +119,8 @@ def _config(args: argparse.Namespace) -> Config:
         config = replace(config, data_dir=args.data_dir.expanduser().resolve())
     if args.lang:
         config = replace(config, theme=replace(config.theme, language=args.lang))
+    if args.central_url:
+        config = replace(config, central=replace(config.central, url=args.central_url))
     return config
 
 
@@ -180,6 +191,25 @@ def _load_demo(built: Built) -> None:
 
     uow = uow_factory(sessionmaker(built.engine, expire_on_commit=False))
     load_demo(uow, now=system_clock(), resources=built.config.resources)  # a no-op once plans exist
+
+
+def _start_sync(backend: DeferredServices, window: Any) -> list[Any]:
+    """The sync loop, when this counter has a central service; standalone counters show that on the bar."""
+    from kiosk.services.sync_worker import SyncWorker
+
+    built = backend.get()
+    if not built.services.sync.configured:
+        return []
+    relay = window.sync_relay
+    worker = SyncWorker(
+        built.services.sync,
+        relay.report_status,
+        relay.report_progress,
+        interval=built.config.central.interval_seconds,
+    )
+    window.sync_bar.sync_requested.connect(worker.sync_now)
+    worker.start()
+    return [worker]
 
 
 def _watch_first_frame(app: QApplication, window: QWidget, done: Callable[[], None]) -> None:

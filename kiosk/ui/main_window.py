@@ -25,6 +25,7 @@ from kiosk.ui.idle_lock import IdleLock, IdleWarningBar
 from kiosk.ui.lock_screen import LockScreen
 from kiosk.ui.login_screen import LoginScreen
 from kiosk.ui.records_screen import RecordsScreen
+from kiosk.ui.sync_bar import SyncBar, SyncRelay
 
 if TYPE_CHECKING:
     from kiosk.config import Config
@@ -137,6 +138,8 @@ class MainWindow(QMainWindow):
         self.login_screen = LoginScreen(services.auth)
         self.records_screen = RecordsScreen(services, self.current_operator)
         self.lock_screen = LockScreen(services.auth)
+        self.sync_relay = SyncRelay(self)
+        self.sync_bar = SyncBar(self.sync_relay)
         self.stack = QStackedWidget()
         for page in (self.login_screen, self.records_screen, self.lock_screen):
             self.stack.addWidget(page)
@@ -150,6 +153,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.message_bar)
         column.addWidget(self.idle_warning)
         column.addWidget(self.stack, 1)
+        column.addWidget(self.sync_bar)
         self.setCentralWidget(central)
 
         self.idle = IdleLock(
@@ -172,6 +176,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self._on_unlocked)
         self.lock_screen.switch_user_requested.connect(self.logout)
         self.records_screen.back_requested.connect(self.go_back)
+        self.sync_bar.rejected_requested.connect(self.show_rejected)
 
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.next_household)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, lambda: self.show_records())
@@ -222,6 +227,12 @@ class MainWindow(QMainWindow):
         self._show(self.records_screen)
         if query:
             self.records_screen.search(query)
+
+    def show_rejected(self) -> None:
+        if not self._working():
+            return
+        self._show(self.records_screen)
+        self.records_screen.show_rejected()
 
     def go_back(self) -> None:
         if self._working() and self.stack.currentWidget() is self.records_screen:

@@ -145,6 +145,13 @@ class RecordsScreen(QWidget):
             self, lambda: records.find(text), lambda views: self._show(text, views), self._failed
         )
 
+    def show_rejected(self) -> None:
+        """Every registration the centre turned down: staff call these households back."""
+        self.query.clear()
+        self.error.clear()
+        records = self._services.records
+        run_in_background(self, records.rejected, self._show_rejected, self._failed)
+
     def clear(self) -> None:
         """Nothing of the last household left (sign-out, next household)."""
         self.query.clear()
@@ -183,9 +190,13 @@ class RecordsScreen(QWidget):
             self.summary.setText(self.tr("No registrations found for {query}").format(query=query.strip()))
         self._update_actions()
 
+    def _show_rejected(self, views: list[RegistrationView]) -> None:
+        self._show("", views)
+        self.summary.setText(self.tr("Registrations the centre turned down: {n}").format(n=len(views)))
+
     def _fill(self, row: int, v: RegistrationView) -> None:
         place = "\n".join(x for x in (v.project_name, v.unit_type_name, v.unit_label) if x)
-        status = f"{v.status_label}\n{v.cancel_reason_label}" if v.cancel_reason_label else v.status_label
+        status = "\n".join(x for x in (v.status_label, v.cancel_reason_label, self._central(v)) if x)
         review = v.review_status or self.tr("Not reviewed yet")
         if v.reject_reason:
             review = f"{review}\n{v.reject_reason}"
@@ -202,6 +213,13 @@ class RecordsScreen(QWidget):
             self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeRowToContents(row)
 
+    def _central(self, v: RegistrationView) -> str:
+        if v.central_status == "rejected":
+            return v.central_message
+        if v.status != "active":
+            return ""
+        return self.tr("At the centre") if v.central_status == "accepted" else self.tr("Not yet sent")
+
     def _replace(self, view: RegistrationView) -> None:
         for row, old in enumerate(self._views):
             if old.reg_no == view.reg_no:
@@ -211,7 +229,9 @@ class RecordsScreen(QWidget):
 
     def _update_actions(self) -> None:
         view = self.selected()
-        self.reprint.setEnabled(view is not None and view.status == "active" and not self._busy)
+        # A turned-down registration prints as the household's notice of why.
+        printable = view is not None and view.status in ("active", "rejected")
+        self.reprint.setEnabled(printable and not self._busy)
         self.cancel.setEnabled(view is not None and view.status == "active")
         self.change_phone.setEnabled(view is not None)
 

@@ -20,7 +20,9 @@ from kiosk_central.api.schemas import (
 from kiosk_central.services.auth import IssuedToken
 
 router = APIRouter(tags=["auth"])
-_401: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody, "description": "wrong credentials, or token missing/invalid/expired"}}
+_401: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "wrong credentials, or token missing/invalid/expired"}
+}
 
 
 def _token_body(issued: IssuedToken, central: CentralDep) -> dict[str, object]:

@@ -596,6 +596,10 @@ Cancellation possible until {deadline}</source>
             <translation>没有找到 {query} 的登记记录</translation>
         </message>
         <message>
+            <source>Registrations the centre turned down: {n}</source>
+            <translation>被中心退回的登记：{n}条</translation>
+        </message>
+        <message>
             <source>Not reviewed yet</source>
             <translation>待审核</translation>
         </message>
@@ -606,6 +610,14 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Not printed</source>
             <translation>未打印</translation>
+        </message>
+        <message>
+            <source>At the centre</source>
+            <translation>已送达中心</translation>
+        </message>
+        <message>
+            <source>Not yet sent</source>
+            <translation>待上传中心</translation>
         </message>
         <message>
             <source>Registration {reg_no} has been cancelled</source>
@@ -735,6 +747,45 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Next ›</source>
             <translation>下一步 ›</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncBar</name>
+        <message>
+            <source>Sync now</source>
+            <translation>立即同步</translation>
+        </message>
+        <message>
+            <source>Working on its own (no central service set)</source>
+            <translation>本机独立运行（未配置中心服务）</translation>
+        </message>
+        <message>
+            <source>● Online</source>
+            <translation>● 在线</translation>
+        </message>
+        <message>
+            <source>● Offline: registrations are kept here and sent later</source>
+            <translation>● 离线：登记先存本机，联网后自动上传</translation>
+        </message>
+        <message>
+            <source>Last sync {time}</source>
+            <translation>上次同步 {time}</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>从未</translation>
+        </message>
+        <message>
+            <source>Not yet sent: {n}</source>
+            <translation>待上传 {n} 笔</translation>
+        </message>
+        <message>
+            <source>Turned down by the centre: {n}</source>
+            <translation>被中心退回 {n} 笔</translation>
+        </message>
+        <message>
+            <source>Syncing</source>
+            <translation>同步中</translation>
         </message>
     </context>
     <context>

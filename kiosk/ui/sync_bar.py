@@ -1,0 +1,115 @@
+"""The always-visible sync strip: online or not, last sync, what is still to send, and "sync now"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from kiosk.services.sync import SyncStatus
+from kiosk.ui import theme
+
+
+class SyncRelay(QObject):
+    """The sync worker calls these from its own thread; Qt delivers them on the GUI thread."""
+
+    status_changed = Signal(object)  # SyncStatus
+    progress_changed = Signal(float, str)
+
+    def report_status(self, status: SyncStatus) -> None:
+        self.status_changed.emit(status)
+
+    def report_progress(self, fraction: float, text: str) -> None:
+        self.progress_changed.emit(fraction, text)
+
+
+class SyncBar(QWidget):
+    sync_requested = Signal()
+    rejected_requested = Signal()
+
+    def __init__(self, relay: SyncRelay, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("syncBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.state = QLabel()
+        self.state.setObjectName("syncState")
+        self.last = QLabel()
+        self.unsent = QLabel()
+        self.rejected = QPushButton()
+        self.rejected.setObjectName("syncRejected")
+        theme.set_kind(self.rejected, "danger")
+        self.rejected.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.rejected.clicked.connect(self.rejected_requested)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(260)
+        self.now = QPushButton(self.tr("Sync now"))
+        self.now.setObjectName("syncNow")
+        self.now.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.now.clicked.connect(self._on_now)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 2, 16, 2)
+        row.setSpacing(20)
+        for w in (self.state, self.last, self.unsent):
+            row.addWidget(w)
+        row.addStretch(1)
+        for w in (self.rejected, self.progress, self.now):
+            row.addWidget(w)
+        relay.status_changed.connect(self.show_status)
+        relay.progress_changed.connect(self.show_progress)
+        self.status: SyncStatus | None = None
+        self.show_status(
+            SyncStatus(
+                enrolled=False,
+                online=False,
+                last_sync_at=None,
+                last_catalog_sync_at=None,
+                unsent=0,
+                rejected=0,
+            )
+        )
+
+    def show_status(self, status: SyncStatus) -> None:
+        self.status = status
+        self.progress.hide()
+        self.now.setEnabled(status.enrolled)
+        self.now.setVisible(status.enrolled)
+        if not status.enrolled:
+            self._set_state("standalone", self.tr("Working on its own (no central service set)"))
+        elif status.online:
+            self._set_state("online", self.tr("● Online"))
+        else:
+            offline = self.tr("● Offline: registrations are kept here and sent later")
+            self._set_state("offline", f"{offline}  {status.message}".strip())
+        self.last.setText(
+            self.tr("Last sync {time}").format(time=_when(status.last_sync_at, self.tr("never")))
+        )
+        self.last.setVisible(status.enrolled)
+        self.unsent.setText(self.tr("Not yet sent: {n}").format(n=status.unsent))
+        self.unsent.setVisible(status.enrolled)
+        self.rejected.setText(self.tr("Turned down by the centre: {n}").format(n=status.rejected))
+        self.rejected.setVisible(status.rejected > 0)
+
+    def show_progress(self, fraction: float, text: str) -> None:
+        self.progress.show()
+        self.progress.setValue(round(fraction * 100))
+        self.progress.setFormat(f"{text} %p%")
+        self.now.setEnabled(fraction >= 1.0)
+
+    def _on_now(self) -> None:
+        self.now.setEnabled(False)
+        self.show_progress(0.0, self.tr("Syncing"))
+        self.sync_requested.emit()
+
+    def _set_state(self, kind: str, text: str) -> None:
+        self.state.setText(text)
+        self.setProperty("state", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
+def _when(at: datetime | None, never: str) -> str:
+    if at is None:
+        return never
+    return f"{at:%H:%M}" if at.date() == datetime.now().date() else f"{at:%m-%d %H:%M}"

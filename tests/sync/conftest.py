@@ -1,0 +1,116 @@
+"""A real central service (uvicorn on loopback, SQLite, demo data) and kiosks with real caches that sync to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from kiosk.bootstrap import Built, build_services
+from kiosk.config import CentralConfig, Config
+from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
+from kiosk_central.api.app import create_app
+from kiosk_central.bootstrap import Central, build
+from kiosk_central.config import Settings, sqlite_url
+from kiosk_central.services.demo import load_demo
+from tests.central.server import LiveServer
+from tests.fakes import CHEAP_HASHER, FakePrinter
+
+
+class MemoryKeyring(KeyringBackend):
+    """The keyring API over a dict: there is no desktop session (Secret Service) in CI."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    with LiveServer() as server:
+        yield server
+
+
+@dataclass
+class CentralUnderTest:
+    central: Central
+    base_url: str
+    port: int
+
+    def enroll(self, counter: str) -> tuple[str, str]:
+        with self.central.db.session() as s:
+            e = self.central.auth.enroll_device(s, counter, f"{counter}号窗口")
+        return e.device_id, e.secret
+
+    def registrations(self) -> list[tuple[str, str]]:
+        """(reg_no, status) of every registration the centre holds."""
+        from sqlalchemy import text
+
+        with self.central.db.engine.connect() as c:
+            return [
+                tuple(r) for r in c.execute(text("SELECT reg_no, status FROM registrations ORDER BY reg_no"))
+            ]
+
+
+@pytest.fixture
+def centre(tmp_path: Path, live_server: LiveServer) -> Iterator[CentralUnderTest]:
+    central = build(Settings(sqlite_url(tmp_path / "central")), hasher=CHEAP_HASHER)
+    (tmp_path / "central").mkdir(exist_ok=True)
+    central.db.migrate()
+    with central.db.session() as s:
+        load_demo(s, central.auth, now=datetime.now())
+    with live_server.serving(create_app(central)):
+        yield CentralUnderTest(central, live_server.base_url, live_server.port)
+    central.close()
+
+
+KioskFactory = Callable[..., Built]
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path, centre: CentralUnderTest) -> Iterator[KioskFactory]:
+    """``kiosk("01")``: a counter enrolled at the centre, its own cache, its device secret in the keyring."""
+    built: list[Built] = []
+
+    def make(counter: str = "01", *, url: str | None = None, **central: object) -> Built:
+        device_id, secret = centre.enroll(counter)
+        secrets = SecretStore(service=f"kiosk-test-{counter}")
+        secrets.set(DEVICE_ID, device_id)
+        secrets.set(DEVICE_SECRET, secret)
+        config = Config(
+            data_dir=tmp_path / f"kiosk-{counter}",
+            counter=counter,
+            central=replace(CentralConfig(url=url or centre.base_url), **central),  # type: ignore[arg-type]
+        )
+        b = build_services(config, FakePrinter(), hasher=CHEAP_HASHER, secrets=secrets)
+        built.append(b)
+        return b
+
+    yield make
+    for b in built:
+        b.engine.dispose()

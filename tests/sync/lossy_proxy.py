@@ -6,6 +6,7 @@ back. Both close the kiosk's connection abruptly, as a dropped link would.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import random
 import socket
@@ -62,10 +63,8 @@ class LossyProxy:
 
             def _hang_up(self) -> None:
                 self.close_connection = True
-                try:
+                with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
             do_GET = _relay
             do_POST = _relay

@@ -28,7 +28,10 @@ def register_many(k: Built, n: int) -> list[str]:
             household = s.households.identify(h["filing_no"], h["applicant_id_number"])
             plan = next(p for p in s.catalog.plan_options(household.id) if p.code == "Q2611" and p.available)
             unit_type = next(
-                u for p in s.catalog.project_options(household.id, plan.id) for u in p.unit_types if u.available
+                u
+                for p in s.catalog.project_options(household.id, plan.id)
+                for u in p.unit_types
+                if u.available
             )
         except (KioskError, StopIteration):
             continue  # this household cannot register in Q2611: the rules say why, not our concern here
@@ -37,7 +40,9 @@ def register_many(k: Built, n: int) -> list[str]:
     return made
 
 
-def test_lossy_network_loses_nothing_and_duplicates_nothing(kiosk: KioskFactory, centre: CentralUnderTest) -> None:
+def test_lossy_network_loses_nothing_and_duplicates_nothing(
+    kiosk: KioskFactory, centre: CentralUnderTest
+) -> None:
     with LossyProxy(centre.port, drop_requests=0.2, drop_responses=0.2, seed=20) as proxy:
         k = kiosk("01", url=proxy.base_url)
         sync = k.services.sync

@@ -110,7 +110,7 @@ def _ready(central: Central, *, migrate: bool) -> None:
 
 
 def _serve(args: argparse.Namespace, url: str) -> int:
-    import uvicorn
+    from kiosk_central.server import serve
 
     central = build(Settings(database_url=url))
     try:
@@ -122,14 +122,7 @@ def _serve(args: argparse.Namespace, url: str) -> int:
         central.close()
     # Workers are processes that each build their own app: they find the database in the environment.
     os.environ[DATABASE_URL_ENV] = url
-    uvicorn.run(
-        "kiosk_central.api.app:app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-    )
+    serve(args.host, args.port, args.workers, args.log_level)
     return 0
 
 

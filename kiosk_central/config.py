@@ -18,6 +18,8 @@ class Settings:
     operator_token_ttl: timedelta = timedelta(hours=8)
     changes_default_limit: int = 5000
     changes_max_limit: int = 20000
+    # Threads per process for the blocking handlers: a few more than the CPU can use only queue on the GIL.
+    threads: int = 16
     # How far a kiosk's event time may run ahead of the server's clock before the event is refused.
     max_clock_skew: timedelta = timedelta(minutes=10)
 

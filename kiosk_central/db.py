@@ -19,11 +19,13 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "kiosk_central_write"
 
 
-def create_db_engine(url: str, *, pool_size: int = 10) -> Engine:
+def create_db_engine(url: str, *, pool_size: int = 30) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pre-ping: a lost connection fails one request (503, the kiosk retries) and SQLAlchemy then renews
+    # the pool; pinging on every checkout would cost a round trip on every request.
+    return create_engine(url, pool_size=pool_size, max_overflow=5)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -56,7 +58,7 @@ def _sqlite_engine(url: str) -> Engine:
 class Database:
     """The engine and the session factory; one session per request or command."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 30) -> None:
         self.url = url
         self.engine = create_db_engine(url, pool_size=pool_size)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -86,15 +88,6 @@ def begin_write(session: Session) -> None:
     if session.in_transaction():
         raise RuntimeError("begin_write must start a transaction, one is already open")
     session.connection(execution_options={_WRITE: True})
-
-
-def begin_snapshot(session: Session) -> None:
-    """Start a read transaction that sees one snapshot for all its statements (a page of changes)."""
-    if session.in_transaction():
-        raise RuntimeError("begin_snapshot must start a transaction, one is already open")
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    # SQLite: a deferred read transaction in WAL mode already reads one snapshot.
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -1,34 +1,88 @@
 #!/usr/bin/env bash
-# Install everything needed, then start Kiosk with demo data on its built-in defaults.
+# Install everything needed, then start the demo: the central service on loopback (embedded SQLite, demo
+# data) and counter 01's Kiosk, enrolled against it, with the demo data also in its own cache.
 #
 #   scripts/run-demo.sh [kiosk options...]     # e.g. --config PATH
 #
-# With no DISPLAY/WAYLAND_DISPLAY (a headless server) it starts under Xvfb, which proves that it starts
-# but shows nothing; KIOSK_OFFSCREEN=1 uses Qt's offscreen platform instead.
+# The device secret goes into the OS keyring; on a machine with no desktop keyring a private Secret Service
+# (gnome-keyring in its own D-Bus session) is started for the demo. If the centre cannot be reached or no
+# keyring works, Kiosk still starts and works on its own. With no DISPLAY it runs under Xvfb (that only proves
+# that it starts); KIOSK_OFFSCREEN=1 uses Qt's offscreen platform instead.
+#   KIOSK_DEMO_DIR   where the demo keeps its data (default ~/.local/share/kiosk-demo)
+#   KIOSK_CENTRAL_PORT   loopback port of the central service (default 8700)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+KIOSK_EXTRA_PKGS=(gnome-keyring)
 # shellcheck source=scripts/setup.sh
 . scripts/setup.sh
 
 case "${LANG:-}" in
 "" | C | POSIX) export LANG=C.UTF-8 ;;
 esac
+say() { printf 'run-demo.sh: %s\n' "$*" >&2; }
 
-if [ ! -x .venv/bin/kiosk ]; then
-    echo "run-demo.sh: ERROR: .venv/bin/kiosk is missing (is [project.scripts] kiosk in pyproject.toml?)" >&2
-    exit 1
+# A private keyring session when there is no desktop one (re-runs this script inside it).
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${KIOSK_DEMO_KEYRING:-}" ] &&
+    command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+    exec dbus-run-session -- env KIOSK_DEMO_KEYRING=1 bash "$0" "$@"
+fi
+if [ -n "${KIOSK_DEMO_KEYRING:-}" ]; then
+    mkdir -p "$HOME/.local/share/keyrings"
+    printf 'kiosk-demo' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
 fi
 
-if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
-    if [ "${KIOSK_OFFSCREEN:-0}" = 1 ]; then
-        echo "run-demo.sh: no display; KIOSK_OFFSCREEN=1: running with QT_QPA_PLATFORM=offscreen (nothing is shown)" >&2
-        QT_QPA_PLATFORM=offscreen exec .venv/bin/kiosk --demo "$@"
+demo_dir="${KIOSK_DEMO_DIR:-$HOME/.local/share/kiosk-demo}"
+port="${KIOSK_CENTRAL_PORT:-8700}"
+url="http://127.0.0.1:$port"
+central=(.venv/bin/kiosk-central)
+mkdir -p "$demo_dir"
+
+"${central[@]}" migrate --data-dir "$demo_dir/central" >/dev/null
+"${central[@]}" load-demo --data-dir "$demo_dir/central" >/dev/null
+"${central[@]}" serve --data-dir "$demo_dir/central" --host 127.0.0.1 --port "$port" \
+    >"$demo_dir/central.log" 2>&1 &
+central_pid=$!
+trap 'kill "$central_pid" 2>/dev/null || true' EXIT
+
+up=0
+for _ in $(seq 100); do
+    if .venv/bin/python -c "import sys, urllib.request; urllib.request.urlopen('$url/v1/health', timeout=1)" 2>/dev/null; then
+        up=1
+        break
     fi
-    echo "run-demo.sh: no DISPLAY or WAYLAND_DISPLAY: starting under a virtual X server (xvfb-run -a)." >&2
-    echo "run-demo.sh: nothing is shown; this only proves that Kiosk starts. Stop it with Ctrl+C." >&2
-    unset QT_QPA_PLATFORM
-    exec xvfb-run -a -s '-screen 0 1600x1000x24' .venv/bin/kiosk --demo "$@"
+    kill -0 "$central_pid" 2>/dev/null || break
+    sleep 0.2
+done
+
+kiosk_args=(--demo --data-dir "$demo_dir/counter-01")
+if [ "$up" = 1 ]; then
+    say "central service on $url (log: $demo_dir/central.log)"
+    enrolled="$("${central[@]}" enroll-device --data-dir "$demo_dir/central" --counter 01 --name "演示1号窗口" --replace)"
+    device_id="$(printf '%s\n' "$enrolled" | sed -n 's/^device_id: *//p')"
+    secret="$(printf '%s\n' "$enrolled" | sed -n 's/^secret: *//p')"
+    if printf '%s\n' "$secret" | .venv/bin/kiosk-enroll --device-id "$device_id" --secret - --central-url "$url"; then
+        kiosk_args+=(--central-url "$url")
+    else
+        say "could not keep the device secret in a keyring: Kiosk runs on its own"
+    fi
+else
+    say "the central service did not start (see $demo_dir/central.log): Kiosk runs on its own"
 fi
 
-exec .venv/bin/kiosk --demo "$@"
+run_kiosk() {
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+        if [ "${KIOSK_OFFSCREEN:-0}" = 1 ]; then
+            say "no display; KIOSK_OFFSCREEN=1: running with QT_QPA_PLATFORM=offscreen (nothing is shown)"
+            QT_QPA_PLATFORM=offscreen .venv/bin/kiosk "$@"
+            return
+        fi
+        say "no DISPLAY or WAYLAND_DISPLAY: starting under a virtual X server (xvfb-run -a)."
+        say "nothing is shown; this only proves that Kiosk starts. Stop it with Ctrl+C."
+        unset QT_QPA_PLATFORM
+        xvfb-run -a -s '-screen 0 1600x1000x24' .venv/bin/kiosk "$@"
+        return
+    fi
+    .venv/bin/kiosk "$@"
+}
+run_kiosk "${kiosk_args[@]}" "$@"

@@ -14,12 +14,12 @@ KIOSK_APT_RUNTIME=(
     libegl1 libgl1 libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3
     xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0
     libpulse0 espeak-ng alsa-utils sox
-    poppler-utils
+    poppler-utils zbar-tools
     cups cups-client cups-bsd printer-driver-cups-pdf
     fonts-wqy-microhei
 )
-# PostgreSQL (central sync) is not needed yet: its Debian packages go here when it is.
-KIOSK_APT_DATABASE=()
+# PostgreSQL for the central service's tests (production database); SQLite needs nothing.
+KIOSK_APT_DATABASE=(postgresql)
 
 _kiosk_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 KIOSK_ROOT="${KIOSK_ROOT:-$_kiosk_root}"

@@ -104,9 +104,9 @@ class SyncBar(QWidget):
 
     def _set_state(self, kind: str, text: str) -> None:
         self.state.setText(text)
-        self.setProperty("state", kind)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        self.state.setProperty("state", kind)
+        self.state.style().unpolish(self.state)
+        self.state.style().polish(self.state)
 
 
 def _when(at: datetime | None, never: str) -> str:

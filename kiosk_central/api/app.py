@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +26,13 @@ See docs/central-api.md."""
 
 
 def create_app(central: Central) -> FastAPI:
-    app = FastAPI(title="Kiosk central service", version="1", description=DESCRIPTION)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Handlers block on the database, so they run on anyio's thread pool; its size is set here.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = central.settings.threads
+        yield
+
+    app = FastAPI(title="Kiosk central service", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.central = central
     app.include_router(routes_auth.router, prefix="/v1")
     app.include_router(routes_sync.router, prefix="/v1")

@@ -15,7 +15,8 @@ from kiosk_central.services.auth import Principal
 _bearer = HTTPBearer(auto_error=False, description="device or operator token from /v1/auth/*")
 
 
-def get_central(request: Request) -> Central:
+async def get_central(request: Request) -> Central:
+    # async: no I/O here, so no hop to the thread pool
     central: Central = request.app.state.central
     return central
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from kiosk_central.api.deps import CentralDep, PrincipalDep, SessionDep
 from kiosk_central.api.schemas import CatalogPage, ErrorBody, EventAccepted, Rejection, ReviewPage
 from kiosk_central.services import catalog, records, registrations, reviews
-from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import AnyEvent, CancellationEvent, PhoneUpdateEvent, RegistrationEvent
 
 router = APIRouter()
@@ -72,14 +71,6 @@ def _handle(
     return JSONResponse(outcome.body, status_code=outcome.status)
 
 
-def _apply(use_case: Any) -> Any:
-    def apply(session: Session, ctx: EventContext[Any]) -> dict[str, Any]:
-        result: dict[str, Any] = use_case(session, ctx)
-        return result
-
-    return apply
-
-
 @router.post(
     "/registrations",
     status_code=201,
@@ -95,8 +86,9 @@ def post_registration(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """A registration from a kiosk's outbox (payload exactly as the kiosk wrote it)."""
-    apply = _apply(registrations.register)
-    return _handle(central, session, device, idempotency_key, "registration", event, apply, 201)
+    return _handle(
+        central, session, device, idempotency_key, "registration", event, registrations.register, 201
+    )
 
 
 @router.post("/cancellations", response_model=EventAccepted, responses=_EVENT_RESPONSES, tags=["events"])
@@ -108,8 +100,7 @@ def post_cancellation(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """A cancellation: frees the unit, the household's persons and its slot in the plan."""
-    apply = _apply(records.cancel)
-    return _handle(central, session, device, idempotency_key, "cancellation", event, apply, 200)
+    return _handle(central, session, device, idempotency_key, "cancellation", event, records.cancel, 200)
 
 
 @router.post("/phone-updates", response_model=EventAccepted, responses=_EVENT_RESPONSES, tags=["events"])
@@ -121,5 +112,6 @@ def post_phone_update(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """A household's new phone (bumps the household's catalog version)."""
-    apply = _apply(records.update_phone)
-    return _handle(central, session, device, idempotency_key, "phone_update", event, apply, 200)
+    return _handle(
+        central, session, device, idempotency_key, "phone_update", event, records.update_phone, 200
+    )

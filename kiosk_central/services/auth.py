@@ -228,21 +228,23 @@ class AuthService:
             raise Unauthorized(
                 "请先登录设备", hint="请求须带 Authorization: Bearer <令牌>", code="token_missing"
             )
+        # One indexed lookup of plain columns: this runs on every request.
         row = session.execute(
-            select(Token, Device)
+            select(Token.expires_at, Device.id, Device.counter, Device.active, Operator)
             .join(Device, Device.id == Token.device_id)
+            .outerjoin(Operator, Operator.id == Token.operator_id)
             .where(Token.token_hash == token_hash(token))
         ).first()
-        operator = None
-        if row is not None and row.Token.operator_id is not None:
-            op = session.get_one(Operator, row.Token.operator_id)
-            operator = OperatorInfo(op.username, op.display_name, op.role) if op.active else None
         session.commit()
-        if row is None or not row.Device.active or (row.Token.operator_id is not None and operator is None):
+        if row is None:
             raise Unauthorized("登录凭证无效", hint="请重新登录", code="token_invalid")
-        if row.Token.expires_at <= self._clock():
+        expires_at, device_id, counter, device_active, op = row
+        if not device_active or (op is not None and not op.active):
+            raise Unauthorized("登录凭证无效", hint="请重新登录", code="token_invalid")
+        if expires_at <= self._clock():
             raise Unauthorized("登录已过期", hint="请重新登录", code="token_expired")
-        return Principal(row.Device.id, row.Device.counter, operator)
+        operator = OperatorInfo(op.username, op.display_name, op.role) if op is not None else None
+        return Principal(device_id, counter, operator)
 
     def disable_operator(self, session: Session, username: str) -> None:
         """Used by tests and admins: the account can no longer sign in, at the centre or offline."""

@@ -9,8 +9,6 @@ from typing import Any
 from sqlalchemy import String, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
-from kiosk_central import versions
-from kiosk_central.db import begin_snapshot
 from kiosk_central.services.errors import InvalidRequest
 from kiosk_central.tables import Household, Member, Notice, Operator, Plan, Project, Unit, UnitType
 
@@ -48,10 +46,11 @@ def check_paging(since: int, limit: int | None, default: int, maximum: int) -> i
 def catalog_changes(session: Session, since: int, limit: int) -> ChangesPage:
     """Rows changed after ``since``, oldest first, at most ``limit``; each row as it is now.
 
-    One snapshot for the whole page: first the versions in the page (a merge of the per-table version
-    indexes), then each table's rows in (since, last version of the page].
+    First the versions of the page (a merge of the per-table version indexes), then each table's rows in
+    (since, last version of the page]. Plain READ COMMITTED is enough: versions commit in order (the counter
+    lock), so no row can appear later with a version at or below the page's last; a row changed between the
+    statements has moved above it and comes in a later page.
     """
-    begin_snapshot(session)
     try:
         branches = [
             select(literal_column(f"'{name}'", String).label("entity"), table.version.label("version")).where(
@@ -75,10 +74,6 @@ def catalog_changes(session: Session, since: int, limit: int) -> ChangesPage:
         return ChangesPage(upper, more, changes)
     finally:
         session.rollback()
-
-
-def current_version(session: Session) -> int:
-    return versions.current(session, versions.CATALOG)
 
 
 def _change(entity: str, key: str, version: int, data: dict[str, Any]) -> Change:

@@ -46,9 +46,12 @@ def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield batch
 
 
-def _upsert(s: Session, model: Any, key: str, rows: Sequence[dict[str, Any]]) -> WriteCounts:
-    """ORM upsert for the small tables (plans … units: thousands of rows, not millions)."""
+def _upsert(
+    s: Session, model: Any, key: str, rows: Sequence[dict[str, Any]]
+) -> tuple[WriteCounts, list[int]]:
+    """ORM upsert for the small tables (plans … units: thousands of rows, not millions); also the updated ids."""
     counts = WriteCounts()
+    updated: list[int] = []
     column = getattr(model, key)
     existing: dict[Any, Any] = {}
     for batch in chunks([r[key] for r in rows]):
@@ -71,9 +74,40 @@ def _upsert(s: Session, model: Any, key: str, rows: Sequence[dict[str, Any]]) ->
                 for k, v in values.items():
                     setattr(row, k, v)
                 counts.updated += 1
+                updated.append(row.id)
             row.version = first + offset
         s.flush()
-    return counts
+    return counts, updated
+
+
+def restamp_children(
+    s: Session,
+    plan_ids: Sequence[int] = (),
+    project_ids: Sequence[int] = (),
+    unit_type_ids: Sequence[int] = (),
+) -> None:
+    """After a parent changed, give the rows that name it newer versions than the parent's.
+
+    Kiosks apply changes in version order and look parents up by code: a project must never come before its
+    plan, a unit before its unit type. New and changed rows always get the newest versions, so only a changed
+    parent can break the order; re-versioning its notices, projects, unit types and units restores it.
+    """
+    notices = list(s.scalars(select(Notice).where(Notice.plan_id.in_(plan_ids)))) if plan_ids else []
+    projects = list(s.scalars(select(Project).where(Project.plan_id.in_(plan_ids)))) if plan_ids else []
+    project_ids = sorted({*project_ids, *(p.id for p in projects)})
+    types = list(
+        s.scalars(
+            select(UnitType).where(UnitType.project_id.in_(project_ids) | UnitType.id.in_(unit_type_ids))
+        )
+    )
+    type_ids = sorted({*unit_type_ids, *(t.id for t in types)})
+    units = list(
+        s.scalars(select(Unit).where(Unit.project_id.in_(project_ids) | Unit.unit_type_id.in_(type_ids)))
+    )
+    rows: list[Any] = [*notices, *projects, *types, *units]
+    if rows:
+        versions.stamp(s, rows)
+        s.flush()
 
 
 def code_ids(s: Session, model: Any, codes: Iterable[str]) -> dict[str, int]:
@@ -84,12 +118,15 @@ def code_ids(s: Session, model: Any, codes: Iterable[str]) -> dict[str, int]:
 
 
 def upsert_plans(s: Session, records: Sequence[Record]) -> WriteCounts:
-    counts = _upsert(s, Plan, "code", [{k: v for k, v in r.items() if k != "notices"} for r in records])
+    counts, updated = _upsert(
+        s, Plan, "code", [{k: v for k, v in r.items() if k != "notices"} for r in records]
+    )
     plan_ids = code_ids(s, Plan, [r["code"] for r in records])
     for r in records:
         if r["notices"]:
             notices = [{"plan_id": plan_ids[r["code"]], **n} for n in r["notices"]]
             counts.add(_upsert_notices(s, plan_ids[r["code"]], notices))
+    restamp_children(s, plan_ids=updated)
     return counts
 
 
@@ -123,7 +160,9 @@ def upsert_projects(s: Session, records: Sequence[Record]) -> WriteCounts:
         {"plan_id": plan_ids[r["plan_code"]], **{k: v for k, v in r.items() if k != "plan_code"}}
         for r in records
     ]
-    return _upsert(s, Project, "code", rows)
+    counts, updated = _upsert(s, Project, "code", rows)
+    restamp_children(s, project_ids=updated)
+    return counts
 
 
 def upsert_unit_types(s: Session, records: Sequence[Record]) -> WriteCounts:
@@ -132,7 +171,9 @@ def upsert_unit_types(s: Session, records: Sequence[Record]) -> WriteCounts:
         {"project_id": project_ids[r["project_code"]], **{k: v for k, v in r.items() if k != "project_code"}}
         for r in records
     ]
-    return _upsert(s, UnitType, "code", rows)
+    counts, updated = _upsert(s, UnitType, "code", rows)
+    restamp_children(s, unit_type_ids=updated)
+    return counts
 
 
 def upsert_units(s: Session, records: Sequence[Record]) -> WriteCounts:
@@ -148,7 +189,7 @@ def upsert_units(s: Session, records: Sequence[Record]) -> WriteCounts:
         type_id, project_id = types[r["unit_type_code"]]
         values = {k: v for k, v in r.items() if k not in ("unit_type_code", "project_code")}
         rows.append({"unit_type_id": type_id, "project_id": project_id, **values})
-    return _upsert(s, Unit, "code", rows)
+    return _upsert(s, Unit, "code", rows)[0]
 
 
 def upsert_households(s: Session, records: Iterable[Record]) -> WriteCounts:

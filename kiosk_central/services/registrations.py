@@ -8,13 +8,14 @@ from typing import Any
 from sqlalchemy import select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from kiosk.domain import eligibility
 from kiosk.domain import model as m
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
+from kiosk_central.clock import to_local_naive
 from kiosk_central.services import domain_map
 from kiosk_central.services.catalog_writer import table_of
 from kiosk_central.services.errors import InvalidRequest, Rejected
@@ -70,12 +71,12 @@ def register(session: Session, ctx: EventContext[RegistrationPayload]) -> dict[s
         counter=ctx.principal.counter,
         device_id=ctx.principal.device_id,
         kiosk_operator_id=p.operator_id,
-        created_at=p.created_at.replace(tzinfo=None),
+        created_at=to_local_naive(p.created_at),
         event_time=ctx.event_time,
         received_at=ctx.received_at,
         notice_version=p.notice_version,
         notice_read_aloud=p.notice_read_aloud,
-        notice_ack_at=p.notice_ack_at.replace(tzinfo=None),
+        notice_ack_at=to_local_naive(p.notice_ack_at),
         verification_code=p.verification_code,
         review_status=PENDING_REVIEW,
         reject_reason="",
@@ -109,11 +110,20 @@ def _reg_no(p: RegistrationPayload, counter: str) -> str:
 
 
 def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
-    plan = s.scalar(select(Plan).where(Plan.code == p.plan_code).options(selectinload(Plan.notices)))
+    # Joined loads: one round trip each for the plan with its notices and the household with its members.
+    plan = (
+        s.scalars(select(Plan).where(Plan.code == p.plan_code).options(joinedload(Plan.notices)))
+        .unique()
+        .first()
+    )
     if plan is None:
         raise Rejected(f"中心没有配租计划 {p.plan_code}", hint="请同步目录后重试", code="plan_not_found")
-    household = s.scalar(
-        select(Household).where(Household.filing_no == p.filing_no).options(selectinload(Household.members))
+    household = (
+        s.scalars(
+            select(Household).where(Household.filing_no == p.filing_no).options(joinedload(Household.members))
+        )
+        .unique()
+        .first()
     )
     if household is None:
         raise Rejected(f"中心没有备案编号 {p.filing_no}", hint="请核对备案通知单", code="household_not_found")
@@ -123,9 +133,14 @@ def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
             hint="请核对主申请人身份证",
             code="applicant_mismatch",
         )
-    project = s.scalar(select(Project).where(Project.code == p.project_code))
-    unit_type = s.scalar(select(UnitType).where(UnitType.code == p.unit_type_code))
-    unit = s.scalar(select(Unit).where(Unit.code == p.unit_code)) if p.unit_code else None
+    found = s.execute(
+        select(Project, UnitType, Unit)
+        .select_from(Project)
+        .join(UnitType, UnitType.code == p.unit_type_code)
+        .outerjoin(Unit, Unit.code == p.unit_code)
+        .where(Project.code == p.project_code)
+    ).first()
+    project, unit_type, unit = found if found else (None, None, None)
     if project is None or unit_type is None or (p.unit_code and unit is None):
         raise Rejected("中心没有所选的项目、户型或房源", hint="请同步目录后重新选择", code="choice_not_found")
     if (

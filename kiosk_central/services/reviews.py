@@ -12,7 +12,7 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
 from kiosk_central.clock import Clock
-from kiosk_central.db import begin_snapshot, begin_write
+from kiosk_central.db import begin_write
 from kiosk_central.services.catalog import ChangesPage
 from kiosk_central.services.errors import InvalidRequest, NotFound
 from kiosk_central.tables import Registration
@@ -57,7 +57,6 @@ def set_review(session: Session, clock: Clock, reg_no: str, status: str, reason:
 
 
 def review_changes(session: Session, since: int, limit: int) -> ChangesPage:
-    begin_snapshot(session)
     try:
         rows = session.execute(
             select(Registration.reg_no, Registration.review_status, Registration.reject_reason)

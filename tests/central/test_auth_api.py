@@ -103,3 +103,16 @@ def test_disabled_device_cannot_sign_in(api: Api, world: Central) -> None:
     assert (r.status_code, r.json()["code"]) == (401, "device_disabled")
     r = api.client.get("/v1/catalog/changes", headers=api.auth)
     assert (r.status_code, r.json()["code"]) == (401, "token_invalid")
+
+
+def test_disabled_operator_can_no_longer_sign_in_anywhere(api: Api, world: Central) -> None:
+    held = api.changes(0, limit=20000)["version"]
+    token = api.operator_login("clerk1", "clerk-pass-1").json()["token"]
+    with world.db.session() as s:
+        world.auth.disable_operator(s, "clerk1")
+    assert api.operator_login("clerk1", "clerk-pass-1").json()["code"] == "bad_credentials"
+    r = api.client.get("/v1/reviews/changes", headers={"Authorization": f"Bearer {token}"})
+    assert (r.status_code, r.json()["code"]) == (401, "token_invalid")
+    # Kiosks learn it too, so the account cannot sign in offline either.
+    changes = api.changes(held)["changes"]
+    assert [(c["key"], c["data"]["active"]) for c in changes] == [("clerk1", False)]

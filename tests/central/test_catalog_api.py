@@ -104,3 +104,33 @@ def test_limit_bounds(api: Api) -> None:
     r = api.client.get("/v1/catalog/changes", params={"since": -1}, headers=api.auth)
     assert r.status_code == 422
     assert len(api.changes(0, limit=20000)["changes"]) == 52
+
+
+def test_parents_always_come_before_the_rows_that_name_them(api: Api, world: Central) -> None:
+    """A fresh kiosk applies changes in order and looks parents up by code: a changed plan must not
+    leave its projects (and their unit types and units) at older versions than itself."""
+    from tests.central.world import catalog_batches
+
+    batches = dict(catalog_batches())
+    changed = [dict(p, name=p["name"] + "（更正）") for p in batches["plans"]]
+    moved_type = [dict(t, name="大一居") if t["code"] == "UT-R-2" else t for t in batches["unit-types"]]
+    with world.db.session() as s:
+        begin_write(s)
+        import_kind(s, "plans", [(f"第{n}条", p) for n, p in enumerate(changed, 1)])
+        import_kind(s, "unit-types", [(f"第{n}条", t) for n, t in enumerate(moved_type, 1)])
+        s.commit()
+    _, changes = api.all_changes()
+    seen: set[tuple[str, str]] = set()
+    for c in changes:
+        d = c["data"]
+        parents = {
+            "notice": [("plan", d.get("plan_code"))],
+            "project": [("plan", d.get("plan_code"))],
+            "unit_type": [("project", d.get("project_code"))],
+            "unit": [("project", d.get("project_code")), ("unit_type", d.get("unit_type_code"))],
+        }.get(c["entity"], [])
+        for parent in parents:
+            assert parent in seen, f"{c['entity']} {c['key']} came before its {parent}"
+        seen.add((c["entity"], c["key"]))
+    assert {(c["entity"], c["key"]) for c in changes} == seen
+    assert len(changes) == len(seen)  # each row once, at its newest version

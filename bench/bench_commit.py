@@ -28,7 +28,10 @@ N = 3000
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         built = build_services(
-            Config(data_dir=Path(tmp)), FakePrinter(), lambda: NOW, PasswordHasher(time_cost=1, memory_cost=1024)
+            Config(data_dir=Path(tmp)),
+            FakePrinter(),
+            lambda: NOW,
+            PasswordHasher(time_cost=1, memory_cost=1024),
         )
         auth = built.services.auth
         auth.create_operator("bench", "测试", Role.CLERK, "bench-pass")
@@ -50,19 +53,37 @@ def _catalog(engine) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     with uow_factory(sessionmaker(engine))() as uow:
         s = uow.session
         plan = t.Plan(
-            code="Q9999", name="基准计划", kind="quick", announcement="", window_start=NOW - timedelta(days=1),
-            window_end=NOW + timedelta(days=10), cancel_deadline=NOW + timedelta(days=5), allowed_districts=[],
+            code="Q9999",
+            name="基准计划",
+            kind="quick",
+            announcement="",
+            window_start=NOW - timedelta(days=1),
+            window_end=NOW + timedelta(days=10),
+            cancel_deadline=NOW + timedelta(days=5),
+            allowed_districts=[],
         )
         s.add(plan)
         s.flush()
         s.add(t.Notice(plan_id=plan.id, version=1, title="告知书", text="……"))
         project = t.Project(
-            plan_id=plan.id, code="P-B", name="基准家园", district="朝阳区", address="", description="", photos=[]
+            plan_id=plan.id,
+            code="P-B",
+            name="基准家园",
+            district="朝阳区",
+            address="",
+            description="",
+            photos=[],
         )
         s.add(project)
         s.flush()
         ut = t.UnitType(
-            project_id=project.id, code="UT-B", name="两居室", area=55, rent=2000, unit_count=N, min_family=1,
+            project_id=project.id,
+            code="UT-B",
+            name="两居室",
+            area=55,
+            rent=2000,
+            unit_count=N,
+            min_family=1,
             max_family=6,
         )
         s.add(ut)
@@ -71,9 +92,13 @@ def _catalog(engine) -> tuple[int, int]:  # type: ignore[no-untyped-def]
             insert(t.Household),
             [
                 {
-                    "filing_no": f"BA2024{i:06d}", "applicant_name": "基准", "district": "朝阳区", "status": "valid",
+                    "filing_no": f"BA2024{i:06d}",
+                    "applicant_name": "基准",
+                    "district": "朝阳区",
+                    "status": "valid",
                     "applicant_id_number": id_number("110105", "19600101", i % 1000)[:-4] + f"{i:04d}",
-                    "valid_until": date(2030, 1, 1), "phone": "13800138000",
+                    "valid_until": date(2030, 1, 1),
+                    "phone": "13800138000",
                 }
                 for i in range(1, N + 1)
             ],

@@ -45,7 +45,10 @@ def _env() -> dict[str, str]:
 def kiosk_start(data_dir: Path) -> float:
     subprocess.run(
         [sys.executable, "-m", "kiosk.app", "--data-dir", str(data_dir), "--quit-after-ms", "0"],
-        env=_env(), check=True, capture_output=True, timeout=60,
+        env=_env(),
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     log = (data_dir / "logs" / "kiosk.log").read_text(encoding="utf-8")
     return float(_FRAME.findall(log)[-1])
@@ -64,7 +67,10 @@ def main() -> None:
         # First start creates and migrates the cache and loads the demo: what every later start finds.
         subprocess.run(
             [sys.executable, "-m", "kiosk.app", "--data-dir", str(data), "--demo", "--quit-after-ms", "3000"],
-            env=_env(), check=True, capture_output=True, timeout=120,
+            env=_env(),
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         kiosk, bare = [], []
         for _ in range(RUNS):  # interleaved, so both see the same machine load

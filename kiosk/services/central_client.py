@@ -64,7 +64,9 @@ class CentralClient:
             return False
 
     def device_token(self, device_id: str, secret: str) -> str:
-        response = self._request("POST", "/v1/auth/device", auth=False, json={"device_id": device_id, "secret": secret})
+        response = self._request(
+            "POST", "/v1/auth/device", auth=False, json={"device_id": device_id, "secret": secret}
+        )
         if response.status_code == 401:
             raise CentralRefused("本机登记证书被中心拒绝", hint="请联系管理员重新登记本机（enroll-device）")
         self._raise_for_status(response)
@@ -119,7 +121,9 @@ class CentralClient:
     def _raise_for_status(response: requests.Response) -> None:
         if response.status_code >= 400:
             body = _json(response)
-            raise CentralRefused(str(body.get("message") or body.get("detail") or f"HTTP {response.status_code}"))
+            raise CentralRefused(
+                str(body.get("message") or body.get("detail") or f"HTTP {response.status_code}")
+            )
 
 
 def _json(response: requests.Response) -> dict[str, Any]:

@@ -25,14 +25,17 @@ class SecretStore:
             return keyring.get_password(self._service, name)
         except KeyringError as exc:
             raise SecretsUnavailable(
-                "本机的密钥库不可用，无法与中心同步", hint=f"登记仍可离线办理；请联系技术支持（{type(exc).__name__}）"
+                "本机的密钥库不可用，无法与中心同步",
+                hint=f"登记仍可离线办理；请联系技术支持（{type(exc).__name__}）",
             ) from None
 
     def set(self, name: str, value: str) -> None:
         try:
             keyring.set_password(self._service, name, value)
         except KeyringError as exc:
-            raise SecretsUnavailable("本机的密钥库不可用，无法保存本机证书", hint=type(exc).__name__) from None
+            raise SecretsUnavailable(
+                "本机的密钥库不可用，无法保存本机证书", hint=type(exc).__name__
+            ) from None
 
     def enrolled(self) -> bool:
         return bool(self.get(DEVICE_ID) and self.get(DEVICE_SECRET))

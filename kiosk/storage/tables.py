@@ -185,7 +185,9 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]]
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
-    result: Mapped[str] = mapped_column(String(16), default="", server_default="")  # accepted / rejected / invalid
+    result: Mapped[str] = mapped_column(
+        String(16), default="", server_default=""
+    )  # accepted / rejected / invalid
     last_error: Mapped[str] = mapped_column(default="", server_default="")
 
 

@@ -119,7 +119,7 @@ PATH="$PWD/.venv/bin:$PATH"
 
 # Lint targets that exist (git does not keep empty folders).
 targets=()
-for d in kiosk tests bench; do
+for d in kiosk kiosk_central tests bench scripts; do
     [ -d "$d" ] && targets+=("$d")
 done
 

@@ -13,10 +13,11 @@ from kiosk.domain.errors import KioskError
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 15.0
 
-EVENT_PATHS = {
-    "registration_created": "/v1/registrations",
-    "registration_cancelled": "/v1/cancellations",
-    "phone_updated": "/v1/phone-updates",
+# The kiosk's outbox kinds and the centre's names for them.
+BATCH_KINDS = {
+    "registration_created": "registration",
+    "registration_cancelled": "cancellation",
+    "phone_updated": "phone_update",
 }
 
 
@@ -37,11 +38,23 @@ class CentralRefused(KioskError):
 
 
 @dataclass(frozen=True)
+class OutboxItem:
+    key: str
+    kind: str
+    event_time: datetime
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class EventAnswer:
-    accepted: bool
-    code: str  # "" when accepted, else the central rule
+    result: str  # accepted / rejected (a central rule) / invalid (the centre can never take it as it is)
+    code: str  # "" when accepted
     message: str
     received_at: datetime | None
+
+    @property
+    def accepted(self) -> bool:
+        return self.result == "accepted"
 
 
 @dataclass(frozen=True)
@@ -79,21 +92,25 @@ class CentralClient:
     def review_changes(self, since: int, limit: int = 5000) -> ChangePage:
         return self._page("/v1/reviews/changes", since, limit)
 
-    def post_event(self, kind: str, key: str, event_time: datetime, payload: dict[str, Any]) -> EventAnswer:
-        response = self._request(
-            "POST",
-            EVENT_PATHS[kind],
-            json={"event_time": event_time.isoformat(), "payload": payload},
-            headers={"Idempotency-Key": key},
-        )
-        body = _json(response)
-        if response.status_code in (200, 201):
-            received = body.get("received_at")
-            return EventAnswer(True, "", "", datetime.fromisoformat(received) if received else None)
-        if response.status_code == 409:
-            return EventAnswer(False, str(body.get("code", "rejected")), str(body.get("message", "")), None)
+    def post_batch(self, messages: list[OutboxItem]) -> list[EventAnswer]:
+        """Outbox messages in order, one request; one answer each, in the same order."""
+        body = {
+            "events": [
+                {
+                    "kind": BATCH_KINDS[m.kind],
+                    "idempotency_key": m.key,
+                    "event_time": m.event_time.isoformat(),
+                    "payload": m.payload,
+                }
+                for m in messages
+            ]
+        }
+        response = self._request("POST", "/v1/events/batch", json=body)
         self._raise_for_status(response)
-        raise CentralRefused(f"中心返回了意外的结果（HTTP {response.status_code}）")
+        results = response.json()["results"]
+        if len(results) != len(messages):
+            raise CentralUnavailable("中心的回答与所发记录数不符，稍后重发")
+        return [_answer(r["status"], r["body"]) for r in results]
 
     def _page(self, path: str, since: int, limit: int) -> ChangePage:
         response = self._request("GET", path, params={"since": since, "limit": limit})
@@ -124,6 +141,14 @@ class CentralClient:
             raise CentralRefused(
                 str(body.get("message") or body.get("detail") or f"HTTP {response.status_code}")
             )
+
+
+def _answer(status: int, body: dict[str, Any]) -> EventAnswer:
+    if status in (200, 201):
+        received = body.get("received_at")
+        return EventAnswer("accepted", "", "", datetime.fromisoformat(received) if received else None)
+    result = "rejected" if status == 409 else "invalid"
+    return EventAnswer(result, str(body.get("code", result)), str(body.get("message", "")), None)
 
 
 def _json(response: requests.Response) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from kiosk.services.catalog_apply import apply_change
 from kiosk.services.central_client import (
     CentralAuthExpired,
     CentralClient,
-    CentralRefused,
     ChangePage,
     EventAnswer,
+    OutboxItem,
 )
 from kiosk.services.clock import Clock
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
@@ -30,6 +30,7 @@ CATALOG_VERSION = "catalog_version"
 REVIEWS_VERSION = "reviews_version"
 LAST_SYNC = "last_sync_at"
 LAST_CATALOG_SYNC = "last_catalog_sync_at"
+BATCH_SIZE = 100  # one request and one local commit per hundred messages
 
 Progress = Callable[[float, str], None]
 _T = TypeVar("_T")
@@ -72,6 +73,7 @@ class SyncService:
         self._client = client
         self._secrets = secrets
         self.limits = limits
+        self.batch_size = BATCH_SIZE
         self.online = False
 
     @property
@@ -106,28 +108,22 @@ class SyncService:
         return self.status()
 
     def send_outbox(self, progress: Callable[[float], None] | None = None) -> int:
-        """Oldest first; stops at the first network failure so order is kept. Returns how many were answered."""
+        """Oldest first, in batches; stops at the first network failure so order is kept. Returns how many."""
         with self._uow() as uow:
-            pending = uow.session.execute(
-                select(
-                    t.OutboxMessage.id,
-                    t.OutboxMessage.idempotency_key,
-                    t.OutboxMessage.kind,
-                    t.OutboxMessage.event_time,
-                    t.OutboxMessage.payload,
+            pending = [
+                (row.id, OutboxItem(row.idempotency_key, row.kind, row.event_time, row.payload))
+                for row in uow.session.scalars(
+                    select(t.OutboxMessage)
+                    .where(t.OutboxMessage.sent_at.is_(None))
+                    .order_by(t.OutboxMessage.id)
                 )
-                .where(t.OutboxMessage.sent_at.is_(None))
-                .order_by(t.OutboxMessage.id)
-            ).all()
-        for done, (msg_id, key, kind, event_time, payload) in enumerate(pending, 1):
-            try:
-                answer = self._with_token(partial(self.client.post_event, kind, key, event_time, payload))
-            except CentralRefused as exc:
-                self._record_invalid(msg_id, str(exc))
-            else:
-                self._record_answer(msg_id, kind, payload, answer)
+            ]
+        for start in range(0, len(pending), self.batch_size):
+            chunk = pending[start : start + self.batch_size]
+            answers = self._with_token(partial(self.client.post_batch, [item for _, item in chunk]))
+            self._record_answers(chunk, answers)
             if progress:
-                progress(done / len(pending))
+                progress(min(1.0, (start + len(chunk)) / len(pending)))
         return len(pending)
 
     def pull_catalog(self) -> int:
@@ -211,28 +207,24 @@ class SyncService:
             if not page.more:
                 return applied
 
-    def _record_answer(self, msg_id: int, kind: str, payload: dict[str, Any], answer: EventAnswer) -> None:
+    def _record_answers(self, chunk: list[tuple[int, OutboxItem]], answers: list[EventAnswer]) -> None:
+        """One transaction for the whole batch: the centre has stored these answers, a crash here resends."""
         now = self._clock()
         with self._uow() as uow:
             s = uow.session
-            msg = s.get_one(t.OutboxMessage, msg_id)
-            msg.sent_at = now
-            msg.attempts += 1
-            msg.result = "accepted" if answer.accepted else "rejected"
-            if kind == "registration_created":
-                reg = s.scalar(select(t.Registration).where(t.Registration.reg_no == payload["reg_no"]))
-                if reg is not None:
-                    _mark_registration(s, reg, answer)
-            uow.commit()
-
-    def _record_invalid(self, msg_id: int, error: str) -> None:
-        """The centre will never take this message as it is: keep it visible, do not block the queue."""
-        with self._uow() as uow:
-            msg = uow.session.get_one(t.OutboxMessage, msg_id)
-            msg.sent_at = self._clock()
-            msg.attempts += 1
-            msg.result = "invalid"
-            msg.last_error = error
+            for (msg_id, item), answer in zip(chunk, answers, strict=True):
+                msg = s.get_one(t.OutboxMessage, msg_id)
+                msg.sent_at = now
+                msg.attempts += 1
+                msg.result = answer.result
+                # The centre will never take an invalid message as it is: kept visible, the queue goes on.
+                msg.last_error = "" if answer.accepted else f"{answer.code}: {answer.message}"
+                if item.kind == "registration_created" and answer.result != "invalid":
+                    reg = s.scalar(
+                        select(t.Registration).where(t.Registration.reg_no == item.payload["reg_no"])
+                    )
+                    if reg is not None:
+                        _mark_registration(s, reg, answer)
             uow.commit()
 
 

@@ -6,12 +6,28 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kiosk_central.api.deps import CentralDep, PrincipalDep, SessionDep
-from kiosk_central.api.schemas import CatalogPage, ErrorBody, EventAccepted, Rejection, ReviewPage
+from kiosk_central.api.schemas import (
+    BatchResults,
+    CatalogPage,
+    ErrorBody,
+    EventAccepted,
+    Rejection,
+    ReviewPage,
+)
 from kiosk_central.services import catalog, records, registrations, reviews
-from kiosk_central.services.payloads import AnyEvent, CancellationEvent, PhoneUpdateEvent, RegistrationEvent
+from kiosk_central.services.errors import InvalidRequest
+from kiosk_central.services.events import BatchWork
+from kiosk_central.services.payloads import (
+    AnyEvent,
+    CancellationEvent,
+    EventBatch,
+    PhoneUpdateEvent,
+    RegistrationEvent,
+)
 
 router = APIRouter()
 Since = Annotated[int, Query(ge=0, description="the version the kiosk holds (0: nothing yet)")]
@@ -115,3 +131,33 @@ def post_phone_update(
     return _handle(
         central, session, device, idempotency_key, "phone_update", event, records.update_phone, 200
     )
+
+
+_BATCH_USE_CASES: dict[str, tuple[Any, int]] = {
+    "registration": (registrations.register, 201),
+    "cancellation": (records.cancel, 200),
+    "phone_update": (records.update_phone, 200),
+}
+
+
+@router.post("/events/batch", response_model=BatchResults, responses=_EVENT_RESPONSES, tags=["events"])
+def post_batch(
+    batch: EventBatch, central: CentralDep, session: SessionDep, device: PrincipalDep
+) -> JSONResponse:
+    """Up to 500 outbox messages in the kiosk's order, answered one by one as the single endpoints would."""
+    work: list[BatchWork] = []
+    for item in batch.events:
+        use_case, status = _BATCH_USE_CASES[item.kind]
+        try:
+            event = item.event()
+        except ValidationError as e:
+            raise InvalidRequest(
+                f"第{len(work) + 1}条记录格式不对：{e.errors()[0].get('msg', '')}", code="invalid_request"
+            ) from None
+        work.append(BatchWork(item.kind, item.idempotency_key, event, use_case, status))
+    outcomes = central.events.handle_batch(session, device, work)
+    results = [
+        {"idempotency_key": item.idempotency_key, "status": o.status, "body": o.body}
+        for item, o in zip(batch.events, outcomes, strict=True)
+    ]
+    return JSONResponse({"results": results})

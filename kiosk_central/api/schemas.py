@@ -87,3 +87,13 @@ class ReviewPage(BaseModel):
 class Health(BaseModel):
     status: str = "ok"
     time: datetime
+
+
+class BatchResult(BaseModel):
+    idempotency_key: str
+    status: int = Field(description="what the single-message endpoint would have answered: 200/201, 409, 422")
+    body: dict[str, object]
+
+
+class BatchResults(BaseModel):
+    results: list[BatchResult] = Field(description="one per message, in the order sent")

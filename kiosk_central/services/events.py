@@ -32,6 +32,17 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class BatchWork:
+    """One message of a batch, resolved to its endpoint and use case."""
+
+    endpoint: str
+    key: str
+    event: AnyEvent
+    apply: Callable[[Session, EventContext[Any]], dict[str, Any]]
+    accepted_status: int
+
+
+@dataclass(frozen=True)
 class EventContext(Generic[P]):
     """What a use case gets: who sent it, the kiosk's payload, when it happened there and when it arrived."""
 
@@ -127,6 +138,58 @@ class EventService:
             if getattr(e.orig, "sqlstate", None) in _RETRYABLE or "database is locked" in str(e.orig):
                 raise Busy("中心数据库繁忙，本条记录未处理", hint="稍后会自动重发", code="busy") from e
             raise
+
+    def handle_batch(self, session: Session, principal: Principal, items: list[BatchWork]) -> list[Outcome]:
+        """Several messages of one kiosk, in order, in one transaction: one commit instead of one per message.
+
+        Each message gets its own savepoint, so one rejection does not undo the others, and its answer is
+        stored under its key exactly as the single-message endpoints store it (a retry either way replays it).
+        If the database is busy, the messages answered so far are kept and the rest are left for a retry.
+        """
+        outcomes: list[Outcome] = []
+        try:
+            begin_write(session)
+            for item in items:
+                outcomes.append(self._one_of_batch(session, principal, item))
+            session.commit()
+            return outcomes
+        except DBAPIError as e:
+            session.rollback()
+            if getattr(e.orig, "sqlstate", None) in _RETRYABLE or "database is locked" in str(e.orig):
+                raise Busy("中心数据库繁忙，本批记录未处理", hint="稍后会自动重发", code="busy") from e
+            raise
+
+    def _one_of_batch(self, session: Session, principal: Principal, item: BatchWork) -> Outcome:
+        try:
+            key = parse_key(item.key)
+            digest = request_hash(item.endpoint, item.event)
+            stored = session.get(IdempotencyRecord, key)
+            if stored is not None:
+                return _replay(stored, item.endpoint, digest)
+        except InvalidRequest as refused:
+            return Outcome(refused.status, refused.body())
+        now = self._clock()
+        record = IdempotencyRecord(
+            key=key,
+            device_id=principal.device_id,
+            endpoint=item.endpoint,
+            request_hash=digest,
+            status_code=0,
+            response="",
+            created_at=now,
+        )
+        session.add(record)
+        session.flush()  # a twin in flight elsewhere: IntegrityError ends the batch, the kiosk retries it
+        ctx = EventContext(principal, item.event.payload, to_local_naive(item.event.event_time), now)
+        try:
+            with session.begin_nested():
+                self._check_clock(ctx)
+                outcome = Outcome(item.accepted_status, item.apply(session, ctx))
+        except (Rejected, InvalidRequest) as refused:
+            outcome = Outcome(refused.status, refused.body())
+        record.status_code = outcome.status
+        record.response = json.dumps(outcome.body, ensure_ascii=False)
+        return outcome
 
     def _check_clock(self, ctx: EventContext[Any]) -> None:
         ahead = ctx.event_time - ctx.received_at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,3 +65,29 @@ class PhoneUpdateEvent(_Event):
 
 
 AnyEvent = RegistrationEvent | CancellationEvent | PhoneUpdateEvent
+
+
+class BatchItem(BaseModel):
+    """One outbox message in a batch: what the single-event endpoints take, plus its kind and key."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["registration", "cancellation", "phone_update"]
+    idempotency_key: str
+    event_time: datetime
+    payload: dict[str, Any]
+
+    def event(self) -> AnyEvent:
+        model = EVENT_MODELS[self.kind]
+        return model.model_validate({"event_time": self.event_time, "payload": self.payload})
+
+
+class EventBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    events: list[BatchItem] = Field(max_length=500)
+
+
+EVENT_MODELS: dict[str, type[AnyEvent]] = {
+    "registration": RegistrationEvent,
+    "cancellation": CancellationEvent,
+    "phone_update": PhoneUpdateEvent,
+}

@@ -46,6 +46,7 @@ def test_lossy_network_loses_nothing_and_duplicates_nothing(
     with LossyProxy(centre.port, drop_requests=0.2, drop_responses=0.2, seed=20) as proxy:
         k = kiosk("01", url=proxy.base_url)
         sync = k.services.sync
+        sync.batch_size = 3  # many small requests, so that many are lost, some in mid-batch
         rounds = 0
         deadline = time.monotonic() + 120
         while True:  # the first catalog pull must get through before anyone can register

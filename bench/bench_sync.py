@@ -1,0 +1,140 @@
+"""Draining a counter's outbox to the centre on loopback: 10 000 queued registrations, the real HTTP path.
+
+Also the first catalog sync of a counter (11 000 households). Central: the embedded SQLite default.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import keyring
+from sqlalchemy import select
+
+from bench.common import emit
+from kiosk.bootstrap import build_services
+from kiosk.config import CentralConfig, Config
+from kiosk.demo.households import generate_households
+from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
+from kiosk.services.views import RegistrationDraft
+from kiosk.storage import tables as t
+from kiosk_central.api.app import create_app
+from kiosk_central.bootstrap import build
+from kiosk_central.config import Settings, sqlite_url
+from kiosk_central.db import begin_write
+from kiosk_central.services.demo import load_demo
+from kiosk_central.services.importer import import_kind
+from tests.central.server import LiveServer
+from tests.fakes import CHEAP_HASHER, FakePrinter
+from tests.sync.conftest import MemoryKeyring
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+PLAN = "Q2699"
+
+
+def bench_catalog(today: date, households: list[dict[str, Any]]) -> list[tuple[str, list[tuple[str, Any]]]]:
+    start = datetime.combine(today - timedelta(days=1), datetime.min.time())
+    plan = {
+        "code": PLAN,
+        "name": "基准计划",
+        "kind": "quick",
+        "announcement": "",
+        "allowed_districts": [],
+        "window_start": start,
+        "window_end": start + timedelta(days=30),
+        "cancel_deadline": start + timedelta(days=20),
+        "notices": [{"version": 1, "title": "告知书", "text": "……"}],
+    }
+    project = {
+        "plan_code": PLAN,
+        "code": "P-BENCH",
+        "name": "基准家园",
+        "district": "朝阳区",
+        "address": "基准路1号",
+        "description": "基准",
+        "photos": [],
+    }
+    unit_type = {
+        "project_code": "P-BENCH",
+        "code": "UT-BENCH",
+        "name": "两居室",
+        "area": 55,
+        "rent": 2000,
+        "unit_count": N,
+        "min_family": 1,
+        "max_family": 9,
+    }
+    filings = [h | {"valid_until": today + timedelta(days=365), "status": "valid"} for h in households]
+    for h in filings:
+        h.pop("valid_until_days", None)
+    return [
+        ("plans", [("plan", plan)]),
+        ("projects", [("project", project)]),
+        ("unit-types", [("unit type", unit_type)]),
+        ("households", [(f"h{i}", h) for i, h in enumerate(filings)]),
+    ]
+
+
+def main() -> None:
+    keyring.set_keyring(MemoryKeyring())
+    households = list(generate_households(N, seed=99))
+    with tempfile.TemporaryDirectory() as tmp, LiveServer() as server:
+        root = Path(tmp)
+        (root / "central").mkdir()
+        central = build(Settings(sqlite_url(root / "central")), hasher=CHEAP_HASHER)
+        central.db.migrate()
+        with central.db.session() as s:
+            load_demo(s, central.auth, now=datetime.now())
+        with central.db.session() as s:
+            begin_write(s)
+            for kind, labeled in bench_catalog(date.today(), households):
+                import_kind(s, kind, labeled)
+            s.commit()
+        with central.db.session() as s:
+            enrolment = central.auth.enroll_device(s, "01", "基准窗口")
+        SecretStore().set(DEVICE_ID, enrolment.device_id)
+        SecretStore().set(DEVICE_SECRET, enrolment.secret)
+        with server.serving(create_app(central)):
+            # Guardrail off: this bench queues far more than a counter would before refusing.
+            central_config = CentralConfig(url=server.base_url, offline_max_unsent=10 * N)
+            config = Config(data_dir=root / "kiosk", central=central_config)
+            kiosk = build_services(config, FakePrinter(), hasher=CHEAP_HASHER)
+            s = kiosk.services
+            started = time.perf_counter()
+            s.sync.sync_once()
+            emit("first_catalog_sync_households", len(households) + 1000, "households")
+            emit("first_catalog_sync", time.perf_counter() - started, "s")
+            clerk = s.auth.login("clerk1", "kiosk-demo-1")
+            with kiosk.engine.connect() as c:
+                plan_id, type_id = c.execute(
+                    select(t.Plan.id, t.UnitType.id)
+                    .join(t.Project, t.Project.plan_id == t.Plan.id)
+                    .join(t.UnitType, t.UnitType.project_id == t.Project.id)
+                    .where(t.Plan.code == PLAN)
+                ).one()
+                ids = c.scalars(
+                    select(t.Household.id).where(
+                        t.Household.filing_no.in_([h["filing_no"] for h in households])
+                    )
+                ).all()
+            for household_id in ids:  # queued while "offline": nothing is sent until the drain below
+                draft = RegistrationDraft(household_id, plan_id, 0, type_id, notice_version=1)
+                s.registration.register(draft, clerk)
+            queued = s.sync.status().unsent
+            started = time.perf_counter()
+            s.sync.send_outbox()
+            elapsed = time.perf_counter() - started
+            assert s.sync.status().unsent == 0
+            emit("outbox_drain_registrations", queued, "registrations")
+            emit("outbox_drain_10k", elapsed * 10_000 / queued, "s", 20)
+            emit("outbox_drain_rate", queued / elapsed, "registrations/s")
+            kiosk.engine.dispose()
+        central.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -23,6 +23,7 @@ from kiosk.services.central_client import (
 )
 from kiosk.services.clock import Clock
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
+from kiosk.services.views import SyncStatus
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -34,17 +35,6 @@ BATCH_SIZE = 100  # one request and one local commit per hundred messages
 
 Progress = Callable[[float, str], None]
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    enrolled: bool
-    online: bool
-    last_sync_at: datetime | None
-    last_catalog_sync_at: datetime | None
-    unsent: int
-    rejected: int
-    message: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from kiosk.domain.errors import KioskError
-from kiosk.services.sync import SyncService, SyncStatus
+from kiosk.services.sync import SyncService
+from kiosk.services.views import SyncStatus
 
 log = logging.getLogger(__name__)
 

@@ -195,3 +195,14 @@ class RegistrationView:
     @property
     def qr_payload(self) -> str:
         return f"KIOSK-REG:{self.reg_no}:{self.verification_code}"
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    online: bool
+    last_sync_at: datetime | None
+    last_catalog_sync_at: datetime | None
+    unsent: int
+    rejected: int
+    message: str = ""

@@ -7,7 +7,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from kiosk.services.sync import SyncStatus
+from kiosk.services.views import SyncStatus
 from kiosk.ui import theme
 
 

@@ -6,15 +6,24 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.domain.model import RegistrationStatus, UnitStatus
 from kiosk.storage import tables as t
 
 
-def apply_change(session: Session, change: dict[str, Any]) -> None:
-    _APPLY[change["entity"]](session, change["data"])
+def apply_changes(session: Session, changes: list[dict[str, Any]]) -> None:
+    """One page, in the centre's order; households (most of a page, and referenced by nothing that comes
+    down) are written in bulk after the rest, so a first sync of a large roster takes seconds, not minutes."""
+    households: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        if change["entity"] == "household":
+            households[change["data"]["filing_no"]] = change["data"]  # the newest state of each wins
+        else:
+            _APPLY[change["entity"]](session, change["data"])
+    if households:
+        _households(session, list(households.values()))
 
 
 def _upsert(session: Session, model: type[Any], where: Any, values: dict[str, Any]) -> Any:
@@ -102,17 +111,51 @@ def _held_here(s: Session, unit_id: int) -> bool:
     )
 
 
-def _household(s: Session, d: dict[str, Any]) -> None:
-    values = {k: d[k] for k in ("filing_no", "applicant_name", "applicant_id_number", "district", "status")}
-    values["valid_until"] = date.fromisoformat(d["valid_until"][:10])
-    values["phone"] = d.get("phone", "")
-    row = _upsert(s, t.Household, t.Household.filing_no == d["filing_no"], values)
-    s.execute(delete(t.Member).where(t.Member.household_id == row.id))
-    s.add_all(
-        t.Member(household_id=row.id, relation=m["relation"], name=m["name"], id_number=m["id_number"])
+def _households(s: Session, rows: list[dict[str, Any]]) -> None:
+    values = [
+        {k: d[k] for k in ("filing_no", "applicant_name", "applicant_id_number", "district", "status")}
+        | {"valid_until": date.fromisoformat(d["valid_until"][:10]), "phone": d.get("phone", "")}
+        for d in rows
+    ]
+    filing_nos = [v["filing_no"] for v in values]
+    existing = _ids_by_filing_no(s, filing_nos)
+    updates = [v | {"id": existing[v["filing_no"]]} for v in values if v["filing_no"] in existing]
+    inserts = [v for v in values if v["filing_no"] not in existing]
+    if updates:
+        s.execute(update(t.Household), updates)
+    if inserts:
+        s.execute(insert(t.Household), inserts)
+    ids = existing | _ids_by_filing_no(s, [v["filing_no"] for v in inserts]) if inserts else existing
+    if existing:
+        s.execute(delete(t.Member).where(t.Member.household_id.in_(list(existing.values()))))
+    members = [
+        {
+            "household_id": ids[d["filing_no"]],
+            "relation": m["relation"],
+            "name": m["name"],
+            "id_number": m["id_number"],
+        }
+        for d in rows
         for m in d.get("members", [])
-    )
-    s.expire(row, ["members"])
+    ]
+    if members:
+        s.execute(insert(t.Member), members)
+    s.expire_all()  # rows changed behind the ORM's back: nothing cached may be trusted
+
+
+def _ids_by_filing_no(s: Session, filing_nos: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(filing_nos), 5000):  # well under SQLite's limit of bound variables
+        chunk = filing_nos[start : start + 5000]
+        found.update(
+            {
+                f: i
+                for f, i in s.execute(
+                    select(t.Household.filing_no, t.Household.id).where(t.Household.filing_no.in_(chunk))
+                )
+            }
+        )
+    return found
 
 
 def _operator(s: Session, d: dict[str, Any]) -> None:
@@ -137,6 +180,5 @@ _APPLY: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "project": _project,
     "unit_type": _unit_type,
     "unit": _unit,
-    "household": _household,
     "operator": _operator,
 }

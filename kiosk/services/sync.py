@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain.errors import KioskError
 from kiosk.domain.model import RegistrationStatus, UnitStatus
-from kiosk.services.catalog_apply import apply_change
+from kiosk.services.catalog_apply import apply_changes
 from kiosk.services.central_client import (
     CentralAuthExpired,
     CentralClient,
@@ -120,7 +120,7 @@ class SyncService:
         return self._pull(CATALOG_VERSION, self.client.catalog_changes, _apply_catalog)
 
     def pull_reviews(self) -> int:
-        return self._pull(REVIEWS_VERSION, self.client.review_changes, _apply_review)
+        return self._pull(REVIEWS_VERSION, self.client.review_changes, _apply_reviews)
 
     def status(self) -> SyncStatus:
         with self._uow() as uow:
@@ -140,18 +140,19 @@ class SyncService:
         """Called before each new registration: refuse when this counter has been cut off for too long."""
         if not self.configured:
             return
-        status = self.status()
+        with self._uow() as uow:
+            last = _get_time(uow, LAST_CATALOG_SYNC)
+            unsent = uow.session.scalar(select(func.count()).where(t.OutboxMessage.sent_at.is_(None))) or 0
         now = self._clock()
-        last = status.last_catalog_sync_at
         if last is None or now - last > self.limits.max_catalog_age:
             hours = int(self.limits.max_catalog_age.total_seconds() // 3600)
             raise OfflineTooLong(
                 f"本机已超过{hours}小时未与中心同步，房源和备案名单可能已过期，暂停新登记",
                 hint="请检查网络后点“立即同步”；已登记的记录可照常查询和补打",
             )
-        if status.unsent > self.limits.max_unsent:
+        if unsent > self.limits.max_unsent:
             raise OfflineTooLong(
-                f"本机有{status.unsent}笔登记尚未送达中心（上限{self.limits.max_unsent}笔），暂停新登记",
+                f"本机有{unsent}笔登记尚未送达中心（上限{self.limits.max_unsent}笔），暂停新登记",
                 hint="请检查网络后点“立即同步”",
             )
 
@@ -178,7 +179,7 @@ class SyncService:
         self,
         setting: str,
         fetch: Callable[[int], ChangePage],
-        apply: Callable[[UnitOfWork, dict[str, Any]], None],
+        apply: Callable[[UnitOfWork, list[dict[str, Any]]], None],
     ) -> int:
         applied = 0
         while True:
@@ -186,8 +187,7 @@ class SyncService:
                 since = int(_get(uow, setting) or 0)
             page = self._with_token(partial(fetch, since))
             with self._uow() as uow:
-                for change in page.changes:
-                    apply(uow, change)
+                apply(uow, page.changes)
                 # The version moves in the same transaction as the rows: a crash never skips or repeats a page.
                 _set(uow, setting, str(page.version))
                 if setting == CATALOG_VERSION and not page.more:
@@ -235,15 +235,16 @@ def _mark_registration(s: Session, reg: t.Registration, answer: EventAnswer) -> 
         s.execute(delete(t.RegisteredPerson).where(t.RegisteredPerson.registration_id == reg.id))
 
 
-def _apply_catalog(uow: UnitOfWork, change: dict[str, Any]) -> None:
-    apply_change(uow.session, change)
+def _apply_catalog(uow: UnitOfWork, changes: list[dict[str, Any]]) -> None:
+    apply_changes(uow.session, changes)
 
 
-def _apply_review(uow: UnitOfWork, change: dict[str, Any]) -> None:
-    reg = uow.session.scalar(select(t.Registration).where(t.Registration.reg_no == change["reg_no"]))
-    if reg is not None:  # registered at another counter: nothing to show here
-        reg.review_status = change.get("review_status", "")
-        reg.reject_reason = change.get("reject_reason", "")
+def _apply_reviews(uow: UnitOfWork, changes: list[dict[str, Any]]) -> None:
+    for change in changes:
+        reg = uow.session.scalar(select(t.Registration).where(t.Registration.reg_no == change["reg_no"]))
+        if reg is not None:  # registered at another counter: nothing to show here
+            reg.review_status = change.get("review_status", "")
+            reg.reject_reason = change.get("reject_reason", "")
 
 
 def _get(uow: UnitOfWork, key: str) -> str | None:

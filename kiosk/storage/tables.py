@@ -156,7 +156,9 @@ class Registration(Base):
     review_status: Mapped[str] = mapped_column(String(32), default="")
     reject_reason: Mapped[str] = mapped_column(default="")
     # What the central service said: pending until the outbox message is answered.
-    central_status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    central_status: Mapped[str] = mapped_column(
+        String(16), default="pending", server_default="pending", index=True
+    )
     central_code: Mapped[str] = mapped_column(String(48), default="", server_default="")
     central_message: Mapped[str] = mapped_column(default="", server_default="")
     central_received_at: Mapped[datetime | None]
@@ -177,6 +179,15 @@ class OutboxMessage(Base):
     """An event for the central service, written in the same transaction as the change it describes."""
 
     __tablename__ = "outbox"
+    __table_args__ = (
+        # The sender and the offline guard look at unsent messages only; sent ones pile up for good.
+        Index(
+            "ix_outbox_unsent",
+            "id",
+            sqlite_where=text("sent_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
     kind: Mapped[str] = mapped_column(String(32))

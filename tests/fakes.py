@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
 
 from kiosk.services.printing_port import PrintFailed
+from tests.builders import NOW
 
 # Same algorithm and format as production, at a cost that keeps the suite fast.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -26,3 +28,16 @@ class FakePrinter:
 
     def printer_names(self) -> list[str]:
         return ["FakePrinter"]
+
+
+class MovableClock:
+    """A clock tests move by hand: plan windows, lock-outs and deadlines without waiting."""
+
+    def __init__(self, now: datetime = NOW):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)

@@ -12,7 +12,8 @@ from kiosk.domain.reg_no import parse_reg_no
 from kiosk.services import audit
 from kiosk.services.auth import AuthService
 from kiosk.services.clock import Clock
-from kiosk.services.registration import outbox_message, registration_view
+from kiosk.services.registration import outbox_message
+from kiosk.services.registration_views import registration_view
 from kiosk.services.views import OperatorSession, RegistrationView
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory

@@ -8,7 +8,6 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,27 +16,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.domain import eligibility
-from kiosk.domain import model as m
 from kiosk.domain.errors import Conflict, InvalidInput, NotFound, Refused
-from kiosk.domain.identity import mask_id_number, mask_phone
-from kiosk.domain.model import PLAN_KIND_LABELS, PlanKind, RegistrationStatus, UnitStatus
+from kiosk.domain.model import PlanKind, RegistrationStatus, UnitStatus
 from kiosk.domain.reg_no import make_reg_no
 from kiosk.services import audit, mapping, queries
 from kiosk.services.clock import Clock
+from kiosk.services.registration_views import Choice, choice_view, registration_view
 from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
 
 _SECRET_KEY = "verification_secret"
-
-
-@dataclass(frozen=True)
-class _Choice:
-    household: m.Household
-    plan: m.Plan
-    project: t.Project
-    unit_type: m.UnitType
-    unit: m.Unit | None
 
 
 class RegistrationService:
@@ -52,7 +41,13 @@ class RegistrationService:
         with self._uow() as uow:
             choice = _load_choice(uow.session, draft)
             _check(uow.session, choice, draft, self._clock())
-            return _draft_view(choice, draft, operator)
+            return choice_view(
+                choice,
+                operator_name=operator.display_name,
+                counter=operator.counter,
+                notice_version=draft.notice_version or choice.plan.notice.version,
+                notice_read_aloud=draft.notice_read_aloud,
+            )
 
     def register(self, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
         self._guard()
@@ -137,7 +132,7 @@ def _secret(session: Session) -> bytes:
     return bytes.fromhex(row.value)
 
 
-def _load_choice(session: Session, draft: RegistrationDraft) -> _Choice:
+def _load_choice(session: Session, draft: RegistrationDraft) -> Choice:
     household = queries.load_household(session, draft.household_id)
     plan = queries.load_plan(session, draft.plan_id)
     unit = None
@@ -153,10 +148,10 @@ def _load_choice(session: Session, draft: RegistrationDraft) -> _Choice:
     project = session.get_one(t.Project, type_row.project_id)
     if project.plan_id != plan.id:
         raise InvalidInput("所选户型不属于该配租计划，请重新选择")
-    return _Choice(household, plan, project, mapping.unit_type(type_row), unit)
+    return Choice(household, plan, project, mapping.unit_type(type_row), unit)
 
 
-def _check(session: Session, choice: _Choice, draft: RegistrationDraft, now: datetime) -> None:
+def _check(session: Session, choice: Choice, draft: RegistrationDraft, now: datetime) -> None:
     if choice.plan.kind is PlanKind.REALTIME and choice.unit is None:
         raise InvalidInput("实时配租须选定一套具体房源", hint="请在房源列表中选择一套")
     ctx = queries.context(session, choice.household, choice.plan, now, choice.unit_type, choice.unit)
@@ -169,47 +164,7 @@ def _check(session: Session, choice: _Choice, draft: RegistrationDraft, now: dat
         )
 
 
-def _unit_label(unit: m.Unit | None) -> str:
-    if unit is None:
-        return ""
-    return f"{unit.label} · {unit.floor}层 · 朝{unit.orientation}" if unit.orientation else unit.label
-
-
-def _draft_view(choice: _Choice, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
-    h, p = choice.household, choice.plan
-    return RegistrationView(
-        reg_no="",
-        status="draft",
-        status_label="待确认",
-        plan_code=p.code,
-        plan_name=p.name,
-        plan_kind=p.kind,
-        plan_kind_label=PLAN_KIND_LABELS[p.kind],
-        filing_no=h.filing_no,
-        applicant_name=h.applicant_name,
-        applicant_id_masked=mask_id_number(h.applicant_id_number),
-        family_size=h.family_size,
-        district=h.district,
-        phone_masked=mask_phone(h.phone),
-        project_name=choice.project.name,
-        project_address=choice.project.address,
-        unit_type_name=choice.unit_type.name,
-        area=choice.unit.area if choice.unit else choice.unit_type.area,
-        rent=choice.unit.rent if choice.unit else choice.unit_type.rent,
-        unit_label=_unit_label(choice.unit),
-        created_at=None,
-        counter=operator.counter,
-        operator_name=operator.display_name,
-        notice_version=draft.notice_version or p.notice.version,
-        notice_read_aloud=draft.notice_read_aloud,
-        verification_code="",
-        slip_printed=False,
-        slip_path="",
-        cancel_deadline=p.cancel_deadline,
-    )
-
-
-def _payload(row: t.Registration, choice: _Choice) -> dict[str, object]:
+def _payload(row: t.Registration, choice: Choice) -> dict[str, object]:
     return {
         "reg_no": row.reg_no,
         "plan_code": choice.plan.code,
@@ -227,57 +182,3 @@ def _payload(row: t.Registration, choice: _Choice) -> dict[str, object]:
         "notice_ack_at": row.notice_ack_at.isoformat(),
         "verification_code": row.verification_code,
     }
-
-
-def registration_view(session: Session, row: t.Registration) -> RegistrationView:
-    """A stored registration as the UI, the slip and Records show it."""
-    household = queries.load_household(session, row.household_id)
-    plan = queries.load_plan(session, row.plan_id)
-    project = session.get_one(t.Project, row.project_id)
-    unit_type = session.get_one(t.UnitType, row.unit_type_id)
-    unit = mapping.unit(session.get_one(t.Unit, row.unit_id)) if row.unit_id else None
-    operator = session.get_one(t.Operator, row.operator_id)
-    status = RegistrationStatus(row.status)
-    return RegistrationView(
-        reg_no=row.reg_no,
-        status=status.value,
-        status_label=m.REGISTRATION_STATUS_LABELS[status],
-        plan_code=plan.code,
-        plan_name=plan.name,
-        plan_kind=plan.kind,
-        plan_kind_label=PLAN_KIND_LABELS[plan.kind],
-        filing_no=household.filing_no,
-        applicant_name=household.applicant_name,
-        applicant_id_masked=mask_id_number(household.applicant_id_number),
-        family_size=household.family_size,
-        district=household.district,
-        phone_masked=mask_phone(row.phone),
-        project_name=project.name,
-        project_address=project.address,
-        unit_type_name=unit_type.name,
-        area=unit.area if unit else unit_type.area,
-        rent=unit.rent if unit else unit_type.rent,
-        unit_label=_unit_label(unit),
-        created_at=row.created_at,
-        counter=row.counter,
-        operator_name=operator.display_name,
-        notice_version=row.notice_version,
-        notice_read_aloud=row.notice_read_aloud,
-        verification_code=row.verification_code,
-        slip_printed=row.slip_printed,
-        slip_path=row.slip_path,
-        cancel_deadline=plan.cancel_deadline,
-        cancel_reason_label=_cancel_label(row.cancel_reason, row.cancel_comment),
-        cancelled_at=row.cancelled_at,
-        review_status=row.review_status,
-        reject_reason=row.reject_reason,
-        central_status=row.central_status,
-        central_message=row.central_message,
-    )
-
-
-def _cancel_label(reason: str | None, comment: str | None) -> str:
-    if not reason:
-        return ""
-    label = m.CANCEL_REASON_LABELS[m.CancelReason(reason)]
-    return f"{label}：{comment}" if comment else label

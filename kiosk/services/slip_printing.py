@@ -11,7 +11,7 @@ from kiosk.domain.reg_no import parse_reg_no
 from kiosk.services import audit
 from kiosk.services.clock import Clock
 from kiosk.services.printing_port import PrintFailed, SlipPrinter
-from kiosk.services.registration import registration_view
+from kiosk.services.registration_views import registration_view
 from kiosk.services.slips import SlipLayout, SlipRenderer
 from kiosk.services.views import OperatorSession, RegistrationView
 from kiosk.storage import tables as t

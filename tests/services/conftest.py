@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,19 +10,8 @@ import pytest
 from kiosk.bootstrap import Built, build_services
 from kiosk.config import Config
 from kiosk.services.views import OperatorSession
-from tests.builders import CLERK, NOW, World, build_world
-from tests.fakes import CHEAP_HASHER, FakePrinter
-
-
-class MovableClock:
-    def __init__(self, now: datetime = NOW):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.builders import CLERK, World, build_world
+from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,8 +23,8 @@ from kiosk.storage.uow import uow_factory
 from kiosk.ui import i18n, theme
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.workers import service_pool
-from tests.builders import CLERK, NOW, SUPERVISOR, World, build_world
-from tests.fakes import CHEAP_HASHER, FakePrinter
+from tests.builders import CLERK, SUPERVISOR, World, build_world
+from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
 
 BASE_PT = 20
 # An elderly applicant whose ID ends in X: staff often type it as a lower-case x.
@@ -57,17 +57,6 @@ def base_text_size(qapp: QApplication) -> Iterator[None]:
     yield
     if theme.current_pt(qapp) != BASE_PT:
         theme.apply(qapp, BASE_PT)
-
-
-class MovableClock:
-    def __init__(self, now: datetime = NOW):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture

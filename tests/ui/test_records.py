@@ -19,8 +19,8 @@ from kiosk.ui.dialogs.cancel_dialog import CancelDialog
 from kiosk.ui.dialogs.phone_dialog import PhoneDialog
 from kiosk.ui.records_screen import RecordsScreen
 from tests.builders import CLERK, SUPERVISOR
-from tests.fakes import FakePrinter
-from tests.ui.conftest import Hold, MovableClock, Registered
+from tests.fakes import FakePrinter, MovableClock
+from tests.ui.conftest import Hold, Registered
 
 STATUS, SLIP = 3, 5  # table columns
 

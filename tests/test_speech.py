@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QLocale, QTimer
 from pytestqt.qtbot import QtBot
 
+from kiosk.platform.qt_speech import QtSpeechEngine
 from kiosk.platform.speech import (
     IDLE,
     PAUSED,
@@ -18,7 +19,6 @@ from kiosk.platform.speech import (
     SPEAKING,
     EspeakSpeechEngine,
     NullSpeechEngine,
-    QtSpeechEngine,
     SpeechEngine,
     create_speech_engine,
 )

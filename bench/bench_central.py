@@ -289,15 +289,23 @@ def main() -> None:
     for kind, values in sorted(stats.latencies.items()):
         emit(f"{name}_{kind}_p99", percentile(values, 99), "ms")
     emit(f"central_initial_sync_{args.households + 1000}_households_s", initial, "s")
-    print(f"# initial sync: {pages} pages", flush=True)
-    print(f"# paced: {len(every)} requests in {elapsed:.1f} s; {dict(stats.outcomes)}", flush=True)
+    print(f"# initial sync: {pages} pages", flush=True, file=sys.stderr)
+    print(
+        f"# paced: {len(every)} requests in {elapsed:.1f} s; {dict(stats.outcomes)}",
+        flush=True,
+        file=sys.stderr,
+    )
     if saturated:
         stats, elapsed = saturated
         every = [ms for values in stats.latencies.values() for ms in values]
         emit(f"{name}_saturated_requests_per_s", len(every) / elapsed, "req/s")
         emit(f"{name}_saturated_request_p50", percentile(every, 50), "ms")
         emit(f"{name}_saturated_request_p99", percentile(every, 99), "ms")
-        print(f"# saturated: {len(every)} requests in {elapsed:.1f} s; {dict(stats.outcomes)}", flush=True)
+        print(
+            f"# saturated: {len(every)} requests in {elapsed:.1f} s; {dict(stats.outcomes)}",
+            flush=True,
+            file=sys.stderr,
+        )
 
 
 def _phase(

@@ -92,6 +92,7 @@ class RecordsScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # status: a turned-down reason wraps
 
         self.reprint = QPushButton(self.tr("Reprint slip"))
         self.reprint.setObjectName("reprint")

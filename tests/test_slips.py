@@ -226,6 +226,21 @@ def test_cancelled_slip_says_so(renderer: SlipRenderer, layout: SlipLayout, tmp_
     assert decode_qr(pdf, tmp_path) == [view.qr_payload]
 
 
+def test_turned_down_registration_prints_as_the_households_notice(
+    renderer: SlipRenderer, layout: SlipLayout
+) -> None:
+    reason = "本家庭已在其他窗口登记本计划"
+    view = slip_view(
+        status="rejected", status_label="中心未受理", central_status="rejected", central_message=reason
+    )
+    text = text_of(renderer.render(view, layout)).replace("\n", "")
+
+    assert "本次登记未被中心受理" in text
+    assert reason in text
+    assert "本回执作废" in text
+    assert "如需取消登记" not in text  # nothing to cancel
+
+
 def test_markup_in_data_is_printed_as_text(renderer: SlipRenderer) -> None:
     view = slip_view(project_name="A&B <新城> 项目")
     assert "A&B <新城> 项目" in text_of(renderer.render(view, SlipLayout.RECEIPT_80MM))

@@ -226,6 +226,7 @@ def test_cancelled_slip_says_so(renderer: SlipRenderer, layout: SlipLayout, tmp_
     assert decode_qr(pdf, tmp_path) == [view.qr_payload]
 
 
+@pytest.mark.parametrize("layout", list(SlipLayout))
 def test_turned_down_registration_prints_as_the_households_notice(
     renderer: SlipRenderer, layout: SlipLayout
 ) -> None:

@@ -45,7 +45,6 @@ def build_services(
     engine = create_sqlite_engine(config.database_path)
     migrate(engine)
     uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
-    auth = AuthService(uow, clock, config.counter, hasher)
     sync = SyncService(
         uow,
         clock,
@@ -53,6 +52,7 @@ def build_services(
         secrets or SecretStore(),
         SyncLimits(timedelta(hours=config.central.offline_max_hours), config.central.offline_max_unsent),
     )
+    auth = AuthService(uow, clock, config.counter, hasher, sync.sign_in_operator)
     renderer = SlipRenderer(config.resources / "fonts" / "wqy-microhei.ttc")
     services = Services(
         auth=auth,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -24,12 +25,18 @@ MIN_PASSWORD_LENGTH = 8
 
 class AuthService:
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, counter: str, hasher: PasswordHasher | None = None
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        counter: str,
+        hasher: PasswordHasher | None = None,
+        central_sign_in: Callable[[str, str], None] = lambda _u, _p: None,
     ):
         self._uow = uow
         self._clock = clock
         self._counter = counter
         self._hasher = hasher or PasswordHasher()
+        self._central_sign_in = central_sign_in  # raises AuthFailed when the centre refuses the account
 
     def create_operator(self, username: str, display_name: str, role: Role, password: str) -> None:
         username = username.strip()
@@ -56,6 +63,20 @@ class AuthService:
 
     def login(self, username: str, password: str) -> OperatorSession:
         operator = self._check(username.strip(), password, action="login")
+        try:
+            self._central_sign_in(operator.username, password)
+        except AuthFailed:
+            with self._uow() as uow:
+                audit.record(
+                    uow.session,
+                    action="login_refused_by_centre",
+                    at=self._clock(),
+                    counter=self._counter,
+                    operator_id=operator.id,
+                    subject=operator.username,
+                )
+                uow.commit()
+            raise
         return operator
 
     def unlock(self, session: OperatorSession, password: str) -> OperatorSession:

@@ -21,6 +21,9 @@ BATCH_KINDS = {
 }
 
 
+_TOKEN_PROBLEMS = {"token_missing", "token_invalid", "token_expired"}
+
+
 class CentralUnavailable(KioskError):
     """Network down, timeout or a server error: try again later, nothing was decided."""
 
@@ -86,6 +89,14 @@ class CentralClient:
         self.token = str(response.json()["token"])
         return self.token
 
+    def operator_token(self, username: str, password: str) -> str:
+        """The operator signs in at the centre too (a disabled account is refused there)."""
+        response = self._request(
+            "POST", "/v1/auth/operator", json={"username": username, "password": password}
+        )
+        self._raise_for_status(response)
+        return str(response.json()["token"])
+
     def catalog_changes(self, since: int, limit: int = 5000) -> ChangePage:
         return self._page("/v1/catalog/changes", since, limit)
 
@@ -128,7 +139,7 @@ class CentralClient:
             )
         except requests.RequestException as exc:
             raise CentralUnavailable("连接不上中心服务", hint=type(exc).__name__) from None
-        if response.status_code == 401 and auth:
+        if response.status_code == 401 and auth and _json(response).get("code") in _TOKEN_PROBLEMS:
             raise CentralAuthExpired("与中心的登录已过期", hint="将自动重新登录")
         if response.status_code >= 500:
             raise CentralUnavailable(f"中心服务暂时出错（HTTP {response.status_code}）")

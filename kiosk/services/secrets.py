@@ -10,6 +10,11 @@ from kiosk.domain.errors import KioskError
 SERVICE = "kiosk-counter"
 DEVICE_ID = "device_id"
 DEVICE_SECRET = "device_secret"
+DEVICE_TOKEN = "device_token"
+
+
+def operator_token_name(username: str) -> str:
+    return f"operator_token:{username}"
 
 
 class SecretsUnavailable(KioskError):

@@ -11,18 +11,19 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.errors import KioskError
+from kiosk.domain.errors import AuthFailed, KioskError
 from kiosk.domain.model import RegistrationStatus, UnitStatus
 from kiosk.services.catalog_apply import apply_changes
 from kiosk.services.central_client import (
     CentralAuthExpired,
     CentralClient,
+    CentralRefused,
     ChangePage,
     EventAnswer,
     OutboxItem,
 )
 from kiosk.services.clock import Clock
-from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
+from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, DEVICE_TOKEN, SecretStore, operator_token_name
 from kiosk.services.views import SyncStatus
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -158,7 +159,25 @@ class SyncService:
 
     # --- internals ---
 
+    def sign_in_operator(self, username: str, password: str) -> None:
+        """After a local sign-in: the centre's word on the account, and an operator token kept in the keyring.
+
+        Offline (or not enrolled) the local sign-in stands; a centre that refuses the account is final.
+        """
+        if not self.configured:
+            return
+        try:
+            self._ensure_token()
+            token = self._with_token(partial(self.client.operator_token, username, password))
+            self._secrets.set(operator_token_name(username), token)
+        except CentralRefused as exc:
+            raise AuthFailed(f"中心拒绝登录：{exc.message}", hint="请联系主管核对账号") from None
+        except KioskError:
+            return  # centre away, keyring missing, not enrolled: work on with the local account
+
     def _ensure_token(self) -> None:
+        if not self.client.token:
+            self.client.token = self._secrets.get(DEVICE_TOKEN) or ""
         if not self.client.token:
             self._authenticate()
 
@@ -166,7 +185,7 @@ class SyncService:
         device_id, secret = self._secrets.get(DEVICE_ID), self._secrets.get(DEVICE_SECRET)
         if not device_id or not secret:
             raise KioskError("本机尚未在中心登记", hint="请管理员运行 kiosk enroll")
-        self.client.device_token(device_id, secret)
+        self._secrets.set(DEVICE_TOKEN, self.client.device_token(device_id, secret))
 
     def _with_token(self, call: Callable[[], _T]) -> _T:
         try:

@@ -162,3 +162,37 @@ def test_never_synced_kiosk_refuses_new_registrations(kiosk: KioskFactory) -> No
     assert not k.services.sync.status().online
     with pytest.raises(OfflineTooLong):
         k.services.sync.guard()
+
+
+def test_operators_sign_in_at_the_centre_too(
+    kiosk: KioskFactory, centre: CentralUnderTest, memory_keyring
+) -> None:
+    k = kiosk("01")
+    k.services.sync.sync_once()
+    assert sign_in(k).username == "clerk1"
+    # The device token and the operator token are kept in the keyring, never in a file.
+    service = "kiosk-test-01"
+    assert memory_keyring.get_password(service, "device_token")
+    assert memory_keyring.get_password(service, "operator_token:clerk1")
+    assert not list(k.config.data_dir.rglob("*token*"))
+
+
+def test_an_account_disabled_at_the_centre_cannot_sign_in(
+    kiosk: KioskFactory, centre: CentralUnderTest
+) -> None:
+    from kiosk.domain.errors import AuthFailed
+
+    k = kiosk("01")
+    k.services.sync.sync_once()
+    with centre.central.db.session() as s:
+        centre.central.auth.disable_operator(s, "clerk1")
+    with pytest.raises(AuthFailed) as err:
+        sign_in(k)  # the counter's copy still says active: the centre's word wins while it can be asked
+    assert "中心拒绝登录" in err.value.message
+
+
+def test_offline_sign_in_uses_the_local_account(kiosk: KioskFactory, centre: CentralUnderTest) -> None:
+    k = kiosk("01")
+    k.services.sync.sync_once()
+    k.services.sync.client.base_url = "http://127.0.0.1:9"  # the network is gone
+    assert sign_in(k).username == "clerk1"

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.model import CANCEL_REASON_LABELS, CancelReason
+from kiosk.ui.dialogs.record_dialog import RecordDialog
 from kiosk.ui.theme import InlineError, set_kind
 from kiosk.ui.workers import run_in_background
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from kiosk.services.views import OperatorSession, RegistrationView
 
 
-class CancelDialog(QDialog):
+class CancelDialog(RecordDialog):
     """Calls RecordsService.cancel itself, so a wrong supervisor password can be retyped without starting over."""
 
     def __init__(
@@ -36,15 +36,8 @@ class CancelDialog(QDialog):
         operator: OperatorSession,
         parent: QWidget | None = None,
     ):
-        super().__init__(parent)
+        super().__init__(records, registration, operator, parent)
         self.setWindowTitle(self.tr("Cancel registration"))
-        self.setModal(True)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 30)
-        self._records = records
-        self._registration = registration
-        self._operator = operator
-        self._busy = False
-        self.result_view: RegistrationView | None = None
 
         title = QLabel(self.tr("Cancel registration {reg_no}").format(reg_no=registration.reg_no))
         set_kind(title, "subtitle")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.ui.dialogs.record_dialog import RecordDialog
 from kiosk.ui.theme import InlineError, set_kind
 from kiosk.ui.workers import run_in_background
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from kiosk.services.views import OperatorSession, RegistrationView
 
 
-class PhoneDialog(QDialog):
+class PhoneDialog(RecordDialog):
     def __init__(
         self,
         records: RecordsService,
@@ -31,15 +31,8 @@ class PhoneDialog(QDialog):
         operator: OperatorSession,
         parent: QWidget | None = None,
     ):
-        super().__init__(parent)
+        super().__init__(records, registration, operator, parent)
         self.setWindowTitle(self.tr("Change contact phone"))
-        self.setModal(True)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 30)
-        self._records = records
-        self._registration = registration
-        self._operator = operator
-        self._busy = False
-        self.result_view: RegistrationView | None = None
 
         title = QLabel(self.tr("Change the contact phone of {name}").format(name=registration.applicant_name))
         set_kind(title, "subtitle")

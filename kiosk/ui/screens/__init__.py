@@ -15,7 +15,7 @@ from kiosk.ui import messages
 from kiosk.ui.workers import Operation, run_in_background
 
 if TYPE_CHECKING:
-    from kiosk.ui.wizard import DraftState
+    from kiosk.ui.draft_state import DraftState
 
 
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:

@@ -16,7 +16,7 @@ from kiosk.ui.screens import MessageLabel, Screen, label, scaled_font
 from kiosk.ui.workers import run_in_background
 
 if TYPE_CHECKING:
-    from kiosk.ui.wizard import DraftState
+    from kiosk.ui.draft_state import DraftState
 
 
 def spaced(reg_no: str) -> str:

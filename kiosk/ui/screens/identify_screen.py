@@ -25,7 +25,7 @@ from kiosk.services.views import HouseholdView
 from kiosk.ui.screens import MessageLabel, Screen, label, repolish
 
 if TYPE_CHECKING:
-    from kiosk.ui.wizard import DraftState
+    from kiosk.ui.draft_state import DraftState
 
 
 class IdentifyScreen(Screen):

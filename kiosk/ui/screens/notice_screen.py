@@ -22,7 +22,7 @@ from kiosk.ui.screens import MessageLabel, Screen, label, scaled_font
 
 if TYPE_CHECKING:
     from kiosk.platform.speech import SpeechEngine
-    from kiosk.ui.wizard import DraftState
+    from kiosk.ui.draft_state import DraftState
 
 RATES = (0.75, 1.0, 1.25, 1.5)
 

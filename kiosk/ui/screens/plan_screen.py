@@ -23,7 +23,7 @@ from kiosk.ui.screens import (
 )
 
 if TYPE_CHECKING:
-    from kiosk.ui.wizard import DraftState
+    from kiosk.ui.draft_state import DraftState
 
 ANNOUNCEMENT_PREVIEW = 38  # characters of the announcement on one line before "more"
 

@@ -25,7 +25,7 @@ from kiosk.ui.screens import (
 )
 
 if TYPE_CHECKING:
-    from kiosk.ui.wizard import DraftState
+    from kiosk.ui.draft_state import DraftState
 
 THUMB = QSize(280, 190)
 

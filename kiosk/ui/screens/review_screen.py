@@ -16,7 +16,7 @@ from kiosk.services.views import OperatorSession, RegistrationView
 from kiosk.ui.screens import MessageLabel, Screen, area, discard, label, rent
 
 if TYPE_CHECKING:
-    from kiosk.ui.wizard import DraftState
+    from kiosk.ui.draft_state import DraftState
 
 PREVIEW_WIDTH = 900  # pixels the slip is rendered at; the widget scales it down to fit
 

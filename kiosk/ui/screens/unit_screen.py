@@ -24,7 +24,7 @@ from kiosk.services.views import ProjectOption, UnitFilter, UnitOption
 from kiosk.ui.screens import MessageLabel, Screen, area, label, refusal_lines, rent
 
 if TYPE_CHECKING:
-    from kiosk.ui.wizard import DraftState
+    from kiosk.ui.draft_state import DraftState
 
 GREY_TEXT = QColor("#4a4a4a")
 GREY_BACK = QColor("#e6e6e6")

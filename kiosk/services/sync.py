@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.domain.errors import AuthFailed, KioskError
@@ -217,32 +217,50 @@ class SyncService:
                 return applied
 
     def _record_answers(self, chunk: list[tuple[int, OutboxItem]], answers: list[EventAnswer]) -> None:
-        """One transaction for the whole batch: the centre has stored these answers, a crash here resends."""
+        """One transaction for the whole batch: the centre has stored these answers, a crash here resends.
+
+        The common case (accepted) is two bulk updates; only turned-down registrations go row by row.
+        """
         now = self._clock()
         with self._uow() as uow:
             s = uow.session
-            for (msg_id, item), answer in zip(chunk, answers, strict=True):
-                msg = s.get_one(t.OutboxMessage, msg_id)
-                msg.sent_at = now
-                msg.attempts += 1
-                msg.result = answer.result
-                # The centre will never take an invalid message as it is: kept visible, the queue goes on.
-                msg.last_error = "" if answer.accepted else f"{answer.code}: {answer.message}"
-                if item.kind == "registration_created" and answer.result != "invalid":
-                    reg = s.scalar(
-                        select(t.Registration).where(t.Registration.reg_no == item.payload["reg_no"])
-                    )
+            s.execute(
+                update(t.OutboxMessage),
+                [
+                    {
+                        "id": msg_id,
+                        "sent_at": now,
+                        "attempts": 1,
+                        "result": answer.result,
+                        # The centre will never take an invalid message as it is: kept visible, the queue goes on.
+                        "last_error": "" if answer.accepted else f"{answer.code}: {answer.message}",
+                    }
+                    for (msg_id, _item), answer in zip(chunk, answers, strict=True)
+                ],
+            )
+            registrations = [
+                (item.payload["reg_no"], answer)
+                for (_id, item), answer in zip(chunk, answers, strict=True)
+                if item.kind == "registration_created" and answer.result != "invalid"
+            ]
+            accepted = [(reg_no, a) for reg_no, a in registrations if a.accepted]
+            if accepted:
+                s.connection().execute(
+                    update(t.Registration)
+                    .where(t.Registration.reg_no == bindparam("key"))
+                    .values(central_status="accepted", central_received_at=bindparam("received_at")),
+                    [{"key": reg_no, "received_at": a.received_at} for reg_no, a in accepted],
+                )
+            for reg_no, answer in registrations:
+                if not answer.accepted:
+                    reg = s.scalar(select(t.Registration).where(t.Registration.reg_no == reg_no))
                     if reg is not None:
-                        _mark_registration(s, reg, answer)
+                        _mark_rejected(s, reg, answer)
             uow.commit()
 
 
-def _mark_registration(s: Session, reg: t.Registration, answer: EventAnswer) -> None:
-    if answer.accepted:
-        reg.central_status = "accepted"
-        reg.central_received_at = answer.received_at
-        return
-    # Another counter got there first: this registration is void, its unit and people are free again here.
+def _mark_rejected(s: Session, reg: t.Registration, answer: EventAnswer) -> None:
+    """Another counter got there first: this registration is void, its unit and people are free again here."""
     reg.central_status = "rejected"
     reg.central_code = answer.code
     reg.central_message = answer.message

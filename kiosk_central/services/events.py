@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -149,13 +150,17 @@ class EventService:
         outcomes: list[Outcome] = []
         try:
             begin_write(session)
+            # One query for the keys already answered, instead of one per message.
+            keys = [k for k in (_maybe_key(i.key) for i in items) if k]
+            session.scalars(select(IdempotencyRecord).where(IdempotencyRecord.key.in_(keys))).all()
             for item in items:
                 outcomes.append(self._one_of_batch(session, principal, item))
             session.commit()
             return outcomes
         except DBAPIError as e:
             session.rollback()
-            if getattr(e.orig, "sqlstate", None) in _RETRYABLE or "database is locked" in str(e.orig):
+            twin = isinstance(e, IntegrityError) and "idempotency_keys" in str(e.orig)
+            if twin or getattr(e.orig, "sqlstate", None) in _RETRYABLE or "database is locked" in str(e.orig):
                 raise Busy("中心数据库繁忙，本批记录未处理", hint="稍后会自动重发", code="busy") from e
             raise
 
@@ -199,6 +204,13 @@ class EventService:
                 hint="本机时钟不准，请校准时间后重新办理",
                 code="event_in_future",
             )
+
+
+def _maybe_key(raw: str) -> str | None:
+    try:
+        return parse_key(raw)
+    except InvalidRequest:
+        return None
 
 
 def _replay(stored: IdempotencyRecord, endpoint: str, digest: str) -> Outcome:

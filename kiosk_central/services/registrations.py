@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -111,11 +112,16 @@ def _reg_no(p: RegistrationPayload, counter: str) -> str:
 
 def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
     # Joined loads: one round trip each for the plan with its notices and the household with its members.
-    plan = (
-        s.scalars(select(Plan).where(Plan.code == p.plan_code).options(joinedload(Plan.notices)))
-        .unique()
-        .first()
-    )
+    # Plans, projects and unit types repeat across a batch: looked up once per session (one request).
+    cache: dict[tuple[str, ...], Any] = s.info.setdefault("registration_lookups", {})
+    plan_key = ("plan", p.plan_code)
+    if plan_key not in cache:
+        cache[plan_key] = (
+            s.scalars(select(Plan).where(Plan.code == p.plan_code).options(joinedload(Plan.notices)))
+            .unique()
+            .first()
+        )
+    plan = cache[plan_key]
     if plan is None:
         raise Rejected(f"中心没有配租计划 {p.plan_code}", hint="请同步目录后重试", code="plan_not_found")
     household = (
@@ -133,14 +139,16 @@ def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
             hint="请核对主申请人身份证",
             code="applicant_mismatch",
         )
-    found = s.execute(
-        select(Project, UnitType, Unit)
-        .select_from(Project)
-        .join(UnitType, UnitType.code == p.unit_type_code)
-        .outerjoin(Unit, Unit.code == p.unit_code)
-        .where(Project.code == p.project_code)
-    ).first()
-    project, unit_type, unit = found if found else (None, None, None)
+    place_key = ("place", p.project_code, p.unit_type_code)
+    if place_key not in cache:
+        cache[place_key] = s.execute(
+            select(Project, UnitType)
+            .select_from(Project)
+            .join(UnitType, UnitType.code == p.unit_type_code)
+            .where(Project.code == p.project_code)
+        ).first()
+    project, unit_type = cache[place_key] or (None, None)
+    unit = s.scalars(select(Unit).where(Unit.code == p.unit_code)).first() if p.unit_code else None
     if project is None or unit_type is None or (p.unit_code and unit is None):
         raise Rejected("中心没有所选的项目、户型或房源", hint="请同步目录后重新选择", code="choice_not_found")
     if (
@@ -162,6 +170,10 @@ def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
 
 def _free_slot(s: Session, choice: _Choice, rule_ctx: eligibility.RegistrationContext) -> int:
     """The lowest free slot 1..max; two kiosks choosing the same slot at once meet at the unique index."""
+    if choice.plan.max_registrations_per_household == 1:
+        return (
+            1  # nothing to look up: a second active registration meets the unique index as already_registered
+        )
     used = set(
         s.scalars(
             select(Registration.slot).where(
@@ -215,22 +227,10 @@ def _claim_persons(s: Session, choice: _Choice, rule_ctx: eligibility.Registrati
     """
     household = rule_ctx.household
     numbers = sorted(set(household.id_numbers()))
-    table = table_of(RegistrationPerson)
-    dialect_insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
-    values = dialect_insert(table).values(
-        [
-            {"plan_id": choice.plan.id, "household_id": household.id, "id_number": n, "registrations": 1}
-            | {"active": True}
-            for n in numbers
-        ]
-    )
-    stmt = values.on_conflict_do_update(
-        index_elements=["plan_id", "id_number"],
-        index_where=text("active"),
-        set_={"registrations": table.c.registrations + 1},
-        where=table.c.household_id == values.excluded.household_id,
-    ).returning(table.c.id_number)
-    taken = set(s.scalars(stmt))
+    stmt = _claim_statement(s.get_bind().dialect.name, len(numbers))
+    params: dict[str, Any] = {"plan_id": choice.plan.id, "household_id": household.id}
+    params.update({f"n{i}": n for i, n in enumerate(numbers)})
+    taken = set(s.scalars(stmt, params))
     clashing = [n for n in numbers if n not in taken]
     if not clashing:
         return
@@ -252,6 +252,28 @@ def _claim_persons(s: Session, choice: _Choice, rule_ctx: eligibility.Registrati
         if refusal
         else Rejected("家庭成员已在其他家庭的本计划登记中", code="member_registered_elsewhere")
     )
+
+
+@functools.lru_cache(maxsize=32)
+def _claim_statement(dialect: str, persons: int) -> Any:
+    """Built once per database kind and household size: building it costs more than running it."""
+    table = table_of(RegistrationPerson)
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    plan_id: Any = bindparam("plan_id")
+    household_id: Any = bindparam("household_id")
+    values = dialect_insert(table).values(
+        [
+            {"plan_id": plan_id, "household_id": household_id, "id_number": bindparam(f"n{i}")}
+            | {"registrations": 1, "active": True}
+            for i in range(persons)
+        ]
+    )
+    return values.on_conflict_do_update(
+        index_elements=["plan_id", "id_number"],
+        index_where=text("active"),
+        set_={"registrations": table.c.registrations + 1},
+        where=table.c.household_id == values.excluded.household_id,
+    ).returning(table.c.id_number)
 
 
 def _take_unit(s: Session, unit: Unit, rule_ctx: eligibility.RegistrationContext) -> None:

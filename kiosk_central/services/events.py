@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -174,17 +174,6 @@ class EventService:
         except InvalidRequest as refused:
             return Outcome(refused.status, refused.body())
         now = self._clock()
-        record = IdempotencyRecord(
-            key=key,
-            device_id=principal.device_id,
-            endpoint=item.endpoint,
-            request_hash=digest,
-            status_code=0,
-            response="",
-            created_at=now,
-        )
-        session.add(record)
-        session.flush()  # a twin in flight elsewhere: IntegrityError ends the batch, the kiosk retries it
         ctx = EventContext(principal, item.event.payload, to_local_naive(item.event.event_time), now)
         try:
             with session.begin_nested():
@@ -192,8 +181,19 @@ class EventService:
                 outcome = Outcome(item.accepted_status, item.apply(session, ctx))
         except (Rejected, InvalidRequest) as refused:
             outcome = Outcome(refused.status, refused.body())
-        record.status_code = outcome.status
-        record.response = json.dumps(outcome.body, ensure_ascii=False)
+        # The answer is stored with the change, in one plain insert. A twin of this message committed
+        # meanwhile elsewhere makes it fail: the whole batch is undone and the kiosk sends it again.
+        session.execute(
+            insert(_IDEMPOTENCY).values(
+                key=key,
+                device_id=principal.device_id,
+                endpoint=item.endpoint,
+                request_hash=digest,
+                status_code=outcome.status,
+                response=json.dumps(outcome.body, ensure_ascii=False),
+                created_at=now,
+            )
+        )
         return outcome
 
     def _check_clock(self, ctx: EventContext[Any]) -> None:
@@ -204,6 +204,9 @@ class EventService:
                 hint="本机时钟不准，请校准时间后重新办理",
                 code="event_in_future",
             )
+
+
+_IDEMPOTENCY: Table = IdempotencyRecord.__table__  # type: ignore[assignment]
 
 
 def _maybe_key(raw: str) -> str | None:

@@ -6,8 +6,7 @@ import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import TextClause, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -18,7 +17,6 @@ from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
 from kiosk_central.clock import to_local_naive
 from kiosk_central.services import domain_map
-from kiosk_central.services.catalog_writer import table_of
 from kiosk_central.services.errors import InvalidRequest, Rejected
 from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import RegistrationPayload
@@ -227,7 +225,7 @@ def _claim_persons(s: Session, choice: _Choice, rule_ctx: eligibility.Registrati
     """
     household = rule_ctx.household
     numbers = sorted(set(household.id_numbers()))
-    stmt = _claim_statement(s.get_bind().dialect.name, len(numbers))
+    stmt = _claim_statement(len(numbers))
     params: dict[str, Any] = {"plan_id": choice.plan.id, "household_id": household.id}
     params.update({f"n{i}": n for i, n in enumerate(numbers)})
     taken = set(s.scalars(stmt, params))
@@ -255,25 +253,21 @@ def _claim_persons(s: Session, choice: _Choice, rule_ctx: eligibility.Registrati
 
 
 @functools.lru_cache(maxsize=32)
-def _claim_statement(dialect: str, persons: int) -> Any:
-    """Built once per database kind and household size: building it costs more than running it."""
-    table = table_of(RegistrationPerson)
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    plan_id: Any = bindparam("plan_id")
-    household_id: Any = bindparam("household_id")
-    values = dialect_insert(table).values(
-        [
-            {"plan_id": plan_id, "household_id": household_id, "id_number": bindparam(f"n{i}")}
-            | {"registrations": 1, "active": True}
-            for i in range(persons)
-        ]
+def _claim_statement(persons: int) -> TextClause:
+    """The persons upsert as SQL text, one per household size.
+
+    The same SQL runs on SQLite and PostgreSQL, and unlike the dialects' ON CONFLICT … WHERE constructs it is
+    cacheable: compiled once, not once per registration (that compile was a fifth of a registration's time).
+    """
+    rows = ", ".join(f"(:plan_id, :household_id, :n{i}, 1, TRUE)" for i in range(persons))
+    return text(
+        "INSERT INTO registration_persons (plan_id, household_id, id_number, registrations, active) "
+        f"VALUES {rows} "
+        "ON CONFLICT (plan_id, id_number) WHERE active "
+        "DO UPDATE SET registrations = registration_persons.registrations + 1 "
+        "WHERE registration_persons.household_id = excluded.household_id "
+        "RETURNING id_number"
     )
-    return values.on_conflict_do_update(
-        index_elements=["plan_id", "id_number"],
-        index_where=text("active"),
-        set_={"registrations": table.c.registrations + 1},
-        where=table.c.household_id == values.excluded.household_id,
-    ).returning(table.c.id_number)
 
 
 def _take_unit(s: Session, unit: Unit, rule_ctx: eligibility.RegistrationContext) -> None:

@@ -34,10 +34,6 @@ Cancellation possible until {deadline}</source>
             <translation>确认取消登记</translation>
         </message>
         <message>
-            <source>Back</source>
-            <translation>返回</translation>
-        </message>
-        <message>
             <source>Reason</source>
             <translation>取消原因</translation>
         </message>
@@ -457,10 +453,6 @@ Cancellation possible until {deadline}</source>
             <translation>保存新电话</translation>
         </message>
         <message>
-            <source>Back</source>
-            <translation>返回</translation>
-        </message>
-        <message>
             <source>The new number is used for this household's filing and active registrations.</source>
             <translation>新号码将用于本家庭的备案和所有有效登记。</translation>
         </message>
@@ -527,6 +519,13 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Choose a project and a unit type</source>
             <translation>选择项目和户型</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecordDialog</name>
+        <message>
+            <source>Back</source>
+            <translation>返回</translation>
         </message>
     </context>
     <context>

@@ -7,10 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -18,8 +16,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.model import CANCEL_REASON_LABELS, CancelReason
 from kiosk.ui.dialogs.record_dialog import RecordDialog
-from kiosk.ui.theme import InlineError, set_kind
-from kiosk.ui.workers import run_in_background
+from kiosk.ui.theme import set_kind
 
 if TYPE_CHECKING:
     from kiosk.services.records import RecordsService
@@ -72,13 +69,10 @@ class CancelDialog(RecordDialog):
         self.password.setObjectName("supervisorPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("Supervisor's password"))
-        self.error = InlineError()
         self.error.setObjectName("cancelError")
-        self.confirm = QPushButton(self.tr("Cancel this registration"))
+        self.confirm.setText(self.tr("Cancel this registration"))
         self.confirm.setObjectName("confirmCancel")
         set_kind(self.confirm, "danger")
-        self.back = QPushButton(self.tr("Back"))
-        self.back.setObjectName("back")
 
         form = QFormLayout()
         form.setVerticalSpacing(12)
@@ -86,37 +80,7 @@ class CancelDialog(RecordDialog):
         form.addRow(self.tr("Details"), self.comment)
         form.addRow(self.tr("Supervisor"), self.supervisor)
         form.addRow(self.tr("Password"), self.password)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back)
-        buttons.addStretch(1)
-        buttons.addWidget(self.confirm)
-        column = QVBoxLayout(self)
-        column.setSpacing(16)
-        column.addWidget(title)
-        column.addWidget(what)
-        column.addLayout(form)
-        column.addWidget(self.error)
-        column.addLayout(buttons)
-
-        self.back.clicked.connect(self.reject)
-        self.confirm.clicked.connect(self.submit)
-        self.password.returnPressed.connect(self.submit)
-
-    @classmethod
-    def ask(
-        cls,
-        parent: QWidget,
-        records: RecordsService,
-        registration: RegistrationView,
-        operator: OperatorSession,
-    ) -> RegistrationView | None:
-        """The cancelled registration, or None if staff went back."""
-        dialog = cls(records, registration, operator, parent)
-        try:
-            dialog.exec()
-            return dialog.result_view
-        finally:
-            dialog.deleteLater()
+        self._lay_out(title, what, form, enter=self.password, submit=self.submit)
 
     def choose(self, reason: CancelReason) -> None:
         for button in self.reasons.buttons():
@@ -127,34 +91,16 @@ class CancelDialog(RecordDialog):
         return CancelReason(button.property("reason")) if button else None
 
     def submit(self) -> None:
-        if self._busy:
-            return
-        self.error.clear()
         reason = self.chosen()
         if reason is None:
             self.error.show_text(self.tr("Please choose a reason for cancelling."))
             return
         reg_no, operator = self._registration.reg_no, self._operator
         comment, username, password = self.comment.text(), self.supervisor.text(), self.password.text()
-        self._busy = True
-        self.confirm.setEnabled(False)
-        run_in_background(
-            self,
-            lambda: self._records.cancel(reg_no, reason, comment, operator, username, password),
-            self._on_cancelled,
-            self._on_failed,
-        )
-
-    def _on_cancelled(self, view: RegistrationView) -> None:
-        self._busy = False
-        self.result_view = view
-        self.accept()
+        self._run(lambda: self._records.cancel(reg_no, reason, comment, operator, username, password))
 
     def _on_failed(self, exc: Exception) -> None:
-        self._busy = False
-        self.confirm.setEnabled(True)
         self.password.clear()
-        self.error.show_error(exc)
         if getattr(exc, "code", "") == "cancel_comment_missing":
             self.comment.setFocus()
         else:

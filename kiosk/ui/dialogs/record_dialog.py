@@ -1,10 +1,14 @@
-"""What the Records dialogs share: one registration, the service that changes it, and a guard against double presses."""
+"""What the Records dialogs share: one registration, a service call on a worker, Back/confirm, retry on error."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.ui.theme import InlineError
+from kiosk.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from kiosk.services.records import RecordsService
@@ -12,7 +16,11 @@ if TYPE_CHECKING:
 
 
 class RecordDialog(QDialog):
-    """``result_view`` holds the registration as the service returned it once the change is done."""
+    """``result_view`` holds the registration as the service returned it once the change is done.
+
+    A subclass builds its fields, then ``_lay_out`` them; its submit calls ``_run`` with the service call,
+    and ``_on_failed`` shows why, keeping the dialog open so staff can correct and try again.
+    """
 
     def __init__(
         self,
@@ -29,3 +37,64 @@ class RecordDialog(QDialog):
         self._operator = operator
         self._busy = False
         self.result_view: RegistrationView | None = None
+        self.error = InlineError()
+        self.back = QPushButton(self.tr("Back"))
+        self.back.setObjectName("back")
+        self.confirm = QPushButton()
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget,
+        records: RecordsService,
+        registration: RegistrationView,
+        operator: OperatorSession,
+    ) -> RegistrationView | None:
+        """The changed registration, or None if staff went back (tests patch this)."""
+        dialog = cls(records, registration, operator, parent)
+        try:
+            dialog.exec()
+            return dialog.result_view
+        finally:
+            dialog.deleteLater()
+
+    def _lay_out(self, *parts: QWidget | QLayout, enter: QLineEdit, submit: Callable[[], None]) -> None:
+        """The parts top to bottom, then the error line and Back … confirm; Enter in ``enter`` submits."""
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back)
+        buttons.addStretch(1)
+        buttons.addWidget(self.confirm)
+        column = QVBoxLayout(self)
+        column.setSpacing(16)
+        for part in parts:
+            if isinstance(part, QLayout):
+                column.addLayout(part)
+            else:
+                column.addWidget(part)
+        column.addWidget(self.error)
+        column.addLayout(buttons)
+        self.back.clicked.connect(self.reject)
+        self.confirm.clicked.connect(submit)
+        enter.returnPressed.connect(submit)
+
+    def _run(self, call: Callable[[], RegistrationView]) -> None:
+        if self._busy:
+            return
+        self.error.clear()
+        self._busy = True
+        self.confirm.setEnabled(False)
+        run_in_background(self, call, self._on_done, self._failed)
+
+    def _on_done(self, view: RegistrationView) -> None:
+        self._busy = False
+        self.result_view = view
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self._busy = False
+        self.confirm.setEnabled(True)
+        self.error.show_error(exc)
+        self._on_failed(exc)
+
+    def _on_failed(self, exc: Exception) -> None:
+        """Where the focus goes after an error; the message is shown already."""

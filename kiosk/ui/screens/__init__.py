@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.domain.errors import Refusal
 from kiosk.ui import messages
@@ -46,6 +46,22 @@ def label(
     if kind:
         widget.setProperty("kind", kind)
     return widget
+
+
+def option_list(spacing: int) -> tuple[QVBoxLayout, QScrollArea]:
+    """A scrolling column for option cards: add cards to the layout, put the scroll area on the screen."""
+    cards = QVBoxLayout()
+    cards.setSpacing(spacing)
+    holder = QWidget(objectName="scrollBody")
+    outer = QVBoxLayout(holder)
+    outer.setContentsMargins(0, 0, 12, 0)  # room for the scroll bar beside the cards' focus frames
+    outer.addLayout(cards)
+    outer.addStretch(1)
+    scroll = QScrollArea(objectName="optionScroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(holder)
+    return cards, scroll
 
 
 def repolish(widget: QWidget) -> None:

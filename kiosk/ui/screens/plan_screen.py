@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.services.catalog import CatalogService
 from kiosk.services.clock import Clock, system_clock
@@ -17,6 +17,7 @@ from kiosk.ui.screens import (
     countdown,
     discard,
     label,
+    option_list,
     refusal_lines,
     repolish,
     when,
@@ -111,17 +112,7 @@ class PlanScreen(Screen):
         self.message = MessageLabel()
         self.empty = label(self.tr("No plan is open for registration now or soon."), kind="hint")
         self.empty.hide()
-        self._list = QVBoxLayout()
-        self._list.setSpacing(14)
-        holder = QWidget(objectName="scrollBody")
-        outer = QVBoxLayout(holder)
-        outer.setContentsMargins(0, 0, 12, 0)
-        outer.addLayout(self._list)
-        outer.addStretch(1)
-        self.scroll_area = QScrollArea(objectName="optionScroll")
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll_area.setWidget(holder)
+        self._list, self.scroll_area = option_list(14)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 8)
         layout.addWidget(self.title)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QImageReader, QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.services.catalog import CatalogService
 from kiosk.services.views import ProjectOption, UnitTypeOption
@@ -20,6 +20,7 @@ from kiosk.ui.screens import (
     discard,
     family_range,
     label,
+    option_list,
     refusal_lines,
     rent,
 )
@@ -143,17 +144,7 @@ class ProjectScreen(Screen):
         self.cards: list[ProjectCard] = []
         self.title = label(self.tr("Choose a project and a unit type"), kind="subtitle")
         self.message = MessageLabel()
-        self._list = QVBoxLayout()
-        self._list.setSpacing(16)
-        holder = QWidget(objectName="scrollBody")
-        outer = QVBoxLayout(holder)
-        outer.setContentsMargins(0, 0, 12, 0)
-        outer.addLayout(self._list)
-        outer.addStretch(1)
-        self.scroll_area = QScrollArea(objectName="optionScroll")
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll_area.setWidget(holder)
+        self._list, self.scroll_area = option_list(16)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 8)
         layout.addWidget(self.title)

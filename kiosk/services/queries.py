@@ -26,7 +26,8 @@ def load_plan(session: Session, plan_id: int) -> m.Plan:
     row = session.get(t.Plan, plan_id, options=[selectinload(t.Plan.notices)])
     if row is None:
         raise NotFound("找不到该配租计划，请重新选择")
-    return mapping.plan(row, registered_count(session, plan_id))
+    # No registered count here: only the plan list shows it, and it costs a count on every registration.
+    return mapping.plan(row)
 
 
 def registered_count(session: Session, plan_id: int) -> int:

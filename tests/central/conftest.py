@@ -10,12 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
-from argon2 import PasswordHasher
 
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings
@@ -25,21 +23,9 @@ from kiosk_central.throwaway_pg import PostgresUnavailable, ThrowawayPostgres
 from tests.central.api import Api, asgi_client
 from tests.central.server import LiveServer
 from tests.central.world import NOW, build_world
+from tests.fakes import CHEAP_HASHER, MovableClock
 
 BACKENDS = ("sqlite", "postgresql")
-# Same algorithm and format as production, at a cost that keeps the suite fast.
-CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-
-
-class MovableClock:
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 class PgCluster:
@@ -122,7 +108,7 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 
 @pytest.fixture
 def clock() -> MovableClock:
-    return MovableClock()
+    return MovableClock(NOW)
 
 
 @pytest.fixture

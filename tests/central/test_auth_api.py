@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk_central.bootstrap import Central
 from tests.central.api import Api
-from tests.central.conftest import MovableClock
+from tests.fakes import MovableClock
 
 
 def test_health_needs_no_sign_in(api: Api) -> None:

@@ -40,7 +40,9 @@ def main() -> None:
         registration = built.services.registration
         timings = []
         for household_id in range(1, N + 1):
-            d = RegistrationDraft(household_id, plan_id, 0, type_id, notice_version=1, notice_read_aloud=True)
+            d = RegistrationDraft(
+                household_id, plan_id, 0, type_id, notice_version=1, notice_read_aloud=True, notice_ack_at=NOW
+            )
             start = time.perf_counter()
             registration.register(d, clerk)
             timings.append((time.perf_counter() - start) * 1000)

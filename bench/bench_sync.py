@@ -121,8 +121,11 @@ def main() -> None:
                         t.Household.filing_no.in_([h["filing_no"] for h in households])
                     )
                 ).all()
+            ack_at = datetime.now().replace(microsecond=0)
             for household_id in ids:  # queued while "offline": nothing is sent until the drain below
-                draft = RegistrationDraft(household_id, plan_id, 0, type_id, notice_version=1)
+                draft = RegistrationDraft(
+                    household_id, plan_id, 0, type_id, notice_version=1, notice_ack_at=ack_at
+                )
                 s.registration.register(draft, clerk)
             queued = s.sync.status().unsent
             started = time.perf_counter()

@@ -12,6 +12,15 @@ from kiosk.domain.model import FilingStatus, Household, Plan, Unit, UnitStatus, 
 
 
 @dataclass(frozen=True)
+class NoticeAck:
+    """已阅读告知书: which version of the plan's notice the household acknowledged, when, and whether read aloud."""
+
+    version: int
+    at: datetime
+    read_aloud: bool = False
+
+
+@dataclass(frozen=True)
 class MemberClash:
     """A person of this household already in another household's active registration in the same plan."""
 
@@ -28,6 +37,7 @@ class RegistrationContext:
     member_clashes: tuple[MemberClash, ...] = ()
     unit_type: UnitType | None = None
     unit: Unit | None = None
+    notice_ack: NoticeAck | None = None  # judged only when a registration is confirmed
 
 
 Rule = Callable[[RegistrationContext], Refusal | None]
@@ -122,6 +132,30 @@ def unit_free(ctx: RegistrationContext) -> Refusal | None:
     return None
 
 
+def notice_acknowledged(ctx: RegistrationContext) -> Refusal | None:
+    """Nobody registers without having read (or heard) the plan's current notice, acknowledged before now."""
+    ack, notice = ctx.notice_ack, ctx.plan.notice
+    if ack is None or ack.version < 1:
+        return Refusal(
+            "notice_not_acknowledged",
+            "申请人尚未确认已阅读登记告知书，不能登记",
+            "请先请申请人阅读（或听读）告知书，并勾选“申请人已仔细阅读登记告知书”",
+        )
+    if ack.version != notice.version:
+        return Refusal(
+            "notice_outdated",
+            f"告知书已更新为第{notice.version}版，申请人确认的是第{ack.version}版",
+            "请请申请人重新阅读最新告知书并确认",
+        )
+    if ack.at > ctx.now:
+        return Refusal(
+            "notice_ack_in_future",
+            f"告知书确认时间 {ack.at:%Y-%m-%d %H:%M} 晚于登记时间",
+            "请核对本机时钟后重新确认告知书",
+        )
+    return None
+
+
 def _size_range(t: UnitType) -> str:
     return f"{t.min_family}人" if t.min_family == t.max_family else f"{t.min_family}–{t.max_family}人"
 
@@ -136,6 +170,8 @@ HOUSEHOLD_RULES: tuple[Rule, ...] = (
 UNIT_TYPE_RULES: tuple[Rule, ...] = (family_size_fits,)
 UNIT_RULES: tuple[Rule, ...] = (unit_free,)
 ALL_RULES = HOUSEHOLD_RULES + UNIT_TYPE_RULES + UNIT_RULES
+# What only a registration being confirmed has: the options lists are judged before the notice is read.
+CONFIRM_RULES: tuple[Rule, ...] = ALL_RULES + (notice_acknowledged,)
 
 
 def evaluate(ctx: RegistrationContext, rules: tuple[Rule, ...] = ALL_RULES) -> list[Refusal]:

@@ -8,6 +8,7 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -45,7 +46,7 @@ class RegistrationService:
                 choice,
                 operator_name=operator.display_name,
                 counter=operator.counter,
-                notice_version=draft.notice_version or choice.plan.notice.version,
+                notice_version=choice.plan.notice.version,
                 notice_read_aloud=draft.notice_read_aloud,
             )
 
@@ -55,7 +56,7 @@ class RegistrationService:
         with self._uow() as uow:
             s = uow.session
             choice = _load_choice(s, draft)
-            _check(s, choice, draft, now)
+            ack = _check(s, choice, draft, now)
             plan_row = s.get_one(t.Plan, choice.plan.id)
             sequence = plan_row.next_sequence
             plan_row.next_sequence = sequence + 1
@@ -73,9 +74,9 @@ class RegistrationService:
                 created_at=now,
                 operator_id=operator.id,
                 counter=operator.counter,
-                notice_version=draft.notice_version or 0,
+                notice_version=choice.plan.notice.version,
                 notice_read_aloud=draft.notice_read_aloud,
-                notice_ack_at=draft.notice_ack_at or now,
+                notice_ack_at=ack.at,
                 notice_ack_operator_id=operator.id,
                 verification_code=verification_code(_secret(s), reg_no, household.applicant_id_number),
             )
@@ -151,17 +152,24 @@ def _load_choice(session: Session, draft: RegistrationDraft) -> Choice:
     return Choice(household, plan, project, mapping.unit_type(type_row), unit)
 
 
-def _check(session: Session, choice: Choice, draft: RegistrationDraft, now: datetime) -> None:
+def _check(
+    session: Session, choice: Choice, draft: RegistrationDraft, now: datetime
+) -> eligibility.NoticeAck:
+    """Every rule, the notice's acknowledgement included; returns that acknowledgement."""
     if choice.plan.kind is PlanKind.REALTIME and choice.unit is None:
         raise InvalidInput("实时配租须选定一套具体房源", hint="请在房源列表中选择一套")
     ctx = queries.context(session, choice.household, choice.plan, now, choice.unit_type, choice.unit)
-    refusals = eligibility.evaluate(ctx)
-    if refusals:
+    ack = _ack(draft)
+    refusals = eligibility.evaluate(replace(ctx, notice_ack=ack), eligibility.CONFIRM_RULES)
+    if refusals or ack is None:
         raise Refused(refusals)
-    if draft.notice_version is not None and draft.notice_version != choice.plan.notice.version:
-        raise InvalidInput(
-            f"告知书已更新为第{choice.plan.notice.version}版，请重新阅读确认", code="notice_outdated"
-        )
+    return ack
+
+
+def _ack(draft: RegistrationDraft) -> eligibility.NoticeAck | None:
+    if draft.notice_version is None or draft.notice_ack_at is None:
+        return None
+    return eligibility.NoticeAck(draft.notice_version, draft.notice_ack_at, draft.notice_read_aloud)
 
 
 def _payload(row: t.Registration, choice: Choice) -> dict[str, object]:

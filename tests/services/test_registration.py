@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kiosk.bootstrap import Built
 from kiosk.domain.errors import Conflict, InvalidInput, NotFound, Refused
 from kiosk.services.views import OperatorSession, RegistrationDraft, UnitFilter
 from kiosk.storage import tables as t
-from tests.builders import World
+from tests.builders import NOW, World
+from tests.fakes import MovableClock
 
 
 def draft(
@@ -26,6 +29,7 @@ def draft(
         unit_id=unit,
         notice_version=2,
         notice_read_aloud=True,
+        notice_ack_at=NOW,
     )
 
 
@@ -144,10 +148,63 @@ def test_realtime_needs_a_unit(built: Built, world: World, clerk: OperatorSessio
 
 
 def test_outdated_notice_version(built: Built, world: World, clerk: OperatorSession) -> None:
-    old = RegistrationDraft(world.household_ids["ok"], world.quick_plan, 0, world.one_room, notice_version=1)
-    with pytest.raises(InvalidInput) as err:
+    old = replace(draft(world, "ok"), notice_version=1)
+    with pytest.raises(Refused) as err:
         built.services.registration.register(old, clerk)
-    assert err.value.code == "notice_outdated"
+    assert rules(err.value) == {"notice_outdated"}
+
+
+@pytest.mark.parametrize(
+    "unacknowledged",
+    [
+        {"notice_version": None, "notice_ack_at": None},
+        {"notice_version": None},
+        {"notice_ack_at": None},
+        {"notice_version": 0},
+    ],
+    ids=["nothing", "no_version", "no_time", "version_0"],
+)
+def test_a_registration_without_the_notice_acknowledged_is_refused_and_nothing_stored(
+    built: Built, world: World, clerk: OperatorSession, unacknowledged: dict[str, object]
+) -> None:
+    services = built.services
+    unread = replace(draft(world, "ok"), **unacknowledged)
+    with pytest.raises(Refused) as err:
+        services.registration.register(unread, clerk)
+    assert rules(err.value) == {"notice_not_acknowledged"}
+    assert "告知书" in err.value.message
+    with pytest.raises(Refused):
+        services.registration.preview(unread, clerk)
+    with built.engine.connect() as c:
+        assert c.scalar(select(func.count()).select_from(t.Registration)) == 0
+        assert c.scalar(select(func.count()).select_from(t.OutboxMessage)) == 0
+
+
+def test_an_acknowledgement_after_the_registration_time_is_refused(
+    built: Built, world: World, clerk: OperatorSession
+) -> None:
+    later = replace(draft(world, "ok"), notice_ack_at=NOW + timedelta(minutes=5))
+    with pytest.raises(Refused) as err:
+        built.services.registration.register(later, clerk)
+    assert rules(err.value) == {"notice_ack_in_future"}
+
+
+def test_the_stored_acknowledgement_is_the_one_the_household_gave(
+    built: Built, world: World, clerk: OperatorSession, clock: MovableClock
+) -> None:
+    acked = replace(draft(world, "ok"), notice_ack_at=NOW - timedelta(minutes=3), notice_read_aloud=True)
+    clock.advance(minutes=1)
+    view = built.services.registration.register(acked, clerk)
+    with built.engine.connect() as c:
+        row = c.execute(select(t.Registration).where(t.Registration.reg_no == view.reg_no)).one()
+        payload = c.scalar(select(t.OutboxMessage.payload).where(t.OutboxMessage.subject == view.reg_no))
+    assert (row.notice_version, row.notice_read_aloud, row.notice_ack_at) == (
+        2,
+        True,
+        NOW - timedelta(minutes=3),
+    )
+    assert row.created_at == NOW + timedelta(minutes=1)
+    assert payload["notice_ack_at"] == (NOW - timedelta(minutes=3)).isoformat()
 
 
 def test_database_refuses_a_second_active_registration_of_a_unit(built: Built, world: World) -> None:

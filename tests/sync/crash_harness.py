@@ -21,6 +21,7 @@ from kiosk.bootstrap import build_services
 from kiosk.config import RESOURCES, CentralConfig, Config
 from kiosk.domain.errors import KioskError
 from kiosk.domain.model import CancelReason
+from kiosk.services.clock import system_clock
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
 from kiosk.services.slips import SlipRenderer
 from kiosk.services.views import RegistrationDraft
@@ -73,7 +74,12 @@ def _register(s, clerk, rng: random.Random) -> str | None:  # type: ignore[no-un
     if not types:
         return None
     draft = RegistrationDraft(
-        household.id, plan.id, 0, rng.choice(types).id, notice_version=plan.notice_version
+        household.id,
+        plan.id,
+        0,
+        rng.choice(types).id,
+        notice_version=plan.notice_version,
+        notice_ack_at=system_clock(),
     )
     return str(s.registration.register(draft, clerk).reg_no)
 

@@ -9,6 +9,7 @@ import time
 from kiosk.bootstrap import Built
 from kiosk.config import RESOURCES
 from kiosk.domain.errors import KioskError
+from kiosk.services.clock import system_clock
 from kiosk.services.views import RegistrationDraft
 from tests.sync.conftest import CentralUnderTest, KioskFactory
 from tests.sync.lossy_proxy import LossyProxy
@@ -35,7 +36,14 @@ def register_many(k: Built, n: int) -> list[str]:
             )
         except (KioskError, StopIteration):
             continue  # this household cannot register in Q2611: the rules say why, not our concern here
-        draft = RegistrationDraft(household.id, plan.id, 0, unit_type.id, notice_version=plan.notice_version)
+        draft = RegistrationDraft(
+            household.id,
+            plan.id,
+            0,
+            unit_type.id,
+            notice_version=plan.notice_version,
+            notice_ack_at=system_clock(),
+        )
         made.append(s.registration.register(draft, clerk).reg_no)
     return made
 

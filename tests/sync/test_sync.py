@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from kiosk.bootstrap import Built
 from kiosk.config import RESOURCES
+from kiosk.services.clock import system_clock
 from kiosk.services.sync import OfflineTooLong
 from kiosk.services.views import OperatorSession, RegistrationDraft, UnitFilter
 from kiosk.storage import tables as t
@@ -29,7 +30,14 @@ def quick_draft(k: Built, purpose: str = "quick_normal") -> RegistrationDraft:
     unit_type = next(
         u for p in s.catalog.project_options(household.id, plan.id) for u in p.unit_types if u.available
     )
-    return RegistrationDraft(household.id, plan.id, 0, unit_type.id, notice_version=plan.notice_version)
+    return RegistrationDraft(
+        household.id,
+        plan.id,
+        0,
+        unit_type.id,
+        notice_version=plan.notice_version,
+        notice_ack_at=system_clock(),
+    )
 
 
 def realtime_draft(k: Built, purpose: str, unit_code: str) -> RegistrationDraft:
@@ -38,7 +46,15 @@ def realtime_draft(k: Built, purpose: str, unit_code: str) -> RegistrationDraft:
     household = s.households.identify(who["filing_no"], who["applicant_id_number"])
     plan = next(p for p in s.catalog.plan_options(household.id) if p.code == "R2611")
     unit = next(u for u in s.catalog.unit_options(household.id, plan.id, UnitFilter()) if u.code == unit_code)
-    return RegistrationDraft(household.id, plan.id, 0, unit.unit_type_id, unit.id, plan.notice_version)
+    return RegistrationDraft(
+        household.id,
+        plan.id,
+        0,
+        unit.unit_type_id,
+        unit.id,
+        plan.notice_version,
+        notice_ack_at=system_clock(),
+    )
 
 
 def test_first_sync_fills_an_empty_cache_and_signs_in_operators(kiosk: KioskFactory) -> None:

@@ -23,7 +23,7 @@ from kiosk.storage.uow import uow_factory
 from kiosk.ui import i18n, theme
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.workers import service_pool
-from tests.builders import CLERK, SUPERVISOR, World, build_world
+from tests.builders import CLERK, NOW, SUPERVISOR, World, build_world
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
 
 BASE_PT = 20
@@ -142,7 +142,9 @@ def register(
         project = services.catalog.project_options(household.id, plan_id)[0]
         unit_type = next(x for x in project.unit_types if x.available)
         project_id, type_id, unit_id = project.id, unit_type.id, None
-    draft = RegistrationDraft(household.id, plan_id, project_id, type_id, unit_id, notice.version)
+    draft = RegistrationDraft(
+        household.id, plan_id, project_id, type_id, unit_id, notice.version, notice_ack_at=NOW
+    )
     return services.registration.register(draft, operator)
 
 

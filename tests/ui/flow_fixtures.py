@@ -248,5 +248,7 @@ def register_directly(
         project = next(p for p in s.catalog.project_options(view.id, plan.id) if p.available)
         unit_type = next(t for t in project.unit_types if t.available)
         choice = (project.id, unit_type.id, None)
-    draft = RegistrationDraft(view.id, plan.id, *choice, notice_version=notice.version)
+    draft = RegistrationDraft(
+        view.id, plan.id, *choice, notice_version=notice.version, notice_ack_at=system_clock()
+    )
     return s.registration.register(draft, counter.operator)

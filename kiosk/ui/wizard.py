@@ -74,12 +74,13 @@ class CounterWizard(QWidget):
         names = (
             self.tr("Identify"),
             self.tr("Choose a plan"),
-            self.tr("Choose a home"),
+            "",  # named after the chosen plan's step 3 screen: _name_choice_step
             self.tr("Notice"),
             self.tr("Confirm"),
             self.tr("Done"),
         )
         self.step_labels = [QLabel(f"{i + 1} {name}", objectName="step") for i, name in enumerate(names)]
+        self._name_choice_step()
         self.household_banner = label(name="householdBanner", wrap=False)
         self.back_button = QPushButton(self.tr("‹ Back"), objectName="backButton")
         self.primary_button = QPushButton(objectName="primaryButton")
@@ -96,6 +97,7 @@ class CounterWizard(QWidget):
         self.done.step_done.connect(self.reset)
         self.identify.records_requested.connect(self.records_requested)
         state.household_changed.connect(self._on_household_changed)
+        state.plan_changed.connect(lambda _plan: self._name_choice_step())
         self._show(self.identify)
 
     def _build_layout(self) -> None:
@@ -221,6 +223,11 @@ class CounterWizard(QWidget):
         screen = self.current_screen()
         self.primary_button.setText(screen.primary_text())
         self.primary_button.setEnabled(screen.primary_enabled())
+
+    def _name_choice_step(self) -> None:
+        # The step bar says what the screen says: a project and unit type (quick), a concrete unit (real-time).
+        title = self.units.title if self._choice_screen() is self.units else self.projects.title
+        self.step_labels[2].setText(f"3 {title.text()}")
 
     def _on_registered(self) -> None:
         if self.state.registration is not None:

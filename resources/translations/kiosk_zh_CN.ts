@@ -65,10 +65,6 @@ Cancellation possible until {deadline}</source>
             <translation>选择计划</translation>
         </message>
         <message>
-            <source>Choose a home</source>
-            <translation>选择房源</translation>
-        </message>
-        <message>
             <source>Notice</source>
             <translation>告知书</translation>
         </message>

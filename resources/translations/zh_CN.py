@@ -27,7 +27,6 @@ ZH_CN = {
     "Change phone": "修改电话",
     "Change the contact phone of {name}": "修改{name}家庭的联系电话",
     "Check everything, then confirm": "核对登记信息，无误后确认",
-    "Choose a home": "选择房源",
     "Choose a plan": "选择计划",
     "Choose a project and a unit type": "选择项目和户型",
     "Choose a unit": "选择房源",

@@ -68,8 +68,10 @@ def test_quick_plan_registration_end_to_end(
     save_screenshot(wizard, "quick_2_plan", "counter-2-plan")
     staff.click(wizard.primary_button)
 
-    # 3 Project and unit type.
+    # 3 Project and unit type: the step bar and the screen say the same.
     assert wizard.current_screen() is wizard.projects
+    assert wizard.projects.title.text() == "选择项目和户型"
+    assert wizard.step_labels[2].text() == "3 选择项目和户型"
     qtbot.waitUntil(lambda: bool(wizard.projects.rows))
     row = next(r for r in wizard.projects.rows if r.available)
     staff.click(row)
@@ -143,6 +145,7 @@ def test_realtime_plan_registration_end_to_end(
     # 3 A concrete unit, found with the filters; the taken unit is greyed with its reason.
     units = wizard.units
     assert wizard.current_screen() is units
+    assert units.title.text() == "选择房源" and wizard.step_labels[2].text() == "3 选择房源"
     qtbot.waitUntil(lambda: units.table.rowCount() > 0)
     taken = next(r for r in range(units.table.rowCount()) if "已被选定" in units.table.item(r, 7).text())
     assert not units.table.item(taken, 0).flags() & Qt.ItemFlag.ItemIsSelectable

@@ -1,4 +1,4 @@
-"""``kiosk-central``: serve the API and run the admin commands (migrate, enrol devices, operators, import, review)."""
+"""``kiosk-central``: serve the API and run the admin commands (migrate, devices, operators, import, review)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,18 @@ def _parser() -> argparse.ArgumentParser:
     op.add_argument("--display-name", required=True)
     op.add_argument("--role", choices=("clerk", "supervisor"), required=True)
     op.add_argument("--password", help="asked for when left out (better: not in the shell history)")
+
+    for command, what in (("disable-operator", "disable"), ("enable-operator", "enable")):
+        p = sub.add_parser(command, parents=[common], help=f"{what} an operator account (audited)")
+        p.add_argument("username")
+        p.add_argument("--reason", default="", help="recorded in the centre's audit log")
+    for command, what in (("disable-device", "disable"), ("enable-device", "enable")):
+        p = sub.add_parser(command, parents=[common], help=f"{what} an enrolled kiosk device (audited)")
+        which = p.add_mutually_exclusive_group(required=True)
+        which.add_argument("device_id", nargs="?", help="the id enroll-device printed")
+        if what == "disable":
+            which.add_argument("--counter", help="the counter whose enabled device to disable, e.g. 03")
+        p.add_argument("--reason", default="", help="recorded in the centre's audit log")
 
     imp = sub.add_parser(
         "import", parents=[common], help="import a CSV (header row) or JSON file; all or nothing"
@@ -145,6 +157,37 @@ def _create_operator(central: Central, args: argparse.Namespace) -> None:
     print(f"已创建工作人员 {info.username}（{info.display_name}，{info.role}）")
 
 
+def _actor() -> str:
+    """Who ran an admin command, for the audit log: the system account (sudo keeps the real one)."""
+    return os.environ.get("SUDO_USER") or getpass.getuser()
+
+
+def _disable_operator(central: Central, args: argparse.Namespace) -> None:
+    with central.db.session() as s:
+        central.auth.disable_operator(s, args.username, actor=_actor(), reason=args.reason)
+    print(f"已停用工作人员 {args.username}：中心立即拒绝其登录和令牌，各窗口同步后离线也不能登录")
+
+
+def _enable_operator(central: Central, args: argparse.Namespace) -> None:
+    with central.db.session() as s:
+        central.auth.enable_operator(s, args.username, actor=_actor(), reason=args.reason)
+    print(f"已启用工作人员 {args.username}")
+
+
+def _disable_device(central: Central, args: argparse.Namespace) -> None:
+    with central.db.session() as s:
+        device_id = args.device_id or central.auth.active_device(s, args.counter)
+        s.rollback()
+        d = central.auth.disable_device(s, device_id, actor=_actor(), reason=args.reason)
+    print(f"已停用设备“{d.name}”（窗口 {d.counter}，{d.device_id}）：其令牌立即失效，未送达的登记暂存该窗口")
+
+
+def _enable_device(central: Central, args: argparse.Namespace) -> None:
+    with central.db.session() as s:
+        d = central.auth.enable_device(s, args.device_id, actor=_actor(), reason=args.reason)
+    print(f"已启用设备“{d.name}”（窗口 {d.counter}，{d.device_id}）")
+
+
 def _import(central: Central, args: argparse.Namespace) -> None:
     with central.db.session() as s:
         summary = importer.import_file(s, args.file, args.kind)
@@ -170,6 +213,10 @@ def _review(central: Central, args: argparse.Namespace) -> None:
 _COMMANDS = {
     "enroll-device": _enroll,
     "create-operator": _create_operator,
+    "disable-operator": _disable_operator,
+    "enable-operator": _enable_operator,
+    "disable-device": _disable_device,
+    "enable-device": _enable_device,
     "import": _import,
     "load-demo": _load_demo,
     "review": _review,

@@ -172,6 +172,18 @@ class Device(Base):
     last_seen_at: Mapped[datetime | None]
 
 
+class AdminAudit(Base):
+    """What an administrator did from the command line (disable or enable an operator or a device), and who."""
+
+    __tablename__ = "admin_audit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(128))  # a user name or a device id
+    actor: Mapped[str] = mapped_column(String(64))  # the system account that ran the command
+    detail: Mapped[str]
+
+
 class Token(Base):
     __tablename__ = "tokens"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -20,7 +20,7 @@ from kiosk_central import versions
 from kiosk_central.clock import Clock
 from kiosk_central.db import begin_write
 from kiosk_central.services.errors import InvalidRequest, Unauthorized
-from kiosk_central.tables import Device, Operator, Token
+from kiosk_central.tables import AdminAudit, Device, Operator, Token
 
 # The same lock-out as the kiosk's own sign-in (kiosk/services/auth.py).
 MAX_FAILED_ATTEMPTS = 5
@@ -49,6 +49,14 @@ class Principal:
     device_id: str
     counter: str
     operator: OperatorInfo | None = None
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    device_id: str
+    counter: str
+    name: str
+    active: bool
 
 
 @dataclass(frozen=True)
@@ -149,7 +157,7 @@ class AuthService:
                 "设备编号或设备密钥不正确", hint="请核对本机登记的设备编号和密钥", code="bad_credentials"
             )
         if not device.active:
-            raise Unauthorized("本设备已被停用", hint="请联系管理员重新登记设备", code="device_disabled")
+            raise device_disabled()
         device.last_seen_at = now
         # Expired tokens of this device are of no use to anyone: drop them while we are here.
         session.execute(delete(Token).where(Token.device_id == device.id, Token.expires_at <= now))
@@ -166,9 +174,11 @@ class AuthService:
         now = self._clock()
         begin_write(session)
         op = session.scalar(select(Operator).where(Operator.username == username))
-        if op is None or not op.active:
+        if op is None:
             # Same words as a wrong password: do not tell a stranger which accounts exist.
             raise Unauthorized("用户名或密码不正确", code="bad_credentials")
+        if not op.active:
+            raise self._disabled_sign_in(op, password)
         if op.locked_until and op.locked_until > now:
             minutes = max(1, int((op.locked_until - now).total_seconds() // 60) + 1)
             raise Unauthorized(
@@ -188,6 +198,14 @@ class AuthService:
         issued = self._issue(session, "operator", device.device_id, op.id, now + self._operator_ttl)
         session.commit()
         return issued, OperatorInfo(op.username, op.display_name, op.role)
+
+    def _disabled_sign_in(self, op: Operator, password: str) -> Unauthorized:
+        """Only someone who knows the password learns that the account is disabled; tries do not count."""
+        try:
+            self._hasher.verify(op.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return Unauthorized("用户名或密码不正确", code="bad_credentials")
+        return operator_disabled()
 
     def _failed(self, session: Session, op: Operator, now: datetime) -> Unauthorized:
         op.failed_attempts += 1
@@ -239,20 +257,113 @@ class AuthService:
         if row is None:
             raise Unauthorized("登录凭证无效", hint="请重新登录", code="token_invalid")
         expires_at, device_id, counter, device_active, op = row
-        if not device_active or (op is not None and not op.active):
-            raise Unauthorized("登录凭证无效", hint="请重新登录", code="token_invalid")
+        # A disabled device or operator keeps its token rows so the refusal can say why; enabling drops them.
+        if not device_active:
+            raise device_disabled()
+        if op is not None and not op.active:
+            raise operator_disabled()
         if expires_at <= self._clock():
             raise Unauthorized("登录已过期", hint="请重新登录", code="token_expired")
         operator = OperatorInfo(op.username, op.display_name, op.role) if op is not None else None
         return Principal(device_id, counter, operator)
 
-    def disable_operator(self, session: Session, username: str) -> None:
-        """Used by tests and admins: the account can no longer sign in, at the centre or offline."""
+    # --- administrators: disable and enable, each audited ---
+
+    def disable_operator(self, session: Session, username: str, *, actor: str = "", reason: str = "") -> None:
+        """The account can no longer sign in, at the centre or (once its counter has synced) offline.
+
+        Its tokens stop working at once: every request checks the account.
+        """
+        self._set_operator_active(session, username, False, actor, reason)
+
+    def enable_operator(self, session: Session, username: str, *, actor: str = "", reason: str = "") -> None:
+        self._set_operator_active(session, username, True, actor, reason)
+
+    def disable_device(
+        self, session: Session, device_id: str, *, actor: str = "", reason: str = ""
+    ) -> DeviceInfo:
+        """The device's tokens stop working at once and it cannot get new ones; its counter keeps its outbox."""
         begin_write(session)
-        op = session.scalar(select(Operator).where(Operator.username == username))
+        device = self._device(session, device_id)
+        if not device.active:
+            raise InvalidRequest(f"设备“{device.name}”（{device.id}）已是停用状态", code="already_disabled")
+        device.active = False
+        self._audit(session, "disable_device", device.id, actor, _detail(f"窗口 {device.counter}", reason))
+        session.commit()
+        return DeviceInfo(device.id, device.counter, device.name, device.active)
+
+    def enable_device(
+        self, session: Session, device_id: str, *, actor: str = "", reason: str = ""
+    ) -> DeviceInfo:
+        begin_write(session)
+        device = self._device(session, device_id)
+        if device.active:
+            raise InvalidRequest(f"设备“{device.name}”（{device.id}）已是启用状态", code="already_enabled")
+        other = session.scalar(
+            select(Device).where(Device.counter == device.counter, Device.active, Device.id != device.id)
+        )
+        if other is not None:
+            raise InvalidRequest(
+                f"窗口 {device.counter} 已有启用的设备“{other.name}”（{other.id}）",
+                hint="同一窗口号的两台设备会产生重复的登记编号；请先停用那台设备",
+                code="counter_taken",
+            )
+        device.active = True
+        # Tokens from before the disable are not revived: the device signs in afresh with its secret.
+        session.execute(delete(Token).where(Token.device_id == device.id))
+        self._audit(session, "enable_device", device.id, actor, _detail(f"窗口 {device.counter}", reason))
+        session.commit()
+        return DeviceInfo(device.id, device.counter, device.name, device.active)
+
+    def active_device(self, session: Session, counter: str) -> str:
+        """The id of the counter's enabled device (admins know counters better than device ids)."""
+        device_id = session.scalar(select(Device.id).where(Device.counter == counter.strip(), Device.active))
+        if device_id is None:
+            raise InvalidRequest(f"窗口 {counter} 没有启用的设备", code="device_unknown")
+        return device_id
+
+    def _device(self, session: Session, device_id: str) -> Device:
+        device = session.get(Device, device_id.strip())
+        if device is None:
+            raise InvalidRequest(
+                f"找不到设备 {device_id}", hint="设备编号见 enroll-device 的输出", code="device_unknown"
+            )
+        return device
+
+    def _set_operator_active(
+        self, session: Session, username: str, active: bool, actor: str, reason: str
+    ) -> None:
+        begin_write(session)
+        op = session.scalar(select(Operator).where(Operator.username == username.strip()))
         if op is None:
             raise InvalidRequest(f"找不到用户名 {username}", code="username_unknown")
-        op.active = False
-        versions.stamp(session, [op])
-        session.execute(delete(Token).where(Token.operator_id == op.id))
+        if op.active == active:
+            state = "启用" if active else "停用"
+            raise InvalidRequest(
+                f"工作人员 {username} 已是{state}状态", code=f"already_{'en' if active else 'dis'}abled"
+            )
+        op.active = active
+        if active:
+            session.execute(delete(Token).where(Token.operator_id == op.id))
+            op.failed_attempts = 0
+            op.locked_until = None
+        self._audit(session, f"{'enable' if active else 'disable'}_operator", op.username, actor, reason)
+        versions.stamp(session, [op])  # counters learn it with the catalog and refuse the account offline too
         session.commit()
+
+    def _audit(self, session: Session, action: str, subject: str, actor: str, detail: str) -> None:
+        session.add(AdminAudit(at=self._clock(), action=action, subject=subject, actor=actor, detail=detail))
+
+
+def operator_disabled() -> Unauthorized:
+    return Unauthorized("此账号已被中心停用", hint="请联系管理员", code="operator_disabled")
+
+
+def device_disabled() -> Unauthorized:
+    return Unauthorized(
+        "本设备已被中心停用", hint="登记暂存本机；请联系管理员启用本设备或重新登记", code="device_disabled"
+    )
+
+
+def _detail(*parts: str) -> str:
+    return "；".join(p for p in parts if p)

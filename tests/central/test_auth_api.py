@@ -109,10 +109,56 @@ def test_disabled_operator_can_no_longer_sign_in_anywhere(api: Api, world: Centr
     held = api.changes(0, limit=20000)["version"]
     token = api.operator_login("clerk1", "clerk-pass-1").json()["token"]
     with world.db.session() as s:
-        world.auth.disable_operator(s, "clerk1")
-    assert api.operator_login("clerk1", "clerk-pass-1").json()["code"] == "bad_credentials"
+        world.auth.disable_operator(s, "clerk1", actor="admin")
+    r = api.operator_login("clerk1", "clerk-pass-1")
+    assert (r.status_code, r.json()["code"]) == (401, "operator_disabled")
+    assert r.json()["message"] == "此账号已被中心停用"
+    # A token issued before the disable stops working at once, and says why.
     r = api.client.get("/v1/reviews/changes", headers={"Authorization": f"Bearer {token}"})
-    assert (r.status_code, r.json()["code"]) == (401, "token_invalid")
+    assert (r.status_code, r.json()["code"]) == (401, "operator_disabled")
     # Kiosks learn it too, so the account cannot sign in offline either.
     changes = api.changes(held)["changes"]
     assert [(c["key"], c["data"]["active"]) for c in changes] == [("clerk1", False)]
+
+
+def test_a_disabled_account_is_named_only_to_whoever_knows_its_password(api: Api, world: Central) -> None:
+    with world.db.session() as s:
+        world.auth.disable_operator(s, "clerk1")
+    for _ in range(6):  # wrong passwords on a disabled account neither tell nor lock
+        r = api.operator_login("clerk1", "wrong-password")
+        assert (r.status_code, r.json()["code"]) == (401, "bad_credentials")
+        assert r.json() == api.operator_login("nobody", "wrong-password").json()
+    assert api.operator_login("clerk1", "clerk-pass-1").json()["code"] == "operator_disabled"
+
+
+def test_enabled_operator_signs_in_again_but_old_tokens_stay_dead(api: Api, world: Central) -> None:
+    old = api.operator_login("clerk1", "clerk-pass-1").json()["token"]
+    with world.db.session() as s:
+        world.auth.disable_operator(s, "clerk1")
+    with world.db.session() as s:
+        world.auth.enable_operator(s, "clerk1")
+    r = api.client.get("/v1/reviews/changes", headers={"Authorization": f"Bearer {old}"})
+    assert (r.status_code, r.json()["code"]) == (401, "token_invalid")
+    fresh = api.operator_login("clerk1", "clerk-pass-1").json()["token"]
+    assert (
+        api.client.get("/v1/reviews/changes", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+    )
+
+
+def test_disabled_device_token_stops_at_once_and_says_why(api: Api, world: Central) -> None:
+    operator = api.operator_login("clerk1", "clerk-pass-1").json()["token"]
+    assert api.changes(0, 1)["changes"]
+    with world.db.session() as s:
+        world.auth.disable_device(s, api.device_id, actor="admin")
+    for headers in (api.auth, {"Authorization": f"Bearer {operator}"}):
+        r = api.client.get("/v1/catalog/changes", headers=headers)
+        assert (r.status_code, r.json()["code"]) == (401, "device_disabled")
+        assert "停用" in r.json()["message"]
+    r = api.device_login()
+    assert (r.status_code, r.json()["code"]) == (401, "device_disabled")
+    with world.db.session() as s:
+        world.auth.enable_device(s, api.device_id)
+    r = api.client.get("/v1/catalog/changes", headers=api.auth)
+    assert (r.status_code, r.json()["code"]) == (401, "token_invalid")  # the device signs in afresh
+    api.sign_in()
+    assert api.changes(0, 1)["changes"]

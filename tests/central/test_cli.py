@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,20 @@ from sqlalchemy import func, select
 from kiosk_central.bootstrap import build
 from kiosk_central.cli import main
 from kiosk_central.config import Settings
-from kiosk_central.tables import Device, Household, Member, Operator, Plan, Project, Unit, UnitType
+from kiosk_central.db import head_revision
+from kiosk_central.tables import (
+    AdminAudit,
+    Device,
+    Household,
+    Member,
+    Operator,
+    Plan,
+    Project,
+    Unit,
+    UnitType,
+)
 from tests.central.conftest import PgCluster
-from tests.central.world import id_number
+from tests.central.world import PHOTO_DIR, id_number
 
 GOOD = id_number("19800101", 11)
 BAD_CHECK = GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1")
@@ -38,6 +50,8 @@ def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def _import_catalog(url: str, tmp_path: Path) -> None:
+    for name, demo in (("a.png", "P-HD-01-1.png"), ("b.png", "P-HD-01-2.png")):
+        shutil.copyfile(PHOTO_DIR / demo, tmp_path / name)
     plans = _write(
         tmp_path / "plans.csv",
         "code,name,kind,announcement,window_start,window_end,cancel_deadline,allowed_districts,"
@@ -182,6 +196,111 @@ def test_create_operator(
     assert _count(database_url, Operator) == 2
 
 
+def _audit(url: str) -> list[tuple[str, str, str, str]]:
+    central = build(Settings(database_url=url))
+    try:
+        with central.db.session() as s:
+            rows = s.scalars(select(AdminAudit).order_by(AdminAudit.id)).all()
+            return [(r.action, r.subject, r.actor, r.detail) for r in rows]
+    finally:
+        central.close()
+
+
+def _sign_in(url: str, device_id: str, secret: str, username: str, password: str) -> str:
+    """The code the centre answers a counter's sign-in with ("ok" when it lets the operator in)."""
+    from kiosk_central.services.errors import Unauthorized
+
+    central = build(Settings(database_url=url))
+    try:
+        with central.db.session() as s:
+            token = central.auth.device_token(s, device_id, secret).token
+        with central.db.session() as s:
+            device = central.auth.authenticate(s, token)
+        with central.db.session() as s:
+            central.auth.operator_token(s, device, username, password)
+        return "ok"
+    except Unauthorized as e:
+        return e.code
+    finally:
+        central.close()
+
+
+def test_disable_and_enable_operator_are_audited(
+    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUDO_USER", "admin-zhao")
+    assert _run(database_url, "enroll-device", "--counter", "03", "--name", "3号窗口") == 0
+    out = capsys.readouterr().out
+    device_id, secret = out.split("device_id:")[1].split()[0], out.split("secret:")[1].split()[0]
+    args = (
+        "create-operator",
+        "zhang",
+        "--display-name",
+        "张丽",
+        "--role",
+        "clerk",
+        "--password",
+        "s3cret-pass",
+    )
+    assert _run(database_url, *args) == 0
+    assert _sign_in(database_url, device_id, secret, "zhang", "s3cret-pass") == "ok"
+
+    assert _run(database_url, "disable-operator", "zhang", "--reason", "离职") == 0
+    assert "已停用工作人员 zhang" in capsys.readouterr().out
+    assert _sign_in(database_url, device_id, secret, "zhang", "s3cret-pass") == "operator_disabled"
+    assert _run(database_url, "disable-operator", "zhang") == 1
+    assert "已是停用状态" in capsys.readouterr().err
+    assert _run(database_url, "disable-operator", "nobody") == 1
+    assert "找不到用户名 nobody" in capsys.readouterr().err
+
+    assert _run(database_url, "enable-operator", "zhang") == 0
+    assert _sign_in(database_url, device_id, secret, "zhang", "s3cret-pass") == "ok"
+    assert _audit(database_url) == [
+        ("disable_operator", "zhang", "admin-zhao", "离职"),
+        ("enable_operator", "zhang", "admin-zhao", ""),
+    ]
+
+
+def test_disable_and_enable_device_are_audited(
+    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUDO_USER", "admin-zhao")
+    assert _run(database_url, "enroll-device", "--counter", "03", "--name", "3号窗口") == 0
+    out = capsys.readouterr().out
+    device_id, secret = out.split("device_id:")[1].split()[0], out.split("secret:")[1].split()[0]
+    assert _run(database_url, "load-demo") == 0
+    capsys.readouterr()
+
+    assert _run(database_url, "disable-device", "--counter", "03", "--reason", "主机送修") == 0
+    assert f"已停用设备“3号窗口”（窗口 03，{device_id}）" in capsys.readouterr().out
+    assert _sign_in(database_url, device_id, secret, "clerk1", "kiosk-demo-1") == "device_disabled"
+    assert _run(database_url, "disable-device", device_id) == 1
+    assert "已是停用状态" in capsys.readouterr().err
+    assert _run(database_url, "disable-device", "--counter", "03") == 1
+    assert "窗口 03 没有启用的设备" in capsys.readouterr().err
+
+    # Another device took the counter meanwhile: enabling the old one would duplicate registration numbers.
+    assert _run(database_url, "enroll-device", "--counter", "03", "--name", "新主机") == 0
+    new_id = capsys.readouterr().out.split("device_id:")[1].split()[0]
+    assert _run(database_url, "enable-device", device_id) == 1
+    assert "已有启用的设备“新主机”" in capsys.readouterr().err
+    assert _run(database_url, "disable-device", new_id) == 0
+    assert _run(database_url, "enable-device", device_id) == 0
+    assert _sign_in(database_url, device_id, secret, "clerk1", "kiosk-demo-1") == "ok"
+    assert _audit(database_url) == [
+        ("disable_device", device_id, "admin-zhao", "窗口 03；主机送修"),
+        ("disable_device", new_id, "admin-zhao", "窗口 03"),
+        ("enable_device", device_id, "admin-zhao", "窗口 03"),
+    ]
+
+
+def test_disable_device_needs_an_id_or_a_counter(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["disable-device"])
+    assert exited.value.code == 2
+    assert "one of the arguments device_id --counter is required" in capsys.readouterr().err
+
+
 def test_load_demo(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     from kiosk.domain.reg_no import make_reg_no
 
@@ -210,7 +329,12 @@ def test_load_demo(database_url: str, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_migrate_a_fresh_sqlite_data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate", "--data-dir", str(tmp_path)]) == 0
-    assert "数据库结构已更新：空 → 0001" in capsys.readouterr().out
+    central = build(Settings(database_url=f"sqlite:///{tmp_path / 'central.db'}"))
+    try:
+        head = head_revision(central.db.engine)
+    finally:
+        central.close()
+    assert f"数据库结构已更新：空 → {head}" in capsys.readouterr().out
     assert (tmp_path / "central.db").exists()
     assert main(["enroll-device", "--counter", "01", "--name", "一号", "--data-dir", str(tmp_path)]) == 0
 

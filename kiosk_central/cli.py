@@ -76,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file", type=Path)
     imp.add_argument("--kind", required=True, choices=importer.KINDS)
+    imp.add_argument(
+        "--photos",
+        type=Path,
+        default=None,
+        help="projects: the folder of the photo files (default: the file's)",
+    )
 
     demo = sub.add_parser("load-demo", parents=[common], help="load the kiosk's demo data, dates from today")
     demo.add_argument(
@@ -190,7 +196,7 @@ def _enable_device(central: Central, args: argparse.Namespace) -> None:
 
 def _import(central: Central, args: argparse.Namespace) -> None:
     with central.db.session() as s:
-        summary = importer.import_file(s, args.file, args.kind)
+        summary = importer.import_file(s, args.file, args.kind, photo_dir=args.photos, now=central.clock())
     print(f"导入完成：{summary}")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -87,8 +88,19 @@ class Project(Base):
     district: Mapped[str] = mapped_column(String(32))
     address: Mapped[str] = mapped_column(String(255))
     description: Mapped[str]
-    photos: Mapped[list[str]]  # file names; each kiosk resolves them in its own photo folder
+    photos: Mapped[list[str]]  # SHA-256 hex digests of rows in ``photos``: counters fetch the bytes by hash
     version: Mapped[int] = _version()
+
+
+class Photo(Base):
+    """A project photo's bytes, named by their SHA-256: a counter that has a hash never needs it again."""
+
+    __tablename__ = "photos"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime]
 
 
 class UnitType(Base):

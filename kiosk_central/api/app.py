@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
-from kiosk_central.api import routes_auth, routes_sync
+from kiosk_central.api import routes_auth, routes_catalog, routes_sync
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings, resolve_database_url
 from kiosk_central.services.errors import CentralError
@@ -36,6 +36,7 @@ def create_app(central: Central) -> FastAPI:
     app.state.central = central
     app.include_router(routes_auth.router, prefix="/v1")
     app.include_router(routes_sync.router, prefix="/v1")
+    app.include_router(routes_catalog.router, prefix="/v1")
     app.add_exception_handler(CentralError, _central_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(OperationalError, _database_down)

@@ -97,3 +97,8 @@ class BatchResult(BaseModel):
 
 class BatchResults(BaseModel):
     results: list[BatchResult] = Field(description="one per message, in the order sent")
+
+
+class PlanCounts(BaseModel):
+    at: datetime = Field(description="the centre's local time of the count")
+    plans: dict[str, int] = Field(description="plan code to its active registrations, every counter's")

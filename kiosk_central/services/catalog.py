@@ -6,11 +6,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, literal_column, select, union_all
+from sqlalchemy import String, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from kiosk_central.services.errors import InvalidRequest
-from kiosk_central.tables import Household, Member, Notice, Operator, Plan, Project, Unit, UnitType
+from kiosk_central.tables import (
+    Household,
+    Member,
+    Notice,
+    Operator,
+    Plan,
+    Project,
+    Registration,
+    Unit,
+    UnitType,
+)
 
 Change = dict[str, Any]
 _TABLES: dict[str, Any] = {
@@ -72,6 +82,27 @@ def catalog_changes(session: Session, since: int, limit: int) -> ChangesPage:
             changes.extend(_LOADERS[entity](session, since, upper))
         changes.sort(key=lambda c: int(c["version"]))
         return ChangesPage(upper, more, changes)
+    finally:
+        session.rollback()
+
+
+def plan_counts(session: Session) -> dict[str, int]:
+    """Active registrations of every plan, whichever counter took them (plans with none: 0).
+
+    Not a catalog change: counts move with every registration, and versioning them would make every
+    registration wait on the catalog counter's lock.
+    """
+    try:
+        active = (
+            select(Registration.plan_id, func.count().label("n"))
+            .where(Registration.status == "active")
+            .group_by(Registration.plan_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(Plan.code, func.coalesce(active.c.n, 0)).outerjoin(active, active.c.plan_id == Plan.id)
+        )
+        return {code: int(n) for code, n in rows}
     finally:
         session.rollback()
 

@@ -1,5 +1,8 @@
 """The kiosk's demo data (resources/demo, ``python -m kiosk.demo.generate``) loaded into the central catalog.
 
+The projects' photos (resources/demo/photos, drawn by kiosk/demo/photos.py) are stored at the centre too, so
+counters that sync get them with the catalog.
+
 Times in the files are relative to the load, as kiosk/services/demo_data.py reads them: ``*_days`` are days
 from today; windows open at 09:00 and close (and cancelling ends) at 17:00, local wall time.
 """
@@ -47,7 +50,9 @@ def load_demo(
     today = now.date()
     batches = demo_batches(catalog, households, today)
     begin_write(session)
-    summaries = [import_kind(session, kind, labeled) for kind, labeled in batches]
+    summaries = [
+        import_kind(session, kind, labeled, photo_dir=demo / "photos", now=now) for kind, labeled in batches
+    ]
     session.commit()
     created = []
     existing = set(session.scalars(select(Operator.username)))

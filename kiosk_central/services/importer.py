@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from kiosk_central.db import begin_write
 from kiosk_central.services import catalog_writer as w
 from kiosk_central.services import import_rows as rows
+from kiosk_central.services import photos
 from kiosk_central.services.errors import InvalidRequest
 from kiosk_central.tables import Plan, Project, Registration, Unit, UnitType
 
@@ -105,16 +107,30 @@ def _read_json(content: str, kind: str) -> list[Labeled]:
     ]
 
 
-def import_file(session: Session, path: Path, kind: str) -> ImportSummary:
+def import_file(
+    session: Session, path: Path, kind: str, *, photo_dir: Path | None = None, now: datetime | None = None
+) -> ImportSummary:
+    """``photo_dir``: where the projects' photo files are (default: the import file's folder)."""
     labeled = read_file(path, kind)
     begin_write(session)
-    summary = import_kind(session, kind, labeled)
+    summary = import_kind(session, kind, labeled, photo_dir=photo_dir or path.parent, now=now)
     session.commit()
     return summary
 
 
-def import_kind(session: Session, kind: str, labeled: Sequence[Labeled]) -> ImportSummary:
-    """Check every row, then write; the caller's transaction commits (so several kinds can be one import)."""
+def import_kind(
+    session: Session,
+    kind: str,
+    labeled: Sequence[Labeled],
+    *,
+    photo_dir: Path | None = None,
+    now: datetime | None = None,
+) -> ImportSummary:
+    """Check every row, then write; the caller's transaction commits (so several kinds can be one import).
+
+    Projects name their photos by file (read from ``photo_dir``) or by a hash the centre holds; the centre
+    stores the bytes and the catalog names them by hash.
+    """
     errors: list[str] = []
     records: list[rows.Record] = []
     labels: list[str] = []
@@ -137,8 +153,16 @@ def import_kind(session: Session, kind: str, labeled: Sequence[Labeled]) -> Impo
         labels.append(label)
     if not errors:
         errors = _REFERENCE_CHECKS[kind](session, records, labels)
+    resolved = None
+    if not errors and kind == "projects":
+        resolved = photos.resolve_names(session, [r["photos"] for r in records], labels, photo_dir)
+        errors = resolved.problems
     if errors:
         raise ImportFailed(errors)
+    if resolved is not None:
+        photos.store_all(session, resolved.new, now or datetime.now())
+        for record, hashes in zip(records, resolved.hashes, strict=True):
+            record["photos"] = hashes
     counts = _WRITERS[kind](session, records)
     return ImportSummary(kind, len(records), counts.inserted, counts.updated, counts.unchanged)
 

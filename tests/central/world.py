@@ -10,11 +10,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
+from kiosk.config import RESOURCES
 from kiosk.domain.reg_no import make_reg_no
 from kiosk_central.db import begin_write
 from kiosk_central.services.importer import import_kind
 
 NOW = datetime(2026, 11, 24, 10, 0, 0)
+# Every project shows one of the demo's drawings: real PNG bytes for the centre to store and serve.
+PHOTO_DIR = RESOURCES / "demo" / "photos"
+PHOTO_FILE = "P-CY-01-1.png"
 
 
 def id_number(born: str, seq: int, region: str = "110105") -> str:
@@ -110,7 +114,7 @@ def catalog_batches() -> list[tuple[str, list[dict[str, Any]]]]:
                     "plan_code": plan,
                     "name": f"{c}家园",
                     "district": "朝阳区",
-                    "photos": ["a.png"],
+                    "photos": [PHOTO_FILE],
                 }
                 for c, plan in (("Q", "Q2611"), ("R", "R2611"), ("U", "Q2612"), ("M", "M2611"))
             ],
@@ -166,7 +170,8 @@ def _unit(code: str, type_code: str, floor: int, status: str) -> dict[str, Any]:
 def build_world(session: Session) -> None:
     begin_write(session)
     for kind, items in catalog_batches():
-        import_kind(session, kind, [(f"第{n}条", item) for n, item in enumerate(items, 1)])
+        labeled = [(f"第{n}条", item) for n, item in enumerate(items, 1)]
+        import_kind(session, kind, labeled, photo_dir=PHOTO_DIR, now=NOW)
     session.commit()
 
 

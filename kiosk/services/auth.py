@@ -16,11 +16,18 @@ from kiosk.services import audit
 from kiosk.services.clock import Clock
 from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
-from kiosk.storage.uow import UnitOfWorkFactory
+from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
+OPERATOR_DISABLED = "operator_disabled"
+
+
+def operator_disabled() -> AuthFailed:
+    return AuthFailed(
+        "此账号已被中心停用，请联系管理员", hint="停用期间不能在任何窗口登录", code=OPERATOR_DISABLED
+    )
 
 
 class AuthService:
@@ -65,8 +72,11 @@ class AuthService:
         operator = self._check(username.strip(), password, action="login")
         try:
             self._central_sign_in(operator.username, password)
-        except AuthFailed:
+        except AuthFailed as exc:
             with self._uow() as uow:
+                if exc.code == OPERATOR_DISABLED:
+                    # Refused offline too from now on, without waiting for the next catalog sync.
+                    uow.session.get_one(t.Operator, operator.id).active = False
                 audit.record(
                     uow.session,
                     action="login_refused_by_centre",
@@ -74,6 +84,7 @@ class AuthService:
                     counter=self._counter,
                     operator_id=operator.id,
                     subject=operator.username,
+                    code=exc.code,
                 )
                 uow.commit()
             raise
@@ -85,22 +96,39 @@ class AuthService:
 
     def approve(self, username: str, password: str) -> OperatorSession:
         """A supervisor's approval at the counter: their own name and password, checked like a login."""
-        approver = self._check(username.strip(), password, action="approve")
-        if approver.role is not Role.SUPERVISOR:
-            raise NotAllowed(
-                f"{approver.display_name} 不是主管，不能批准", hint="请由主管输入自己的账号和密码"
-            )
-        return approver
+        return self._check(username.strip(), password, action="approve", role=Role.SUPERVISOR)
 
-    def _check(self, username: str, password: str, *, action: str) -> OperatorSession:
+    def _disabled(self, uow: UnitOfWork, op: t.Operator, password: str, *, action: str) -> AuthFailed:
+        """Only whoever knows the password learns that the account is disabled; tries do not count."""
+        try:
+            self._hasher.verify(op.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return AuthFailed("用户名或密码不正确")
+        audit.record(
+            uow.session,
+            action=f"{action}_refused",
+            at=self._clock(),
+            counter=self._counter,
+            operator_id=op.id,
+            subject=op.username,
+            code=OPERATOR_DISABLED,
+        )
+        uow.commit()
+        return operator_disabled()
+
+    def _check(
+        self, username: str, password: str, *, action: str, role: Role | None = None
+    ) -> OperatorSession:
         if not username or not password:
             raise InvalidInput("请输入用户名和密码")
         now = self._clock()
         with self._uow() as uow:
             op = uow.session.scalar(select(t.Operator).where(t.Operator.username == username))
-            if op is None or not op.active:
+            if op is None:
                 # Same words as a wrong password: do not tell a stranger which accounts exist.
                 raise AuthFailed("用户名或密码不正确")
+            if not op.active:
+                raise self._disabled(uow, op, password, action=action)
             if op.locked_until and op.locked_until > now:
                 minutes = max(1, math.ceil((op.locked_until - now).total_seconds() / 60))
                 raise AccountLocked(
@@ -134,6 +162,19 @@ class AuthService:
             op.locked_until = None
             if self._hasher.check_needs_rehash(op.password_hash):
                 op.password_hash = self._hasher.hash(password)
+            if role is not None and op.role != role.value:
+                # The right password of the wrong role: the log must not read as if it had been approved.
+                audit.record(
+                    uow.session,
+                    action=f"{action}_refused",
+                    at=now,
+                    counter=self._counter,
+                    operator_id=op.id,
+                    subject=username,
+                    reason=f"not_{role.value}",
+                )
+                uow.commit()
+                raise NotAllowed(f"{op.display_name} 不是主管，不能批准", hint="请由主管输入自己的账号和密码")
             audit.record(
                 uow.session, action=action, at=now, counter=self._counter, operator_id=op.id, subject=username
             )

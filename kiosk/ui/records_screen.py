@@ -48,6 +48,9 @@ class RecordsScreen(QWidget):
         self._views: list[RegistrationView] = []
         self._query = ""
         self._busy = False
+        self._reload: Callable[[], None] | None = (
+            None  # the last search or list, to show it again after a change
+        )
 
         title = QLabel(self.tr("Registration records"))
         set_kind(title, "title")
@@ -139,6 +142,7 @@ class RecordsScreen(QWidget):
         if query is not None:
             self.query.setText(query)
         text = self.query.text()
+        self._reload = lambda: self.search(text)
         self.error.clear()
         self.summary.clear()
         records = self._services.records
@@ -150,6 +154,7 @@ class RecordsScreen(QWidget):
         """Every registration the centre turned down: staff call these households back."""
         self.query.clear()
         self.error.clear()
+        self._reload = self.show_rejected
         records = self._services.records
         run_in_background(self, records.rejected, self._show_rejected, self._failed)
 
@@ -159,6 +164,7 @@ class RecordsScreen(QWidget):
         self.error.clear()
         self.summary.clear()
         self._query = ""
+        self._reload = None
         self._views = []
         self.table.setRowCount(0)
         self._update_actions()
@@ -274,6 +280,7 @@ class RecordsScreen(QWidget):
         if view is None or operator is None:
             return
         cancelled = CancelDialog.ask(self, self._services.records, view, operator)
+        self._read_again()
         if cancelled is not None:
             self._replace(cancelled)
             messages.show(
@@ -286,9 +293,14 @@ class RecordsScreen(QWidget):
         if view is None or operator is None:
             return
         changed = PhoneDialog.ask(self, self._services.records, view, operator)
+        self._read_again()  # every active registration of the household carries the phone
         if changed is not None:
             messages.show(
                 messages.Level.SUCCESS,
                 self.tr("Contact phone changed to {phone}").format(phone=changed.phone_masked),
             )
-            self.search(self._query)  # every active registration of the household carries the phone
+
+    def _read_again(self) -> None:
+        """After a dialog, whatever it did: the table shows the database, never what it was before."""
+        if self._reload is not None:
+            self._reload()

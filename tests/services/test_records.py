@@ -111,3 +111,20 @@ def test_print_failure_keeps_the_registration_and_reprint_works(
     with built.engine.connect() as c:
         actions = c.execute(select(t.AuditEntry.action).order_by(t.AuditEntry.id)).scalars().all()
     assert actions[-2:] == ["print", "reprint"]
+
+
+def test_a_clerks_approval_is_audited_as_refused(
+    built: Built, clerk: OperatorSession, registered: str
+) -> None:
+    with pytest.raises(NotAllowed) as err:
+        built.services.records.cancel(registered, CancelReason.HOUSEHOLD_REQUEST, "", clerk, *CLERK)
+    assert "不是主管" in err.value.message
+    with built.engine.connect() as c:
+        entries = c.execute(select(t.AuditEntry).order_by(t.AuditEntry.id)).all()
+    last = entries[-1]
+    assert (last.action, last.subject, last.detail) == (
+        "approve_refused",
+        CLERK[0],
+        {"reason": "not_supervisor"},
+    )
+    assert "approve" not in [e.action for e in entries]

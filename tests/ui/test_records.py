@@ -266,3 +266,81 @@ def test_phone_change_from_the_records_refreshes_every_row(
     qtbot.mouseClick(records.change_phone, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "139****9000" in records.summary.text(), timeout=5000)
     assert records.table.rowCount() == 2
+
+
+def _enter_credentials(qtbot: QtBot, dialog: CancelDialog, username: str, password: str) -> None:
+    """As staff do it: name, Tab, password, Enter."""
+    dialog.supervisor.setFocus()
+    qtbot.keyClicks(dialog.supervisor, username)
+    qtbot.keyClick(dialog.supervisor, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.password
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+
+
+def test_enter_in_the_password_field_confirms_and_the_dialog_waits_for_the_answer(
+    qtbot: QtBot, hold: Hold, services: Services, clerk: OperatorSession, registered: Registered
+) -> None:
+    dialog = _dialog(hold, services, registered.realtime, clerk)
+    dialog.choose(CancelReason.HOUSEHOLD_REQUEST)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        _enter_credentials(qtbot, dialog, *SUPERVISOR)
+        assert dialog.isVisible()  # Enter is the confirm button, never Back
+    assert dialog.result() == CancelDialog.DialogCode.Accepted
+    assert dialog.result_view is not None and dialog.result_view.status == "cancelled"
+
+
+def test_enter_with_a_clerks_credentials_keeps_the_dialog_and_audits_a_refusal(
+    qtbot: QtBot,
+    hold: Hold,
+    services: Services,
+    clerk: OperatorSession,
+    registered: Registered,
+    built: Built,
+) -> None:
+    dialog = _dialog(hold, services, registered.realtime, clerk)
+    dialog.choose(CancelReason.HOUSEHOLD_REQUEST)
+    _enter_credentials(qtbot, dialog, *CLERK)
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
+    assert dialog.isVisible() and "不是主管" in dialog.error.text()
+    assert dialog.result_view is None
+    assert services.records.get(registered.realtime.reg_no).status == "active"
+    with built.engine.connect() as conn:
+        actions = conn.scalars(select(t.AuditEntry.action).order_by(t.AuditEntry.id)).all()
+    assert "approve" not in actions and actions[-1] == "approve_refused"
+
+
+def test_back_does_nothing_while_the_change_is_on_its_way(
+    qtbot: QtBot, hold: Hold, services: Services, clerk: OperatorSession, registered: Registered
+) -> None:
+    dialog = _dialog(hold, services, registered.quick, clerk)
+    dialog.choose(CancelReason.HOUSEHOLD_REQUEST)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        _enter_credentials(qtbot, dialog, *SUPERVISOR)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the answer is coming: the dialog must see it
+        assert dialog.isVisible()
+    assert dialog.result_view is not None
+
+
+def test_the_table_is_read_again_after_a_cancel_entered_with_the_keyboard(
+    qtbot: QtBot,
+    records: RecordsScreen,
+    registered: Registered,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def staff_types(cls, parent, service, view, operator):  # type: ignore[no-untyped-def]
+        dialog = cls(service, view, operator, parent)
+        dialog.show()
+        dialog.choose(CancelReason.HOUSEHOLD_REQUEST)
+        with qtbot.waitSignal(dialog.finished, timeout=5000):
+            _enter_credentials(qtbot, dialog, *SUPERVISOR)
+        return dialog.result_view
+
+    monkeypatch.setattr(CancelDialog, "ask", classmethod(staff_types))
+    search(qtbot, records, registered.ok_filing_no)
+    reg_no = registered.realtime.reg_no
+    pick_row(records, reg_no)
+    qtbot.mouseClick(records.cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cell(records, reg_no, STATUS).startswith("已取消"), timeout=5000)
+    assert records.selected() is not None and records.selected().reg_no == reg_no
+    assert not records.cancel.isEnabled()

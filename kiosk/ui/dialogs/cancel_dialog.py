@@ -80,7 +80,7 @@ class CancelDialog(RecordDialog):
         form.addRow(self.tr("Details"), self.comment)
         form.addRow(self.tr("Supervisor"), self.supervisor)
         form.addRow(self.tr("Password"), self.password)
-        self._lay_out(title, what, form, enter=self.password, submit=self.submit)
+        self._lay_out(title, what, form, submit_from=[self.password], submit=self.submit)
 
     def choose(self, reason: CancelReason) -> None:
         for button in self.reasons.buttons():

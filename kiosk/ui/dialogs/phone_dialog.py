@@ -49,7 +49,7 @@ class PhoneDialog(RecordDialog):
         form.setVerticalSpacing(12)
         form.addRow(self.tr("Current phone"), current)
         form.addRow(self.tr("New phone"), self.phone)
-        self._lay_out(title, form, hint, enter=self.phone, submit=self.submit)
+        self._lay_out(title, form, hint, submit_from=[self.phone], submit=self.submit)
         self.phone.setFocus()
 
     def submit(self) -> None:

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QShowEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.domain.model import PlanKind
 from kiosk.services.container import Services
@@ -48,6 +57,9 @@ class CounterWizard(QWidget):
         self.setObjectName("counterWizard")
         self.setStyleSheet(STYLE.substitute(theme.colors()))
         self.state = DraftState(self)
+        self._focus_waits_on: Screen | None = (
+            None  # the screen whose next action could not take the focus yet
+        )
         state = self.state
         self.identify = IdentifyScreen(state, services.households)
         self.plans = PlanScreen(state, services.catalog)
@@ -216,13 +228,21 @@ class CounterWizard(QWidget):
     def _focus_default(self) -> None:
         screen = self.current_screen()
         target = screen.default_focus() or self.primary_button
-        # Never let the focus fall out of the wizard (onto the header's buttons): Enter and Esc work here.
-        (target if target.isEnabled() else screen).setFocus()
+        if target.isEnabled():
+            self._focus_waits_on = None
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        # Still loading (the notice's box, "confirm" before the preview): hold the focus on the screen, never
+        # on the header's buttons (Enter and Esc work here), and hand it on once the target can take it.
+        self._focus_waits_on = screen
+        screen.setFocus()
 
     def _sync_footer(self) -> None:
         screen = self.current_screen()
         self.primary_button.setText(screen.primary_text())
         self.primary_button.setEnabled(screen.primary_enabled())
+        if self._focus_waits_on is screen and QApplication.focusWidget() in (screen, None):
+            self._focus_default()  # unless staff already moved the focus elsewhere themselves
 
     def _name_choice_step(self) -> None:
         # The step bar says what the screen says: a project and unit type (quick), a concrete unit (real-time).
@@ -276,6 +296,7 @@ QFrame#planCard, QFrame#unitTypeRow { background: $surface; border: 2px solid $b
 QFrame#planCard:focus, QFrame#unitTypeRow:focus { border: 5px solid $on_focus; }
 QFrame#planCard[selected="true"], QFrame#unitTypeRow[selected="true"] {
     border: 5px solid $primary; background: $alt_row; }
+QFrame#planCard[selected="true"]:focus, QFrame#unitTypeRow[selected="true"]:focus { border: 5px solid $on_focus; }
 QLabel#chosenMark { background: $primary; color: $on_primary; font-weight: bold; padding: 0 10px; border-radius: 6px; }
 QFrame#planCard[unavailable="true"], QFrame#unitTypeRow[unavailable="true"] {
     background: $disabled_bg; border: 2px dashed $border; }

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QTableWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain.model import PlanKind
@@ -20,6 +20,7 @@ from kiosk.ui.screens.notice_screen import NoticeScreen
 from kiosk.ui.wizard import CounterWizard
 from tests.ui.flow_fixtures import *  # noqa: F403
 from tests.ui.flow_fixtures import SHOWCASE, Counter, Staff, identify, plan_card, save_screenshot
+from tests.ui.focus import assert_focus_visible
 
 MAX_SCREENS = 6
 MAX_ACTIONS = 12
@@ -283,3 +284,68 @@ def test_keyboard_only_choice_of_plan(qtbot: QtBot, wizard: CounterWizard, staff
     qtbot.keyClick(first, Qt.Key.Key_Return)
     assert wizard.state.plan is not None and wizard.state.plan.code == "Q2611"
     qtbot.waitUntil(lambda: wizard.current_screen() is wizard.projects)
+
+
+def test_keyboard_only_quick_registration_with_the_focus_always_on_the_next_action(
+    qtbot: QtBot, wizard: CounterWizard, staff: Staff
+):
+    """No mouse: each screen opens with the focus, drawn clearly, on what staff do next (docs/counter-flow.md)."""
+
+    def next_action(widget: QWidget) -> None:
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
+        assert_focus_visible(widget)
+
+    next_action(wizard.identify.filing_edit)
+    identify(staff, qtbot, wizard, "quick_family_of_four")
+    next_action(wizard.primary_button)
+    staff.press()
+
+    qtbot.waitUntil(lambda: bool(wizard.plans.cards))
+    next_action(wizard.plans.default_focus())
+    staff.press(Qt.Key.Key_Space)  # chooses the focused plan
+    assert wizard.state.plan is not None and wizard.state.plan.code == "Q2611"
+    assert_focus_visible(wizard.plans.default_focus())  # chosen and focused: both show
+    staff.press()
+
+    qtbot.waitUntil(lambda: bool(wizard.projects.rows))
+    row = wizard.projects.default_focus()
+    next_action(row)
+    staff.press(Qt.Key.Key_Space)  # chooses the focused unit type
+    assert wizard.state.unit_type is row.unit_type
+    staff.press()
+
+    # The notice: Space ticks the acknowledgement at once, Enter goes on.
+    assert wizard.current_screen() is wizard.notice
+    next_action(wizard.notice.ack)
+    staff.press(Qt.Key.Key_Space)
+    assert wizard.notice.ack.isChecked() and wizard.state.ack is not None
+    staff.press()
+
+    assert wizard.current_screen() is wizard.review
+    next_action(wizard.primary_button)  # once the preview is there, "confirm" waits for Enter
+    assert wizard.review.view is not None
+    with qtbot.waitSignal(wizard.registration_completed, timeout=10_000):
+        staff.press()
+    next_action(wizard.primary_button)  # next household
+    staff.press()
+    next_action(wizard.identify.filing_edit)
+    assert staff.actions <= MAX_ACTIONS, staff.log
+    assert all(not entry.startswith("click") for entry in staff.log), staff.log
+
+
+def test_keyboard_only_unit_choice_shows_the_focused_table(qtbot: QtBot, wizard: CounterWizard, staff: Staff):
+    identify(staff, qtbot, wizard, "realtime_normal")
+    staff.press()
+    qtbot.waitUntil(lambda: bool(wizard.plans.cards))
+    plan_card(wizard, "R2611").setFocus()
+    staff.press()
+    units = wizard.units
+    qtbot.waitUntil(lambda: wizard.current_screen() is units and units.table.rowCount() > 0)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is units.table)
+    assert_focus_visible(units.table)
+    free = next(i for i, u in enumerate(units._units) if u.available)
+    for _ in range(free + 1):
+        staff.press(Qt.Key.Key_Down)
+    assert wizard.state.unit is not None and wizard.state.unit.available
+    staff.press()
+    assert wizard.current_screen() is wizard.notice

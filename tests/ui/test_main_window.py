@@ -22,6 +22,7 @@ from kiosk.ui import theme
 from kiosk.ui.main_window import MainWindow
 from tests.builders import CLERK
 from tests.ui.conftest import BASE_PT, FakeWizard, Registered, WindowFactory, sign_in
+from tests.ui.focus import assert_focus_visible
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -186,3 +187,20 @@ def test_window_works_on_services_built_after_the_first_frame(
     sign_in(qtbot, window, *CLERK)  # the first call builds it on the service worker
     assert backend.built is not None and window.header.operator.text() == "王晓梅（办事员）"
     backend.built.engine.dispose()
+
+
+def test_login_records_and_lock_open_with_the_focus_visible_on_their_field(
+    qtbot: QtBot, make_window: WindowFactory, registered: Registered
+) -> None:
+    window = make_window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.login_screen.username)
+    assert_focus_visible(window.login_screen.username)
+    sign_in(qtbot, window, *CLERK)
+    qtbot.keyClick(window.wizard.field, Qt.Key.Key_F3)
+    assert QApplication.focusWidget() is window.records_screen.query  # ready for a scan
+    assert_focus_visible(window.records_screen.query)
+    window.lock()
+    assert QApplication.focusWidget() is window.lock_screen.password
+    assert_focus_visible(window.lock_screen.password)

@@ -84,7 +84,11 @@ class CentralClient:
             "POST", "/v1/auth/device", auth=False, json={"device_id": device_id, "secret": secret}
         )
         if response.status_code == 401:
-            raise CentralRefused("本机登记证书被中心拒绝", hint="请联系管理员重新登记本机（enroll-device）")
+            raise CentralRefused(
+                "本机登记证书被中心拒绝",
+                hint="请联系管理员重新登记本机（enroll-device）",
+                code=str(_json(response).get("code") or CentralRefused.code),
+            )
         self._raise_for_status(response)
         self.token = str(response.json()["token"])
         return self.token
@@ -150,7 +154,8 @@ class CentralClient:
         if response.status_code >= 400:
             body = _json(response)
             raise CentralRefused(
-                str(body.get("message") or body.get("detail") or f"HTTP {response.status_code}")
+                str(body.get("message") or body.get("detail") or f"HTTP {response.status_code}"),
+                code=str(body.get("code") or CentralRefused.code),  # the wire code: callers branch on it
             )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain.errors import AuthFailed, KioskError
 from kiosk.domain.model import RegistrationStatus, UnitStatus
+from kiosk.services.auth import OPERATOR_DISABLED, operator_disabled
 from kiosk.services.catalog_apply import apply_changes
 from kiosk.services.central_client import (
     CentralAuthExpired,
@@ -50,6 +51,21 @@ class OfflineTooLong(KioskError):
     code = "offline_guard"
 
 
+DEVICE_DISABLED = "device_disabled"
+
+
+class DeviceDisabled(KioskError):
+    """The centre refuses this counter's device: nothing is sent until an administrator enables it again."""
+
+    code = DEVICE_DISABLED
+
+    def __init__(self) -> None:
+        super().__init__(
+            "本窗口设备已被中心停用，登记暂存本机",
+            hint="请联系管理员启用本设备（kiosk-central enable-device）；启用后自动补发",
+        )
+
+
 class SyncService:
     def __init__(
         self,
@@ -66,6 +82,7 @@ class SyncService:
         self.limits = limits
         self.batch_size = BATCH_SIZE
         self.online = False
+        self.device_disabled = False
 
     @property
     def configured(self) -> bool:
@@ -88,10 +105,17 @@ class SyncService:
             self.pull_catalog()
             report(0.9, "更新审核结果")
             self.pull_reviews()
+        except CentralRefused as exc:
+            self.online = False
+            if exc.code == DEVICE_DISABLED:
+                self.device_disabled = True
+                raise DeviceDisabled() from None
+            raise
         except Exception:
             self.online = False
             raise
         self.online = True
+        self.device_disabled = False
         with self._uow() as uow:
             _set(uow, LAST_SYNC, self._clock().isoformat())
             uow.commit()
@@ -135,6 +159,7 @@ class SyncService:
                 last_catalog_sync_at=_get_time(uow, LAST_CATALOG_SYNC),
                 unsent=unsent,
                 rejected=rejected,
+                device_disabled=self.device_disabled,
             )
 
     def guard(self) -> None:
@@ -171,6 +196,12 @@ class SyncService:
             token = self._with_token(partial(self.client.operator_token, username, password))
             self._secrets.set(operator_token_name(username), token)
         except CentralRefused as exc:
+            if exc.code == OPERATOR_DISABLED:
+                raise operator_disabled() from None
+            if exc.code == DEVICE_DISABLED:
+                # The centre said nothing about the operator: the local sign-in stands, the sync strip says why.
+                self.device_disabled = True
+                return
             raise AuthFailed(f"中心拒绝登录：{exc.message}", hint="请联系主管核对账号") from None
         except KioskError:
             return  # centre away, keyring missing, not enrolled: work on with the local account

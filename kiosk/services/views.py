@@ -206,3 +206,4 @@ class SyncStatus:
     unsent: int
     rejected: int
     message: str = ""
+    device_disabled: bool = False  # the centre refused this counter's device: its outbox waits here

@@ -77,6 +77,12 @@ class SyncBar(QWidget):
         self.now.setVisible(status.enrolled)
         if not status.enrolled:
             self._set_state("standalone", self.tr("Working on its own (no central service set)"))
+        elif status.device_disabled:
+            # Not "offline": the network is fine, an administrator has to act (kiosk-central enable-device).
+            self._set_state(
+                "refused",
+                self.tr("● This counter's device is disabled by the centre: registrations are kept here"),
+            )
         elif status.online:
             self._set_state("online", self.tr("● Online"))
         else:

@@ -445,6 +445,38 @@ Cancellation possible until {deadline}</source>
             <translation>手机11位；座机请带区号</translation>
         </message>
         <message>
+            <source>Applicant's ID number</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Supervisor's approval</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The applicant's resident ID number, typed again</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Supervisor's user name</source>
+            <translation>主管的用户名</translation>
+        </message>
+        <message>
+            <source>Supervisor's password</source>
+            <translation>主管的密码</translation>
+        </message>
+        <message>
+            <source>Resident ID</source>
+            <translation>身份证号</translation>
+        </message>
+        <message>
+            <source>Supervisor</source>
+            <translation>主管</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
             <source>Save phone</source>
             <translation>保存新电话</translation>
         </message>
@@ -459,6 +491,10 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>New phone</source>
             <translation>新电话</translation>
+        </message>
+        <message>
+            <source>Confirmed by</source>
+            <translation type="unfinished" />
         </message>
     </context>
     <context>
@@ -753,6 +789,10 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Working on its own (no central service set)</source>
             <translation>本机独立运行（未配置中心服务）</translation>
+        </message>
+        <message>
+            <source>● This counter's device is disabled by the centre: registrations are kept here</source>
+            <translation>● 本窗口设备已被中心停用，登记暂存本机</translation>
         </message>
         <message>
             <source>● Online</source>

@@ -181,6 +181,7 @@ ZH_CN = {
     "▶ Read aloud": "▶ 朗读",
     "● Offline: registrations are kept here and sent later": "● 离线：登记先存本机，联网后自动上传",
     "● Online": "● 在线",
+    "● This counter's device is disabled by the centre: registrations are kept here": "● 本窗口设备已被中心停用，登记暂存本机",
     "✓ Chosen": "✓ 已选",
     "✓ Registered": "✓ 登记成功",
 }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +22,25 @@ from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
 
 MAX_RESULTS = 50
+
+
+@dataclass(frozen=True)
+class ApplicantId:
+    """The applicant's resident ID number, typed again at the counter to confirm a change."""
+
+    raw: str
+
+    def __repr__(self) -> str:
+        return "ApplicantId(***)"  # never in a log or a traceback
+
+
+@dataclass(frozen=True)
+class SupervisorApproval:
+    username: str
+    password: str = field(repr=False)
+
+
+PhoneConfirmation = ApplicantId | SupervisorApproval
 
 
 class RecordsService:
@@ -128,17 +150,31 @@ class RecordsService:
             uow.commit()
             return registration_view(s, row)
 
-    def update_phone(self, reg_no: str, phone_raw: str, operator: OperatorSession) -> RegistrationView:
-        """The household's contact phone, on its filing and on its active registrations."""
+    def update_phone(
+        self, reg_no: str, phone_raw: str, operator: OperatorSession, confirmation: PhoneConfirmation
+    ) -> RegistrationView:
+        """The household's contact phone, on its filing and on its active registrations.
+
+        A registration number alone is printed on the slip anyone may hold: the change needs the applicant's
+        ID number typed again, or a supervisor's approval.
+        """
         phone = parse_phone(phone_raw)
         now = self._clock()
+        with self._uow() as uow:
+            household = uow.session.get_one(t.Household, _row(uow.session, reg_no).household_id)
+            if household.phone == phone:
+                raise InvalidInput("新号码与原号码相同", code="phone_unchanged")
+        if isinstance(confirmation, SupervisorApproval):
+            approver = self._auth.approve(confirmation.username, confirmation.password)
+            how: dict[str, str] = {"confirmed_by": "supervisor", "approved_by": approver.username}
+        else:
+            self._check_applicant(reg_no, confirmation, operator, now)
+            how = {"confirmed_by": "applicant_id"}
         with self._uow() as uow:
             s = uow.session
             row = _row(s, reg_no)
             household = s.get_one(t.Household, row.household_id)
             old = household.phone
-            if old == phone:
-                raise InvalidInput("新号码与原号码相同", code="phone_unchanged")
             household.phone = phone
             for reg in s.scalars(
                 select(t.Registration).where(
@@ -169,9 +205,45 @@ class RecordsService:
                 subject=household.filing_no,
                 old=mask_phone(old),
                 new=mask_phone(phone),
+                **how,
             )
             uow.commit()
             return registration_view(s, row)
+
+    def _check_applicant(
+        self, reg_no: str, typed: ApplicantId, operator: OperatorSession, now: datetime
+    ) -> None:
+        """The ID number must be the registration's applicant's; a refusal is audited (without the number)."""
+        id_number = parse_id_number(typed.raw, today=now.date())
+        with self._uow() as uow:
+            s = uow.session
+            household = s.get_one(t.Household, _row(s, reg_no).household_id)
+            if household.applicant_id_number == id_number:
+                return
+            relation = s.scalar(
+                select(t.Member.relation).where(
+                    t.Member.household_id == household.id, t.Member.id_number == id_number
+                )
+            )
+            reason = "id_mismatch" if relation is None else "id_not_applicant"
+            audit.record(
+                s,
+                action="phone_change_refused",
+                at=now,
+                counter=operator.counter,
+                operator_id=operator.id,
+                subject=household.filing_no,
+                reason=reason,
+            )
+            uow.commit()
+        hint = "请主申请人出示本人身份证核对，或请主管批准"
+        if relation is not None:
+            raise InvalidInput(
+                f"这是家庭成员（{relation}）的身份证号码，须输入主申请人的",
+                hint=hint,
+                code="phone_id_not_applicant",
+            )
+        raise InvalidInput(f"身份证号码与登记 {reg_no} 的主申请人不符", hint=hint, code="phone_id_mismatch")
 
 
 def _row(session: Session, reg_no: str) -> t.Registration:

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from kiosk.bootstrap import Built
 from kiosk.domain.errors import AuthFailed, Conflict, InvalidInput, NotAllowed
 from kiosk.domain.model import CancelReason
+from kiosk.services.records import ApplicantId, SupervisorApproval
 from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
-from tests.builders import CLERK, SUPERVISOR, World
+from tests.builders import CLERK, SUPERVISOR, World, id_number
 from tests.fakes import FakePrinter
 from tests.services.test_registration import draft
 
@@ -81,18 +82,85 @@ def test_no_cancel_after_the_deadline(built: Built, clerk: OperatorSession, regi
     assert err.value.code == "cancel_deadline_passed"
 
 
-def test_phone_update_is_audited_masked(built: Built, clerk: OperatorSession, registered: str) -> None:
-    view = built.services.records.update_phone(registered, "１３９ ００１３ ９０００", clerk)
+def test_phone_update_is_audited_masked(
+    built: Built, world: World, clerk: OperatorSession, registered: str
+) -> None:
+    applicant = world.households["ok"][1]
+    view = built.services.records.update_phone(
+        registered, "１３９ ００１３ ９０００", clerk, ApplicantId(applicant.translate(FULL_WIDTH))
+    )
     assert view.phone_masked == "139****9000"
     with built.engine.connect() as c:
         entry = c.execute(select(t.AuditEntry).where(t.AuditEntry.action == "phone_change")).one()
-        assert entry.detail == {"old": "138****8000", "new": "139****9000"}
+        assert entry.detail == {"old": "138****8000", "new": "139****9000", "confirmed_by": "applicant_id"}
+        assert applicant not in str(entry.detail) and applicant[6:14] not in str(entry.detail)
         assert (
             c.execute(select(t.OutboxMessage.kind).order_by(t.OutboxMessage.id.desc())).scalar()
             == "phone_updated"
         )
     with pytest.raises(InvalidInput):
-        built.services.records.update_phone(registered, "139001390", clerk)
+        built.services.records.update_phone(registered, "139001390", clerk, ApplicantId(applicant))
+
+
+def test_phone_change_needs_the_applicants_id_number(
+    built: Built, world: World, clerk: OperatorSession, registered: str
+) -> None:
+    records = built.services.records
+    other = world.households["far"][1]  # a real, valid ID number, of another household
+    with pytest.raises(InvalidInput) as err:
+        records.update_phone(registered, "13900139000", clerk, ApplicantId(other))
+    assert err.value.code == "phone_id_mismatch"
+    assert err.value.message == f"身份证号码与登记 {registered} 的主申请人不符"
+    with pytest.raises(InvalidInput) as err:
+        records.update_phone(registered, "13900139000", clerk, ApplicantId(""))
+    assert err.value.code == "id_empty"
+    with pytest.raises(InvalidInput) as err:
+        records.update_phone(registered, "13900139000", clerk, ApplicantId(other[:-1]))
+    assert err.value.code == "id_length"
+    assert records.get(registered).phone_masked == "138****8000"
+    with built.engine.connect() as c:
+        refused = c.execute(select(t.AuditEntry).where(t.AuditEntry.action == "phone_change_refused")).one()
+        assert refused.detail == {"reason": "id_mismatch"} and refused.operator_id == clerk.id
+        assert c.execute(select(t.OutboxMessage.kind)).scalars().all() == ["registration_created"]
+
+
+def test_a_members_id_number_is_not_the_applicants(
+    built: Built, clerk: OperatorSession, registered: str
+) -> None:
+    member = id_number("110105", "20000101", 200)  # the child in household "ok"
+    with pytest.raises(InvalidInput) as err:
+        built.services.records.update_phone(registered, "13900139000", clerk, ApplicantId(member))
+    assert err.value.code == "phone_id_not_applicant" and "家庭成员（子女）" in err.value.message
+
+
+def test_phone_change_with_a_supervisors_approval(
+    built: Built, clerk: OperatorSession, registered: str
+) -> None:
+    records = built.services.records
+    with pytest.raises(NotAllowed):
+        records.update_phone(registered, "13900139000", clerk, SupervisorApproval(*CLERK))
+    with pytest.raises(AuthFailed):
+        records.update_phone(registered, "13900139000", clerk, SupervisorApproval(SUPERVISOR[0], "wrong-one"))
+    assert records.get(registered).phone_masked == "138****8000"
+    view = records.update_phone(registered, "13900139000", clerk, SupervisorApproval(*SUPERVISOR))
+    assert view.phone_masked == "139****9000"
+    with built.engine.connect() as c:
+        entry = c.execute(select(t.AuditEntry).where(t.AuditEntry.action == "phone_change")).one()
+    assert entry.detail == {
+        "old": "138****8000",
+        "new": "139****9000",
+        "confirmed_by": "supervisor",
+        "approved_by": SUPERVISOR[0],
+    }
+    assert entry.operator_id == clerk.id
+
+
+def test_an_unchanged_phone_asks_no_approval(built: Built, clerk: OperatorSession, registered: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        built.services.records.update_phone(registered, "13800138000", clerk, SupervisorApproval(*SUPERVISOR))
+    assert err.value.code == "phone_unchanged"
+    with built.engine.connect() as c:
+        assert c.execute(select(t.AuditEntry.action).where(t.AuditEntry.action == "approve")).first() is None
 
 
 def test_print_failure_keeps_the_registration_and_reprint_works(

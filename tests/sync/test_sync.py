@@ -124,12 +124,14 @@ def test_a_unit_taken_at_another_counter(kiosk: KioskFactory, centre: CentralUnd
 
 def test_cancellation_and_phone_change_follow(kiosk: KioskFactory, centre: CentralUnderTest) -> None:
     from kiosk.domain.model import CancelReason
+    from kiosk.services.records import ApplicantId
 
     k = kiosk("01")
     k.services.sync.sync_once()
     clerk = sign_in(k)
     view = k.services.registration.register(quick_draft(k), clerk)
-    k.services.records.update_phone(view.reg_no, "13911112222", clerk)
+    applicant = ApplicantId(SHOWCASE["quick_normal"]["applicant_id_number"])
+    k.services.records.update_phone(view.reg_no, "13911112222", clerk, applicant)
     k.services.records.cancel(
         view.reg_no, CancelReason.HOUSEHOLD_REQUEST, "", clerk, "super1", "kiosk-demo-2"
     )

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from kiosk.bootstrap import Built
 from kiosk.domain.model import CancelReason
 from kiosk.services.container import Services
+from kiosk.services.records import ApplicantId
 from kiosk.services.views import OperatorSession, RegistrationView
 from kiosk.storage import tables as t
 from kiosk.ui import messages
@@ -227,9 +228,13 @@ def test_phone_errors_are_inline(
     dialog = _phone_dialog(hold, services, registered.quick, clerk)
     qtbot.keyClicks(dialog.phone, "1390013")
     qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+    assert dialog.focusWidget() is dialog.id_number  # Enter in the phone field goes on to the ID number
+    qtbot.keyClicks(dialog.id_number, registered.ok_id_number)
+    qtbot.keyClick(dialog.id_number, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
     assert "手机号码应为11位" in dialog.error.text()
-    assert dialog.result_view is None
+    assert dialog.result_view is None and dialog.isVisible()
+    assert dialog.focusWidget() is dialog.phone
     screenshot(dialog, "phone-dialog-error")
 
 
@@ -244,6 +249,7 @@ def test_phone_change_accepts_full_width_digits_and_is_audited(
 ) -> None:
     dialog = _phone_dialog(hold, services, registered.quick, clerk)
     dialog.phone.setText("１３９ ００１３ ９０００")
+    dialog.id_number.setText(full_width(registered.ok_id_number))
     screenshot(dialog, "phone-dialog")
     qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result_view is not None, timeout=5000)
@@ -251,15 +257,68 @@ def test_phone_change_accepts_full_width_digits_and_is_audited(
     with built.engine.connect() as conn:
         row = conn.execute(select(t.AuditEntry).where(t.AuditEntry.action == "phone_change")).one()
     assert row.subject == registered.ok_filing_no
-    assert row.detail == {"old": "138****8000", "new": "139****9000"}
+    assert row.detail == {"old": "138****8000", "new": "139****9000", "confirmed_by": "applicant_id"}
     assert row.operator_id == clerk.id
+
+
+def test_a_wrong_id_number_is_explained_and_kept(
+    qtbot: QtBot, hold: Hold, services: Services, clerk: OperatorSession, registered: Registered, screenshot
+) -> None:
+    dialog = _phone_dialog(hold, services, registered.quick, clerk)
+    qtbot.keyClicks(dialog.phone, "13900139000")
+    qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+    wrong = registered.elder_id_number  # a valid ID number, of another household
+    qtbot.keyClicks(dialog.id_number, wrong)
+    qtbot.keyClick(dialog.id_number, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
+    assert f"身份证号码与登记 {registered.quick.reg_no} 的主申请人不符" in dialog.error.text()
+    assert dialog.isVisible() and dialog.result_view is None
+    assert dialog.id_number.text() == wrong and dialog.phone.text() == "13900139000"
+    assert dialog.focusWidget() is dialog.id_number and not dialog.id_number.hasSelectedText()
+    assert services.records.get(registered.quick.reg_no).phone_masked == "138****8000"
+    screenshot(dialog, "phone-dialog-wrong-id")
+
+
+def test_phone_change_with_a_supervisor_by_keyboard(
+    qtbot: QtBot,
+    hold: Hold,
+    services: Services,
+    clerk: OperatorSession,
+    registered: Registered,
+    built: Built,
+) -> None:
+    dialog = _phone_dialog(hold, services, registered.quick, clerk)
+    qtbot.keyClicks(dialog.phone, "13900139000")
+    qtbot.mouseClick(dialog.by_supervisor, Qt.MouseButton.LeftButton)
+    assert dialog.focusWidget() is dialog.supervisor and dialog.id_number.isHidden() is False
+    assert not dialog.id_number.isVisible()
+    qtbot.keyClicks(dialog.supervisor, CLERK[0])
+    qtbot.keyClick(dialog.supervisor, Qt.Key.Key_Return)
+    assert dialog.focusWidget() is dialog.password
+    qtbot.keyClicks(dialog.password, CLERK[1])
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
+    assert "不是主管" in dialog.error.text() and dialog.isVisible()
+    assert dialog.password.text() == "" and dialog.focusWidget() is dialog.supervisor
+
+    dialog.supervisor.setText(SUPERVISOR[0])
+    dialog.password.setFocus()
+    qtbot.keyClicks(dialog.password, SUPERVISOR[1])
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result_view is not None and dialog.result_view.phone_masked == "139****9000"
+    with built.engine.connect() as conn:
+        detail = conn.scalar(select(t.AuditEntry.detail).where(t.AuditEntry.action == "phone_change"))
+    assert detail["confirmed_by"] == "supervisor" and detail["approved_by"] == SUPERVISOR[0]
 
 
 def test_phone_change_from_the_records_refreshes_every_row(
     qtbot: QtBot, records: RecordsScreen, registered: Registered, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def staff_types(cls, parent, service, view, operator):  # type: ignore[no-untyped-def]
-        return service.update_phone(view.reg_no, "13900139000", operator)
+        return service.update_phone(
+            view.reg_no, "13900139000", operator, ApplicantId(registered.ok_id_number)
+        )
 
     monkeypatch.setattr(PhoneDialog, "ask", classmethod(staff_types))
     search(qtbot, records, registered.ok_filing_no)

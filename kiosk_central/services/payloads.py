@@ -14,7 +14,7 @@ class _Payload(BaseModel):
 
 
 class RegistrationPayload(_Payload):
-    reg_no: str = Field(examples=["Q2611-01-00042-K"])
+    reg_no: str = Field(examples=["Q2611-01-00042-7"])
     plan_code: str
     filing_no: str
     applicant_id_number: str

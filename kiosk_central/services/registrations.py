@@ -31,6 +31,7 @@ STATIC_RULES = (
     eligibility.district_allowed,
     eligibility.family_size_fits,
     eligibility.unit_free,
+    eligibility.notice_acknowledged,
 )
 
 
@@ -53,6 +54,9 @@ def register(session: Session, ctx: EventContext[RegistrationPayload]) -> dict[s
         now=ctx.event_time,
         unit_type=domain_map.unit_type(choice.unit_type),
         unit=domain_map.unit(choice.unit) if choice.unit else None,
+        notice_ack=eligibility.NoticeAck(
+            p.notice_version, to_local_naive(p.notice_ack_at), p.notice_read_aloud
+        ),
     )
     refusals = eligibility.evaluate(rule_ctx, STATIC_RULES)
     if refusals:
@@ -157,7 +161,8 @@ def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
         raise Rejected("所选项目、户型和房源不属于同一配租计划", hint="请重新选择", code="choice_mismatch")
     if plan.kind == m.PlanKind.REALTIME and unit is None:
         raise Rejected("实时配租须选定一套具体房源", hint="请在房源列表中选择一套", code="unit_required")
-    if p.notice_version not in {n.notice_version for n in plan.notices}:
+    # Version 0 (none acknowledged) is for eligibility.notice_acknowledged to name.
+    if p.notice_version >= 1 and p.notice_version not in {n.notice_version for n in plan.notices}:
         raise Rejected(
             f"「{plan.name}」没有第{p.notice_version}版告知书",
             hint="请同步目录后重新确认告知书",

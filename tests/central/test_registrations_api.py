@@ -26,7 +26,7 @@ def test_accepted_registration_keeps_both_times(api: Api, clock: Any) -> None:
     assert r.status_code == 201, r.text
     assert r.json() == {
         "result": "accepted",
-        "reg_no": "Q2611-01-00001-S",
+        "reg_no": "Q2611-01-00001-W",
         "received_at": "2026-11-24T12:00:00",
     }
 
@@ -108,6 +108,32 @@ def test_event_time_far_ahead_of_the_centre_is_refused(api: Api) -> None:
     _rejected(api.register(registration(FAMILIES["ok"], at=NOW + timedelta(hours=1))), "event_in_future")
 
 
+@pytest.mark.parametrize(
+    ("ack", "code"),
+    [
+        ({"notice_version": 0}, "notice_not_acknowledged"),
+        ({"notice_version": 3}, "notice_unknown"),
+        ({"notice_ack_at": (NOW + timedelta(minutes=1)).isoformat()}, "notice_ack_in_future"),
+    ],
+    ids=["version_0", "unknown_version", "ack_after_registration"],
+)
+def test_a_registration_needs_the_plans_current_notice_acknowledged(
+    api: Api, ack: dict[str, Any], code: str
+) -> None:
+    body = registration(FAMILIES["ok"])
+    body["payload"].update(ack)
+    _rejected(api.register(body), code)
+    assert api.register(registration(FAMILIES["ok"])).status_code == 201
+
+
+def test_a_registration_without_an_acknowledgement_time_is_refused_by_field(api: Api) -> None:
+    body = registration(FAMILIES["ok"])
+    del body["payload"]["notice_ack_at"]
+    r = api.register(body)
+    assert r.status_code == 422, r.text
+    assert "notice_ack_at" in r.text
+
+
 def test_family_size_must_fit_the_unit_type(api: Api) -> None:
     _rejected(api.register(registration(FAMILIES["six"], unit_type="UT-Q-2")), "family_size")
 
@@ -161,7 +187,7 @@ def test_duplicate_reg_no_from_the_same_counter(api: Api) -> None:
 def test_cancellation_frees_unit_persons_and_slot(api: Api) -> None:
     assert api.register(registration(FAMILIES["clash_a"], "R2611", 1, unit="R-1-301")).status_code == 201
     held, _ = api.all_changes()
-    r = api.post("/v1/cancellations", cancellation("R2611-01-00001-R"))
+    r = api.post("/v1/cancellations", cancellation("R2611-01-00001-9"))
     assert r.status_code == 200, r.text
     page = api.changes(held)
     assert [(c["key"], c["data"]["status"]) for c in page["changes"]] == [("R-1-301", "free")]
@@ -171,16 +197,16 @@ def test_cancellation_frees_unit_persons_and_slot(api: Api) -> None:
 
 
 def test_cancellation_rules(api: Api, clock: Any) -> None:
-    _rejected(api.post("/v1/cancellations", cancellation("Q2611-01-00001-S")), "registration_not_found")
+    _rejected(api.post("/v1/cancellations", cancellation("Q2611-01-00001-W")), "registration_not_found")
     assert api.register(registration(FAMILIES["ok"])).status_code == 201
     late = NOW + timedelta(days=10, hours=7)  # Q2611 cancel_deadline: 10 days after NOW's window start + 3
     clock.now = late
     api.sign_in()
     _rejected(
-        api.post("/v1/cancellations", cancellation("Q2611-01-00001-S", at=late)), "cancel_deadline_passed"
+        api.post("/v1/cancellations", cancellation("Q2611-01-00001-W", at=late)), "cancel_deadline_passed"
     )
-    assert api.post("/v1/cancellations", cancellation("Q2611-01-00001-S")).status_code == 200
-    _rejected(api.post("/v1/cancellations", cancellation("Q2611-01-00001-S")), "already_cancelled")
+    assert api.post("/v1/cancellations", cancellation("Q2611-01-00001-W")).status_code == 200
+    _rejected(api.post("/v1/cancellations", cancellation("Q2611-01-00001-W")), "already_cancelled")
 
 
 def test_phone_update_bumps_the_household_version(api: Api) -> None:

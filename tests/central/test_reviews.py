@@ -24,7 +24,7 @@ def test_review_round_trip(
         main(
             [
                 "review",
-                "Q2611-01-00001-S",
+                "Q2611-01-00001-W",
                 "--status",
                 "审核不通过",
                 "--reason",
@@ -43,7 +43,7 @@ def test_review_round_trip(
     page = api.changes(0, path="/v1/reviews/changes")
     assert page["changes"] == [
         {
-            "reg_no": "Q2611-01-00001-S",
+            "reg_no": "Q2611-01-00001-W",
             "review_status": "审核不通过",
             "reject_reason": "收入超标",
             "version": 1,
@@ -59,8 +59,8 @@ def test_review_round_trip(
 def test_review_rules(world: Central) -> None:
     with world.db.session() as s:
         with pytest.raises(InvalidRequest, match="不通过原因"):
-            reviews.set_review(s, world.clock, "Q2611-01-00001-S", "审核不通过")
+            reviews.set_review(s, world.clock, "Q2611-01-00001-W", "审核不通过")
         with pytest.raises(InvalidRequest, match="审核状态只能是"):
-            reviews.set_review(s, world.clock, "Q2611-01-00001-S", "通过")
+            reviews.set_review(s, world.clock, "Q2611-01-00001-W", "通过")
         with pytest.raises(NotFound):
-            reviews.set_review(s, world.clock, "Q2611-01-00001-S", "审核通过")
+            reviews.set_review(s, world.clock, "Q2611-01-00001-W", "审核通过")

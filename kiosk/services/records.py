@@ -17,6 +17,7 @@ from kiosk.services.auth import AuthService
 from kiosk.services.clock import Clock
 from kiosk.services.registration import outbox_message
 from kiosk.services.registration_views import registration_view
+from kiosk.services.slip_check import SlipCheck, check_slip, read_claim
 from kiosk.services.views import OperatorSession, RegistrationView
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
@@ -43,17 +44,34 @@ class SupervisorApproval:
 PhoneConfirmation = ApplicantId | SupervisorApproval
 
 
+@dataclass(frozen=True)
+class Found:
+    """What one search shows: the registrations, and the verdict when the search was a slip's QR or code."""
+
+    registrations: list[RegistrationView]
+    check: SlipCheck | None = None
+
+
 class RecordsService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, auth: AuthService):
         self._uow = uow
         self._clock = clock
         self._auth = auth
 
+    def search(self, query: str, counter: str) -> Found:
+        """Records' one box: a slip's QR payload or verification code is checked, anything else is found."""
+        claim = read_claim(query)
+        if claim is None:
+            return Found(self.find(query))
+        with self._uow() as uow:
+            check = check_slip(uow.session, claim, counter)
+        return Found([check.registration] if check.registration else [], check)
+
     def find(self, query: str) -> list[RegistrationView]:
         """One box for a resident ID, a filing number or a registration number: the shape tells which."""
         text = normalize(query)
         if not text:
-            raise InvalidInput("请输入身份证号码、备案编号或登记编号")
+            raise InvalidInput("请输入身份证号码、备案编号、登记编号或回执核验码", code="query_empty")
         with self._uow() as uow:
             stmt = select(t.Registration).join(t.Household, t.Household.id == t.Registration.household_id)
             if FILING_NO.match(text):
@@ -65,7 +83,7 @@ class RecordsService:
                     or_(t.Household.applicant_id_number == id_number, t.Household.id.in_(member_of))
                 )
             else:
-                stmt = stmt.where(t.Registration.reg_no == parse_reg_no(text))
+                stmt = stmt.where(t.Registration.reg_no == _reg_no(text))
             rows = uow.session.scalars(
                 stmt.order_by(t.Registration.created_at.desc()).limit(MAX_RESULTS)
             ).all()
@@ -244,6 +262,19 @@ class RecordsService:
                 code="phone_id_not_applicant",
             )
         raise InvalidInput(f"身份证号码与登记 {reg_no} 的主申请人不符", hint=hint, code="phone_id_mismatch")
+
+
+def _reg_no(text: str) -> str:
+    try:
+        return parse_reg_no(text)
+    except InvalidInput as exc:
+        if exc.code != "reg_no_format":
+            raise  # a registration number with a wrong check character: say so
+        raise InvalidInput(
+            f"号码格式不对：{text[:24]}",
+            hint="可输入身份证号码、备案编号、登记编号（如 Q2611-01-00042-K），或扫描回执二维码、输入8位核验码",
+            code="query_format",
+        ) from None
 
 
 def _row(session: Session, reg_no: str) -> t.Registration:

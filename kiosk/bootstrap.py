@@ -16,6 +16,7 @@ from kiosk.services.central_client import CentralClient
 from kiosk.services.clock import Clock, system_clock
 from kiosk.services.container import Services
 from kiosk.services.households import HouseholdService
+from kiosk.services.photos import PhotoCache
 from kiosk.services.printing_port import SlipPrinter
 from kiosk.services.records import RecordsService
 from kiosk.services.registration import RegistrationService
@@ -45,19 +46,21 @@ def build_services(
     engine = create_sqlite_engine(config.database_path)
     migrate(engine)
     uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
+    photos = PhotoCache(config.data_dir / "photos")
     sync = SyncService(
         uow,
         clock,
         CentralClient(config.central.url) if config.central.url else None,
         secrets or SecretStore(),
         SyncLimits(timedelta(hours=config.central.offline_max_hours), config.central.offline_max_unsent),
+        photos,
     )
     auth = AuthService(uow, clock, config.counter, hasher, sync.sign_in_operator)
     renderer = SlipRenderer(config.resources / "fonts" / "wqy-microhei.ttc")
     services = Services(
         auth=auth,
         households=HouseholdService(uow, clock),
-        catalog=CatalogService(uow, clock),
+        catalog=CatalogService(uow, clock, photos, central=sync.configured),
         registration=RegistrationService(uow, clock, sync.guard),
         records=RecordsService(uow, clock, auth),
         slips=SlipService(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -13,6 +15,7 @@ from kiosk.domain.errors import NotFound, Refusal
 from kiosk.domain.model import PLAN_KIND_LABELS, PlanKind, UnitStatus
 from kiosk.services import mapping, queries
 from kiosk.services.clock import Clock
+from kiosk.services.photos import PhotoCache
 from kiosk.services.views import (
     NoticeView,
     PlanOption,
@@ -25,10 +28,28 @@ from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
 
 
+@dataclass(frozen=True)
+class _Count:
+    registered: int
+    central_at: datetime | None = None
+    not_included: int = 0
+
+
 class CatalogService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        photos: PhotoCache | None = None,
+        *,
+        central: bool = False,
+    ):
+        """``photos``: where synced photos are cached (None: the catalog's paths as they are); ``central``: a
+        centre is configured, so plan counts are the centre's, not this counter's."""
         self._uow = uow
         self._clock = clock
+        self._photos = photos
+        self._central = central
 
     def plan_options(self, household_id: int) -> list[PlanOption]:
         """Plans open now or opening later, open ones first; closed plans are of no use at the counter."""
@@ -43,10 +64,11 @@ class CatalogService:
             ).all()
             options = []
             for row in rows:
-                plan = mapping.plan(row, queries.registered_count(uow.session, row.id))
+                count = self._count(uow.session, row)
+                plan = mapping.plan(row, count.registered)
                 ctx = queries.context(uow.session, household, plan, now)
                 refusals = eligibility.evaluate(ctx, eligibility.HOUSEHOLD_RULES)
-                options.append(_plan_option(plan, refusals))
+                options.append(_plan_option(plan, refusals, count))
         return sorted(options, key=lambda o: not o.available)
 
     def project_options(self, household_id: int, plan_id: int) -> list[ProjectOption]:
@@ -74,7 +96,7 @@ class CatalogService:
                     district=p.district,
                     address=p.address,
                     description=p.description,
-                    photos=tuple(p.photos or ()),
+                    photos=self._photo_paths(p.photos or ()),
                     unit_types=tuple(
                         _unit_type_option(ctx, plan, mapping.unit_type(ut), free.get(ut.id, 0))
                         for ut in types_by_project.get(p.id, [])
@@ -134,6 +156,17 @@ class CatalogService:
             low, high = uow.session.execute(select(func.min(sub.c.floor), func.max(sub.c.floor))).one()
             return list(orientations), (low or 1, high or 1)
 
+    def _count(self, session: Session, row: t.Plan) -> _Count:
+        """The centre's figure once one came down (with its time, and this counter's registrations it does
+        not include yet); this counter's own when it works alone or has not heard from the centre."""
+        at = row.central_count_at
+        if not self._central or row.central_count is None or at is None:
+            return _Count(queries.registered_count(session, row.id))
+        return _Count(row.central_count, at, queries.not_in_central_count(session, row.id, at))
+
+    def _photo_paths(self, entries: Iterable[str]) -> tuple[str, ...]:
+        return tuple(entries) if self._photos is None else self._photos.resolve(entries)
+
     def notice(self, plan_id: int) -> NoticeView:
         with self._uow() as uow:
             row = uow.session.scalar(
@@ -154,7 +187,7 @@ def _free_counts(session: Session, plan_id: int) -> dict[int, int]:
     return {type_id: n for type_id, n in rows}
 
 
-def _plan_option(plan: m.Plan, refusals: list[Refusal]) -> PlanOption:
+def _plan_option(plan: m.Plan, refusals: list[Refusal], count: _Count) -> PlanOption:
     return PlanOption(
         id=plan.id,
         code=plan.code,
@@ -165,7 +198,9 @@ def _plan_option(plan: m.Plan, refusals: list[Refusal]) -> PlanOption:
         window_start=plan.window_start,
         window_end=plan.window_end,
         cancel_deadline=plan.cancel_deadline,
-        registered_count=plan.registered_count,
+        registered_count=count.registered,
+        count_central_at=count.central_at,
+        count_not_included=count.not_included,
         notice_version=plan.notice.version,
         refusals=tuple(refusals),
     )

@@ -61,6 +61,12 @@ class EventAnswer:
 
 
 @dataclass(frozen=True)
+class PlanCounts:
+    at: datetime  # the centre's time of the count
+    counts: dict[str, int]  # plan code to active registrations at every counter
+
+
+@dataclass(frozen=True)
 class ChangePage:
     version: int
     more: bool
@@ -106,6 +112,31 @@ class CentralClient:
 
     def review_changes(self, since: int, limit: int = 5000) -> ChangePage:
         return self._page("/v1/reviews/changes", since, limit)
+
+    def photo(self, sha256: str, max_bytes: int) -> bytes | None:
+        """A project photo's bytes; None when the centre does not have it (it is not worth stopping a sync)."""
+        response = self._request("GET", f"/v1/photos/{sha256}", stream=True)
+        with response:
+            if response.status_code == 404:
+                return None
+            self._raise_for_status(response)
+            data = bytearray()
+            try:
+                for chunk in response.iter_content(64 * 1024):
+                    data += chunk
+                    if len(data) > max_bytes:
+                        raise CentralRefused(f"中心的照片超过 {max_bytes // 1024} KB，未下载")
+            except requests.RequestException as exc:
+                raise CentralUnavailable("下载照片时连接中断", hint=type(exc).__name__) from None
+            return bytes(data)
+
+    def plan_counts(self) -> PlanCounts:
+        response = self._request("GET", "/v1/plans/counts")
+        self._raise_for_status(response)
+        body = response.json()
+        return PlanCounts(
+            datetime.fromisoformat(body["at"]), {str(k): int(v) for k, v in body["plans"].items()}
+        )
 
     def post_batch(self, messages: list[OutboxItem]) -> list[EventAnswer]:
         """Outbox messages in order, one request; one answer each, in the same order."""

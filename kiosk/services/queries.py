@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from kiosk.domain import model as m
@@ -41,6 +41,25 @@ def registered_count(session: Session, plan_id: int) -> int:
     )
 
 
+def not_in_central_count(session: Session, plan_id: int, counted_at: datetime) -> int:
+    """This counter's active registrations the centre had not received when it counted (both centre times)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(t.Registration)
+            .where(
+                t.Registration.plan_id == plan_id,
+                t.Registration.status == RegistrationStatus.ACTIVE,
+                or_(
+                    t.Registration.central_status == "pending",
+                    t.Registration.central_received_at > counted_at,
+                ),
+            )
+        )
+        or 0
+    )
+
+
 def context(
     session: Session,
     household: m.Household,
@@ -67,9 +86,22 @@ def context(
         now=now,
         active_in_plan=active,
         member_clashes=member_clashes(session, household, plan.id),
+        plan_family_ranges=family_ranges(session, plan.id),
         unit_type=unit_type,
         unit=unit,
     )
+
+
+def family_ranges(session: Session, plan_id: int) -> tuple[tuple[int, int], ...]:
+    """The family sizes the plan's unit types take, each (min, max) once, smallest first."""
+    rows = session.execute(
+        select(t.UnitType.min_family, t.UnitType.max_family)
+        .join(t.Project, t.Project.id == t.UnitType.project_id)
+        .where(t.Project.plan_id == plan_id)
+        .distinct()
+        .order_by(t.UnitType.min_family, t.UnitType.max_family)
+    ).all()
+    return tuple((low, high) for low, high in rows)
 
 
 def member_clashes(session: Session, household: m.Household, plan_id: int) -> tuple[MemberClash, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from kiosk.services.central_client import (
     OutboxItem,
 )
 from kiosk.services.clock import Clock
+from kiosk.services.photos import MAX_PHOTO_BYTES, PhotoCache
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, DEVICE_TOKEN, SecretStore, operator_token_name
 from kiosk.services.views import SyncStatus
 from kiosk.storage import tables as t
@@ -35,6 +37,7 @@ LAST_SYNC = "last_sync_at"
 LAST_CATALOG_SYNC = "last_catalog_sync_at"
 BATCH_SIZE = 100  # one request and one local commit per hundred messages
 
+log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 _T = TypeVar("_T")
 
@@ -74,8 +77,10 @@ class SyncService:
         client: CentralClient | None,
         secrets: SecretStore,
         limits: SyncLimits = SyncLimits(),
+        photos: PhotoCache | None = None,
     ):
         self._uow = uow
+        self._photos = photos
         self._clock = clock
         self._client = client
         self._secrets = secrets
@@ -103,6 +108,10 @@ class SyncService:
             self.send_outbox(lambda f: report(0.05 + 0.45 * f, "发送登记"))
             report(0.5, "更新房源和备案名单")
             self.pull_catalog()
+            report(0.75, "下载项目照片")
+            self.fetch_photos()
+            report(0.85, "更新各计划登记人数")
+            self.pull_plan_counts()
             report(0.9, "更新审核结果")
             self.pull_reviews()
         except CentralRefused as exc:
@@ -146,6 +155,45 @@ class SyncService:
 
     def pull_reviews(self) -> int:
         return self._pull(REVIEWS_VERSION, self.client.review_changes, _apply_reviews)
+
+    def fetch_photos(self) -> int:
+        """Download the photos the catalog names and this counter lacks; returns how many it kept.
+
+        A photo the centre lacks or sends wrong is logged and asked for again next round: it must not stop
+        registrations and reviews from syncing. A network failure stops the round like any other.
+        """
+        if self._photos is None:
+            return 0
+        with self._uow() as uow:
+            named = [h for photos in uow.session.scalars(select(t.Project.photos)) for h in photos or ()]
+        kept = 0
+        for sha256 in self._photos.missing(named):
+            try:
+                data = self._with_token(partial(self.client.photo, sha256, MAX_PHOTO_BYTES))
+            except CentralRefused as exc:
+                log.warning("photo %s refused: %s", sha256[:12], exc.message)
+                continue
+            if data is None:
+                log.warning("photo %s: the centre does not have it", sha256[:12])
+            elif not self._photos.save(sha256, data):
+                log.warning("photo %s: the bytes received do not match their hash", sha256[:12])
+            else:
+                kept += 1
+        return kept
+
+    def pull_plan_counts(self) -> None:
+        """The centre's count of each plan's registrations, kept with the centre's time for offline hours."""
+        counts = self._with_token(self.client.plan_counts)
+        with self._uow() as uow:
+            if not counts.counts:
+                return
+            uow.session.connection().execute(
+                update(t.Plan)
+                .where(t.Plan.code == bindparam("plan_code"))
+                .values(central_count=bindparam("n"), central_count_at=counts.at),
+                [{"plan_code": code, "n": n} for code, n in counts.counts.items()],
+            )
+            uow.commit()
 
     def status(self) -> SyncStatus:
         with self._uow() as uow:

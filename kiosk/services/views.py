@@ -54,6 +54,9 @@ class PlanOption:
     registered_count: int
     notice_version: int
     refusals: tuple[Refusal, ...]  # empty: the household may register
+    # None: registered_count is this counter's own; else it is the centre's, counted at this (centre) time
+    count_central_at: datetime | None = None
+    count_not_included: int = 0  # this counter's registrations the centre's figure does not include yet
 
     @property
     def available(self) -> bool:

@@ -63,6 +63,9 @@ class Plan(Base):
     allowed_districts: Mapped[list[str]] = mapped_column(default=list)
     max_registrations_per_household: Mapped[int] = mapped_column(default=1)
     next_sequence: Mapped[int] = mapped_column(default=1)
+    # The centre's count of the plan's active registrations (every counter's) and the centre's time of it.
+    central_count: Mapped[int | None]
+    central_count_at: Mapped[datetime | None]
     notices: Mapped[list[Notice]] = relationship(order_by="Notice.version")
 
 

@@ -44,4 +44,4 @@ def plan_counts(central: CentralDep, session: SessionDep, _device: PrincipalDep)
     """Active registrations in each plan from every counter, and the centre's time of the count."""
     at = central.clock()
     counts = catalog.plan_counts(session)
-    return JSONResponse({"at": at.isoformat(timespec="seconds"), "plans": counts})
+    return JSONResponse({"at": at.isoformat(), "plans": counts})

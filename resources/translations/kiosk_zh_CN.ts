@@ -508,6 +508,14 @@ Cancellation possible until {deadline}</source>
             <translation>已登记 {n} 户</translation>
         </message>
         <message>
+            <source>{n} households registered (centre {at}), {m} more here not yet counted</source>
+            <translation>已登记 {n} 户（中心 {at}），另有本机 {m} 户尚未计入</translation>
+        </message>
+        <message>
+            <source>{n} households registered (centre {at})</source>
+            <translation>已登记 {n} 户（中心 {at}）</translation>
+        </message>
+        <message>
             <source>Announcement: {text}</source>
             <translation>公告：{text}</translation>
         </message>
@@ -567,8 +575,8 @@ Cancellation possible until {deadline}</source>
             <translation>登记记录</translation>
         </message>
         <message>
-            <source>Scan or type a resident ID, filing number or registration number</source>
-            <translation>扫描或输入身份证号码、备案编号或登记编号</translation>
+            <source>Scan or type a resident ID, filing number, registration number, or a slip's QR or code</source>
+            <translation type="unfinished" />
         </message>
         <message>
             <source>Search</source>
@@ -617,6 +625,10 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Change phone</source>
             <translation>修改电话</translation>
+        </message>
+        <message>
+            <source>Slip check: {verdict}</source>
+            <translation type="unfinished" />
         </message>
         <message>
             <source>{name} · filing {filing_no} · phone {phone} · {n} registration(s)</source>

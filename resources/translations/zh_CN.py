@@ -166,6 +166,8 @@ ZH_CN = {
     "{name} ({role})": "{name}（{role}）",
     "{name} · filing {filing_no} · phone {phone} · {n} registration(s)": "{name} · 备案编号 {filing_no} · 电话 {phone} · 共{n}条登记",
     "{n} households registered": "已登记 {n} 户",
+    "{n} households registered (centre {at})": "已登记 {n} 户（中心 {at}）",
+    "{n} households registered (centre {at}), {m} more here not yet counted": "已登记 {n} 户（中心 {at}），另有本机 {m} 户尚未计入",
     "{n} min": "{n}分钟",
     "{n} person(s)": "{n}人",
     "{n} person(s), {district}": "{n}人 · {district}",

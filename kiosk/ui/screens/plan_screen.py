@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -30,7 +31,7 @@ ANNOUNCEMENT_PREVIEW = 38  # characters of the announcement on one line before "
 
 
 class PlanCard(OptionCard):
-    def __init__(self, plan: PlanOption, parent: QWidget | None = None):
+    def __init__(self, plan: PlanOption, parent: QWidget | None = None, *, now: datetime | None = None):
         super().__init__(plan.available, parent)
         self.plan = plan
         self.setObjectName("planCard")
@@ -49,14 +50,14 @@ class PlanCard(OptionCard):
             start=when(plan.window_start), end=when(plan.window_end)
         )
         self.countdown = label(name="countdown", wrap=False)
-        count = label(self.tr("{n} households registered").format(n=plan.registered_count), wrap=False)
+        self.count = label(self._count_text(now or datetime.now()), name="planCount", wrap=False)
         line = QHBoxLayout()
         line.addWidget(label(window), 1)
         self.body.addLayout(line)
         line2 = QHBoxLayout()
         line2.addWidget(self.countdown)
         line2.addSpacing(24)
-        line2.addWidget(count)
+        line2.addWidget(self.count)
         line2.addStretch(1)
         self.body.addLayout(line2)
         self.announcement = label(name="announcement")
@@ -74,6 +75,21 @@ class PlanCard(OptionCard):
         self._show_announcement()
         if plan.refusals:
             self.body.addWidget(label(refusal_lines(plan.refusals), name="refusal"))
+
+    def _count_text(self, now: datetime) -> str:
+        """The centre's figure for the whole plan with the (centre's) time it was counted, and this counter's
+        registrations it does not include yet; this counter's own figure when there is no centre's."""
+        p = self.plan
+        n = f"{p.registered_count:,}".replace(",", "\u00a0")  # 1 234: grouped, never broken across lines
+        if p.count_central_at is None:
+            return self.tr("{n} households registered").format(n=n)
+        at = p.count_central_at
+        shown = at.strftime("%H:%M") if at.date() == now.date() else at.strftime("%m-%d %H:%M")
+        if p.count_not_included:
+            return self.tr("{n} households registered (centre {at}), {m} more here not yet counted").format(
+                n=n, at=shown, m=p.count_not_included
+            )
+        return self.tr("{n} households registered (centre {at})").format(n=n, at=shown)
 
     def update_countdown(self, now_phase: tuple[str, str]) -> None:
         text, phase = now_phase
@@ -175,7 +191,7 @@ class PlanScreen(Screen):
             discard(card)
         self.cards = []
         for plan in plans:
-            card = PlanCard(plan)
+            card = PlanCard(plan, now=self._clock())
             card.chosen.connect(lambda p=plan: self.state.set_plan(p))
             card.activated.connect(self._on_card_activated)
             self._list.addWidget(card)

@@ -25,7 +25,7 @@ from kiosk.domain.eligibility import (
     evaluate,
 )
 from kiosk.domain.identity import parse_filing_no, parse_id_number, parse_phone
-from kiosk.services import mapping
+from kiosk.services import mapping, queries
 from kiosk.services.demo_data import bulk_load_households, load_demo
 from kiosk.storage import tables as t
 from kiosk.storage.db import create_sqlite_engine, migrate
@@ -157,7 +157,14 @@ def _context(session: Session, filing_no: str, plan_code: str, **kw: object) -> 
         select(t.Plan).where(t.Plan.code == plan_code).options(selectinload(t.Plan.notices))
     )
     assert row is not None and plan is not None
-    return RegistrationContext(household=mapping.household(row), plan=mapping.plan(plan), now=NOW, **kw)  # type: ignore[arg-type]
+    ranges = queries.family_ranges(session, plan.id)
+    return RegistrationContext(
+        household=mapping.household(row),
+        plan=mapping.plan(plan),
+        now=NOW,
+        plan_family_ranges=ranges,
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 def _unit_types(session: Session, plan_id: int) -> list[m.UnitType]:
@@ -203,13 +210,11 @@ def test_showcase_demonstrates_its_rule(
         {r.rule for r in evaluate(replace(ctx, unit_type=u), UNIT_TYPE_RULES)}
         for u in _unit_types(session, ctx.plan.id)
     ]
-    if expect == {"family_size"}:
-        assert household_rules == set()
+    assert household_rules == expect
+    if expect == {"family_size_plan"}:
         assert by_type and all(rules == {"family_size"} for rules in by_type)
-    else:
-        assert household_rules == expect
-        if not expect:
-            assert any(not rules for rules in by_type)
+    if not expect:
+        assert any(not rules for rules in by_type)
 
 
 def test_wrong_district_may_register_for_realtime(

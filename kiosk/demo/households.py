@@ -216,7 +216,13 @@ def demo_households(total: int, seed: int) -> tuple[list[dict[str, Any]], dict[s
         "西城区家庭：快速配租Q2611不面向本区（实时配租R2611可以登记）",
     )
     too_large = _six(f)
-    add("too_large", too_large, "Q2611", ["family_size"], "6口之家：没有适合的户型（三居室限3–5人）")
+    add(
+        "too_large",
+        too_large,
+        "Q2611",
+        ["family_size_plan"],
+        "6口之家：在计划一级就被拒绝，没有适合的户型（户型只适合1–5人）",
+    )
     for k, (first, second) in enumerate(_clash_pairs(f)):
         purpose = "member_clash_first" if k == 0 else None
         add(purpose, first, "Q2611", [], "同一成员的第一户：先登记，可以成功")

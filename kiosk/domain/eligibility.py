@@ -35,6 +35,9 @@ class RegistrationContext:
     now: datetime
     active_in_plan: int = 0  # this household's active registrations in the plan
     member_clashes: tuple[MemberClash, ...] = ()
+    plan_family_ranges: tuple[
+        tuple[int, int], ...
+    ] = ()  # (min, max) family size of each of the plan's unit types
     unit_type: UnitType | None = None
     unit: Unit | None = None
     notice_ack: NoticeAck | None = None  # judged only when a registration is confirmed
@@ -125,6 +128,30 @@ def family_size_fits(ctx: RegistrationContext) -> Refusal | None:
     return None
 
 
+def family_fits_plan(ctx: RegistrationContext) -> Refusal | None:
+    """Said at the plan, once: a family no unit type of the plan takes need not look through them one by one."""
+    ranges, size = ctx.plan_family_ranges, ctx.household.family_size
+    if not ranges or any(low <= size <= high for low, high in ranges):
+        return None
+    limits = "、".join(_range_text(low, high) for low, high in _merged(ranges))
+    return Refusal(
+        "family_size_plan",
+        f"「{ctx.plan.name}」的户型只适合{limits}的家庭，本家庭{size}人，没有可选的户型",
+        "请选择有适合本家庭人数户型的其他配租计划",
+    )
+
+
+def _merged(ranges: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    """1–2 and 2–3 read as 1–3: staff say one range where the plan has one."""
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
+        else:
+            merged.append((low, high))
+    return merged
+
+
 def unit_free(ctx: RegistrationContext) -> Refusal | None:
     u = ctx.unit
     if u is not None and u.status is not UnitStatus.FREE:
@@ -157,7 +184,11 @@ def notice_acknowledged(ctx: RegistrationContext) -> Refusal | None:
 
 
 def _size_range(t: UnitType) -> str:
-    return f"{t.min_family}人" if t.min_family == t.max_family else f"{t.min_family}–{t.max_family}人"
+    return _range_text(t.min_family, t.max_family)
+
+
+def _range_text(low: int, high: int) -> str:
+    return f"{low}人" if low == high else f"{low}–{high}人"
 
 
 HOUSEHOLD_RULES: tuple[Rule, ...] = (
@@ -166,6 +197,7 @@ HOUSEHOLD_RULES: tuple[Rule, ...] = (
     district_allowed,
     not_registered_yet,
     members_free,
+    family_fits_plan,
 )
 UNIT_TYPE_RULES: tuple[Rule, ...] = (family_size_fits,)
 UNIT_RULES: tuple[Rule, ...] = (unit_free,)

@@ -78,3 +78,29 @@ def test_expiry_by_date_even_if_status_says_valid() -> None:
 def test_member_clash_message_masks_the_name() -> None:
     refusal = e.members_free(ctx(member_clashes=(e.MemberClash("李四五", "BA2024000009"),)))
     assert refusal is not None and "李*五" in refusal.message and "李四五" not in refusal.message
+
+
+def test_a_family_no_unit_type_of_the_plan_takes_is_refused_at_the_plan_once() -> None:
+    ranges = ((1, 1), (1, 2), (3, 5))
+    refusal = e.family_fits_plan(ctx(household(6), plan_family_ranges=ranges))
+    assert refusal is not None and refusal.rule == "family_size_plan"
+    assert "只适合1–5人的家庭" in refusal.message and "本家庭6人" in refusal.message
+    assert e.family_fits_plan(ctx(household(4), plan_family_ranges=ranges)) is None
+    assert e.family_fits_plan(ctx(household(6))) is None  # a plan without unit types says nothing yet
+
+
+def test_a_gap_between_unit_types_is_named() -> None:
+    refusal = e.family_fits_plan(ctx(household(3), plan_family_ranges=((1, 2), (4, 5), (6, 6))))
+    assert refusal is not None and "1–2人、4–6人" in refusal.message
+
+
+@given(st.lists(st.tuples(st.integers(1, 8), st.integers(0, 3)), min_size=1, max_size=5), st.integers(1, 10))
+def test_the_plan_rule_agrees_with_the_unit_type_rule(spans: list[tuple[int, int]], size: int) -> None:
+    """Refused at the plan exactly when every one of its unit types refuses the family."""
+    types = [
+        UnitType(i, 1, f"T{i}", "户型", 40.0, 1000, 1, low, low + span) for i, (low, span) in enumerate(spans)
+    ]
+    ranges = tuple((t.min_family, t.max_family) for t in types)
+    h = household(size)
+    every_type_refuses = all(e.family_size_fits(ctx(h, unit_type=t)) is not None for t in types)
+    assert (e.family_fits_plan(ctx(h, plan_family_ranges=ranges)) is not None) == every_type_refuses

@@ -124,7 +124,7 @@ def test_district_and_family_size_and_window(
     assert rules(err.value) == {"district_not_allowed"}
     with pytest.raises(Refused) as err:
         built.services.registration.register(draft(world, "big", unit_type=world.two_room), clerk)
-    assert rules(err.value) == {"family_size"} and "6人" in err.value.message
+    assert rules(err.value) == {"family_size_plan", "family_size"} and "6人" in err.value.message
     clock.advance(days=30)
     with pytest.raises(Refused) as err:
         built.services.registration.register(draft(world, "ok"), clerk)

@@ -131,14 +131,16 @@ def test_window_not_open_greys_the_upcoming_plan(qtbot: QtBot, wizard: CounterWi
     assert "距登记开始" in card.countdown.text()
 
 
-def test_family_size_greys_the_unit_types(qtbot: QtBot, wizard: CounterWizard, staff: Staff):
+def test_a_family_too_large_for_every_unit_type_is_refused_at_the_plan(
+    qtbot: QtBot, wizard: CounterWizard, staff: Staff
+):
     to_plans(staff, qtbot, wizard, "too_large")
-    staff.click(plan_card(wizard, "Q2611"))
-    staff.press()
-    qtbot.waitUntil(lambda: bool(wizard.projects.rows))
-    rows = wizard.projects.rows
-    assert rows and not any(r.available for r in rows)
-    assert all("本家庭6人" in shown_texts(r) for r in rows)
+    card = plan_card(wizard, "Q2611")
+    assert not card.available
+    text = shown_texts(card)
+    assert "本家庭6人" in text and "1–5人" in text, text
+    assert text.count("本家庭6人") == 1  # one message for the plan, not one per unit type
+    staff.click(card)
     assert not wizard.primary_button.isEnabled()
     save_screenshot(wizard, "refusal_family_size")
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.services.slip_check import Verdict
 from kiosk.ui import messages
 from kiosk.ui.dialogs.cancel_dialog import CancelDialog
 from kiosk.ui.dialogs.phone_dialog import PhoneDialog
@@ -27,8 +28,19 @@ from kiosk.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from kiosk.services.container import Services
+    from kiosk.services.records import Found
+    from kiosk.services.slip_check import SlipCheck
     from kiosk.services.slip_printing import PrintOutcome
     from kiosk.services.views import OperatorSession, RegistrationView
+
+
+_VERDICT_LEVELS = {
+    Verdict.GENUINE: "success",
+    Verdict.CANCELLED: "warning",
+    Verdict.TURNED_DOWN: "warning",
+    Verdict.NOT_FOUND: "warning",
+    Verdict.NOT_GENUINE: "error",
+}
 
 
 class RecordsScreen(QWidget):
@@ -57,7 +69,7 @@ class RecordsScreen(QWidget):
         self.query = QLineEdit()
         self.query.setObjectName("recordsQuery")
         self.query.setPlaceholderText(
-            self.tr("Scan or type a resident ID, filing number or registration number")
+            self.tr("Scan or type a resident ID, filing number, registration number, or a slip's QR or code")
         )
         self.query.setClearButtonEnabled(True)
         self.search_button = QPushButton(self.tr("Search"))
@@ -71,6 +83,10 @@ class RecordsScreen(QWidget):
         self.summary.setObjectName("recordsSummary")
         self.summary.setWordWrap(True)
         set_kind(self.summary, "subtitle")
+        self.verdict = QLabel()  # a slip check's answer, coloured by its level
+        self.verdict.setObjectName("slipVerdict")
+        self.verdict.setWordWrap(True)
+        self.verdict.hide()
 
         self.table = QTableWidget(0, self.COLUMNS)
         self.table.setObjectName("recordsTable")
@@ -121,6 +137,7 @@ class RecordsScreen(QWidget):
         column.addLayout(top)
         column.addLayout(search_row)
         column.addWidget(self.error)
+        column.addWidget(self.verdict)
         column.addWidget(self.summary)
         column.addWidget(self.table, 1)
         column.addLayout(actions)
@@ -145,15 +162,18 @@ class RecordsScreen(QWidget):
         self._reload = lambda: self.search(text)
         self.error.clear()
         self.summary.clear()
-        records = self._services.records
+        self._show_verdict(None)
+        records, operator = self._services.records, self._operator()
+        counter = operator.counter if operator else ""
         run_in_background(
-            self, lambda: records.find(text), lambda views: self._show(text, views), self._failed
+            self, lambda: records.search(text, counter), lambda found: self._found(text, found), self._failed
         )
 
     def show_rejected(self) -> None:
         """Every registration the centre turned down: staff call these households back."""
         self.query.clear()
         self.error.clear()
+        self._show_verdict(None)
         self._reload = self.show_rejected
         records = self._services.records
         run_in_background(self, records.rejected, self._show_rejected, self._failed)
@@ -163,6 +183,7 @@ class RecordsScreen(QWidget):
         self.query.clear()
         self.error.clear()
         self.summary.clear()
+        self._show_verdict(None)
         self._query = ""
         self._reload = None
         self._views = []
@@ -174,6 +195,27 @@ class RecordsScreen(QWidget):
         return self._views[rows[0].row()] if rows else None
 
     # --- rendering ----------------------------------------------------------------------------------------
+
+    def _found(self, query: str, found: Found) -> None:
+        self._show(query, found.registrations)
+        self._show_verdict(found.check)
+        if found.check is not None and not found.registrations:
+            self.summary.clear()  # the verdict says what there is to say
+        self.query.selectAll()  # the next scan replaces this one
+
+    def _show_verdict(self, check: SlipCheck | None) -> None:
+        if check is None:
+            self.verdict.clear()
+            self.verdict.hide()
+            return
+        lines = [self.tr("Slip check: {verdict}").format(verdict=check.label), check.message]
+        if check.hint:
+            lines.append(f"→ {check.hint}")
+        self.verdict.setText("\n".join(lines))
+        self.verdict.setProperty("level", _VERDICT_LEVELS[check.verdict])
+        self.verdict.style().unpolish(self.verdict)
+        self.verdict.style().polish(self.verdict)
+        self.verdict.show()
 
     def _show(self, query: str, views: list[RegistrationView]) -> None:
         previous = self.selected()

@@ -446,15 +446,15 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>Applicant's ID number</source>
-            <translation type="unfinished" />
+            <translation>主申请人身份证</translation>
         </message>
         <message>
             <source>Supervisor's approval</source>
-            <translation type="unfinished" />
+            <translation>主管批准</translation>
         </message>
         <message>
             <source>The applicant's resident ID number, typed again</source>
-            <translation type="unfinished" />
+            <translation>再次输入主申请人的身份证号码</translation>
         </message>
         <message>
             <source>Supervisor's user name</source>
@@ -494,7 +494,7 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>Confirmed by</source>
-            <translation type="unfinished" />
+            <translation>核实方式</translation>
         </message>
     </context>
     <context>
@@ -576,7 +576,7 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>Scan or type a resident ID, filing number, registration number, or a slip's QR or code</source>
-            <translation type="unfinished" />
+            <translation>扫描或输入身份证号码、备案编号、登记编号，或回执二维码、核验码</translation>
         </message>
         <message>
             <source>Search</source>
@@ -628,7 +628,7 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>Slip check: {verdict}</source>
-            <translation type="unfinished" />
+            <translation>回执核验：{verdict}</translation>
         </message>
         <message>
             <source>{name} · filing {filing_no} · phone {phone} · {n} registration(s)</source>

@@ -403,3 +403,56 @@ def test_the_table_is_read_again_after_a_cancel_entered_with_the_keyboard(
     qtbot.waitUntil(lambda: cell(records, reg_no, STATUS).startswith("已取消"), timeout=5000)
     assert records.selected() is not None and records.selected().reg_no == reg_no
     assert not records.cancel.isEnabled()
+
+
+def wait_for_verdict(qtbot: QtBot, screen: RecordsScreen, text: str) -> None:
+    screen.query.setText(text)
+    qtbot.keyClick(screen.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not screen.verdict.isHidden() or not screen.error.isHidden(), timeout=5000)
+
+
+def test_a_scanned_slip_is_shown_as_genuine(
+    qtbot: QtBot, records: RecordsScreen, registered: Registered, screenshot
+) -> None:
+    view = registered.quick
+    wait_for_verdict(qtbot, records, view.qr_payload)
+    assert records.error.isHidden()
+    assert records.verdict.text().startswith("回执核验：真实有效\n")
+    assert f"登记 {view.reg_no} 真实有效" in records.verdict.text()
+    assert records.verdict.property("level") == "success"
+    assert reg_nos(records) == [view.reg_no]
+    assert records.query.selectedText() == records.query.text()  # the next scan replaces this one
+    screenshot(records, "records-slip-genuine")
+
+    search(qtbot, records, registered.ok_filing_no)  # an ordinary search: no verdict left over
+    assert records.verdict.isHidden()
+
+
+def test_a_forged_slip_code_is_not_genuine(
+    qtbot: QtBot, records: RecordsScreen, registered: Registered, screenshot
+) -> None:
+    view = registered.quick
+    code = view.verification_code
+    forged = code[:-1] + ("A" if code[-1] != "A" else "B")
+    wait_for_verdict(qtbot, records, f"KIOSK-REG:{view.reg_no}:{forged}")
+    assert records.verdict.text().startswith("回执核验：不是真实回执\n")
+    assert records.verdict.property("level") == "error"
+    screenshot(records, "records-slip-forged")
+    wait_for_verdict(qtbot, records, forged)  # the altered code typed alone
+    assert records.verdict.text().startswith("回执核验：查无此登记\n")
+    assert records.table.rowCount() == 0 and records.summary.text() == ""
+
+
+def test_a_typed_code_then_a_cancel_shows_the_new_verdict(
+    qtbot: QtBot, records: RecordsScreen, registered: Registered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def supervisor_approves(cls, parent, service, view, operator):  # type: ignore[no-untyped-def]
+        return service.cancel(view.reg_no, CancelReason.HOUSEHOLD_REQUEST, "", operator, *SUPERVISOR)
+
+    monkeypatch.setattr(CancelDialog, "ask", classmethod(supervisor_approves))
+    view = registered.realtime
+    wait_for_verdict(qtbot, records, view.verification_code.lower())
+    assert "真实有效" in records.verdict.text()
+    qtbot.mouseClick(records.cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "回执核验：已取消" in records.verdict.text(), timeout=5000)
+    assert cell(records, view.reg_no, STATUS).startswith("已取消") and not records.cancel.isEnabled()

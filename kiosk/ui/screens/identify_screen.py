@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services.households import HouseholdService
+from kiosk.services.slip_check import is_slip_qr
 from kiosk.services.views import HouseholdView
 from kiosk.ui.screens import MessageLabel, Screen, label, repolish
 
@@ -144,6 +145,8 @@ class IdentifyScreen(Screen):
         return self.filing_edit
 
     def handle_enter(self) -> bool:
+        if self._open_slip_check():
+            return True
         # A keyboard-wedge scanner types the filing number and Enter: go on to the ID field.
         if (
             self.filing_edit.hasFocus()
@@ -152,6 +155,16 @@ class IdentifyScreen(Screen):
         ):
             self.id_edit.setFocus()
             return True
+        return False
+
+    def _open_slip_check(self) -> bool:
+        """A slip's QR scanned here asks to check that registration, not to identify a household: Records does."""
+        for edit in (self.filing_edit, self.id_edit):
+            if is_slip_qr(edit.text()):
+                scanned = edit.text()
+                edit.clear()
+                self.records_requested.emit(scanned)
+                return True
         return False
 
     def begin_scan(self, text: str) -> None:

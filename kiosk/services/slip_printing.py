@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,10 +13,13 @@ from kiosk.services import audit
 from kiosk.services.clock import Clock
 from kiosk.services.printing_port import PrintFailed, SlipPrinter
 from kiosk.services.registration_views import registration_view
-from kiosk.services.slips import SlipLayout, SlipRenderer
+from kiosk.services.slips import Reprint, SlipLayout, SlipRenderer
 from kiosk.services.views import OperatorSession, RegistrationView
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+_PRINT_ACTIONS = ("print", "reprint")
 
 
 @dataclass(frozen=True)
@@ -49,16 +53,23 @@ class SlipService:
     def print_slip(self, reg_no: str, operator: OperatorSession, *, reprint: bool = False) -> PrintOutcome:
         """Slow (rendering and the printer): call from a worker."""
         reg_no = parse_reg_no(reg_no)
+        now = self._clock()
         with self._uow() as uow:
             view = registration_view(uow.session, _row(uow, reg_no))
-        pdf = self._renderer.render(view, self.layout)
+            handed_out = _papers_printed(uow, reg_no)
+        # Only a paper after one already printed is a 补打: a retry after a jam is still the first paper.
+        reprint_mark = Reprint(handed_out, now) if handed_out else None
+        pdf = self._renderer.render(view, self.layout, reprint_mark)
         path = self._keep(reg_no, pdf)
         try:
             self._printer.print_pdf(path)
-            printed, message = True, "回执已送打印机"
+            printed, message = (
+                True,
+                "回执已送打印机" if reprint_mark is None else f"补打回执（第{handed_out}次）已送打印机",
+            )
         except PrintFailed as exc:
+            log.warning("slip %s not printed (kept as %s): %s", reg_no, path, exc)
             printed, message = False, f"回执未打印：{exc}。登记已保存，可在“登记记录”中补打"
-        now = self._clock()
         with self._uow() as uow:
             row = _row(uow, reg_no)
             row.slip_printed = row.slip_printed or printed
@@ -72,6 +83,7 @@ class SlipService:
                 subject=reg_no,
                 printed=printed,
                 file=path.name,
+                reprint_number=reprint_mark.number if reprint_mark else 0,
             )
             uow.commit()
             view = registration_view(uow.session, row)
@@ -86,6 +98,16 @@ class SlipService:
         tmp.write_bytes(pdf)
         tmp.replace(path)  # a crash mid-write never leaves a half slip under the real name
         return path
+
+
+def _papers_printed(uow: UnitOfWork, reg_no: str) -> int:
+    """How many papers of this slip went to the printer: its print entries in the audit log that printed."""
+    details = uow.session.scalars(
+        select(t.AuditEntry.detail).where(
+            t.AuditEntry.subject == reg_no, t.AuditEntry.action.in_(_PRINT_ACTIONS)
+        )
+    )
+    return sum(1 for detail in details if detail.get("printed"))
 
 
 def _row(uow: UnitOfWork, reg_no: str) -> t.Registration:

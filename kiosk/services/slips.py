@@ -7,6 +7,7 @@ import hashlib
 import io
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -49,6 +50,16 @@ PENDING = "确认后生成"
 DRAFT_MARK = "预览 · 未登记"
 CANCELLED_MARK = "已取消"
 REJECTED_MARK = "中心未受理"
+REPRINT_MARK = "补打"
+
+
+@dataclass(frozen=True)
+class Reprint:
+    """A slip printed again after a paper was already handed out: the paper says so, with which time and when."""
+
+    number: int  # 1 for the first reprint
+    at: datetime
+
 
 _fonts: dict[Path, str] = {}
 _fonts_lock = threading.Lock()
@@ -98,13 +109,13 @@ class SlipRenderer:
     def __init__(self, font_path: Path) -> None:
         self.font_name = register_font(font_path)
 
-    def render(self, view: RegistrationView, layout: SlipLayout) -> bytes:
+    def render(self, view: RegistrationView, layout: SlipLayout, reprint: Reprint | None = None) -> bytes:
         spec = _SPECS[layout]
         buffer = io.BytesIO()
         c = Canvas(buffer, pagesize=(spec.page_width, spec.page_height or spec.page_width))
         c.setTitle(f"{TITLE} {view.reg_no or DRAFT_MARK}")
         c.setAuthor("Kiosk")
-        measured = measure(self._blocks(view, spec), spec)
+        measured = measure(self._blocks(view, spec, reprint), spec)
         c.setPageSize((spec.page_width, measured.page_height))
         if view.is_draft:
             draw_watermark(c, DRAFT_MARK, self.font_name, LIGHT, spec.page_width, measured.page_height)
@@ -117,7 +128,7 @@ class SlipRenderer:
         c.save()
         return buffer.getvalue()
 
-    def _blocks(self, view: RegistrationView, spec: LayoutSpec) -> list[Block]:
+    def _blocks(self, view: RegistrationView, spec: LayoutSpec, reprint: Reprint | None) -> list[Block]:
         f, body, small = self.font_name, spec.body_size, spec.small_size
         centred = style(f, body, align=TA_CENTER)
         blocks: list[Block] = [
@@ -125,6 +136,12 @@ class SlipRenderer:
             Para(escape(f"【{view.plan_kind_label}】{view.plan_name}（{view.plan_code}）"), centred),
             Gap(spec.gap / 2),
         ]
+        if reprint is not None:
+            marked: list[Block] = [
+                Line(f"{REPRINT_MARK}（第{reprint.number}次）", f, body + 5),
+                Para(escape(f"补打时间：{_when(reprint.at)}"), style(f, small, align=TA_CENTER)),
+            ]
+            blocks += [Framed(marked, spec.gap / 2, line_width=1.2), Gap(spec.gap / 2)]
         if view.is_draft:
             blocks += [Framed([Line(DRAFT_MARK, f, body + 3, GREY)], spec.gap / 2, GREY), Gap(spec.gap / 2)]
         elif view.status == RegistrationStatus.CANCELLED:

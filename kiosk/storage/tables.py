@@ -212,7 +212,7 @@ class AuditEntry(Base):
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     counter: Mapped[str] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(32))
-    subject: Mapped[str] = mapped_column(String(64), default="")
+    subject: Mapped[str] = mapped_column(String(64), default="", index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImageReader
+from pytestqt.qtbot import QtBot
 
 from kiosk.bootstrap import Built, build_services
 from kiosk.config import RESOURCES, CentralConfig, Config
 from kiosk.services.central_client import CentralUnavailable
 from kiosk.services.photos import PhotoCache
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
-from kiosk.services.views import PlanOption
+from kiosk.services.views import PlanOption, ProjectOption
+from kiosk.ui.screens.project_screen import ProjectCard, load_thumbnails
 from kiosk_central.api.app import create_app
 from kiosk_central.bootstrap import build
 from kiosk_central.config import Settings, sqlite_url
@@ -55,16 +57,20 @@ def own_centre(tmp_path: Path) -> Iterator[tuple[LiveServer, Built]]:
         central.close()
 
 
-def _photos_by_project(k: Built) -> dict[str, tuple[str, ...]]:
+def _projects(k: Built) -> list[ProjectOption]:
     who = SHOWCASE["quick_normal"]
     s = k.services
     household = s.households.identify(who["filing_no"], who["applicant_id_number"])
     plan = next(p for p in s.catalog.plan_options(household.id) if p.code == "Q2611")
-    return {p.code: p.photos for p in s.catalog.project_options(household.id, plan.id)}
+    return s.catalog.project_options(household.id, plan.id)
+
+
+def _photos_by_project(k: Built) -> dict[str, tuple[str, ...]]:
+    return {p.code: p.photos for p in _projects(k)}
 
 
 def test_project_photos_come_with_the_catalog_and_stay_after_the_centre_stops(
-    own_centre: tuple[LiveServer, Built],
+    own_centre: tuple[LiveServer, Built], qtbot: QtBot
 ) -> None:
     server, k = own_centre
     k.services.sync.sync_once()
@@ -86,6 +92,11 @@ def test_project_photos_come_with_the_catalog_and_stay_after_the_centre_stops(
         k.services.sync.sync_once()
     assert _photos_by_project(k) == shown
     assert all(Path(p).is_file() for paths in shown.values() for p in paths)
+    for project in _projects(k):  # the project screen's card shows the photo, not "暂无照片"
+        load_thumbnails(list(project.photos))
+        card = ProjectCard(project)
+        qtbot.addWidget(card)
+        assert not card.photo.pixmap().isNull()
 
 
 def test_photos_are_fetched_once_and_a_bad_download_is_never_kept(

@@ -290,8 +290,7 @@ def test_phone_change_with_a_supervisor_by_keyboard(
     dialog = _phone_dialog(hold, services, registered.quick, clerk)
     qtbot.keyClicks(dialog.phone, "13900139000")
     qtbot.mouseClick(dialog.by_supervisor, Qt.MouseButton.LeftButton)
-    assert dialog.focusWidget() is dialog.supervisor and dialog.id_number.isHidden() is False
-    assert not dialog.id_number.isVisible()
+    assert dialog.focusWidget() is dialog.supervisor and not dialog.id_number.isVisible()
     qtbot.keyClicks(dialog.supervisor, CLERK[0])
     qtbot.keyClick(dialog.supervisor, Qt.Key.Key_Return)
     assert dialog.focusWidget() is dialog.password
@@ -342,6 +341,9 @@ def test_enter_in_the_password_field_confirms_and_the_dialog_waits_for_the_answe
 ) -> None:
     dialog = _dialog(hold, services, registered.realtime, clerk)
     dialog.choose(CancelReason.HOUSEHOLD_REQUEST)
+    dialog.comment.setFocus()
+    qtbot.keyClick(dialog.comment, Qt.Key.Key_Return)  # Enter in an earlier field goes on to the next one
+    assert dialog.focusWidget() is dialog.supervisor and dialog.error.isHidden() and dialog.isVisible()
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         _enter_credentials(qtbot, dialog, *SUPERVISOR)
         assert dialog.isVisible()  # Enter is the confirm button, never Back

@@ -47,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _setup_logging(config.data_dir / "logs")
     log.info(
-        "starting: data %s, counter %s, language %s", config.data_dir, config.counter, config.theme.language
+        "starting: data %s, counter %s, language %s, printer %s",
+        config.data_dir,
+        config.counter,
+        config.theme.language,
+        config.printer.name or "(system default)",
     )
 
     from PySide6.QtWidgets import QApplication
@@ -102,6 +106,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="UI language (overrides the config)")
     parser.add_argument("--central-url", help="central service to sync with (overrides the config)")
     parser.add_argument(
+        "--printer", metavar="QUEUE", help="printer (CUPS queue) for slips (overrides the config)"
+    )
+    parser.add_argument(
         "--demo", action="store_true", help="load demo data into an empty cache and create demo operators"
     )
     parser.add_argument("--quit-after-ms", type=int, metavar="N", help="quit N ms after the first frame")
@@ -121,6 +128,8 @@ def _config(args: argparse.Namespace) -> Config:
         config = replace(config, theme=replace(config.theme, language=args.lang))
     if args.central_url:
         config = replace(config, central=replace(config.central, url=args.central_url))
+    if args.printer is not None:
+        config = replace(config, printer=replace(config.printer, name=args.printer))
     return config
 
 

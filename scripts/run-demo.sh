@@ -56,6 +56,17 @@ for _ in $(seq 100); do
 done
 
 kiosk_args=(--demo --data-dir "$demo_dir/counter-01")
+
+# Slips print on a CUPS-PDF queue, so a newcomer sees one printed; --printer in the arguments wins.
+# shellcheck source=scripts/cups.sh
+. scripts/cups.sh
+if kiosk_cups_ensure; then
+    kiosk_args+=(--printer "$KIOSK_PDF_PRINTER")
+    say "slips print on the CUPS-PDF queue $KIOSK_PDF_PRINTER: the printed PDFs land in $KIOSK_PDF_OUT"
+else
+    say "no CUPS-PDF queue (see above): slips are not printed, only kept as files"
+fi
+say "every slip is also kept as a PDF under $demo_dir/counter-01/slips; the counter's log is $demo_dir/counter-01/logs/kiosk.log"
 if [ "$up" = 1 ]; then
     say "central service on $url (log: $demo_dir/central.log)"
     enrolled="$("${central[@]}" enroll-device --data-dir "$demo_dir/central" --counter 01 --name "演示1号窗口" --replace)"

@@ -458,3 +458,28 @@ def test_a_typed_code_then_a_cancel_shows_the_new_verdict(
     qtbot.mouseClick(records.cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "回执核验：已取消" in records.verdict.text(), timeout=5000)
     assert cell(records, view.reg_no, STATUS).startswith("已取消") and not records.cancel.isEnabled()
+
+
+def test_going_back_from_a_dialog_still_reads_the_table_again(
+    qtbot: QtBot,
+    records: RecordsScreen,
+    services: Services,
+    clerk: OperatorSession,
+    registered: Registered,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reg_no = registered.quick.reg_no
+
+    def cancelled_meanwhile_then_back(cls, parent, service, view, operator):  # type: ignore[no-untyped-def]
+        # The dialog said "already cancelled" (another window of the counter got there first); staff go back.
+        service.cancel(view.reg_no, CancelReason.HOUSEHOLD_REQUEST, "", operator, *SUPERVISOR)
+        return None
+
+    monkeypatch.setattr(CancelDialog, "ask", classmethod(cancelled_meanwhile_then_back))
+    search(qtbot, records, registered.ok_filing_no)
+    pick_row(records, reg_no)
+    assert records.cancel.isEnabled()
+    qtbot.mouseClick(records.cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cell(records, reg_no, STATUS).startswith("已取消"), timeout=5000)
+    assert records.selected() is not None and records.selected().reg_no == reg_no
+    assert not records.cancel.isEnabled()

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer
+from PySide6.QtCore import QDateTime, QLocale, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +47,34 @@ def counter_wizard(
 
     wizard: QWidget = CounterWizard(services, speech, operator_getter, parent)
     return wizard
+
+
+class PageStack(QStackedWidget):
+    """The screens, as large as the one on show needs (a plain stack needs as much as its largest screen).
+
+    Inside a scroll area: a screen whose large text does not fit (the login at A+ on 1366×768) scrolls,
+    instead of growing the window past the counter's screen.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        page = self.currentWidget()
+        return page.minimumSizeHint().expandedTo(page.minimumSize()) if page is not None else QSize()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else QSize()
+
+
+def _scrolling(stack: QWidget) -> QScrollArea:
+    area = QScrollArea(objectName="pageScroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(stack)
+    return area
 
 
 class HeaderBar(QWidget):
@@ -140,7 +170,7 @@ class MainWindow(QMainWindow):
         self.lock_screen = LockScreen(services.auth)
         self.sync_relay = SyncRelay(self)
         self.sync_bar = SyncBar(self.sync_relay)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         for page in (self.login_screen, self.records_screen, self.lock_screen):
             self.stack.addWidget(page)
         self._wizard: QWidget | None = None
@@ -152,7 +182,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.header)
         column.addWidget(self.message_bar)
         column.addWidget(self.idle_warning)
-        column.addWidget(self.stack, 1)
+        column.addWidget(_scrolling(self.stack), 1)
         column.addWidget(self.sync_bar)
         self.setCentralWidget(central)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
 
 from kiosk.services.views import SyncStatus
 from kiosk.ui import theme
+from kiosk.ui.flow_layout import FlowLayout
 
 
 class SyncRelay(QObject):
@@ -34,6 +35,9 @@ class SyncBar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.state = QLabel()
         self.state.setObjectName("syncState")
+        self.state.setWordWrap(
+            True
+        )  # the centre's reason can be long: it wraps, never pushes the window wider
         self.last = QLabel()
         self.unsent = QLabel()
         self.rejected = QPushButton()
@@ -43,18 +47,14 @@ class SyncBar(QWidget):
         self.rejected.clicked.connect(self.rejected_requested)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
-        self.progress.setMaximumWidth(260)
         self.now = QPushButton(self.tr("Sync now"))
         self.now.setObjectName("syncNow")
         self.now.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.now.clicked.connect(self._on_now)
-        row = QHBoxLayout(self)
+        # One line when there is room, more when the text is large or the window narrow (1366 px at A+).
+        row = FlowLayout(self, spacing=20)
         row.setContentsMargins(16, 2, 16, 2)
-        row.setSpacing(20)
-        for w in (self.state, self.last, self.unsent):
-            row.addWidget(w)
-        row.addStretch(1)
-        for w in (self.rejected, self.progress, self.now):
+        for w in (self.state, self.last, self.unsent, self.rejected, self.progress, self.now):
             row.addWidget(w)
         relay.status_changed.connect(self.show_status)
         relay.progress_changed.connect(self.show_progress)
@@ -101,6 +101,9 @@ class SyncBar(QWidget):
         self.progress.show()
         self.progress.setValue(round(fraction * 100))
         self.progress.setFormat(f"{text} %p%")
+        # As wide as its words at any text size ("100%" being the widest number), never cut off.
+        words = self.progress.fontMetrics().horizontalAdvance(f"{text} 100%")
+        self.progress.setMinimumWidth(words + self.progress.fontMetrics().averageCharWidth() * 4)
         self.now.setEnabled(fraction >= 1.0)
 
     def _on_now(self) -> None:

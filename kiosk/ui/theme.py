@@ -72,6 +72,7 @@ def stylesheet(font_pt: int, resources: Path = RESOURCES) -> str:
         "header_pt": header_pt,
         "header_title_pt": round(header_pt * 1.2),
         "header_button_h": round(header_pt * 2.8),
+        "header_pad": round(header_pt * 0.6),
         "pt": font_pt,
         "title_pt": round(font_pt * 1.6),
         "subtitle_pt": round(font_pt * 1.2),

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -80,8 +81,10 @@ class CounterWizard(QWidget):
         self._step_of: dict[Screen, int] = {self.identify: 0, self.plans: 1, self.projects: 2, self.units: 2}
         self._step_of.update({self.notice: 3, self.review: 4, self.done: 5})
         self.stack = QStackedWidget()
+        self._pages: dict[Screen, QScrollArea] = {}
         for screen in self.screens:
-            self.stack.addWidget(screen)
+            self._pages[screen] = page = _page(screen)
+            self.stack.addWidget(page)
             screen.primary_changed.connect(self._sync_footer)
         names = (
             self.tr("Identify"),
@@ -144,7 +147,9 @@ class CounterWizard(QWidget):
 
     # --- navigation ---
     def current_screen(self) -> Screen:
-        screen = self.stack.currentWidget()
+        page = self.stack.currentWidget()
+        assert isinstance(page, QScrollArea)
+        screen = page.widget()
         assert isinstance(screen, Screen)
         return screen
 
@@ -208,10 +213,10 @@ class CounterWizard(QWidget):
         return self.units if plan is not None and plan.kind is PlanKind.REALTIME else self.projects
 
     def _show(self, screen: Screen) -> None:
-        current = self.stack.currentWidget()
-        if current is not screen and isinstance(current, Screen):
+        current = self.current_screen() if self.stack.currentIndex() >= 0 else None
+        if current is not None and current is not screen:
             current.leave()
-        self.stack.setCurrentWidget(screen)
+        self.stack.setCurrentWidget(self._pages[screen])
         step = self._step_of[screen]
         for i, step_label in enumerate(self.step_labels):
             step_label.setProperty("phase", "current" if i == step else "done" if i < step else "todo")
@@ -269,6 +274,16 @@ class CounterWizard(QWidget):
             if self.current_screen() is self.identify:
                 self.primary_button.setFocus()  # Enter now goes on to the plans
         self._sync_footer()
+
+
+def _page(screen: Screen) -> QScrollArea:
+    """A screen in a scroll area: a long screen (large text, a big family) scrolls inside the window instead
+    of making the window taller than the counter's screen; the step bar and the footer stay in view."""
+    page = QScrollArea(objectName="pageScroll")
+    page.setWidgetResizable(True)
+    page.setFrameShape(QFrame.Shape.NoFrame)
+    page.setWidget(screen)
+    return page
 
 
 # The wizard's own pieces on top of the app theme (resources/theme/kiosk.qss), in the theme's colours.

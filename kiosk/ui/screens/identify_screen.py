@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from kiosk.services.households import HouseholdService
 from kiosk.services.slip_check import is_slip_qr
 from kiosk.services.views import HouseholdView
+from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.screens import MessageLabel, Screen, label, repolish
 
 if TYPE_CHECKING:
@@ -86,9 +87,8 @@ class IdentifyScreen(Screen):
         head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignTop)
         self.fields: dict[str, QLabel] = {}
         self.details = QWidget(objectName="householdDetails")
-        grid = QGridLayout(self.details)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(16)
+        # Title and value never wrap; the pairs stand two abreast when they fit, else one below the other.
+        grid = FlowLayout(self.details, spacing=8, uniform=True)
         titles = [
             ("filing", self.tr("Filing number")),
             ("id", self.tr("Resident ID")),
@@ -97,12 +97,18 @@ class IdentifyScreen(Screen):
             ("phone", self.tr("Phone")),
             ("size", self.tr("Family size")),
         ]
-        for i, (key, title) in enumerate(titles):
-            grid.addWidget(label(title + "：", name="fieldTitle"), i // 2, (i % 2) * 2)
-            self.fields[key] = label(name="fieldValue")
-            grid.addWidget(self.fields[key], i // 2, (i % 2) * 2 + 1)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
+        title_width = max(QFontMetrics(self.font()).horizontalAdvance(t + "：") for _, t in titles)
+        for key, title in titles:
+            pair = QWidget()
+            line = QHBoxLayout(pair)
+            line.setContentsMargins(0, 0, 16, 0)
+            line.setSpacing(12)
+            name = label(title + "：", name="fieldTitle", wrap=False)
+            name.setMinimumWidth(title_width)  # values line up in a column
+            self.fields[key] = label(name="fieldValue", wrap=False)
+            line.addWidget(name)
+            line.addWidget(self.fields[key], 1)
+            grid.addWidget(pair)
         self.members = QTableWidget(0, 3, objectName="membersTable")
         self.members.setHorizontalHeaderLabels([self.tr("Relation"), self.tr("Name"), self.tr("Resident ID")])
         self.members.verticalHeader().hide()
@@ -112,7 +118,7 @@ class IdentifyScreen(Screen):
         header = self.members.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.members.verticalHeader().setDefaultSectionSize(44)
+        self.members.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.members.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.records_button = QPushButton(self.tr("View registration records"), objectName="recordsButton")
         self.records_button.setMinimumHeight(56)
@@ -120,11 +126,14 @@ class IdentifyScreen(Screen):
         box.addWidget(self.placeholder)
         box.addLayout(head)
         box.addWidget(self.details)
-        self.members_title = label(self.tr("Family members"), bold=True)
-        box.addWidget(self.members_title)
-        box.addWidget(self.members)
-        box.addStretch(1)
-        box.addWidget(self.records_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.members_title = label(self.tr("Family members"), bold=True, wrap=False)
+        # The button beside the members' title, never over their rows (a six-person household fills the box).
+        members_head = QHBoxLayout()
+        members_head.addWidget(self.members_title, 1, Qt.AlignmentFlag.AlignBottom)
+        members_head.addWidget(self.records_button)
+        box.addLayout(members_head)
+        box.addWidget(self.members, 1)
+        box.addStretch(0)
         self._result_widgets: list[QWidget] = [
             self.name_label,
             self.status_label,
@@ -241,10 +250,11 @@ class IdentifyScreen(Screen):
                 self.members.setItem(row, col, QTableWidgetItem(text))
         self.members_title.setVisible(bool(household.members))
         self.members.setVisible(bool(household.members))
-        # As tall as its rows (up to six), so a small family does not leave an empty box.
-        rows = min(len(household.members), 6)
-        height = (
-            self.members.horizontalHeader().sizeHint().height() + rows * 44 + 2 * self.members.frameWidth()
-        )
-        self.members.setFixedHeight(height)
+        # As tall as its rows, so a small family does not leave an empty box; with less room (1366×768, A+)
+        # it keeps at least two rows and scrolls the rest.
+        self.members.resizeRowsToContents()
+        header = self.members.horizontalHeader().sizeHint().height() + 2 * self.members.frameWidth()
+        rows = [self.members.rowHeight(r) for r in range(self.members.rowCount())]
+        self.members.setMaximumHeight(header + sum(rows))
+        self.members.setMinimumHeight(header + sum(rows[:2]))
         self.primary_changed.emit()

@@ -7,7 +7,6 @@ import importlib.util
 import logging
 import logging.handlers
 import os
-import re
 import sys
 import threading
 import time
@@ -285,17 +284,11 @@ def _shut_down(backend: DeferredServices, speech: Any) -> None:
 
 # --- logging: never a full resident ID number or phone number in the log ----------------------------------
 
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)0\d{9,11}(?!\d)")
-
 
 def mask_personal(text: str) -> str:
-    from kiosk.domain.identity import mask_id_number, mask_phone
+    from kiosk.domain.identity import mask_personal as mask
 
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
-    text = _MOBILE.sub(lambda m: mask_phone(m.group()), text)
-    return _LANDLINE.sub(lambda m: mask_phone(m.group()), text)
+    return mask(text)
 
 
 class MaskingFormatter(logging.Formatter):

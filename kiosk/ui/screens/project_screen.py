@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from kiosk.services.catalog import CatalogService
 from kiosk.services.views import ProjectOption, UnitTypeOption
+from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.screens import (
     MessageLabel,
     OptionCard,
@@ -70,14 +71,13 @@ class UnitTypeRow(OptionCard):
         self.project = project
         self.unit_type = unit_type
         t = unit_type
-        line = QHBoxLayout()
-        line.setSpacing(28)
+        # The facts wrap onto a second line at large text instead of widening the screen.
+        line = FlowLayout(spacing=28)
         line.addWidget(label(t.name, factor=1.1, bold=True, wrap=False))
         line.addWidget(label(area(t.area), wrap=False))
         line.addWidget(label(rent(t.rent), wrap=False))
         line.addWidget(label(self.tr("{n} units").format(n=t.unit_count), wrap=False))
         line.addWidget(label(family_range(t.min_family, t.max_family), wrap=False))
-        line.addStretch(1)
         line.addWidget(self.mark)
         self.body.addLayout(line)
         if t.refusals:

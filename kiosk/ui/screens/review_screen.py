@@ -73,6 +73,23 @@ class SlipPreview(QWidget):
         painter.end()
 
 
+class SummaryScroll(QScrollArea):
+    """Scrolls up and down, never sideways: as wide as its words need (large text), the preview gets the rest."""
+
+    def __init__(self, **kwargs: object):
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        # Its content changing (a household's data filled in) makes the layout ask its width again.
+        self.setSizeAdjustPolicy(QScrollArea.SizeAdjustPolicy.AdjustToContents)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is None:
+            return hint
+        width = content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(max(hint.width(), width), hint.height())
+
+
 @dataclass(frozen=True)
 class _Preview:
     view: RegistrationView
@@ -99,7 +116,7 @@ class ReviewScreen(Screen):
         self._grid.setHorizontalSpacing(18)
         self._grid.setVerticalSpacing(6)
         self._grid.setColumnStretch(1, 1)
-        scroll = QScrollArea(objectName="optionScroll")
+        scroll = SummaryScroll(objectName="optionScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.summary)
@@ -111,8 +128,8 @@ class ReviewScreen(Screen):
         right.addWidget(self.preview, 1)
         body = QHBoxLayout()
         body.setSpacing(24)
-        body.addWidget(scroll, 3)
-        body.addLayout(right, 2)
+        body.addWidget(scroll, 2)  # the words first: at large text they need the room more than the picture
+        body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 8)
         layout.addWidget(self.title)

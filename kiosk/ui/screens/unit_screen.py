@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.services.catalog import CatalogService
 from kiosk.services.views import ProjectOption, UnitFilter, UnitOption
+from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.screens import MessageLabel, Screen, area, label, refusal_lines, rent
 
 if TYPE_CHECKING:
@@ -55,8 +56,8 @@ class UnitScreen(Screen):
         self.only_available = QCheckBox(self.tr("Only units that can be chosen"), objectName="onlyAvailable")
         self.count_label = label(kind="hint", wrap=False)
         self.table = self._build_table()
-        filters = QHBoxLayout()
-        filters.setSpacing(10)
+        # Each filter keeps its title beside it; the filters wrap onto more lines at large text.
+        filters = FlowLayout(spacing=16)
         for title, widget in (
             (self.tr("Project"), self.project_combo),
             (self.tr("Unit type"), self.type_combo),
@@ -64,15 +65,16 @@ class UnitScreen(Screen):
             ("–", self.floor_max),
             (self.tr("Facing"), self.orientation_combo),
         ):
-            filters.addWidget(label(title, wrap=False))
-            filters.addWidget(widget)
+            pair = QHBoxLayout()
+            pair.setSpacing(8)
+            pair.addWidget(label(title, wrap=False))
+            pair.addWidget(widget)
+            filters.addItem(pair)
             widget.setMinimumHeight(52)
             widget.setMinimumWidth(110)
         self.project_combo.setMinimumWidth(220)
         self.type_combo.setMinimumWidth(180)
-        filters.addSpacing(12)
         filters.addWidget(self.only_available)
-        filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 8)
         head = QHBoxLayout()

@@ -24,7 +24,7 @@ from kiosk.services.secrets import SecretStore
 from kiosk.services.slip_printing import SlipService
 from kiosk.services.slips import SlipLayout, SlipRenderer
 from kiosk.services.sync import SyncLimits, SyncService
-from kiosk.storage.db import create_sqlite_engine, migrate
+from kiosk.storage.db import open_cache
 from kiosk.storage.uow import uow_factory
 
 
@@ -43,8 +43,7 @@ def build_services(
     secrets: SecretStore | None = None,
 ) -> Built:
     """Everything below the UI; ``printer`` is the platform's (Qt's) or a test's; tests pass a cheaper hasher."""
-    engine = create_sqlite_engine(config.database_path)
-    migrate(engine)
+    engine = open_cache(config.database_path)
     uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
     photos = PhotoCache(config.data_dir / "photos")
     sync = SyncService(

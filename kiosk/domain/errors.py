@@ -69,3 +69,18 @@ class Conflict(KioskError):
     """The data changed under us (unit taken meanwhile, record already cancelled)."""
 
     code = "conflict"
+
+
+class CacheUnusable(KioskError):
+    """The counter's local cache failed its start-up check: the counter must not work on it, nor start over.
+
+    ``message`` says what happened, ``details`` the facts (where the damaged file was kept, what is at stake),
+    ``steps`` what the supervisor does; all in Chinese, for the blocking screen and the log.
+    """
+
+    code = "cache_unusable"
+
+    def __init__(self, message: str, *, code: str, details: tuple[str, ...], steps: tuple[str, ...]) -> None:
+        super().__init__(message, hint="请主管处理：" + "；".join(steps), code=code)
+        self.details = details
+        self.steps = steps

@@ -16,6 +16,7 @@ from kiosk.services.registration_views import registration_view
 from kiosk.services.slips import Reprint, SlipLayout, SlipRenderer
 from kiosk.services.views import OperatorSession, RegistrationView
 from kiosk.storage import tables as t
+from kiosk.storage.private_files import private_dir, remove_partials, write_private
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -90,13 +91,13 @@ class SlipService:
         return PrintOutcome(view, path, printed, message)
 
     def _keep(self, reg_no: str, pdf: bytes) -> Path:
-        folder = self._slips_dir / reg_no.split("-")[0]
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(self._slips_dir)
+        folder = private_dir(self._slips_dir / reg_no.split("-")[0])
+        remove_partials(folder, f"{reg_no}*")  # left by a crash mid-write
         n = len(list(folder.glob(f"{reg_no}*.pdf")))
         path = folder / (f"{reg_no}.pdf" if n == 0 else f"{reg_no}-{n + 1}.pdf")
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pdf)
-        tmp.replace(path)  # a crash mid-write never leaves a half slip under the real name
+        # Never a half slip under the real name; a failed write (a full disk) leaves no partial file either.
+        write_private(path, pdf)
         return path
 
 

@@ -1,7 +1,8 @@
-"""Opening the local cache: pragmas for durability, and migrations to the newest schema."""
+"""Opening the local cache: its start-up check, pragmas for durability, migrations to the newest schema."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -10,11 +11,53 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
+from kiosk.domain.errors import CacheUnusable
+from kiosk.storage import health
+from kiosk.storage.private_files import open_private, private_dir, restrict
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def open_cache(path: Path) -> Engine:
+    """The checked, migrated cache; CacheUnusable (the damaged file set aside) when it must not be used."""
+    from kiosk.storage.tables import Base
+
+    private_dir(path.parent)
+    health.check_before_open(path, known_revisions())
+    engine = create_sqlite_engine(path)
+    try:
+        migrate(engine)
+        engine.dispose()  # the check below reads the file on its own; nothing may hold it meanwhile
+        health.check_tables(path, Base.metadata.tables)
+    except CacheUnusable:
+        raise
+    except Exception as exc:
+        engine.dispose()
+        # A full disk or a read-only folder is the machine's trouble, not a damaged cache: reported as it is.
+        if _machine_trouble(exc):
+            raise
+        raise health.damaged_while_opening(path, exc) from exc
+    health.mark_created(path)
+    return engine
+
+
+def _machine_trouble(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, OSError) or any(
+        words in text for words in ("disk is full", "readonly database", "unable to open", "disk i/o")
+    )
+
+
+def known_revisions() -> set[str]:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return {script.revision for script in ScriptDirectory.from_config(cfg).walk_revisions()}
+
+
 def create_sqlite_engine(path: Path) -> Engine:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    if not path.exists():
+        os.close(open_private(path))  # 0600 from the first byte, whatever the umask
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 10})
 
     @event.listens_for(engine, "connect")
@@ -27,6 +70,8 @@ def create_sqlite_engine(path: Path) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=10000")
         cur.close()
+        # SQLite gives its -wal and -shm files the database's own mode: 0600 here covers all three.
+        restrict(path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -86,6 +87,66 @@ _SECTIONS = {
     "central": CentralConfig,
 }
 
+# Every key: what its value must be, in the words staff read. A TOML value is taken as written: "300" is text,
+# not the number 300, and saying so beats guessing. (pydantic would do this too, but importing it and building its
+# validators costs ~150 ms here, before the first frame; these few checks cost microseconds.)
+
+
+@dataclass(frozen=True)
+class _Whole:
+    low: int
+    high: int
+    unit: str = ""
+
+    def check(self, value: Any) -> bool:
+        return type(value) is int and self.low <= value <= self.high
+
+    @property
+    def allowed(self) -> str:
+        return f"{self.low} 到 {self.high} 之间的整数{self.unit}（不加引号）"
+
+
+@dataclass(frozen=True)
+class _Text:
+    allowed: str
+    pattern: str = r"(?s:.*)"
+
+    def check(self, value: Any) -> bool:
+        return isinstance(value, str) and re.fullmatch(self.pattern, value) is not None
+
+
+@dataclass(frozen=True)
+class _OneOf:
+    choices: tuple[str, ...]
+
+    def check(self, value: Any) -> bool:
+        return value in self.choices and isinstance(value, str)
+
+    @property
+    def allowed(self) -> str:
+        return " 或 ".join(f'"{c}"' for c in self.choices)
+
+
+_RULES: dict[str, _Whole | _Text | _OneOf] = {
+    "data_dir": _Text('一个文件夹路径（加引号的文字），例如 "/var/lib/kiosk"', r"\S(?s:.*)"),
+    "counter": _Text("窗口号 1 到 99"),  # also an integer: checked in _counter_number
+    "printer.name": _Text('打印机队列名（加引号的文字）；留空 "" 用系统默认打印机'),
+    "printer.slip_layout": _OneOf(("a4", "receipt80")),
+    "theme.font_pt": _Whole(12, 48),
+    "theme.language": _OneOf(("zh_CN", "en")),
+    "speech.engine": _OneOf(("auto", "qt", "espeak", "none")),
+    "speech.audio_device": _Text("声音设备名（加引号的文字）；留空用系统默认设备"),
+    # Qt's timers take milliseconds in a 32-bit int: a day is far inside, and far beyond any counter's need.
+    "lock.idle_seconds": _Whole(30, 86_400, "秒"),
+    "lock.warning_seconds": _Whole(0, 600, "秒"),
+    "central.url": _Text(
+        '以 http:// 或 https:// 开头的地址；留空 "" 表示不连中心', r"(https?://[^\s/]+\S*)?"
+    ),
+    "central.interval_seconds": _Whole(1, 3_600, "秒"),
+    "central.offline_max_hours": _Whole(1, 720, "小时"),
+    "central.offline_max_unsent": _Whole(1, 100_000),
+}
+
 
 def load_config(path: Path | None = None) -> Config:
     """Read ``path`` (or the default location, if it exists); unknown keys are errors so typos show."""
@@ -95,46 +156,90 @@ def load_config(path: Path | None = None) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"配置文件 {path} 格式有误：{exc}") from None
+        raise ConfigInvalid(path, [f"格式有误：{exc}"]) from None
+    except OSError as exc:
+        raise ConfigInvalid(path, [f"无法读取：{exc.strerror or exc}"]) from None
     return from_dict(data, source=path)
 
 
+class ConfigInvalid(InvalidInput):
+    """The configuration file has mistakes; ``problems`` has one line per wrong key (key, value, what is allowed)."""
+
+    code = "config_invalid"
+
+    def __init__(self, source: Path | None, problems: list[str]) -> None:
+        where = f"配置文件 {source}" if source else "配置"
+        lines = "\n".join(f"• {p}" for p in problems)
+        super().__init__(f"{where} 有 {len(problems)} 处需要改正：\n{lines}", hint="改正后重新启动程序")
+        self.source = source
+        self.problems = problems
+
+
 def from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
-    config = Config()
-    changes: dict[str, Any] = {}
+    """Every key checked; all the mistakes reported together, so one edit fixes the file."""
+    problems: list[str] = []
+    values: dict[str, dict[str, Any]] = {"": {}}
     for key, value in data.items():
         if key in _SECTIONS:
-            section = _SECTIONS[key]
-            _check_keys(value, section, f"[{key}]", source)
-            changes[key] = replace(getattr(config, key), **value)
-        elif key == "data_dir":
-            changes[key] = Path(value).expanduser()
-        elif key == "counter":
-            changes[key] = _counter(value)
+            if not isinstance(value, dict):
+                problems.append(f"[{key}] 应是一节设置（单独一行 [{key}]，下面写它的设置项）")
+                continue
+            known = {f.name for f in fields(_SECTIONS[key])}
+            values[key] = {}
+            for name, item in value.items():
+                if name not in known:
+                    problems.append(f"[{key}] 中有不认识的设置项 {name}（可用：{'、'.join(sorted(known))}）")
+                else:
+                    values[key][name] = _checked(f"{key}.{name}", item, problems)
+        elif key in ("data_dir", "counter"):
+            values[""][key] = _checked(key, value, problems)
         else:
-            raise InvalidInput(f"配置文件 {source or ''} 中有不认识的设置项：{key}")
-    result = replace(config, **changes)
-    if result.printer.slip_layout not in ("a4", "receipt80"):
-        raise InvalidInput(f"slip_layout 只能是 a4 或 receipt80，现在是 {result.printer.slip_layout}")
-    if not 12 <= result.theme.font_pt <= 48:
-        raise InvalidInput(f"font_pt 应在 12 到 48 之间，现在是 {result.theme.font_pt}")
-    return result
+            problems.append(f"不认识的设置项 {key}")
+    lock = values.get("lock", {})
+    idle = lock.get("idle_seconds", LockConfig.idle_seconds)
+    if (
+        isinstance(lock.get("warning_seconds"), int)
+        and isinstance(idle, int)
+        and lock["warning_seconds"] >= idle
+    ):
+        problems.append(f"[lock] warning_seconds = {lock['warning_seconds']} 应小于 idle_seconds（{idle}）")
+    if problems:
+        raise ConfigInvalid(source, problems)
+    config = Config()
+    top = values.pop("")
+    changes: dict[str, Any] = {
+        name: replace(getattr(config, name), **section) for name, section in values.items()
+    }
+    if "data_dir" in top:
+        changes["data_dir"] = Path(top["data_dir"]).expanduser()
+    if "counter" in top:
+        changes["counter"] = f"{_counter_number(top['counter']):02d}"
+    return replace(config, **changes)
 
 
-def _counter(value: Any) -> str:
-    """Two digits: it is part of every registration number this counter issues."""
-    text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 99:
-        raise InvalidInput(f"窗口号 counter 应为 1 到 99 的数字，现在是 {value!r}")
-    return f"{int(text):02d}"
+def _checked(key: str, value: Any, problems: list[str]) -> Any:
+    rule = _RULES[key]
+    ok = _counter_number(value) is not None if key == "counter" else rule.check(value)
+    if not ok:
+        section, _, name = key.rpartition(".")
+        shown = f"[{section}] {name}" if section else name
+        problems.append(f"{shown} = {_toml(value)} 不对：应为{rule.allowed}")
+    return value
 
 
-def _check_keys(value: Any, section: type, name: str, source: Path | None) -> None:
-    if not isinstance(value, dict):
-        raise InvalidInput(f"配置文件 {source or ''} 中 {name} 应是一节设置")
-    known = {f.name for f in fields(section)}
-    unknown = set(value) - known
-    if unknown:
-        raise InvalidInput(
-            f"配置文件 {source or ''} 的 {name} 中有不认识的设置项：{', '.join(sorted(unknown))}"
-        )
+def _counter_number(value: Any) -> int | None:
+    """Two digits on every registration number this counter issues: 1 to 99, as a number or as text."""
+    text = value.strip() if isinstance(value, str) else value if type(value) is int else None
+    if isinstance(text, str) and text.isdigit():
+        text = int(text)
+    return text if isinstance(text, int) and 1 <= text <= 99 else None
+
+
+def _toml(value: Any) -> str:
+    """The value as it is written in the file, so staff can find it."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

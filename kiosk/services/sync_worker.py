@@ -60,20 +60,45 @@ class SyncWorker:
             self._thread.join(timeout)
 
     def _run(self) -> None:
+        # Nothing may end this loop but stop(): a dead sync thread looks exactly like a quiet network.
         while not self._stopping.is_set():
-            delay = self.interval
             try:
-                status = self._sync.sync_once(self._on_progress)
-                self.failures = 0
-            except Exception as exc:  # keep the loop alive whatever happens; the status shows why
+                delay = self._round()
+            except Exception as exc:
+                log.exception("sync loop failed; it goes on")
                 self.failures += 1
                 delay = backoff_delay(self.failures, self._base, self._cap, self._rng)
-                if not isinstance(exc, KioskError):
-                    log.exception("sync round failed")
-                status = self._status_after(exc)
+                self._report(self._status_after(exc))
+            self._wait(delay)
+
+    def _round(self) -> float:
+        delay = self.interval
+        try:
+            status = self._sync.sync_once(self._on_progress)
+            self.failures = 0
+        except Exception as exc:  # keep the loop alive whatever happens; the status shows why
+            self.failures += 1
+            delay = backoff_delay(self.failures, self._base, self._cap, self._rng)
+            if not isinstance(exc, KioskError):
+                log.exception("sync round failed")
+            status = self._status_after(exc)
+        self._on_status(status)
+        return delay
+
+    def _report(self, status: SyncStatus) -> None:
+        try:
             self._on_status(status)
-            self._wake.wait(delay)
-            self._wake.clear()
+        except Exception:
+            log.exception("could not report the sync status")
+
+    def _wait(self, delay: float) -> None:
+        try:
+            seconds = float(delay)
+        except (TypeError, ValueError):
+            log.error("sync interval %r is not a number of seconds; waiting %s s", delay, self._cap)
+            seconds = self._cap
+        self._wake.wait(min(max(seconds, 0.0), 86_400.0))
+        self._wake.clear()
 
     def _status_after(self, exc: Exception) -> SyncStatus:
         message = exc.message if isinstance(exc, KioskError) else "同步出错，稍后自动重试"

@@ -13,10 +13,11 @@ from stdnum.cn import ric
 from kiosk.domain.errors import InvalidInput
 
 _SPACES = re.compile(r"[\s\u3000\-_－—·.]+")
-FILING_NO = re.compile(r"^[A-Z]{2}\d{10}$")
-_FILING_IN_SCAN = re.compile(r"[A-Z]{2}\d{10}")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+FILING_NO = re.compile(r"^[A-Z]{2}\d{10}$", re.ASCII)
+_FILING_IN_SCAN = re.compile(r"[A-Z]{2}\d{10}", re.ASCII)
+# ASCII: NFKC leaves other scripts' digits (Arabic-Indic ٣, Devanagari ३) as they are, and \d takes them.
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$", re.ASCII)
 
 
 def normalize(raw: str) -> str:
@@ -34,7 +35,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> str:
             f"身份证号码应为18位，现在是{len(number)}位", hint="请对照证件逐位核对", code="id_length"
         )
     # Date and region first: a typo there also breaks the check digit, and "birth date 19491331" helps more.
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise InvalidInput(
             "身份证号码前17位只能是数字，最后一位是数字或X", hint="请对照证件核对", code="id_format"
         )
@@ -103,7 +104,7 @@ def parse_phone(raw: str) -> str:
         number = number[2:]
     if not number:
         raise InvalidInput("请输入联系电话", code="phone_empty")
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit()):
         raise InvalidInput(
             f"联系电话只能是数字：{number}", hint="手机号11位，座机请带区号", code="phone_format"
         )

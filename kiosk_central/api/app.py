@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
 from kiosk_central.api import routes_auth, routes_catalog, routes_sync
+from kiosk_central.api.body_guard import JsonBodyGuard
+from kiosk_central.api.problems import validation_body
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings, resolve_database_url
 from kiosk_central.services.errors import CentralError
@@ -40,6 +41,9 @@ def create_app(central: Central) -> FastAPI:
     app.add_exception_handler(CentralError, _central_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(OperationalError, _database_down)
+    # Last resort: a bug still answers in the one error shape, with a code, and nothing of the centre's insides.
+    app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(JsonBodyGuard)
     return app
 
 
@@ -55,15 +59,20 @@ async def _central_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors: list[dict[str, Any]] = jsonable_encoder(exc.errors(), exclude={"ctx", "url"})
-    where = "、".join(".".join(str(p) for p in e.get("loc", ()) if p != "body") for e in errors[:5])
-    body = {
-        "code": "invalid_request",
-        "message": f"请求内容不完整或格式不对：{where}",
-        "hint": "请检查字段名称和格式",
-        "errors": errors,
-    }
-    return JSONResponse(body, status_code=422)
+    return JSONResponse(validation_body(exc.errors()), status_code=422)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    incident = uuid.uuid4().hex[:12]
+    log.error("unexpected error %s on %s %s", incident, request.method, request.url.path, exc_info=exc)
+    return JSONResponse(
+        {
+            "code": "internal_error",
+            "message": f"中心服务出错，本次请求未处理（编号 {incident}）",
+            "hint": "稍后会自动重试；一直出现请把编号告诉管理员",
+        },
+        status_code=500,
+    )
 
 
 async def _database_down(_request: Request, exc: Exception) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kiosk_central.api.deps import CentralDep, PrincipalDep, SessionDep
+from kiosk_central.api.problems import validation_body
 from kiosk_central.api.schemas import (
     BatchResults,
     CatalogPage,
@@ -19,10 +20,10 @@ from kiosk_central.api.schemas import (
     ReviewPage,
 )
 from kiosk_central.services import catalog, records, registrations, reviews
-from kiosk_central.services.errors import InvalidRequest
-from kiosk_central.services.events import BatchWork
+from kiosk_central.services.events import BatchWork, Outcome
 from kiosk_central.services.payloads import (
     AnyEvent,
+    BatchItem,
     CancellationEvent,
     EventBatch,
     PhoneUpdateEvent,
@@ -30,7 +31,8 @@ from kiosk_central.services.payloads import (
 )
 
 router = APIRouter()
-Since = Annotated[int, Query(ge=0, description="the version the kiosk holds (0: nothing yet)")]
+# Versions are BIGINT: a since beyond them is a request error, not a query the database cannot take.
+Since = Annotated[int, Query(ge=0, le=2**63 - 1, description="the version the kiosk holds (0: nothing yet)")]
 Limit = Annotated[int | None, Query(description="page size, default 5000, at most 20000")]
 IdempotencyKey = Annotated[str | None, Header(description="the outbox row's idempotency key (UUID)")]
 _EVENT_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -144,20 +146,28 @@ _BATCH_USE_CASES: dict[str, tuple[Any, int]] = {
 def post_batch(
     batch: EventBatch, central: CentralDep, session: SessionDep, device: PrincipalDep
 ) -> JSONResponse:
-    """Up to 500 outbox messages in the kiosk's order, answered one by one as the single endpoints would."""
-    work: list[BatchWork] = []
-    for item in batch.events:
-        use_case, status = _BATCH_USE_CASES[item.kind]
+    """Up to 500 outbox messages in the kiosk's order, answered one by one as the single endpoints would.
+
+    A message the schema refuses gets its own 422 in its place (not stored: there is no event to store) and
+    the others go on; refusing the whole batch would refuse it again on every retry, and the kiosk's queue
+    would never get past it.
+    """
+    keys: list[str] = []
+    answers: list[Outcome | BatchWork] = []
+    for raw in cast(list[Any], batch.events):  # each checked below, on its own
+        key = raw.get("idempotency_key") if isinstance(raw, dict) else None
+        keys.append(key if isinstance(key, str) else "")
         try:
-            event = item.event()
+            item = BatchItem.model_validate(raw)
+            use_case, status = _BATCH_USE_CASES[item.kind]
+            answers.append(BatchWork(item.kind, item.idempotency_key, item.event(), use_case, status))
         except ValidationError as e:
-            raise InvalidRequest(
-                f"第{len(work) + 1}条记录格式不对：{e.errors()[0].get('msg', '')}", code="invalid_request"
-            ) from None
-        work.append(BatchWork(item.kind, item.idempotency_key, event, use_case, status))
-    outcomes = central.events.handle_batch(session, device, work)
+            answers.append(Outcome(422, validation_body(e.errors())))
+    work = [a for a in answers if isinstance(a, BatchWork)]
+    done = iter(central.events.handle_batch(session, device, work))
+    outcomes = [a if isinstance(a, Outcome) else next(done) for a in answers]
     results = [
-        {"idempotency_key": item.idempotency_key, "status": o.status, "body": o.body}
-        for item, o in zip(batch.events, outcomes, strict=True)
+        {"idempotency_key": key, "status": o.status, "body": o.body}
+        for key, o in zip(keys, outcomes, strict=True)
     ]
     return JSONResponse({"results": results})

@@ -1,11 +1,84 @@
-"""The kiosk's outbox messages as they arrive: field names exactly as kiosk/services (registration, records)."""
+"""The kiosk's outbox messages as they arrive: field names exactly as kiosk/services (registration, records).
+
+Every field is checked with the counter's own rules (kiosk.domain: identity, reg_no, fields), so the centre
+stores nothing a counter could not have sent; a rule's code (``phone_format``) is the answer's code.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SkipValidation, model_validator
+from pydantic_core import PydanticCustomError
+
+from kiosk.domain import fields
+from kiosk.domain.errors import InvalidInput, KioskError
+from kiosk.domain.identity import parse_filing_no, parse_id_number, parse_phone
+from kiosk.domain.model import CancelReason
+from kiosk.domain.reg_no import parse_reg_no
+from kiosk_central.services import wire
+
+INT32_MAX = 2**31 - 1  # operator ids and notice versions are INTEGER columns
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2199
+
+
+def rule_error(error: KioskError) -> PydanticCustomError:
+    """A domain rule's refusal as a validation error; the app answers with its code (api/problems.py)."""
+    return PydanticCustomError(
+        error.code, "{message}", {"message": error.message, "hint": error.hint, "rule": True}
+    )
+
+
+def _rule(check: Callable[[str], object]) -> AfterValidator:
+    def validate(value: str) -> str:
+        try:
+            check(value)
+        except InvalidInput as e:
+            raise rule_error(e) from None
+        return value  # checked, not rewritten: the idempotency hash is of what the kiosk sent
+
+    return AfterValidator(validate)
+
+
+def _canonical_filing_no(raw: str) -> None:
+    # parse_filing_no finds a number inside a scanned label; on the wire only the number itself will do.
+    if parse_filing_no(raw) != raw:
+        raise InvalidInput(
+            f"备案编号格式不对：{raw[:20]}", hint="应为2个字母加10位数字", code="filing_format"
+        )
+
+
+def _phone_or_empty(raw: str) -> None:
+    if raw:
+        parse_phone(raw)
+
+
+def _cancel_reason(raw: str) -> None:
+    if raw not in {reason.value for reason in CancelReason}:
+        raise InvalidInput(f"取消原因代码不对：{raw[:32]}", code="cancel_reason_unknown")
+
+
+def _in_calendar(value: datetime) -> datetime:
+    # Converting 9999-12-31T23:59-05:00 to local time overflows; no counter's clock is anywhere near.
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise PydanticCustomError(
+            "time_out_of_range",
+            "{message}",
+            {
+                "message": f"时间超出范围：应在{EARLIEST_YEAR}年到{LATEST_YEAR}年之间",
+                "hint": "请校准本机时钟",
+                "rule": True,
+            },
+        )
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_in_calendar)]
+OperatorId = Annotated[int, Field(ge=1, le=INT32_MAX)]
+RegNo = Annotated[str, _rule(parse_reg_no)]
+FilingNo = Annotated[str, _rule(_canonical_filing_no)]
 
 
 class _Payload(BaseModel):
@@ -14,42 +87,42 @@ class _Payload(BaseModel):
 
 
 class RegistrationPayload(_Payload):
-    reg_no: str = Field(examples=["Q2611-01-00042-7"])
-    plan_code: str
-    filing_no: str
-    applicant_id_number: str
-    project_code: str
-    unit_type_code: str
-    unit_code: str | None = None
-    phone: str = ""
-    counter: str = Field(examples=["01"])
-    operator_id: int | None = None
-    created_at: datetime
-    notice_version: int
+    reg_no: RegNo = Field(examples=["Q2611-01-00042-7"])
+    plan_code: Annotated[str, _rule(fields.parse_plan_code)]
+    filing_no: FilingNo
+    applicant_id_number: Annotated[str, _rule(parse_id_number)]
+    project_code: Annotated[str, _rule(lambda v: fields.parse_code(v, "项目"))]
+    unit_type_code: Annotated[str, _rule(lambda v: fields.parse_code(v, "户型"))]
+    unit_code: Annotated[str, _rule(lambda v: fields.parse_code(v, "房源"))] | None = None
+    phone: Annotated[str, _rule(_phone_or_empty)] = ""
+    counter: Annotated[str, _rule(fields.parse_counter)] = Field(examples=["01"])
+    operator_id: OperatorId | None = None
+    created_at: Moment
+    notice_version: int = Field(ge=0, le=INT32_MAX, description="0: no notice acknowledged")
     notice_read_aloud: bool
-    notice_ack_at: datetime
-    verification_code: str
+    notice_ack_at: Moment
+    verification_code: Annotated[str, _rule(fields.parse_verification_code)] = Field(examples=["K7XQ2M4A"])
 
 
 class CancellationPayload(_Payload):
-    reg_no: str
-    reason: str = Field(examples=["household_request"])
-    comment: str = ""
-    cancelled_at: datetime
-    operator_id: int | None = None
-    approved_by: int | None = None
+    reg_no: RegNo
+    reason: Annotated[str, _rule(_cancel_reason)] = Field(examples=["household_request"])
+    comment: Annotated[str, _rule(fields.check_comment)] = ""
+    cancelled_at: Moment
+    operator_id: OperatorId | None = None
+    approved_by: OperatorId | None = None
 
 
 class PhoneUpdatePayload(_Payload):
-    filing_no: str
-    phone: str
-    updated_at: datetime
-    operator_id: int | None = None
+    filing_no: FilingNo
+    phone: Annotated[str, _rule(parse_phone)]
+    updated_at: Moment
+    operator_id: OperatorId | None = None
 
 
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    event_time: datetime = Field(description="The outbox row's event time at the kiosk (local time).")
+    event_time: Moment = Field(description="The outbox row's event time at the kiosk (local time).")
 
 
 class RegistrationEvent(_Event):
@@ -72,9 +145,22 @@ class BatchItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     kind: Literal["registration", "cancellation", "phone_update"]
-    idempotency_key: str
-    event_time: datetime
+    idempotency_key: str = Field(max_length=64)
+    event_time: Moment
     payload: dict[str, Any]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_lone_surrogates(cls, data: Any) -> Any:
+        # The body guard leaves the batch to its messages, so that one bad message does not refuse the rest.
+        where = wire.surrogate_path(data)
+        if where is not None:
+            raise PydanticCustomError(
+                "text_invalid_unicode",
+                "{message}",
+                {"message": f"{where}：文字含无效字符", "hint": wire.SURROGATE_HINT, "rule": True},
+            )
+        return data
 
     def event(self) -> AnyEvent:
         model = EVENT_MODELS[self.kind]
@@ -83,7 +169,8 @@ class BatchItem(BaseModel):
 
 class EventBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    events: list[BatchItem] = Field(max_length=500)
+    # Each message is validated on its own in the route, so a bad one is answered in its place.
+    events: list[SkipValidation[BatchItem]] = Field(max_length=500)
 
 
 EVENT_MODELS: dict[str, type[AnyEvent]] = {

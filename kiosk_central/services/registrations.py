@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from kiosk.domain import eligibility
 from kiosk.domain import model as m
 from kiosk.domain.errors import InvalidInput
+from kiosk.domain.identity import parse_phone
 from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
 from kiosk_central.clock import to_local_naive
@@ -70,7 +71,7 @@ def register(session: Session, ctx: EventContext[RegistrationPayload]) -> dict[s
         unit_id=choice.unit.id if choice.unit else None,
         slot=_free_slot(session, choice, rule_ctx),
         status=ACTIVE,
-        phone=p.phone,
+        phone=parse_phone(p.phone) if p.phone else "",  # the payload's schema checked it; stored canonical
         counter=ctx.principal.counter,
         device_id=ctx.principal.device_id,
         kiosk_operator_id=p.operator_id,

@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
     from kiosk.bootstrap import Built
     from kiosk.config import Config
     from kiosk.services.container import Services
+
+from kiosk.domain.errors import CacheUnusable, KioskError
 
 log = logging.getLogger("kiosk")
 
@@ -36,14 +38,21 @@ SERVICE_NAMES = ("auth", "households", "catalog", "registration", "records", "sl
 
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
+    # Households' data is in every file Kiosk makes: its user's only (the files say so again, explicitly).
+    os.umask(0o077)
     args = _parse_args(argv)
-    from kiosk.domain.errors import KioskError
 
     try:
         config = _config(args)
     except KioskError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
+        return _refuse_to_start(args, exc.message, (), (exc.hint,) if exc.hint else ())
+    problem = _data_dir_problem(config.data_dir)
+    if problem is not None:
+        print(f"kiosk: {problem.message}", file=sys.stderr)
+        return _refuse_to_start(args, problem.message, problem.details, problem.steps)
+    if args.fresh_cache:
+        return _fresh_cache(config)
     _setup_logging(config.data_dir / "logs")
     log.info(
         "starting: data %s, counter %s, language %s, printer %s",
@@ -83,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def after_first_frame() -> None:
         _on_first_frame(app, window, args, started)
-        backend.warm_up(window, on_ready=services_ready)
+        backend.warm_up(window, on_ready=services_ready, on_unusable=lambda exc: block(window, exc))
 
     _watch_first_frame(app, window, after_first_frame)
     if app.platformName() in ("offscreen", "minimal"):
@@ -109,6 +118,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--demo", action="store_true", help="load demo data into an empty cache and create demo operators"
+    )
+    parser.add_argument(
+        "--fresh-cache",
+        action="store_true",
+        help="supervisor: after a damaged cache was set aside, start an empty one to fill from the centre",
     )
     parser.add_argument("--quit-after-ms", type=int, metavar="N", help="quit N ms after the first frame")
     parser.add_argument(
@@ -144,25 +158,40 @@ class DeferredServices:
         self._demo = demo
         self._lock = threading.Lock()
         self.built: Built | None = None
+        self.unusable: CacheUnusable | None = None
 
     def get(self) -> Built:
         with self._lock:  # the warm-up and a first service call may race: one builds, the other waits
+            if self.unusable is not None:
+                raise self.unusable  # checked once: a second try would find the damaged file already set aside
             if self.built is None:
-                self.built = _build(self._config, demo=self._demo)
+                try:
+                    self.built = _build(self._config, demo=self._demo)
+                except CacheUnusable as exc:
+                    self.unusable = exc
+                    raise
             return self.built
 
     def services(self) -> Services:
         """Stand-ins with the names of ``Services``' fields (importing it would import every service)."""
         return SimpleNamespace(**{name: _LazyService(self, name) for name in SERVICE_NAMES})  # type: ignore[return-value]
 
-    def warm_up(self, parent: QObject, on_ready: Callable[[], None]) -> None:
+    def warm_up(
+        self,
+        parent: QObject,
+        on_ready: Callable[[], None],
+        on_unusable: Callable[[CacheUnusable], None] = lambda _exc: None,
+    ) -> None:
         """Build on the service worker now; later service calls queue behind it on the same thread."""
         from kiosk.ui import messages
         from kiosk.ui.workers import run_in_background
 
         def failed(exc: Exception) -> None:
-            log.error("the service layer could not be built", exc_info=(type(exc), exc, exc.__traceback__))
-            messages.show_error(exc)
+            if isinstance(exc, CacheUnusable):
+                log.error("local cache unusable (%s): %s %s", exc.code, exc.message, " ".join(exc.details))
+                on_unusable(exc)
+                return
+            messages.show_error(exc)  # logged there, with its traceback
 
         run_in_background(parent, self.get, lambda _built: on_ready(), failed)
 
@@ -218,6 +247,93 @@ def _start_sync(backend: DeferredServices, window: Any) -> list[Any]:
     window.sync_bar.sync_requested.connect(worker.sync_now)
     worker.start()
     return [worker]
+
+
+def block(window: QMainWindow, exc: CacheUnusable) -> None:
+    """The counter stops here: the recovery screen covers the window until the supervisor acts and restarts."""
+    from kiosk.ui.recovery_screen import RecoveryScreen
+
+    screen = RecoveryScreen(exc.message, exc.details, exc.steps)
+    screen.close_requested.connect(window.close)
+    window.setCentralWidget(screen)
+    screen.setFocus()
+
+
+def _refuse_to_start(
+    args: argparse.Namespace, message: str, details: tuple[str, ...], steps: tuple[str, ...]
+) -> int:
+    """A start that cannot go on still ends in a window saying why (staff start Kiosk from an icon)."""
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from kiosk.config import Config
+    from kiosk.ui import i18n, theme
+    from kiosk.ui.recovery_screen import RecoveryScreen
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    defaults = Config()  # the configuration may be what is wrong
+    theme.apply(app, defaults.theme.font_pt, theme.load_font(defaults.resources), defaults.resources)
+    i18n.install_translator(app, args.lang or defaults.theme.language, defaults.resources / "translations")
+    window = QMainWindow()
+    screen = RecoveryScreen(message, details, steps)
+    screen.close_requested.connect(window.close)
+    window.setCentralWidget(screen)
+    window.resize(*WINDOW_SIZE)
+    _watch_first_frame(app, window, lambda: _on_first_frame(app, window, args, time.perf_counter()))
+    window.show()
+    app.exec()
+    return 2
+
+
+def _data_dir_problem(data_dir: Path) -> CacheUnusable | None:
+    """The data folder must take files; a full disk is let through (sign-in and reading still work)."""
+    from kiosk.domain.errors import disk_full
+    from kiosk.storage.private_files import open_private, private_dir
+
+    try:
+        private_dir(data_dir)
+        probe = data_dir / ".kiosk-write-test"
+        os.close(open_private(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC))
+        probe.unlink()
+    except OSError as exc:
+        if disk_full(exc):
+            return None
+        return CacheUnusable(
+            f"数据文件夹 {data_dir} 不能写入：{exc.strerror or exc}",
+            code="data_dir_unwritable",
+            details=("本机缓存、回执和日志都存放在这个文件夹里，不能写入就不能登记",),
+            steps=(
+                "请技术支持把该文件夹改为运行本程序的用户可写，或在配置文件中用 data_dir 换一个文件夹",
+                "改好后重新启动程序",
+            ),
+        )
+    return None
+
+
+def _fresh_cache(config: Config) -> int:
+    """``kiosk --fresh-cache``: the supervisor's choice after a failed check (docs/recovery.md)."""
+    from kiosk.storage import health
+    from kiosk.storage.db import known_revisions
+
+    database = config.database_path
+    try:
+        health.check_before_open(database, known_revisions())
+    except CacheUnusable as exc:
+        if exc.code == "cache_schema_unknown":
+            print(f"kiosk: {exc.message}；不重建。", file=sys.stderr)
+            return 2
+        kept = health.kept_aside(database)
+    else:
+        if database.exists() and database.stat().st_size > 0:
+            print(f"kiosk: 本机缓存 {database} 检查完好，无需重建；未做任何改动。", file=sys.stderr)
+            return 2
+        kept = health.kept_aside(database)
+    health.forget(database)
+    print(f"已准备重建本机缓存 {database}。")
+    if kept:
+        print(f"损坏的文件仍保留在：{kept[0]}（请勿删除，尚未送达的登记只在其中）")
+    print("请正常启动 kiosk：它会建立空缓存并从中心同步计划、家庭和账号（首次同步完成前不能登录）。")
+    return 0
 
 
 def _watch_first_frame(app: QApplication, window: QWidget, done: Callable[[], None]) -> None:
@@ -296,22 +412,53 @@ class MaskingFormatter(logging.Formatter):
         return mask_personal(super().format(record))
 
 
+class PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """kiosk.log, readable by the kiosk's user only; knows whether its last line reached the file.
+
+    Staff are told "已记录日志" only when it did (kiosk.ui.messages reads ``last_write_ok``).
+    """
+
+    last_write_ok = True
+
+    def _open(self) -> Any:
+        from kiosk.storage.private_files import open_private
+
+        fd = open_private(Path(self.baseFilename))
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115 - the handler keeps it
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.last_write_ok = True
+        super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        self.last_write_ok = False
+        super().handleError(record)
+
+
 def _setup_logging(log_dir: Path) -> None:
-    log_dir.mkdir(parents=True, exist_ok=True)
     formatter = MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    file_handler = logging.handlers.RotatingFileHandler(
-        log_dir / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-    )
-    file_handler.setFormatter(formatter)
     console = logging.StreamHandler()
     console.setLevel(logging.WARNING)
     console.setFormatter(formatter)
+    handlers: list[logging.Handler] = [console]
+    try:
+        from kiosk.storage.private_files import private_dir
+
+        private_dir(log_dir)
+        file_handler = PrivateLogFile(
+            log_dir / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
+        file_handler.setFormatter(formatter)
+        handlers.append(file_handler)
+    except OSError as exc:
+        # A full disk must not stop the counter: it starts, and staff are never told an error was logged.
+        print(f"kiosk: 日志文件不能写入（{exc.strerror or exc}），只输出到控制台", file=sys.stderr)
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     for old in [h for h in root.handlers if getattr(h, "kiosk", False)]:
         root.removeHandler(old)
         old.close()
-    for handler in (file_handler, console):
+    for handler in handlers:
         handler.kiosk = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     _route_qt_messages()

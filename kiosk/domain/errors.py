@@ -84,3 +84,24 @@ class CacheUnusable(KioskError):
         super().__init__(message, hint="请主管处理：" + "；".join(steps), code=code)
         self.details = details
         self.steps = steps
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it: SQLite's error, an OSError) says the disk is full."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        e = pending.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, OSError) and e.errno == _ENOSPC:
+            return True
+        if getattr(e, "sqlite_errorcode", None) == _SQLITE_FULL or "database or disk is full" in str(e):
+            return True
+        pending += [e.__cause__, e.__context__, getattr(e, "orig", None)]
+    return False
+
+
+_ENOSPC = 28  # errno.ENOSPC on Linux and Windows' C runtime alike
+_SQLITE_FULL = 13

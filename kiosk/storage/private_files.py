@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -13,7 +14,9 @@ PARTIAL_SUFFIX = ".tmp"
 def private_dir(path: Path) -> Path:
     """``path`` made if absent; 0700 also when it was made by hand, by an older release or under another umask."""
     path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
-    path.chmod(PRIVATE_DIR)
+    # A folder the kiosk user may write but does not own (set up by an administrator) keeps its mode.
+    with contextlib.suppress(PermissionError):
+        path.chmod(PRIVATE_DIR)
     return path
 
 

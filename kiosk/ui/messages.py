@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import traceback
@@ -12,7 +13,7 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from kiosk.domain.errors import KioskError, Refused
+from kiosk.domain.errors import KioskError, Refused, disk_full
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +33,45 @@ class Message:
 
 
 def describe(exc: BaseException) -> Message:
-    """The words staff see for an exception: the service's own for KioskError, a calm generic one otherwise."""
+    """The words staff see for an exception: the service's own for KioskError, a calm generic one otherwise.
+
+    An unexpected error is logged here, once, so that the words can say whether the log really has it.
+    """
     if isinstance(exc, Refused):
         lines = [r.message for r in exc.refusals]
         hints = [r.remedy for r in exc.refusals if r.remedy]
         return Message(Level.ERROR, "\n".join(lines), "；".join(dict.fromkeys(hints)))
     if isinstance(exc, KioskError):
         return Message(Level.ERROR, exc.message, exc.hint)
+    logged = _log_once(exc)
+    if disk_full(exc):
+        return Message(
+            Level.ERROR,
+            "磁盘已满，刚才的操作没有完成",
+            "已保存的登记不受影响；请联系技术支持清理本机磁盘（删除无用文件）后再试",
+        )
+    if logged:
+        return Message(
+            Level.ERROR, "系统出了点问题，刚才的操作没有完成", "已记录日志；请重试，如仍不行请联系技术支持"
+        )
     return Message(
-        Level.ERROR, "系统出了点问题，刚才的操作没有完成", "已记录日志；请重试，如仍不行请联系技术支持"
+        Level.ERROR,
+        "系统出了点问题，刚才的操作没有完成",
+        "日志也未能写入；请重试，如仍不行请联系技术支持，并说明刚才的操作和时间",
     )
+
+
+def _log_once(exc: BaseException) -> bool:
+    """Log ``exc`` with its traceback (once); True only if it reached the log file."""
+    done = getattr(exc, "_kiosk_logged", None)
+    if done is not None:
+        return bool(done)
+    log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    files = [h for h in logging.getLogger().handlers if hasattr(h, "last_write_ok")]
+    logged = bool(files) and all(h.last_write_ok for h in files)
+    with contextlib.suppress(AttributeError):  # an exception class with __slots__ cannot remember it
+        exc._kiosk_logged = logged  # type: ignore[attr-defined]
+    return logged
 
 
 class MessageBridge(QObject):
@@ -64,8 +94,6 @@ def show(level: Level, text: str, hint: str = "") -> None:
 
 
 def show_error(exc: BaseException) -> None:
-    if not isinstance(exc, KioskError):
-        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     bridge().shown.emit(describe(exc))
 
 
@@ -77,8 +105,9 @@ def install_excepthook() -> None:
     """An exception in a slot must not kill the counter: log it, tell staff, carry on."""
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        log.error("uncaught: %s", "".join(traceback.format_exception(exc_type, exc, tb)))
-        show_error(exc)
+        if isinstance(exc, KioskError):
+            log.error("uncaught: %s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        show_error(exc)  # logs any other error, once
 
     sys.excepthook = hook
 

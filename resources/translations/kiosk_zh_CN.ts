@@ -672,6 +672,21 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>RecoveryScreen</name>
+        <message>
+            <source>This counter cannot work right now</source>
+            <translation>本窗口现在不能办理</translation>
+        </message>
+        <message>
+            <source>What the supervisor does:</source>
+            <translation>主管处理办法：</translation>
+        </message>
+        <message>
+            <source>Close the program</source>
+            <translation>关闭程序</translation>
+        </message>
+    </context>
+    <context>
         <name>ReviewScreen</name>
         <message>
             <source>Check everything, then confirm</source>

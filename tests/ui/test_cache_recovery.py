@@ -1,0 +1,101 @@
+"""A damaged cache, a wrong configuration or a read-only data folder: a window that says so, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import DeferredServices, block
+from kiosk.bootstrap import build_services
+from kiosk.config import Config
+from kiosk.platform import qt_printer  # noqa: F401 - Qt modules load on the main thread, not the build worker
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.recovery_screen import RecoveryScreen
+from tests.fakes import CHEAP_HASHER, FakePrinter
+from tests.ui.conftest import FakeWizard, Hold
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LANG": "C.UTF-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_damaged_cache_covers_the_window_with_the_facts(
+    qtbot: QtBot, hold: Hold, tmp_path: Path, screenshot
+) -> None:
+    config = Config(data_dir=tmp_path)
+    build_services(config, FakePrinter(), hasher=CHEAP_HASHER).engine.dispose()
+    config.database_path.write_bytes(b"")  # emptied, as a failing disk leaves it
+    backend = DeferredServices(config, demo=False)
+    window = hold(MainWindow(backend.services(), None, config, wizard_factory=FakeWizard))
+    window.show()
+    backend.warm_up(window, on_ready=lambda: None, on_unusable=lambda exc: block(window, exc))
+    qtbot.waitUntil(lambda: isinstance(window.centralWidget(), RecoveryScreen), timeout=10_000)
+    screen = window.centralWidget()
+    assert isinstance(screen, RecoveryScreen)
+    text = screen.text()
+    assert "空文件" in text and "damaged-" in text and "kiosk --fresh-cache" in text and "备份" in text
+    assert not config.database_path.exists()
+    screenshot(window, "cache-damaged")
+    # Any service call after that gets the same answer and builds nothing.
+    from kiosk.domain.errors import CacheUnusable
+
+    with pytest.raises(CacheUnusable):
+        backend.get()
+    assert not config.database_path.exists()
+
+
+def test_a_wrong_configuration_shows_every_mistake_in_a_window(tmp_path: Path) -> None:
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text('[lock]\nidle_seconds = "300"\n[theme]\nfont_pt = "big"\n', "utf-8")
+    shot = tmp_path / "shot.png"
+    done = kiosk("--config", str(toml), "--data-dir", str(tmp_path / "data"), "--screenshot", str(shot))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "idle_seconds" in done.stderr and "font_pt" in done.stderr and str(toml) in done.stderr
+    assert shot.stat().st_size > 5_000  # the window that says so was drawn
+
+
+def test_a_read_only_data_folder_is_said_in_words(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    if os.geteuid() == 0:
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(data)], check=False
+        )
+        if mounted.returncode != 0:
+            pytest.skip("cannot mount a read-only tmpfs here (no CAP_SYS_ADMIN in this container)")
+    else:
+        data.chmod(0o500)
+    try:
+        done = kiosk("--data-dir", str(data), "--screenshot", str(tmp_path / "shot.png"))
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", str(data)], check=True)
+        else:
+            data.chmod(0o700)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "不能写入" in done.stderr and str(data) in done.stderr
+
+
+def test_every_file_the_counter_makes_is_its_users_only(tmp_path: Path) -> None:
+    done = kiosk("--data-dir", str(tmp_path / "data"), "--demo", "--quit-after-ms", "3000")
+    assert done.returncode == 0, done.stderr
+    for path in (tmp_path / "data").rglob("*"):
+        mode = path.stat().st_mode & 0o777
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
-from PySide6.QtGui import QImage, QPainter, QPaintEvent
+from PySide6.QtGui import QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -109,6 +109,8 @@ class ReviewScreen(Screen):
         self._slips = services.slips
         self._operator = operator_getter
         self.view: RegistrationView | None = None
+        self._sections: list[tuple[str, list[tuple[str, str]]]] = []
+        self._stacked = False
         self.title = label(self.tr("Check everything, then confirm"), kind="subtitle")
         self.message = MessageLabel()
         self.summary = QWidget(objectName="reviewSummary")
@@ -184,12 +186,7 @@ class ReviewScreen(Screen):
         self.view = view
         self.message.clear_message()
         self.preview.set_image(QImage())
-        while self._grid.count():
-            item = self._grid.takeAt(0)
-            if item.widget() is not None:
-                discard(item.widget())
-        for row in range(self._grid.rowCount()):
-            self._grid.setRowStretch(row, 0)
+        self._clear_grid()
         if view is not None:
             self._fill(view)
         self.primary_changed.emit()
@@ -234,16 +231,45 @@ class ReviewScreen(Screen):
                 ],
             ),
         ]
+        self._sections = sections
+        self._stacked = self._needs_stacking()
+        self._lay_out()
+
+    def _needs_stacking(self) -> bool:
+        """At large text on a narrow screen a title beside an ID number does not fit: the value goes below."""
+        widest_value = self.fontMetrics().horizontalAdvance("0" * 18) * 1.1
+        widest_title = self.fontMetrics().horizontalAdvance("备案编号" + "0")
+        return widest_title + widest_value + 64 > self.width() * 0.6
+
+    def _clear_grid(self) -> None:
+        while self._grid.count():
+            item = self._grid.takeAt(0)
+            if item.widget() is not None:
+                discard(item.widget())
+        for row in range(self._grid.rowCount()):
+            self._grid.setRowStretch(row, 0)
+
+    def _lay_out(self) -> None:
+        self._clear_grid()
         row = 0
-        for title, rows in sections:
+        for title, rows in self._sections:
             self._grid.addWidget(label(title, factor=1.1, bold=True, name="sectionTitle"), row, 0, 1, 2)
             row += 1
             for name, value in rows:
-                self._grid.addWidget(
-                    label(name, name="fieldTitle", wrap=False), row, 0, Qt.AlignmentFlag.AlignBaseline
-                )
-                self._grid.addWidget(
-                    label(value, factor=1.1, name="fieldValue"), row, 1, Qt.AlignmentFlag.AlignBaseline
-                )
-                row += 1
+                title_label = label(name, name="fieldTitle", wrap=False)
+                value_label = label(value, factor=1.1, name="fieldValue")
+                if self._stacked:
+                    self._grid.addWidget(title_label, row, 0, 1, 2)
+                    self._grid.addWidget(value_label, row + 1, 0, 1, 2)
+                    row += 2
+                else:
+                    self._grid.addWidget(title_label, row, 0, Qt.AlignmentFlag.AlignBaseline)
+                    self._grid.addWidget(value_label, row, 1, Qt.AlignmentFlag.AlignBaseline)
+                    row += 1
         self._grid.setRowStretch(row, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.view is not None and self._needs_stacking() != self._stacked:
+            self._stacked = not self._stacked
+            self._lay_out()

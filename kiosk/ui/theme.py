@@ -12,7 +12,6 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.config import RESOURCES
-from kiosk.domain.errors import KioskError
 from kiosk.ui.messages import describe
 
 log = logging.getLogger(__name__)
@@ -125,9 +124,7 @@ class InlineError(QLabel):
         self.hide()
 
     def show_error(self, exc: BaseException) -> None:
-        if not isinstance(exc, KioskError):
-            log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
-        message = describe(exc)
+        message = describe(exc)  # logs an unexpected error, once
         self.show_text(message.text if not message.hint else f"{message.text}\n→ {message.hint}")
 
     def show_text(self, text: str) -> None:

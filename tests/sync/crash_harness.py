@@ -1,10 +1,18 @@
 """A fork server for the kill test: imports Kiosk once, then forks a fresh counter process per round.
 
 Run as ``python -m tests.sync.crash_harness DATA_DIR CENTRAL_URL DEVICE_ID SECRET ACK_FILE``. It reads
-``run SEED`` lines, forks a child that registers, cancels and syncs at random until it is killed, prints
-``pid N``, waits, and prints ``exit STATUS``. The child appends each reg no to ACK_FILE with an unbuffered
-write *after* ``register()`` returned: that is what "acknowledged" means at a counter (the clerk saw it).
-It has no threads, so forking it is safe.
+``run SEED STEPS POINT MODE`` lines, forks a child, prints ``pid N``, waits, and prints ``exit STATUS``.
+
+The child registers, cancels and syncs at random, one step at a time, and prints ``step I done KIND`` after
+each. Where it is to be killed is decided by progress, never by time, so every machine does the same work:
+after STEPS whole steps, the next step counts its write points (each SQL statement and each commit, just before
+it reaches SQLite) and at the POINT-th it prints ``kill me KIND POINT``. With MODE ``hold`` it stops right
+there until killed (a kill exactly between two statements); with ``go`` it carries on, so the kill lands
+wherever the child is when it arrives (inside SQLite's own write, an HTTP call, ...), and it stops at the end
+of that step at the latest. A step with fewer points prints ``kill me KIND after`` once done and stops.
+
+The child appends each reg no to ACK_FILE with an unbuffered write *after* ``register()`` returned: that is
+what "acknowledged" means at a counter (the clerk saw it). It has no threads, so forking it is safe.
 """
 
 from __future__ import annotations
@@ -12,10 +20,14 @@ from __future__ import annotations
 import json
 import os
 import random
+import signal
 import sys
+import threading
 from pathlib import Path
+from typing import Any, NoReturn
 
 import keyring
+from sqlalchemy import event
 
 from kiosk.bootstrap import build_services
 from kiosk.config import RESOURCES, CentralConfig, Config
@@ -31,7 +43,39 @@ from tests.sync.conftest import MemoryKeyring
 HOUSEHOLDS = json.loads((RESOURCES / "demo" / "households.json").read_text(encoding="utf-8"))["households"]
 
 
-def child(config: Config, ack_path: Path, seed: int) -> None:
+def say(line: str) -> None:
+    os.write(1, f"{line}\n".encode())  # unbuffered: the test acts on it at once
+
+
+def wait_for_the_kill() -> NoReturn:
+    while True:
+        signal.pause()
+
+
+class KillPoint:
+    """Counts the write points of the target step and says "kill me" at the chosen one."""
+
+    def __init__(self, point: int, hold: bool) -> None:
+        self.point, self.hold = point, hold
+        self.armed, self.kind, self.seen, self.said = False, "", 0, False
+
+    def reached(self, *_args: Any) -> None:
+        if not self.armed or self.said:
+            return
+        self.seen += 1
+        if self.seen == self.point:
+            self.said = True
+            say(f"kill me {self.kind} {self.point}")
+            if self.hold:
+                wait_for_the_kill()
+
+    def step_done(self) -> NoReturn:
+        if not self.said:
+            say(f"kill me {self.kind} after")
+        wait_for_the_kill()
+
+
+def child(config: Config, ack_path: Path, seed: int, steps: int, killer: KillPoint) -> None:
     rng = random.Random(seed)
     built = build_services(config, FakePrinter(), hasher=CHEAP_HASHER, secrets=SecretStore())
     s = built.services
@@ -42,26 +86,36 @@ def child(config: Config, ack_path: Path, seed: int) -> None:
         except KioskError:
             continue
     clerk = s.auth.login("clerk1", "kiosk-demo-1")
-    os.write(1, b"ready\n")
-    while True:
+    event.listen(built.engine, "before_cursor_execute", killer.reached)
+    event.listen(built.engine, "commit", killer.reached)
+    say("ready")
+    for step in range(steps + 1):
         roll = rng.random()
+        killer.kind = "register" if roll < 0.55 else "cancel" if roll < 0.75 else "sync"
+        killer.armed = step == steps
         try:
-            if roll < 0.55:
+            if killer.kind == "register":
                 reg_no = _register(s, clerk, rng)
                 if reg_no:
                     os.write(ack, f"{reg_no}\n".encode())
-            elif roll < 0.75:
-                active = [
-                    v for v in s.records.find(rng.choice(HOUSEHOLDS)["filing_no"]) if v.status == "active"
-                ]
-                for v in active:
-                    s.records.cancel(
-                        v.reg_no, CancelReason.HOUSEHOLD_REQUEST, "", clerk, "super1", "kiosk-demo-2"
-                    )
+            elif killer.kind == "cancel":
+                _cancel(s, clerk, ack_path, rng)
             else:
                 s.sync.sync_once()
         except KioskError:
             pass  # refused by a rule, or the centre is away: a counter carries on
+        say(f"step {step} done {killer.kind}")
+    killer.step_done()
+
+
+def _cancel(s, clerk, ack_path: Path, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
+    """One of this counter's acknowledged registrations, so that cancellations really happen."""
+    acked = ack_path.read_text().split() if ack_path.exists() else []
+    if not acked:
+        return
+    view = s.records.get(rng.choice(acked))
+    if view.status == "active":
+        s.records.cancel(view.reg_no, CancelReason.HOUSEHOLD_REQUEST, "", clerk, "super1", "kiosk-demo-2")
 
 
 def _register(s, clerk, rng: random.Random) -> str | None:  # type: ignore[no-untyped-def]
@@ -93,15 +147,20 @@ def main() -> None:
     SlipRenderer(
         config.resources / "fonts" / "wqy-microhei.ttc"
     )  # the font registry is inherited by children
+    # Build once here so every child inherits the modules and migration scripts already loaded (it would
+    # otherwise spend most of a round loading them); the engine goes before any fork, no connection is shared.
+    build_services(config, FakePrinter(), hasher=CHEAP_HASHER, secrets=SecretStore()).engine.dispose()
+    assert threading.active_count() == 1, "a thread in the fork server: forking it would not be safe"
     print("harness ready", flush=True)
     for line in sys.stdin:
-        command, _, arg = line.strip().partition(" ")
+        command, *args = line.split()
         if command != "run":
             break
+        seed, steps, point, mode = args
         pid = os.fork()
         if pid == 0:
             try:
-                child(config, Path(ack), int(arg))
+                child(config, Path(ack), int(seed), int(steps), KillPoint(int(point), mode == "hold"))
             finally:
                 os._exit(3)
         print(f"pid {pid}", flush=True)

@@ -21,7 +21,10 @@ from kiosk_central.services.auth import IssuedToken
 
 router = APIRouter(tags=["auth"])
 _401: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "wrong credentials, or token missing/invalid/expired"}
+    401: {
+        "model": ErrorBody,
+        "description": "wrong credentials, token missing/invalid/expired, operator_disabled or device_disabled",
+    }
 }
 
 

@@ -25,6 +25,7 @@ from kiosk.services.slip_printing import SlipService
 from kiosk.services.slips import SlipLayout, SlipRenderer
 from kiosk.services.sync import SyncLimits, SyncService
 from kiosk.storage.db import open_cache
+from kiosk.storage.disk_reserve import DiskReserve
 from kiosk.storage.uow import uow_factory
 
 
@@ -43,6 +44,8 @@ def build_services(
     secrets: SecretStore | None = None,
 ) -> Built:
     """Everything below the UI; ``printer`` is the platform's (Qt's) or a test's; tests pass a cheaper hasher."""
+    reserve = DiskReserve(config.data_dir)
+    reserve.settle()  # before the cache opens: SQLite needs room for its journal files to open at all
     engine = open_cache(config.database_path)
     uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
     photos = PhotoCache(config.data_dir / "photos")
@@ -54,7 +57,7 @@ def build_services(
         SyncLimits(timedelta(hours=config.central.offline_max_hours), config.central.offline_max_unsent),
         photos,
     )
-    auth = AuthService(uow, clock, config.counter, hasher, sync.sign_in_operator)
+    auth = AuthService(uow, clock, config.counter, hasher, sync.sign_in_operator, reserve.release)
     renderer = SlipRenderer(config.resources / "fonts" / "wqy-microhei.ttc")
     services = Services(
         auth=auth,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from datetime import timedelta
@@ -10,13 +11,15 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from kiosk.domain.errors import AccountLocked, AuthFailed, InvalidInput, NotAllowed
+from kiosk.domain.errors import AccountLocked, AuthFailed, InvalidInput, NotAllowed, disk_full
 from kiosk.domain.model import Role
 from kiosk.services import audit
 from kiosk.services.clock import Clock
 from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=15)
@@ -38,12 +41,14 @@ class AuthService:
         counter: str,
         hasher: PasswordHasher | None = None,
         central_sign_in: Callable[[str, str], None] = lambda _u, _p: None,
+        free_room: Callable[[], bool] = lambda: False,
     ):
         self._uow = uow
         self._clock = clock
         self._counter = counter
         self._hasher = hasher or PasswordHasher()
         self._central_sign_in = central_sign_in  # raises AuthFailed when the centre refuses the account
+        self._free_room = free_room  # on a full disk: gives room back (the disk reserve); True if it did
 
     def create_operator(self, username: str, display_name: str, role: Role, password: str) -> None:
         username = username.strip()
@@ -69,7 +74,7 @@ class AuthService:
             return uow.session.scalar(select(t.Operator.id).limit(1)) is not None
 
     def login(self, username: str, password: str) -> OperatorSession:
-        operator = self._check(username.strip(), password, action="login")
+        operator = self._check_on_a_full_disk_too(username.strip(), password, action="login")
         try:
             self._central_sign_in(operator.username, password)
         except AuthFailed as exc:
@@ -92,18 +97,22 @@ class AuthService:
 
     def unlock(self, session: OperatorSession, password: str) -> OperatorSession:
         """The idle lock: only the operator who was signed in can take the screen back."""
-        return self._check(session.username, password, action="unlock")
+        return self._check_on_a_full_disk_too(session.username, password, action="unlock")
 
     def approve(self, username: str, password: str) -> OperatorSession:
         """A supervisor's approval at the counter: their own name and password, checked like a login."""
         return self._check(username.strip(), password, action="approve", role=Role.SUPERVISOR)
 
-    def _disabled(self, uow: UnitOfWork, op: t.Operator, password: str, *, action: str) -> AuthFailed:
+    def _disabled(
+        self, uow: UnitOfWork, op: t.Operator, password: str, *, action: str, record: bool = True
+    ) -> AuthFailed:
         """Only whoever knows the password learns that the account is disabled; tries do not count."""
         try:
             self._hasher.verify(op.password_hash, password)
         except (VerificationError, InvalidHashError):
             return AuthFailed("用户名或密码不正确")
+        if not record:
+            return operator_disabled()
         audit.record(
             uow.session,
             action=f"{action}_refused",
@@ -116,9 +125,27 @@ class AuthService:
         uow.commit()
         return operator_disabled()
 
+    def _check_on_a_full_disk_too(self, username: str, password: str, *, action: str) -> OperatorSession:
+        """Signing in must work on a full disk: staff are needed most when something is wrong. The audit entry
+        is written in the room the disk reserve gives back; with none left, the sign-in goes unrecorded (logged)."""
+        try:
+            return self._check(username, password, action=action)
+        except Exception as exc:
+            if not disk_full(exc):
+                raise
+        if self._free_room():
+            try:
+                return self._check(username, password, action=action)
+            except Exception as exc:
+                if not disk_full(exc):
+                    raise
+        log.warning("disk full: %s of %s checked without recording it", action, username)
+        return self._check(username, password, action=action, record=False)
+
     def _check(
-        self, username: str, password: str, *, action: str, role: Role | None = None
+        self, username: str, password: str, *, action: str, role: Role | None = None, record: bool = True
     ) -> OperatorSession:
+        """``record=False`` (a full disk): the same checks, with nothing written (no audit, no failure count)."""
         if not username or not password:
             raise InvalidInput("请输入用户名和密码")
         now = self._clock()
@@ -128,7 +155,7 @@ class AuthService:
                 # Same words as a wrong password: do not tell a stranger which accounts exist.
                 raise AuthFailed("用户名或密码不正确")
             if not op.active:
-                raise self._disabled(uow, op, password, action=action)
+                raise self._disabled(uow, op, password, action=action, record=record)
             if op.locked_until and op.locked_until > now:
                 minutes = max(1, math.ceil((op.locked_until - now).total_seconds() / 60))
                 raise AccountLocked(
@@ -138,6 +165,8 @@ class AuthService:
             try:
                 self._hasher.verify(op.password_hash, password)
             except (VerificationError, InvalidHashError):
+                if not record:
+                    raise AuthFailed("用户名或密码不正确") from None
                 op.failed_attempts += 1
                 left = MAX_FAILED_ATTEMPTS - op.failed_attempts
                 if left <= 0:
@@ -162,6 +191,10 @@ class AuthService:
             op.locked_until = None
             if self._hasher.check_needs_rehash(op.password_hash):
                 op.password_hash = self._hasher.hash(password)
+            if not record:
+                if role is not None and op.role != role.value:
+                    raise NotAllowed(f"{op.display_name} 不是主管，不能批准")
+                return OperatorSession(op.id, op.username, op.display_name, Role(op.role), self._counter)
             if role is not None and op.role != role.value:
                 # The right password of the wrong role: the log must not read as if it had been approved.
                 audit.record(

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from kiosk.domain.errors import AccountLocked, AuthFailed, InvalidInput, NotAllowed, disk_full
 from kiosk.domain.model import Role
+from kiosk.domain.passwords import check_password
 from kiosk.services import audit
 from kiosk.services.clock import Clock
 from kiosk.services.views import OperatorSession
@@ -23,7 +24,6 @@ log = logging.getLogger(__name__)
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 8
 OPERATOR_DISABLED = "operator_disabled"
 
 
@@ -54,8 +54,7 @@ class AuthService:
         username = username.strip()
         if not username:
             raise InvalidInput("请输入用户名")
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise InvalidInput(f"密码至少{MIN_PASSWORD_LENGTH}位")
+        check_password(password, related=(username, display_name))
         with self._uow() as uow:
             if uow.session.scalar(select(t.Operator).where(t.Operator.username == username)):
                 raise InvalidInput(f"用户名 {username} 已存在")

@@ -15,7 +15,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.errors import InvalidInput
 from kiosk.domain.model import Role
+from kiosk.domain.passwords import check_password
 from kiosk_central import versions
 from kiosk_central.clock import Clock
 from kiosk_central.db import begin_write
@@ -25,7 +27,6 @@ from kiosk_central.tables import AdminAudit, Device, Operator, Token
 # The same lock-out as the kiosk's own sign-in (kiosk/services/auth.py).
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 8
 _COUNTER = re.compile(r"^\d{2}$")
 
 
@@ -127,8 +128,10 @@ class AuthService:
             raise InvalidRequest("请输入用户名", code="username_empty")
         if role not in {r.value for r in Role}:
             raise InvalidRequest(f"角色只能是 clerk 或 supervisor，现在是“{role}”", code="role_unknown")
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise InvalidRequest(f"密码至少{MIN_PASSWORD_LENGTH}位", code="password_short")
+        try:
+            check_password(password, related=(username, display_name))
+        except InvalidInput as e:
+            raise InvalidRequest.from_kiosk(e) from None
         password_hash = self._hasher.hash(password)
         begin_write(session)
         if session.scalar(select(Operator.id).where(Operator.username == username)) is not None:

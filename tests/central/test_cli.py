@@ -350,3 +350,14 @@ def test_postgresql_schema_moves_only_by_migrate(
         assert _run(url, "enroll-device", "--counter", "01", "--name", "x") == 0
     finally:
         pg_cluster.drop("not_migrated")
+
+
+def test_create_operator_refuses_a_common_password_and_says_why(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("create-operator", "zhaoliu", "--display-name", "赵六", "--role", "clerk")
+    assert _run(database_url, *args, "--password", "12345678") == 1
+    assert "常见密码" in capsys.readouterr().err
+    assert _run(database_url, *args, "--password", "zhaoliu2024") == 1
+    assert "用户名或姓名" in capsys.readouterr().err
+    assert _count(database_url, Operator) == 0

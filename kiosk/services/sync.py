@@ -317,10 +317,12 @@ class SyncService:
                     for (msg_id, _item), answer in zip(chunk, answers, strict=True)
                 ],
             )
+            # An invalid registration is as void as a rejected one: the centre will never hold it. Staff must
+            # see it in Records and on the strip like any other turned down, not only in the outbox table.
             registrations = [
                 (item.payload["reg_no"], answer)
                 for (_id, item), answer in zip(chunk, answers, strict=True)
-                if item.kind == "registration_created" and answer.result != "invalid"
+                if item.kind == "registration_created"
             ]
             accepted = [(reg_no, a) for reg_no, a in registrations if a.accepted]
             if accepted:
@@ -342,7 +344,9 @@ def _mark_rejected(s: Session, reg: t.Registration, answer: EventAnswer) -> None
     """Another counter got there first: this registration is void, its unit and people are free again here."""
     reg.central_status = "rejected"
     reg.central_code = answer.code
-    reg.central_message = answer.message
+    reg.central_message = (
+        answer.message if answer.result == "rejected" else f"中心认为登记内容有误，未受理：{answer.message}"
+    )
     if reg.status == RegistrationStatus.ACTIVE:
         reg.status = RegistrationStatus.REJECTED.value
         if reg.unit_id is not None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain import fields
 from kiosk.domain.errors import Conflict, InvalidInput, NotFound
 from kiosk.domain.identity import FILING_NO, mask_phone, normalize, parse_id_number, parse_phone
 from kiosk.domain.model import CANCEL_REASON_LABELS, CancelReason, RegistrationStatus, UnitStatus
@@ -113,7 +114,7 @@ class RecordsService:
         supervisor_username: str,
         supervisor_password: str,
     ) -> RegistrationView:
-        comment = comment.strip()
+        comment = fields.check_comment(comment.strip())  # the centre takes no longer one
         if reason is CancelReason.OTHER and not comment:
             raise InvalidInput("取消原因选“其他”时须写明具体原因", code="cancel_comment_missing")
         now = self._clock()

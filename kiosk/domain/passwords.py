@@ -7,8 +7,12 @@ account after 5 wrong tries.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from kiosk.domain.errors import InvalidInput
 
@@ -61,3 +65,29 @@ def _reason(matches: list[dict[str, Any]]) -> str:
         if pattern in ("date", "regex"):
             return "含日期或年份"
     return "太短或太简单"
+
+
+# Sign-in, the same at the counter and the centre: the lock-out and the words a refused sign-in gets.
+MAX_FAILED_ATTEMPTS = 5
+LOCK_MINUTES = 15
+SIGN_IN_REFUSED = "用户名或密码不正确"
+# The same hint for every refusal: a count of tries left would tell a stranger that the account exists.
+SIGN_IN_HINT = f"连续输错{MAX_FAILED_ATTEMPTS}次，账号将锁定{LOCK_MINUTES}分钟"
+
+
+class PasswordVerifier:
+    """Checks a password against its stored hash; for an unknown account it does the same work against a decoy,
+    so the time a refusal takes tells nobody whether the account exists."""
+
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self._hasher = hasher
+        self._decoy = ""
+
+    def matches(self, stored_hash: str | None, password: str) -> bool:
+        """``stored_hash`` None: an unknown account (always False, after the same work)."""
+        if not self._decoy:  # made on the first sign-in of any account, so that one costs the same for all
+            self._decoy = self._hasher.hash(secrets.token_hex(16))
+        try:
+            return self._hasher.verify(stored_hash or self._decoy, password) and stored_hash is not None
+        except (VerificationError, InvalidHashError):
+            return False

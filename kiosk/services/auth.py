@@ -5,15 +5,21 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from kiosk.domain.errors import AccountLocked, AuthFailed, InvalidInput, NotAllowed, disk_full
 from kiosk.domain.model import Role
-from kiosk.domain.passwords import check_password
+from kiosk.domain.passwords import (
+    LOCK_MINUTES,
+    MAX_FAILED_ATTEMPTS,
+    SIGN_IN_HINT,
+    SIGN_IN_REFUSED,
+    PasswordVerifier,
+    check_password,
+)
 from kiosk.services import audit
 from kiosk.services.clock import Clock
 from kiosk.services.views import OperatorSession
@@ -22,9 +28,12 @@ from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
-MAX_FAILED_ATTEMPTS = 5
-LOCK_DURATION = timedelta(minutes=15)
+LOCK_DURATION = timedelta(minutes=LOCK_MINUTES)
 OPERATOR_DISABLED = "operator_disabled"
+
+
+def sign_in_refused() -> AuthFailed:
+    return AuthFailed(SIGN_IN_REFUSED, hint=SIGN_IN_HINT)
 
 
 def operator_disabled() -> AuthFailed:
@@ -47,6 +56,7 @@ class AuthService:
         self._clock = clock
         self._counter = counter
         self._hasher = hasher or PasswordHasher()
+        self._verifier = PasswordVerifier(self._hasher)
         self._central_sign_in = central_sign_in  # raises AuthFailed when the centre refuses the account
         self._free_room = free_room  # on a full disk: gives room back (the disk reserve); True if it did
 
@@ -102,28 +112,6 @@ class AuthService:
         """A supervisor's approval at the counter: their own name and password, checked like a login."""
         return self._check(username.strip(), password, action="approve", role=Role.SUPERVISOR)
 
-    def _disabled(
-        self, uow: UnitOfWork, op: t.Operator, password: str, *, action: str, record: bool = True
-    ) -> AuthFailed:
-        """Only whoever knows the password learns that the account is disabled; tries do not count."""
-        try:
-            self._hasher.verify(op.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return AuthFailed("用户名或密码不正确")
-        if not record:
-            return operator_disabled()
-        audit.record(
-            uow.session,
-            action=f"{action}_refused",
-            at=self._clock(),
-            counter=self._counter,
-            operator_id=op.id,
-            subject=op.username,
-            code=OPERATOR_DISABLED,
-        )
-        uow.commit()
-        return operator_disabled()
-
     def _check_on_a_full_disk_too(self, username: str, password: str, *, action: str) -> OperatorSession:
         """Signing in must work on a full disk: staff are needed most when something is wrong. The audit entry
         is written in the room the disk reserve gives back; with none left, the sign-in goes unrecorded (logged)."""
@@ -150,42 +138,23 @@ class AuthService:
         now = self._clock()
         with self._uow() as uow:
             op = uow.session.scalar(select(t.Operator).where(t.Operator.username == username))
-            if op is None:
-                # Same words as a wrong password: do not tell a stranger which accounts exist.
-                raise AuthFailed("用户名或密码不正确")
+            # An unknown account, a wrong password and a locked or disabled account with a wrong password all get
+            # the same answer after the same work: only whoever knows the password learns more.
+            if not self._verifier.matches(op.password_hash if op else None, password):
+                if op is not None and record:
+                    self._record_failure(uow, op, now, action=action)
+                raise sign_in_refused()
+            assert op is not None
             if not op.active:
-                raise self._disabled(uow, op, password, action=action, record=record)
+                if record:
+                    self._audit(uow, op, f"{action}_refused", now, code=OPERATOR_DISABLED)
+                raise operator_disabled()
             if op.locked_until and op.locked_until > now:
                 minutes = max(1, math.ceil((op.locked_until - now).total_seconds() / 60))
                 raise AccountLocked(
                     f"账号 {username} 因多次密码错误已锁定，约{minutes}分钟后可再试",
                     hint="急需办理请联系主管",
                 )
-            try:
-                self._hasher.verify(op.password_hash, password)
-            except (VerificationError, InvalidHashError):
-                if not record:
-                    raise AuthFailed("用户名或密码不正确") from None
-                op.failed_attempts += 1
-                left = MAX_FAILED_ATTEMPTS - op.failed_attempts
-                if left <= 0:
-                    op.locked_until = now + LOCK_DURATION
-                    op.failed_attempts = 0
-                audit.record(
-                    uow.session,
-                    action=f"{action}_failed",
-                    at=now,
-                    counter=self._counter,
-                    operator_id=op.id,
-                    subject=username,
-                )
-                uow.commit()
-                if left <= 0:
-                    raise AccountLocked(
-                        f"密码连续错误{MAX_FAILED_ATTEMPTS}次，账号已锁定{LOCK_DURATION.seconds // 60}分钟",
-                        hint="急需办理请联系主管",
-                    ) from None
-                raise AuthFailed("用户名或密码不正确", hint=f"再错{left}次账号将被锁定") from None
             op.failed_attempts = 0
             op.locked_until = None
             if self._hasher.check_needs_rehash(op.password_hash):
@@ -196,19 +165,28 @@ class AuthService:
                 return OperatorSession(op.id, op.username, op.display_name, Role(op.role), self._counter)
             if role is not None and op.role != role.value:
                 # The right password of the wrong role: the log must not read as if it had been approved.
-                audit.record(
-                    uow.session,
-                    action=f"{action}_refused",
-                    at=now,
-                    counter=self._counter,
-                    operator_id=op.id,
-                    subject=username,
-                    reason=f"not_{role.value}",
-                )
-                uow.commit()
+                self._audit(uow, op, f"{action}_refused", now, reason=f"not_{role.value}")
                 raise NotAllowed(f"{op.display_name} 不是主管，不能批准", hint="请由主管输入自己的账号和密码")
-            audit.record(
-                uow.session, action=action, at=now, counter=self._counter, operator_id=op.id, subject=username
-            )
-            uow.commit()
+            self._audit(uow, op, action, now)
             return OperatorSession(op.id, op.username, op.display_name, Role(op.role), self._counter)
+
+    def _record_failure(self, uow: UnitOfWork, op: t.Operator, now: datetime, *, action: str) -> None:
+        """A wrong password is audited; it counts towards the lock-out unless the account is locked or disabled."""
+        if op.active and not (op.locked_until and op.locked_until > now):
+            op.failed_attempts += 1
+            if op.failed_attempts >= MAX_FAILED_ATTEMPTS:
+                op.locked_until = now + LOCK_DURATION
+                op.failed_attempts = 0
+        self._audit(uow, op, f"{action}_failed", now)
+
+    def _audit(self, uow: UnitOfWork, op: t.Operator, action: str, now: datetime, **detail: str) -> None:
+        audit.record(
+            uow.session,
+            action=action,
+            at=now,
+            counter=self._counter,
+            operator_id=op.id,
+            subject=op.username,
+            **detail,
+        )
+        uow.commit()

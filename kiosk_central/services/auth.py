@@ -11,22 +11,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.model import Role
-from kiosk.domain.passwords import check_password
+from kiosk.domain.passwords import (
+    LOCK_MINUTES,
+    MAX_FAILED_ATTEMPTS,
+    SIGN_IN_HINT,
+    SIGN_IN_REFUSED,
+    PasswordVerifier,
+    check_password,
+)
 from kiosk_central import versions
 from kiosk_central.clock import Clock
 from kiosk_central.db import begin_write
 from kiosk_central.services.errors import InvalidRequest, Unauthorized
 from kiosk_central.tables import AdminAudit, Device, Operator, Token
 
-# The same lock-out as the kiosk's own sign-in (kiosk/services/auth.py).
-MAX_FAILED_ATTEMPTS = 5
-LOCK_DURATION = timedelta(minutes=15)
+LOCK_DURATION = timedelta(minutes=LOCK_MINUTES)  # the same lock-out as the counter's own sign-in
 _COUNTER = re.compile(r"^\d{2}$")
 
 
@@ -84,6 +88,7 @@ class AuthService:
     ) -> None:
         self._clock = clock
         self._hasher = hasher or PasswordHasher()
+        self._verifier = PasswordVerifier(self._hasher)
         self._device_ttl = device_ttl
         self._operator_ttl = operator_ttl
 
@@ -177,11 +182,15 @@ class AuthService:
         now = self._clock()
         begin_write(session)
         op = session.scalar(select(Operator).where(Operator.username == username))
-        if op is None:
-            # Same words as a wrong password: do not tell a stranger which accounts exist.
-            raise Unauthorized("用户名或密码不正确", code="bad_credentials")
+        # An unknown account, a wrong password and a locked or disabled account with a wrong password all get
+        # the same answer after the same work: only whoever knows the password learns more.
+        if not self._verifier.matches(op.password_hash if op else None, password):
+            if op is not None and op.active and not (op.locked_until and op.locked_until > now):
+                self._count_failure(session, op, now)
+            raise bad_credentials()
+        assert op is not None
         if not op.active:
-            raise self._disabled_sign_in(op, password)
+            raise operator_disabled()
         if op.locked_until and op.locked_until > now:
             minutes = max(1, int((op.locked_until - now).total_seconds() // 60) + 1)
             raise Unauthorized(
@@ -189,10 +198,6 @@ class AuthService:
                 hint="急需办理请联系主管",
                 code="account_locked",
             )
-        try:
-            self._hasher.verify(op.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            raise self._failed(session, op, now) from None
         op.failed_attempts = 0
         op.locked_until = None
         if self._hasher.check_needs_rehash(op.password_hash):
@@ -202,28 +207,13 @@ class AuthService:
         session.commit()
         return issued, OperatorInfo(op.username, op.display_name, op.role)
 
-    def _disabled_sign_in(self, op: Operator, password: str) -> Unauthorized:
-        """Only someone who knows the password learns that the account is disabled; tries do not count."""
-        try:
-            self._hasher.verify(op.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return Unauthorized("用户名或密码不正确", code="bad_credentials")
-        return operator_disabled()
-
-    def _failed(self, session: Session, op: Operator, now: datetime) -> Unauthorized:
+    def _count_failure(self, session: Session, op: Operator, now: datetime) -> None:
+        """A wrong password counts even though the request fails; the fifth in a row locks the account."""
         op.failed_attempts += 1
-        left = MAX_FAILED_ATTEMPTS - op.failed_attempts
-        if left <= 0:
+        if op.failed_attempts >= MAX_FAILED_ATTEMPTS:
             op.locked_until = now + LOCK_DURATION
             op.failed_attempts = 0
-        session.commit()  # a wrong password counts even though the request fails
-        if left <= 0:
-            return Unauthorized(
-                f"密码连续错误{MAX_FAILED_ATTEMPTS}次，账号已锁定{LOCK_DURATION.seconds // 60}分钟",
-                hint="急需办理请联系主管",
-                code="account_locked",
-            )
-        return Unauthorized("用户名或密码不正确", hint=f"再错{left}次账号将被锁定", code="bad_credentials")
+        session.commit()
 
     def _issue(
         self, session: Session, kind: str, device_id: str, operator_id: int | None, expires_at: datetime
@@ -356,6 +346,10 @@ class AuthService:
 
     def _audit(self, session: Session, action: str, subject: str, actor: str, detail: str) -> None:
         session.add(AdminAudit(at=self._clock(), action=action, subject=subject, actor=actor, detail=detail))
+
+
+def bad_credentials() -> Unauthorized:
+    return Unauthorized(SIGN_IN_REFUSED, hint=SIGN_IN_HINT, code="bad_credentials")
 
 
 def operator_disabled() -> Unauthorized:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+from argon2 import PasswordHasher
+
 from kiosk_central.bootstrap import Central
+from kiosk_central.services.errors import Unauthorized
 from tests.central.api import Api
 from tests.fakes import MovableClock
 
@@ -72,16 +76,46 @@ def test_unknown_token_is_invalid(api: Api) -> None:
 
 
 def test_five_wrong_passwords_lock_the_operator(api: Api, clock: MovableClock) -> None:
-    for left in (4, 3, 2, 1):
+    for _ in range(5):
         r = api.operator_login("clerk1", "wrong-password")
-        assert r.status_code == 401
-        assert r.json()["hint"] == f"再错{left}次账号将被锁定"
-    r = api.operator_login("clerk1", "wrong-password")
-    assert (r.status_code, r.json()["code"]) == (401, "account_locked")
+        assert (r.status_code, r.json()["code"]) == (401, "bad_credentials")
     r = api.operator_login("clerk1", "clerk-pass-1")
-    assert r.json()["code"] == "account_locked"  # even the right password, while locked
+    assert r.json()["code"] == "account_locked"  # the right password, while locked: now it may be told
+    assert "锁定" in r.json()["message"]
     clock.advance(minutes=15)
     assert api.operator_login("clerk1", "clerk-pass-1").status_code == 200
+
+
+def test_an_unknown_user_gets_the_same_answer_as_a_wrong_password(api: Api) -> None:
+    """Nothing in the answer tells a stranger which accounts exist, not even after five tries."""
+    for _ in range(6):
+        unknown = api.operator_login("nobody", "wrong-password")
+        known = api.operator_login("clerk1", "wrong-password")
+        assert (unknown.status_code, unknown.json()) == (known.status_code, known.json())
+
+
+class CountingHasher(PasswordHasher):
+    """The real hasher, counting its verifications: the work a sign-in does, measured without a clock."""
+
+    verified = 0
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002 - argon2's own name
+        CountingHasher.verified += 1
+        return super().verify(hash, password)
+
+
+def test_an_unknown_user_costs_the_same_work_as_a_known_one(world: Central) -> None:
+    from kiosk_central.services.auth import AuthService
+
+    auth = AuthService(world.clock, CountingHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    with world.db.session() as s:
+        device = auth.enroll_device(s, "09", "计时")
+        principal = auth.authenticate(s, auth.device_token(s, device.device_id, device.secret).token)
+        for user in ("clerk1", "nobody"):
+            before = CountingHasher.verified
+            with pytest.raises(Unauthorized):
+                auth.operator_token(s, principal, user, "wrong-password")
+            assert CountingHasher.verified - before == 1, user
 
 
 def test_tokens_are_stored_hashed(api: Api, world: Central) -> None:

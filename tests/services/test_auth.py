@@ -25,25 +25,27 @@ def test_login(built: Built, world: World) -> None:
     assert (op.username, op.role, op.counter) == ("clerk1", Role.CLERK, "01")
 
 
-def test_wrong_password_counts_down_then_locks(built: Built, world: World, clock) -> None:
+def test_five_wrong_passwords_lock_the_account(built: Built, world: World, clock) -> None:
     auth = built.services.auth
-    for left in (4, 3, 2, 1):
+    for _ in range(5):
         with pytest.raises(AuthFailed) as err:
             auth.login(CLERK[0], "wrong-password")
-        assert f"再错{left}次" in err.value.hint
-    with pytest.raises(AccountLocked):
-        auth.login(CLERK[0], "wrong-password")
+        assert (err.value.message, err.value.hint) == ("用户名或密码不正确", "连续输错5次，账号将锁定15分钟")
     with pytest.raises(AccountLocked) as err:
-        auth.login(*CLERK)  # even the right password, while locked
+        auth.login(*CLERK)  # the right password, while locked: now it may be told
     assert "分钟" in err.value.message
     clock.advance(minutes=16)
     assert auth.login(*CLERK).username == "clerk1"
 
 
-def test_unknown_user_looks_like_wrong_password(built: Built, world: World) -> None:
-    with pytest.raises(AuthFailed) as err:
-        built.services.auth.login("nobody", "whatever1")
-    assert err.value.message == "用户名或密码不正确"
+def test_unknown_user_looks_like_wrong_password_even_after_five_tries(built: Built, world: World) -> None:
+    for _ in range(6):
+        with pytest.raises(AuthFailed) as unknown:
+            built.services.auth.login("nobody", "whatever1")
+        with pytest.raises(AuthFailed) as known:
+            built.services.auth.login(CLERK[0], "whatever1")
+        assert type(unknown.value) is type(known.value)
+        assert (unknown.value.message, unknown.value.hint) == (known.value.message, known.value.hint)
 
 
 def test_empty_fields(built: Built, world: World) -> None:
@@ -77,3 +79,26 @@ def test_login_and_failures_are_audited(built: Built, world: World) -> None:
 def test_short_password_refused(built: Built) -> None:
     with pytest.raises(InvalidInput):
         built.services.auth.create_operator("x", "x", Role.CLERK, "short")
+
+
+def test_an_unknown_user_costs_the_same_work_as_a_known_one(built: Built, world: World, clock) -> None:
+    from argon2 import PasswordHasher
+    from sqlalchemy.orm import sessionmaker
+
+    from kiosk.services.auth import AuthService
+    from kiosk.storage.uow import uow_factory
+
+    calls: list[str] = []
+
+    class CountingHasher(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002 - argon2's own name
+            calls.append("verify")
+            return super().verify(hash, password)
+
+    hasher = CountingHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    auth = AuthService(uow_factory(sessionmaker(built.engine)), clock, "01", hasher)
+    for user in (CLERK[0], "nobody"):
+        calls.clear()
+        with pytest.raises(AuthFailed):
+            auth.login(user, "wrong-password")
+        assert calls == ["verify"], user

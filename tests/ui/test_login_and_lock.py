@@ -45,13 +45,13 @@ def test_login_ok_emits_the_operator(
     assert screen.error.isHidden()
 
 
-def test_wrong_password_says_how_many_tries_are_left(
+def test_wrong_password_says_the_lock_out_rule(
     qtbot: QtBot, hold: Hold, services: Services, world: World, screenshot
 ) -> None:
     screen = _login_screen(hold, services)
     text = _try(qtbot, screen, CLERK[0], "not-the-password")
     assert "用户名或密码不正确" in text
-    assert "再错4次账号将被锁定" in text
+    assert "连续输错5次，账号将锁定15分钟" in text
     assert screen.password.text() == ""
     screen.show()
     screenshot(screen, "login-wrong-password")
@@ -61,10 +61,9 @@ def test_five_failures_lock_the_account_for_a_while(
     qtbot: QtBot, hold: Hold, services: Services, world: World
 ) -> None:
     screen = _login_screen(hold, services)
-    for left in (4, 3, 2, 1):
-        assert f"再错{left}次" in _try(qtbot, screen, CLERK[0], "wrong-password")
-    assert "账号已锁定15分钟" in _try(qtbot, screen, CLERK[0], "wrong-password")
-    # Locked: even the right password is refused, and the message says for how long.
+    for _ in range(5):
+        assert "用户名或密码不正确" in _try(qtbot, screen, CLERK[0], "wrong-password")
+    # Locked: the right password is refused, and only then does the message say so and for how long.
     assert re.search(r"已锁定，约1[56]分钟后可再试", _try(qtbot, screen, CLERK[0], CLERK[1]))
 
 
@@ -93,7 +92,7 @@ def test_idle_warning_then_lock_hides_the_work_and_unlock_restores_it(
     qtbot.keyClicks(lock.password, "wrong-password")
     qtbot.keyClick(lock.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not lock.error.isHidden(), timeout=5000)
-    assert "再错4次" in lock.error.text()
+    assert "用户名或密码不正确" in lock.error.text()
     assert window.is_locked()
     screenshot(window, "lock-wrong-password")
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from kiosk_central.api import routes_auth, routes_catalog, routes_sync
 from kiosk_central.api.body_guard import JsonBodyGuard
+from kiosk_central.api.body_limit import BodySizeLimit
 from kiosk_central.api.problems import validation_body
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings, resolve_database_url
@@ -44,6 +45,7 @@ def create_app(central: Central) -> FastAPI:
     # Last resort: a bug still answers in the one error shape, with a code, and nothing of the centre's insides.
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(JsonBodyGuard)
+    app.add_middleware(BodySizeLimit)  # added last, so it runs first: nothing reads a body past its cap
     return app
 
 

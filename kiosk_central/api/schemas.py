@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from kiosk.domain.errors import InvalidInput
+from kiosk.domain.passwords import MAX_LENGTH as MAX_PASSWORD
+from kiosk_central.services.payloads import rule_error
 
 
 class ErrorBody(BaseModel):
@@ -30,14 +35,26 @@ class EventAccepted(BaseModel):
     )
 
 
+def _at_most(limit: int) -> AfterValidator:
+    """A sign-in field no real one exceeds: refused with a code before any lookup or password hash."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            error = InvalidInput(f"最多{limit}个字符，现在是{len(value)}个", code="text_too_long")
+            raise rule_error(error)
+        return value
+
+    return AfterValidator(check)
+
+
 class DeviceLogin(BaseModel):
-    device_id: str
-    secret: str
+    device_id: Annotated[str, _at_most(64)] = Field(description="the UUID enroll-device printed")
+    secret: Annotated[str, _at_most(128)]
 
 
 class OperatorLogin(BaseModel):
-    username: str
-    password: str
+    username: Annotated[str, _at_most(64)]
+    password: Annotated[str, _at_most(MAX_PASSWORD)]
 
 
 class TokenOut(BaseModel):

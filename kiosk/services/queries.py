@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from kiosk.domain import model as m
@@ -119,3 +119,20 @@ def member_clashes(session: Session, household: m.Household, plan_id: int) -> tu
         )
     ).all()
     return tuple(MemberClash(names[id_number], filing_no) for id_number, filing_no in rows)
+
+
+CHANGE_KINDS = ("registration_cancelled", "phone_updated")
+
+
+def refused_changes(session: Session) -> list[tuple[str, str, str]]:
+    """Cancellations and phone changes the centre would not take, newest first: (kind, subject, why).
+
+    The counter already shows them done, the centre does not hold them: staff must see each one.
+    """
+    rows = session.execute(
+        select(t.OutboxMessage.kind, t.OutboxMessage.subject, t.OutboxMessage.last_error)
+        .where(text(t.OUTBOX_REFUSED), t.OutboxMessage.kind.in_(CHANGE_KINDS))
+        .order_by(t.OutboxMessage.id.desc())
+    ).all()
+    # last_error is "code: message" (sync._record_answers): staff read the message.
+    return [(kind, subject, why.partition(": ")[2] or why) for kind, subject, why in rows]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
@@ -13,7 +13,7 @@ from kiosk.domain.errors import Conflict, InvalidInput, NotFound
 from kiosk.domain.identity import FILING_NO, mask_phone, normalize, parse_id_number, parse_phone
 from kiosk.domain.model import CANCEL_REASON_LABELS, CancelReason, RegistrationStatus, UnitStatus
 from kiosk.domain.reg_no import parse_reg_no
-from kiosk.services import audit
+from kiosk.services import audit, queries
 from kiosk.services.auth import AuthService
 from kiosk.services.clock import Clock
 from kiosk.services.registration import outbox_message
@@ -91,15 +91,31 @@ class RecordsService:
             return [registration_view(uow.session, r) for r in rows]
 
     def rejected(self) -> list[RegistrationView]:
-        """Registrations the centre turned down, newest first: staff must tell these households."""
+        """What the centre turned down, newest first: registrations, then cancellations and phone changes it
+        would not take (the counter shows them done, the centre does not hold them). Staff must tell these
+        households."""
         with self._uow() as uow:
-            rows = uow.session.scalars(
+            s = uow.session
+            rows = s.scalars(
                 select(t.Registration)
                 .where(t.Registration.central_status == "rejected")
                 .order_by(t.Registration.created_at.desc())
                 .limit(MAX_RESULTS)
             ).all()
-            return [registration_view(uow.session, r) for r in rows]
+            views = [registration_view(s, r) for r in rows]
+            for kind, subject, why in queries.refused_changes(s)[:MAX_RESULTS]:
+                row = _changed_registration(s, kind, subject)
+                if row is not None and row.reg_no not in {v.reg_no for v in views}:
+                    what = "取消登记" if kind == "registration_cancelled" else "修改联系电话"
+                    message = f"{what}未被中心受理：{why}"
+                    views.append(
+                        replace(
+                            registration_view(s, row),
+                            central_status="change_refused",
+                            central_message=message,
+                        )
+                    )
+            return views
 
     def get(self, reg_no: str) -> RegistrationView:
         with self._uow() as uow:
@@ -283,3 +299,16 @@ def _row(session: Session, reg_no: str) -> t.Registration:
     if row is None:
         raise NotFound(f"找不到登记编号 {reg_no}", hint="请核对回执上的登记编号")
     return row
+
+
+def _changed_registration(session: Session, kind: str, subject: str) -> t.Registration | None:
+    """The registration a refused change was about: a cancellation names it, a phone change its household."""
+    if kind == "registration_cancelled":
+        return session.scalar(select(t.Registration).where(t.Registration.reg_no == subject))
+    return session.scalar(
+        select(t.Registration)
+        .join(t.Household, t.Household.id == t.Registration.household_id)
+        .where(t.Household.filing_no == subject)
+        .order_by(t.Registration.created_at.desc())
+        .limit(1)
+    )

@@ -188,7 +188,9 @@ class RegistrationView:
     cancelled_at: datetime | None = None
     review_status: str = ""
     reject_reason: str = ""
-    central_status: str = "pending"  # pending / accepted / rejected: what the central service said
+    # pending / accepted / rejected: what the central service said of the registration; change_refused: it
+    # holds the registration but would not take a later cancellation or phone change (Records' turned-down list)
+    central_status: str = "pending"
     central_message: str = ""  # why the centre rejected it, for staff and the household's notice
 
     @property

@@ -263,7 +263,7 @@ class RecordsScreen(QWidget):
         self.table.resizeRowToContents(row)
 
     def _central(self, v: RegistrationView) -> str:
-        if v.central_status == "rejected":
+        if v.central_status in ("rejected", "change_refused"):
             return v.central_message
         if v.status != "active":
             return ""

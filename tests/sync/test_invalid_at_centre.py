@@ -41,3 +41,31 @@ def test_a_registration_the_centre_finds_invalid_is_turned_down_and_the_rest_go_
     later = k.services.registration.register(quick_draft(k, "elderly_single"), operator)
     assert k.services.sync.sync_once().unsent == 0
     assert k.services.records.get(later.reg_no).central_status == "accepted"
+
+
+def test_a_cancellation_the_centre_will_not_take_is_shown_to_staff(
+    kiosk: KioskFactory, centre: CentralUnderTest
+) -> None:
+    from sqlalchemy import text
+
+    from kiosk.domain.model import CancelReason
+
+    k = kiosk("01")
+    k.services.sync.sync_once()
+    operator = sign_in(k)
+    view = k.services.registration.register(quick_draft(k), operator)
+    assert k.services.sync.sync_once().rejected == 0
+    # The centre brings the plan's cancel deadline forward; this counter has not heard of it yet.
+    with centre.central.db.engine.begin() as c:
+        c.execute(text("UPDATE plans SET cancel_deadline = '2000-01-01 00:00:00' WHERE code = 'Q2611'"))
+    k.services.records.cancel(
+        view.reg_no, CancelReason.HOUSEHOLD_REQUEST, "", operator, "super1", "kiosk-demo-2"
+    )
+
+    status = k.services.sync.sync_once()
+
+    assert centre.registrations() == [(view.reg_no, "active")]
+    assert status.unsent == 0 and status.rejected == 1  # the sync strip's count
+    (refused,) = k.services.records.rejected()
+    assert refused.reg_no == view.reg_no and refused.central_status == "change_refused"
+    assert refused.central_message.startswith("取消登记未被中心受理：") and "截止" in refused.central_message

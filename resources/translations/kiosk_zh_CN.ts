@@ -22,14 +22,6 @@ Cancellation possible until {deadline}</source>
             <translation>原因选“其他”时必须填写</translation>
         </message>
         <message>
-            <source>Supervisor's user name</source>
-            <translation>主管的用户名</translation>
-        </message>
-        <message>
-            <source>Supervisor's password</source>
-            <translation>主管的密码</translation>
-        </message>
-        <message>
             <source>Cancel this registration</source>
             <translation>确认取消登记</translation>
         </message>
@@ -457,14 +449,6 @@ Cancellation possible until {deadline}</source>
             <translation>再次输入主申请人的身份证号码</translation>
         </message>
         <message>
-            <source>Supervisor's user name</source>
-            <translation>主管的用户名</translation>
-        </message>
-        <message>
-            <source>Supervisor's password</source>
-            <translation>主管的密码</translation>
-        </message>
-        <message>
             <source>Resident ID</source>
             <translation>身份证号</translation>
         </message>
@@ -566,6 +550,14 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Back</source>
             <translation>返回</translation>
+        </message>
+        <message>
+            <source>Supervisor's user name</source>
+            <translation>主管的用户名</translation>
+        </message>
+        <message>
+            <source>Supervisor's password</source>
+            <translation>主管的密码</translation>
         </message>
     </context>
     <context>

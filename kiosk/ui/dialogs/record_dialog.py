@@ -62,6 +62,17 @@ class RecordDialog(QDialog):
         self._submit_from: tuple[QLineEdit, ...] = ()
 
     @classmethod
+    def _supervisor_fields(self) -> tuple[QLineEdit, QLineEdit]:
+        """A supervisor's user name and password, typed at the counter to approve a change."""
+        name = QLineEdit()
+        name.setObjectName("supervisor")
+        name.setPlaceholderText(self.tr("Supervisor's user name"))
+        password = QLineEdit()
+        password.setObjectName("supervisorPassword")
+        password.setEchoMode(QLineEdit.EchoMode.Password)
+        password.setPlaceholderText(self.tr("Supervisor's password"))
+        return name, password
+
     def ask(
         cls,
         parent: QWidget,

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,21 +13,14 @@ import pytest
 from kiosk.app import PrivateLogFile
 from kiosk.storage.private_files import write_private
 from kiosk.ui.messages import describe
+from tests.disks import tmpfs
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 256 KB filesystem (tmpfs), so the disk really is full."""
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
-    if subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], check=False
-    ).returncode:
-        pytest.skip("cannot mount a tmpfs here (no CAP_SYS_ADMIN in this container)")
-    yield folder
-    subprocess.run(["umount", str(folder)], check=True)
+    with tmpfs(tmp_path / "disk", "size=256k") as folder:
+        yield folder
 
 
 def test_a_slip_that_does_not_fit_leaves_no_partial_file(small_disk: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,21 +18,14 @@ from kiosk.storage import tables as t
 from kiosk.storage.disk_reserve import RESERVE_NAME
 from kiosk.storage.uow import uow_factory
 from tests.builders import CLERK, build_world
+from tests.disks import tmpfs
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
-    if subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(folder)], check=False
-    ).returncode:
-        pytest.skip("cannot mount a tmpfs here (no CAP_SYS_ADMIN in this container)")
-    yield folder
-    subprocess.run(["umount", "-l", str(folder)], check=True)
+    with tmpfs(tmp_path / "disk", "size=24m") as folder:
+        yield folder
 
 
 def _build(data_dir: Path) -> Built:

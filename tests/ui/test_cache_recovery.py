@@ -16,6 +16,7 @@ from kiosk.config import Config
 from kiosk.platform import qt_printer  # noqa: F401 - Qt modules load on the main thread, not the build worker
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.recovery_screen import RecoveryScreen
+from tests.disks import tmpfs
 from tests.fakes import CHEAP_HASHER, FakePrinter
 from tests.ui.conftest import FakeWizard, Hold
 
@@ -71,23 +72,8 @@ def test_a_wrong_configuration_shows_every_mistake_in_a_window(tmp_path: Path) -
 
 
 def test_a_read_only_data_folder_is_said_in_words(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    if os.geteuid() == 0:
-        mounted = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(data)], check=False
-        )
-        if mounted.returncode != 0:
-            pytest.skip("cannot mount a read-only tmpfs here (no CAP_SYS_ADMIN in this container)")
-    else:
-        data.chmod(0o500)
-    try:
+    with tmpfs(tmp_path / "data", "ro,size=1m") as data:
         done = kiosk("--data-dir", str(data), "--screenshot", str(tmp_path / "shot.png"))
-    finally:
-        if os.geteuid() == 0:
-            subprocess.run(["umount", str(data)], check=True)
-        else:
-            data.chmod(0o700)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert "不能写入" in done.stderr and str(data) in done.stderr

@@ -46,6 +46,7 @@ class Kiosk:
     device_id: str
     secret: str
     households: list[tuple[str, str]]  # (filing_no, applicant id) this counter will register
+    registered: list[str] = field(default_factory=list)  # filing numbers it registered: phones it may change
     version: int = 0
     seq: int = 0
     free_units: list[str] = field(default_factory=list)
@@ -155,6 +156,7 @@ def _registration(kiosk: Kiosk, rng: random.Random) -> dict[str, Any] | None:
     if not kiosk.households:
         return None
     filing_no, id_number = kiosk.households.pop()
+    kiosk.registered.append(filing_no)
     kiosk.seq += 1
     now = datetime.now().replace(microsecond=0).isoformat()
     realtime = kiosk.seq % 5 == 0 and kiosk.free_units
@@ -228,8 +230,8 @@ def _next_call(
         )
     if step % 10 == 4:
         return "reviews", lambda: client.get("/v1/reviews/changes", params={"since": 0}, headers=headers)
-    if step % 10 == 8 and kiosk.households:
-        filing_no = kiosk.households[0][0]
+    if step % 10 == 8 and kiosk.registered:
+        filing_no = kiosk.registered[0]
         now = datetime.now().replace(microsecond=0).isoformat()
         body = {"event_time": now, "payload": {"filing_no": filing_no, "phone": f"139{rng.randrange(10**8):08d}",
                                               "updated_at": now, "operator_id": 1}}  # fmt: skip

@@ -18,3 +18,12 @@ def to_local_naive(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value
     return value.astimezone().replace(tzinfo=None)
+
+
+def wire_time(value: datetime) -> str:
+    """A time as answers carry it: RFC 3339 with the centre's UTC offset (``2026-11-24T10:00:00+08:00``).
+
+    The centre keeps local wall time (naive); an answer says which local time it is, so the document's
+    ``date-time`` is true and a reader in another zone (or a tool checking the schema) reads it right.
+    """
+    return (value if value.tzinfo else value.astimezone()).isoformat()

@@ -196,6 +196,21 @@ class AdminAudit(Base):
     detail: Mapped[str]
 
 
+class OverrideAudit(Base):
+    """A supervisor's change to what another counter made (a cancellation): who, from which device, when, what."""
+
+    __tablename__ = "override_audit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]  # when the centre received it
+    event_time: Mapped[datetime]  # when it happened at the counter
+    action: Mapped[str] = mapped_column(String(32))  # cancel | phone_update
+    subject: Mapped[str] = mapped_column(String(32))  # a reg_no or a filing_no
+    owner_counter: Mapped[str | None] = mapped_column(String(2))  # whose it was (None: no counter's)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    counter: Mapped[str] = mapped_column(String(2))  # the device's counter
+    operator: Mapped[str] = mapped_column(String(64))  # the supervisor's username
+
+
 class Token(Base):
     __tablename__ = "tokens"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -252,6 +267,8 @@ class Registration(Base):
     cancel_comment: Mapped[str | None]
     cancelled_at: Mapped[datetime | None]
     cancel_received_at: Mapped[datetime | None]
+    # The counter whose message cancelled it: another counter's (a supervisor's) is told to the owner.
+    cancelled_by_counter: Mapped[str | None] = mapped_column(String(2))
     review_status: Mapped[str] = mapped_column(String(32))
     reject_reason: Mapped[str]
     reviewed_at: Mapped[datetime | None]
@@ -287,11 +304,15 @@ class RegistrationPerson(Base):
 
 
 class IdempotencyRecord(Base):
-    """The stored answer to one outbox message, so a retried message gets the very same answer."""
+    """The stored answer to one outbox message of one device, so a retried message gets the very same answer.
+
+    Keyed by the key and the device that sent it: another device sending the same key is a message of its own
+    and never reads this answer. The key comes first, so a lookup by key alone uses the primary key's index.
+    """
 
     __tablename__ = "idempotency_keys"
     key: Mapped[str] = mapped_column(String(36), primary_key=True)
-    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
     endpoint: Mapped[str] = mapped_column(String(32))
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int]

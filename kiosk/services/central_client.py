@@ -134,9 +134,7 @@ class CentralClient:
         response = self._request("GET", "/v1/plans/counts")
         self._raise_for_status(response)
         body = response.json()
-        return PlanCounts(
-            datetime.fromisoformat(body["at"]), {str(k): int(v) for k, v in body["plans"].items()}
-        )
+        return PlanCounts(local_time(body["at"]), {str(k): int(v) for k, v in body["plans"].items()})
 
     def post_batch(self, messages: list[OutboxItem]) -> list[EventAnswer]:
         """Outbox messages in order, one request; one answer each, in the same order."""
@@ -193,9 +191,19 @@ class CentralClient:
 def _answer(status: int, body: dict[str, Any]) -> EventAnswer:
     if status in (200, 201):
         received = body.get("received_at")
-        return EventAnswer("accepted", "", "", datetime.fromisoformat(received) if received else None)
+        return EventAnswer("accepted", "", "", local_time(received) if received else None)
     result = "rejected" if status == 409 else "invalid"
     return EventAnswer(result, str(body.get("code", result)), str(body.get("message", "")), None)
+
+
+def local_time(text: str) -> datetime:
+    """A time from the centre as the counter keeps every time: local wall time, without an offset.
+
+    The centre's answers carry their UTC offset (``2026-11-24T10:00:00+08:00``); one from before that change
+    has none and is local time already.
+    """
+    value = datetime.fromisoformat(text)
+    return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
 
 
 def _json(response: requests.Response) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain.errors import AuthFailed, KioskError
 from kiosk.domain.model import RegistrationStatus, UnitStatus
+from kiosk.services import queries
 from kiosk.services.auth import OPERATOR_DISABLED, operator_disabled
 from kiosk.services.catalog_apply import apply_changes
 from kiosk.services.central_client import (
@@ -26,6 +27,7 @@ from kiosk.services.central_client import (
 )
 from kiosk.services.clock import Clock
 from kiosk.services.photos import MAX_PHOTO_BYTES, PhotoCache
+from kiosk.services.review_apply import apply_reviews
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, DEVICE_TOKEN, SecretStore, operator_token_name
 from kiosk.services.views import SyncStatus
 from kiosk.storage import tables as t
@@ -154,7 +156,10 @@ class SyncService:
         return self._pull(CATALOG_VERSION, self.client.catalog_changes, _apply_catalog)
 
     def pull_reviews(self) -> int:
-        return self._pull(REVIEWS_VERSION, self.client.review_changes, _apply_reviews)
+        def apply(uow: UnitOfWork, changes: list[dict[str, Any]]) -> None:
+            apply_reviews(uow.session, changes, self._clock())
+
+        return self._pull(REVIEWS_VERSION, self.client.review_changes, apply)
 
     def fetch_photos(self) -> int:
         """Download the photos the catalog names and this counter lacks; returns how many it kept.
@@ -200,6 +205,7 @@ class SyncService:
             s = uow.session
             unsent = s.scalar(select(func.count()).where(t.OutboxMessage.sent_at.is_(None))) or 0
             rejected = s.scalar(select(func.count()).where(t.Registration.central_status == "rejected")) or 0
+            rejected += len(queries.refused_changes(s))
             return SyncStatus(
                 enrolled=self.configured,
                 online=self.online,
@@ -357,14 +363,6 @@ def _mark_rejected(s: Session, reg: t.Registration, answer: EventAnswer) -> None
 
 def _apply_catalog(uow: UnitOfWork, changes: list[dict[str, Any]]) -> None:
     apply_changes(uow.session, changes)
-
-
-def _apply_reviews(uow: UnitOfWork, changes: list[dict[str, Any]]) -> None:
-    for change in changes:
-        reg = uow.session.scalar(select(t.Registration).where(t.Registration.reg_no == change["reg_no"]))
-        if reg is not None:  # registered at another counter: nothing to show here
-            reg.review_status = change.get("review_status", "")
-            reg.reject_reason = change.get("reject_reason", "")
 
 
 def _get(uow: UnitOfWork, key: str) -> str | None:

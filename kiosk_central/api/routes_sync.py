@@ -37,6 +37,10 @@ Limit = Annotated[int | None, Query(description="page size, default 5000, at mos
 IdempotencyKey = Annotated[str | None, Header(description="the outbox row's idempotency key (UUID)")]
 _EVENT_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: {"model": Rejection, "description": "a central rule refuses it (stored: a retry gets the same)"},
+    403: {
+        "model": ErrorBody,
+        "description": "not_your_registration / not_your_household: another counter's, and no supervisor's token",
+    },
     422: {"model": ErrorBody, "description": "malformed, or the key was used for a different payload"},
     401: {"model": ErrorBody},
     503: {"model": ErrorBody, "description": "database busy; nothing changed, retry later"},

@@ -93,6 +93,15 @@ class ReviewChange(BaseModel):
     review_status: str = Field(examples=["审核不通过"])
     reject_reason: str
     version: int
+    status: str = Field(examples=["cancelled"], description="active | cancelled")
+    cancelled_at: datetime | None = Field(
+        None, description="when it was cancelled at the counter that did it"
+    )
+    cancel_reason: str | None = Field(None, examples=["household_request"])
+    cancel_comment: str | None = None
+    cancelled_by_counter: str | None = Field(
+        None, description="the counter whose message cancelled it (a supervisor's, when not the owner)"
+    )
 
 
 class ReviewPage(BaseModel):

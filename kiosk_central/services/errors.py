@@ -37,6 +37,13 @@ class Unauthorized(CentralError):
     code = "unauthorized"
 
 
+class Forbidden(CentralError):
+    """The caller may not change this (another counter's registration without a supervisor's token)."""
+
+    status = 403
+    code = "forbidden"
+
+
 class NotFound(CentralError):
     status = 404
     code = "not_found"

@@ -17,13 +17,15 @@ from sqlalchemy.orm import Session
 from kiosk_central.clock import Clock, to_local_naive
 from kiosk_central.db import begin_write
 from kiosk_central.services.auth import Principal
-from kiosk_central.services.errors import Busy, InvalidRequest, Rejected
+from kiosk_central.services.errors import Busy, Forbidden, InvalidRequest, Rejected
 from kiosk_central.services.payloads import AnyEvent
-from kiosk_central.tables import IdempotencyRecord
+from kiosk_central.tables import Device, IdempotencyRecord
 
 P = TypeVar("P")
 # PostgreSQL: deadlock_detected, serialization_failure, lock_not_available, query_canceled (statement_timeout).
 _RETRYABLE = {"40P01", "40001", "55P03", "57014"}
+# What a use case refuses with: the answer is stored under the key like an acceptance.
+_REFUSALS = (Rejected, InvalidRequest, Forbidden)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class EventService:
         digest = request_hash(endpoint, event)
         try:
             begin_write(session)
-            stored = session.get(IdempotencyRecord, key)
+            stored = _stored(session, principal, [key]).get(key)
             if stored is not None:
                 return _replay(stored, endpoint, digest)
             now = self._clock()
@@ -122,13 +124,13 @@ class EventService:
                 session.flush()
             except IntegrityError:
                 session.rollback()
-                return _replay(session.get_one(IdempotencyRecord, key), endpoint, digest)
+                return _replay(_stored(session, principal, [key])[key], endpoint, digest)
             ctx = EventContext(principal, event.payload, to_local_naive(event.event_time), now)
             try:
                 with session.begin_nested():
                     self._check_clock(ctx)
                     outcome = Outcome(accepted_status, apply(session, ctx))
-            except (Rejected, InvalidRequest) as refused:
+            except _REFUSALS as refused:
                 outcome = Outcome(refused.status, refused.body())
             record.status_code = outcome.status
             record.response = json.dumps(outcome.body, ensure_ascii=False)
@@ -151,10 +153,9 @@ class EventService:
         try:
             begin_write(session)
             # One query for the keys already answered, instead of one per message.
-            keys = [k for k in (_maybe_key(i.key) for i in items) if k]
-            session.scalars(select(IdempotencyRecord).where(IdempotencyRecord.key.in_(keys))).all()
+            stored = _stored(session, principal, [k for k in (_maybe_key(i.key) for i in items) if k])
             for item in items:
-                outcomes.append(self._one_of_batch(session, principal, item))
+                outcomes.append(self._one_of_batch(session, principal, item, stored))
             session.commit()
             return outcomes
         except DBAPIError as e:
@@ -164,11 +165,13 @@ class EventService:
                 raise Busy("中心数据库繁忙，本批记录未处理", hint="稍后会自动重发", code="busy") from e
             raise
 
-    def _one_of_batch(self, session: Session, principal: Principal, item: BatchWork) -> Outcome:
+    def _one_of_batch(
+        self, session: Session, principal: Principal, item: BatchWork, answered: dict[str, _Answer]
+    ) -> Outcome:
         try:
             key = parse_key(item.key)
             digest = request_hash(item.endpoint, item.event)
-            stored = session.get(IdempotencyRecord, key)
+            stored = answered.get(key)
             if stored is not None:
                 return _replay(stored, item.endpoint, digest)
         except InvalidRequest as refused:
@@ -179,21 +182,23 @@ class EventService:
             with session.begin_nested():
                 self._check_clock(ctx)
                 outcome = Outcome(item.accepted_status, item.apply(session, ctx))
-        except (Rejected, InvalidRequest) as refused:
+        except _REFUSALS as refused:
             outcome = Outcome(refused.status, refused.body())
         # The answer is stored with the change, in one plain insert. A twin of this message committed
         # meanwhile elsewhere makes it fail: the whole batch is undone and the kiosk sends it again.
+        answer = _Answer(item.endpoint, digest, outcome.status, json.dumps(outcome.body, ensure_ascii=False))
         session.execute(
             insert(_IDEMPOTENCY).values(
                 key=key,
                 device_id=principal.device_id,
-                endpoint=item.endpoint,
-                request_hash=digest,
-                status_code=outcome.status,
-                response=json.dumps(outcome.body, ensure_ascii=False),
+                endpoint=answer.endpoint,
+                request_hash=answer.request_hash,
+                status_code=answer.status_code,
+                response=answer.response,
                 created_at=now,
             )
         )
+        answered[key] = answer  # the same key again later in this batch replays it
         return outcome
 
     def _check_clock(self, ctx: EventContext[Any]) -> None:
@@ -216,7 +221,35 @@ def _maybe_key(raw: str) -> str | None:
         return None
 
 
-def _replay(stored: IdempotencyRecord, endpoint: str, digest: str) -> Outcome:
+@dataclass(frozen=True)
+class _Answer:
+    endpoint: str
+    request_hash: str
+    status_code: int
+    response: str
+
+
+def _stored(session: Session, principal: Principal, keys: list[str]) -> dict[str, _Answer]:
+    """The answers stored under these keys for the caller's counter: its device's, or a device it replaced.
+
+    Another counter's device sending the same key never reads them: its message is its own, judged on its
+    own. A counter re-enrolled with ``enroll-device --replace`` (one active device per counter) may resend
+    what its old device had answered; it gets that answer, so nothing is applied twice.
+    """
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(IdempotencyRecord, IdempotencyRecord.device_id == principal.device_id)
+        .join(Device, Device.id == IdempotencyRecord.device_id)
+        .where(IdempotencyRecord.key.in_(keys), Device.counter == principal.counter)
+    ).all()
+    found: dict[str, _Answer] = {}
+    for record, _own in sorted(rows, key=lambda row: bool(row[1])):  # the caller's own answer last: it wins
+        found[record.key] = _Answer(record.endpoint, record.request_hash, record.status_code, record.response)
+    return found
+
+
+def _replay(stored: _Answer, endpoint: str, digest: str) -> Outcome:
     if stored.endpoint != endpoint or stored.request_hash != digest:
         raise InvalidRequest(
             "同一幂等键已用于内容不同的请求，本次请求未处理",

@@ -12,6 +12,7 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.domain.identity import parse_phone
 from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
+from kiosk_central.services import authority
 from kiosk_central.services.errors import InvalidRequest, Rejected
 from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import CancellationPayload, PhoneUpdatePayload
@@ -36,6 +37,7 @@ def cancel(session: Session, ctx: EventContext[CancellationPayload]) -> dict[str
         raise Rejected(
             f"中心没有登记编号 {reg_no}", hint="该登记可能未被中心接受", code="registration_not_found"
         )
+    authority.may_change_registration(session, ctx, reg_no=reg_no, owner=row.counter, action="cancel")
     if row.status != ACTIVE:
         when = f"于 {row.cancelled_at:%Y-%m-%d %H:%M} " if row.cancelled_at else ""
         raise Rejected(f"登记 {reg_no} 已{when}取消", code="already_cancelled")
@@ -51,6 +53,7 @@ def cancel(session: Session, ctx: EventContext[CancellationPayload]) -> dict[str
     row.cancel_comment = p.comment.strip() or None
     row.cancelled_at = ctx.event_time
     row.cancel_received_at = ctx.received_at
+    row.cancelled_by_counter = ctx.principal.counter
     session.flush()
     release_persons(session, row.plan_id, row.household_id)
     if row.unit_id is not None:
@@ -61,6 +64,10 @@ def cancel(session: Session, ctx: EventContext[CancellationPayload]) -> dict[str
             .values(status=m.UnitStatus.FREE.value, version=version)
             .execution_options(synchronize_session=False)
         )
+    if row.counter != ctx.principal.counter:
+        # The owner learns it from the feed it already pulls (reviews.review_changes carries the status).
+        # Taken last: the reviews counter comes after the catalog's in every writer's lock order.
+        row.review_version = versions.allocate(session, versions.REVIEWS)
     return {"result": "accepted", "reg_no": reg_no, "received_at": ctx.received_at.isoformat()}
 
 
@@ -74,6 +81,9 @@ def update_phone(session: Session, ctx: EventContext[PhoneUpdatePayload]) -> dic
     household = session.scalar(select(Household).where(Household.filing_no == p.filing_no))
     if household is None:
         raise Rejected(f"中心没有备案编号 {p.filing_no}", hint="请核对备案通知单", code="household_not_found")
+    authority.may_change_household(
+        session, ctx, household_id=household.id, filing_no=household.filing_no, action="phone_update"
+    )
     accepted = {
         "result": "accepted",
         "filing_no": household.filing_no,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
-from kiosk_central.clock import Clock
+from kiosk_central.clock import Clock, wire_time
 from kiosk_central.db import begin_write
 from kiosk_central.services.catalog import ChangesPage
 from kiosk_central.services.errors import InvalidRequest, NotFound
@@ -60,7 +61,7 @@ def review_changes(session: Session, since: int, limit: int) -> ChangesPage:
     try:
         rows = session.execute(
             select(Registration.reg_no, Registration.review_status, Registration.reject_reason)
-            .add_columns(Registration.review_version)
+            .add_columns(Registration.review_version, *_CANCELLATION)
             .where(Registration.review_version > since)
             .order_by(Registration.review_version)
             .limit(limit + 1)
@@ -69,7 +70,30 @@ def review_changes(session: Session, since: int, limit: int) -> ChangesPage:
         session.rollback()
     more = len(rows) > limit
     changes: list[dict[str, Any]] = [
-        {"reg_no": r[0], "review_status": r[1], "reject_reason": r[2], "version": int(r[3])}
+        {"reg_no": r[0], "review_status": r[1], "reject_reason": r[2], "version": int(r[3])} | _status(*r[4:])
         for r in rows[:limit]
     ]
     return ChangesPage(changes[-1]["version"] if changes else since, more, changes)
+
+
+# A registration another counter cancelled (with a supervisor's token) comes down this feed too, so the
+# counter that made it shows it cancelled: the feed is the centre's word on registrations a counter holds.
+_CANCELLATION = (
+    Registration.status,
+    Registration.cancelled_at,
+    Registration.cancel_reason,
+    Registration.cancel_comment,
+    Registration.cancelled_by_counter,
+)
+
+
+def _status(
+    status: str, at: datetime | None, reason: str | None, comment: str | None, by: str | None
+) -> dict[str, Any]:
+    return {
+        "status": status,
+        "cancelled_at": wire_time(at) if at else None,
+        "cancel_reason": reason,
+        "cancel_comment": comment,
+        "cancelled_by_counter": by,
+    }

@@ -69,3 +69,16 @@ def test_downgrade_and_upgrade_again(empty_db: Database) -> None:
     empty_db.migrate()
     assert _diff(empty_db) == []
     assert empty_db.migrate() == head_revision(empty_db.engine)  # at head: nothing to do
+
+
+def test_idempotency_keys_are_scoped_by_device(empty_db: Database) -> None:
+    """Alembic's comparison does not look at primary keys: 0004's new one is checked here, down and up."""
+    empty_db.migrate()
+    assert inspect(empty_db.engine).get_pk_constraint("idempotency_keys")["constrained_columns"] == [
+        "key",
+        "device_id",
+    ]
+    downgrade(empty_db.engine, "0003")
+    assert inspect(empty_db.engine).get_pk_constraint("idempotency_keys")["constrained_columns"] == ["key"]
+    empty_db.migrate()
+    assert _diff(empty_db) == []

@@ -210,6 +210,7 @@ def test_cancellation_rules(api: Api, clock: Any) -> None:
 
 
 def test_phone_update_bumps_the_household_version(api: Api) -> None:
+    assert api.register(registration(FAMILIES["ok"])).status_code == 201  # a household of this counter
     held, _ = api.all_changes()
     r = api.post("/v1/phone-updates", phone_update(FAMILIES["ok"].filing_no, "139 1234 5678"))
     assert (r.status_code, r.json()["applied"]) == (200, True)
@@ -221,6 +222,7 @@ def test_phone_update_bumps_the_household_version(api: Api) -> None:
 
 def test_older_phone_update_arriving_late_does_not_win(api: Api) -> None:
     filing = FAMILIES["ok"].filing_no
+    assert api.register(registration(FAMILIES["ok"])).status_code == 201
     assert api.post("/v1/phone-updates", phone_update(filing, "13911111111", at=NOW)).json()["applied"]
     late = api.post("/v1/phone-updates", phone_update(filing, "13922222222", at=NOW - timedelta(hours=1)))
     assert (late.status_code, late.json()["applied"]) == (200, False)

@@ -41,14 +41,22 @@ def test_review_round_trip(
         reviews.set_review(s, world.clock, second.lower().replace("-", " "), "审核通过")
 
     page = api.changes(0, path="/v1/reviews/changes")
+    active = {
+        "status": "active",
+        "cancelled_at": None,
+        "cancel_reason": None,
+        "cancel_comment": None,
+        "cancelled_by_counter": None,
+    }
     assert page["changes"] == [
         {
             "reg_no": "Q2611-01-00001-W",
             "review_status": "审核不通过",
             "reject_reason": "收入超标",
             "version": 1,
-        },
-        {"reg_no": second, "review_status": "审核通过", "reject_reason": "", "version": 2},
+        }
+        | active,
+        {"reg_no": second, "review_status": "审核通过", "reject_reason": "", "version": 2} | active,
     ]
     assert page["version"] == 2
     first = api.changes(0, limit=1, path="/v1/reviews/changes")

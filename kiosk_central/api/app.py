@@ -12,14 +12,16 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
 
-from kiosk_central.api import routes_auth, routes_catalog, routes_sync
+from kiosk_central.api import contract, routes_auth, routes_catalog, routes_sync
 from kiosk_central.api.body_guard import JsonBodyGuard
 from kiosk_central.api.body_limit import BodySizeLimit
 from kiosk_central.api.problems import validation_body
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings, resolve_database_url
 from kiosk_central.services.errors import CentralError
+from kiosk_central.services.events import parse_key
 
 log = logging.getLogger(__name__)
 DESCRIPTION = """Counters' kiosks sync with the housing centre here: catalog and review changes since a version,
@@ -41,11 +43,13 @@ def create_app(central: Central) -> FastAPI:
     app.include_router(routes_catalog.router, prefix="/v1")
     app.add_exception_handler(CentralError, _central_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, contract.http_error)
     app.add_exception_handler(OperationalError, _database_down)
     # Last resort: a bug still answers in the one error shape, with a code, and nothing of the centre's insides.
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(JsonBodyGuard)
     app.add_middleware(BodySizeLimit)  # added last, so it runs first: nothing reads a body past its cap
+    app.openapi = lambda: contract.document(app)  # type: ignore[method-assign]
     return app
 
 
@@ -61,7 +65,16 @@ async def _central_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return JSONResponse(validation_body(exc.errors()), status_code=422)
+    errors = exc.errors()
+    if any(e.get("type") == "missing" and tuple(e.get("loc", ())) == _KEY_HEADER for e in errors):
+        try:
+            parse_key(None)  # the header is required by the document; its absence keeps its own code
+        except CentralError as missing:
+            return JSONResponse(missing.body(), status_code=missing.status)
+    return JSONResponse(validation_body(errors), status_code=422)
+
+
+_KEY_HEADER = ("header", "Idempotency-Key")
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -29,5 +29,11 @@ def validation_body(errors: Sequence[Any]) -> dict[str, Any]:
         where = "、".join(_where(e) for e in errors[:5])
         code, hint = "invalid_request", "请检查字段名称和格式"
         message = f"请求内容不完整或格式不对：{where}"
-    detail: list[dict[str, Any]] = wire.scrub(jsonable_encoder(list(errors), exclude={"ctx", "url"}))
+    # A body that is not JSON is echoed as bytes, which need not be UTF-8.
+    encoded = jsonable_encoder(list(errors), exclude={"ctx", "url"}, custom_encoder={bytes: _text})
+    detail: list[dict[str, Any]] = wire.scrub(encoded)
     return {"code": code, "message": wire.scrub(message), "hint": hint, "errors": detail}
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")

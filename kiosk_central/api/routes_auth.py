@@ -17,6 +17,7 @@ from kiosk_central.api.schemas import (
     OperatorTokenOut,
     TokenOut,
 )
+from kiosk_central.clock import wire_time
 from kiosk_central.services.auth import IssuedToken
 
 router = APIRouter(tags=["auth"])
@@ -30,7 +31,7 @@ _401: dict[int | str, dict[str, Any]] = {
 
 def _token_body(issued: IssuedToken, central: CentralDep) -> dict[str, object]:
     seconds = int((issued.expires_at - central.clock()).total_seconds())
-    return {"token": issued.token, "expires_at": issued.expires_at.isoformat(), "expires_in": seconds}
+    return {"token": issued.token, "expires_at": wire_time(issued.expires_at), "expires_in": seconds}
 
 
 @router.post("/auth/device", response_model=TokenOut, responses=_401)
@@ -60,4 +61,4 @@ def operator_token(
 def health(central: CentralDep, session: SessionDep) -> JSONResponse:
     """No sign-in needed: answers 200 when the service and its database are up."""
     session.execute(text("SELECT 1"))
-    return JSONResponse({"status": "ok", "time": central.clock().isoformat()})
+    return JSONResponse({"status": "ok", "time": wire_time(central.clock())})

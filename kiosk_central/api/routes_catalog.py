@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from kiosk_central.api.deps import CentralDep, PrincipalDep, SessionDep
 from kiosk_central.api.schemas import ErrorBody, PlanCounts
+from kiosk_central.clock import wire_time
 from kiosk_central.services import catalog, photos
 
 router = APIRouter()
@@ -44,4 +45,4 @@ def plan_counts(central: CentralDep, session: SessionDep, _device: PrincipalDep)
     """Active registrations in each plan from every counter, and the centre's time of the count."""
     at = central.clock()
     counts = catalog.plan_counts(session)
-    return JSONResponse({"at": at.isoformat(), "plans": counts})
+    return JSONResponse({"at": wire_time(at), "plans": counts})

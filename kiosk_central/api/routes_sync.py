@@ -34,7 +34,11 @@ router = APIRouter()
 # Versions are BIGINT: a since beyond them is a request error, not a query the database cannot take.
 Since = Annotated[int, Query(ge=0, le=2**63 - 1, description="the version the kiosk holds (0: nothing yet)")]
 Limit = Annotated[int | None, Query(description="page size, default 5000, at most 20000")]
-IdempotencyKey = Annotated[str | None, Header(description="the outbox row's idempotency key (UUID)")]
+# Required (a missing one is answered idempotency_key_missing, app._validation_error); its format is checked
+# by events.parse_key, so that a malformed one gets its own code too.
+IdempotencyKey = Annotated[
+    str, Header(alias="Idempotency-Key", description="the outbox row's idempotency key (a UUID)")
+]
 _EVENT_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: {"model": Rejection, "description": "a central rule refuses it (stored: a retry gets the same)"},
     403: {
@@ -105,7 +109,7 @@ def post_registration(
     central: CentralDep,
     session: SessionDep,
     device: PrincipalDep,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: IdempotencyKey,
 ) -> JSONResponse:
     """A registration from a kiosk's outbox (payload exactly as the kiosk wrote it)."""
     return _handle(
@@ -119,7 +123,7 @@ def post_cancellation(
     central: CentralDep,
     session: SessionDep,
     device: PrincipalDep,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: IdempotencyKey,
 ) -> JSONResponse:
     """A cancellation: frees the unit, the household's persons and its slot in the plan."""
     return _handle(central, session, device, idempotency_key, "cancellation", event, records.cancel, 200)
@@ -131,7 +135,7 @@ def post_phone_update(
     central: CentralDep,
     session: SessionDep,
     device: PrincipalDep,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: IdempotencyKey,
 ) -> JSONResponse:
     """A household's new phone (bumps the household's catalog version)."""
     return _handle(

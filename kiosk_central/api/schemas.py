@@ -13,9 +13,12 @@ from kiosk_central.services.payloads import rule_error
 
 
 class ErrorBody(BaseModel):
+    """Every refusal, whatever its status (a 409 rejection adds ``result``)."""
+
     code: str = Field(examples=["token_expired"])
     message: str = Field(description="Chinese, for staff to read")
     hint: str | None = None
+    errors: list[dict[str, object]] | None = Field(None, description="422: each field the schema refused")
 
 
 class Rejection(BaseModel):

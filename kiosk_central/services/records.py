@@ -12,6 +12,7 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.domain.identity import parse_phone
 from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
+from kiosk_central.clock import wire_time
 from kiosk_central.services import authority
 from kiosk_central.services.errors import InvalidRequest, Rejected
 from kiosk_central.services.events import EventContext
@@ -68,7 +69,7 @@ def cancel(session: Session, ctx: EventContext[CancellationPayload]) -> dict[str
         # The owner learns it from the feed it already pulls (reviews.review_changes carries the status).
         # Taken last: the reviews counter comes after the catalog's in every writer's lock order.
         row.review_version = versions.allocate(session, versions.REVIEWS)
-    return {"result": "accepted", "reg_no": reg_no, "received_at": ctx.received_at.isoformat()}
+    return {"result": "accepted", "reg_no": reg_no, "received_at": wire_time(ctx.received_at)}
 
 
 def update_phone(session: Session, ctx: EventContext[PhoneUpdatePayload]) -> dict[str, Any]:
@@ -87,7 +88,7 @@ def update_phone(session: Session, ctx: EventContext[PhoneUpdatePayload]) -> dic
     accepted = {
         "result": "accepted",
         "filing_no": household.filing_no,
-        "received_at": ctx.received_at.isoformat(),
+        "received_at": wire_time(ctx.received_at),
     }
     if household.phone_updated_at is not None and ctx.event_time < household.phone_updated_at:
         return accepted | {"applied": False}

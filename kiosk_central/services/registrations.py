@@ -16,7 +16,7 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.domain.identity import parse_phone
 from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
-from kiosk_central.clock import to_local_naive
+from kiosk_central.clock import to_local_naive, wire_time
 from kiosk_central.services import domain_map
 from kiosk_central.services.errors import InvalidRequest, Rejected
 from kiosk_central.services.events import EventContext
@@ -93,7 +93,7 @@ def register(session: Session, ctx: EventContext[RegistrationPayload]) -> dict[s
     _claim_persons(session, choice, rule_ctx)
     if choice.unit is not None:
         _take_unit(session, choice.unit, rule_ctx)
-    return {"result": "accepted", "reg_no": reg_no, "received_at": ctx.received_at.isoformat()}
+    return {"result": "accepted", "reg_no": reg_no, "received_at": wire_time(ctx.received_at)}
 
 
 def _reg_no(p: RegistrationPayload, counter: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from argon2 import PasswordHasher
 
@@ -26,7 +28,8 @@ def test_openapi_document_is_served(api: Api) -> None:
 def test_device_token_lasts_an_hour(api: Api, clock: MovableClock) -> None:
     r = api.device_login()
     assert r.status_code == 200
-    assert r.json()["expires_at"] == "2026-11-24T11:00:00"
+    # The centre's local time with its UTC offset, as the document's date-time says.
+    assert r.json()["expires_at"] == datetime(2026, 11, 24, 11).astimezone().isoformat()
     assert r.json()["expires_in"] == 3600
 
 
@@ -42,7 +45,7 @@ def test_operator_signs_in_through_the_device(api: Api) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["operator"] == {"username": "clerk1", "display_name": "王晓梅", "role": "clerk"}
-    assert body["expires_at"] == "2026-11-24T18:00:00"
+    assert body["expires_at"] == datetime(2026, 11, 24, 18).astimezone().isoformat()
 
 
 def test_operator_sign_in_needs_a_device_token(api: Api) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,7 +27,7 @@ def test_accepted_registration_keeps_both_times(api: Api, clock: Any) -> None:
     assert r.json() == {
         "result": "accepted",
         "reg_no": "Q2611-01-00001-W",
-        "received_at": "2026-11-24T12:00:00",
+        "received_at": datetime(2026, 11, 24, 12).astimezone().isoformat(),
     }
 
 

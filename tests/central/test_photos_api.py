@@ -114,7 +114,7 @@ def test_plan_counts_are_every_counters_active_registrations(api: Api, world: Ce
     r = api.client.get("/v1/plans/counts", headers=api.auth)
     assert r.status_code == 200
     assert r.json() == {
-        "at": world.clock().isoformat(),
+        "at": world.clock().astimezone().isoformat(),  # local time with its offset
         "plans": {"Q2611": 2, "R2611": 0, "Q2612": 0, "M2611": 0},
     }
     assert api.client.get("/v1/plans/counts").status_code == 401

@@ -34,8 +34,8 @@ def main() -> None:
             PasswordHasher(time_cost=1, memory_cost=1024),
         )
         auth = built.services.auth
-        auth.create_operator("bench", "测试", Role.CLERK, "counter-bench-7")
-        clerk = auth.login("bench", "counter-bench-7")
+        auth.create_operator("bench", "测试", Role.CLERK, "river-lamp-7-tea")
+        clerk = auth.login("bench", "river-lamp-7-tea")
         plan_id, type_id = _catalog(built.engine)
         registration = built.services.registration
         timings = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
@@ -19,30 +19,19 @@ from kiosk.services.clock import Clock
 from kiosk.services.registration import outbox_message
 from kiosk.services.registration_views import registration_view
 from kiosk.services.slip_check import SlipCheck, check_slip, read_claim
-from kiosk.services.views import OperatorSession, RegistrationView
+from kiosk.services.views import (
+    ApplicantId,
+    OperatorSession,
+    PhoneConfirmation,
+    RegistrationView,
+    SupervisorApproval,
+)
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
 
+__all__ = ["ApplicantId", "PhoneConfirmation", "RecordsService", "SupervisorApproval"]
+
 MAX_RESULTS = 50
-
-
-@dataclass(frozen=True)
-class ApplicantId:
-    """The applicant's resident ID number, typed again at the counter to confirm a change."""
-
-    raw: str
-
-    def __repr__(self) -> str:
-        return "ApplicantId(***)"  # never in a log or a traceback
-
-
-@dataclass(frozen=True)
-class SupervisorApproval:
-    username: str
-    password: str = field(repr=False)
-
-
-PhoneConfirmation = ApplicantId | SupervisorApproval
 
 
 @dataclass(frozen=True)

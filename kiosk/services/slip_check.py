@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,11 +14,13 @@ from kiosk.domain.identity import normalize
 from kiosk.domain.model import RegistrationStatus
 from kiosk.domain.reg_no import parse_reg_no
 from kiosk.services.registration_views import registration_view
-from kiosk.services.views import RegistrationView
+from kiosk.services.views import SLIP_QR_PREFIX, RegistrationView, SlipCheck, Verdict, is_slip_qr
 from kiosk.storage import tables as t
 
+__all__ = ["SlipCheck", "SlipClaim", "Verdict", "check_slip", "is_slip_qr", "read_claim"]
+
 # RegistrationView.qr_payload is "KIOSK-REG:<reg no>:<code>"; normalize() drops the dashes.
-_QR_PREFIX = "KIOSKREG:"
+_QR_PREFIX = normalize(SLIP_QR_PREFIX)
 CODE_LENGTH = 8
 # The code is base32 (A–Z, 2–7): 0, 1 and 8 never occur, so a typed one is the letter it looks like.
 _LOOKALIKES = str.maketrans("018", "OIB")
@@ -27,23 +28,6 @@ _CODE = re.compile(rf"^[A-Z2-7]{{{CODE_LENGTH}}}$")
 # The registration number and the code typed one after the other, as both are printed on the slip.
 _REG_NO_AND_CODE = re.compile(rf"^([A-Z]+\d{{11}}[0-9A-Z])([0-9A-Z]{{{CODE_LENGTH}}})$")
 REVIEW_FAILED = "审核不通过"  # the centre's review status (kiosk_central.services.reviews.FAILED)
-
-
-class Verdict(StrEnum):
-    GENUINE = "genuine"
-    CANCELLED = "cancelled"
-    TURNED_DOWN = "turned_down"
-    NOT_FOUND = "not_found"
-    NOT_GENUINE = "not_genuine"
-
-
-VERDICT_LABELS = {
-    Verdict.GENUINE: "真实有效",
-    Verdict.CANCELLED: "已取消",
-    Verdict.TURNED_DOWN: "中心未通过",
-    Verdict.NOT_FOUND: "查无此登记",
-    Verdict.NOT_GENUINE: "不是真实回执",
-}
 
 
 @dataclass(frozen=True)
@@ -54,23 +38,6 @@ class SlipClaim:
     reg_no: str
     code: str
     from_qr: bool
-
-
-@dataclass(frozen=True)
-class SlipCheck:
-    verdict: Verdict
-    message: str
-    hint: str = ""
-    registration: RegistrationView | None = None
-
-    @property
-    def label(self) -> str:
-        return VERDICT_LABELS[self.verdict]
-
-
-def is_slip_qr(raw: str) -> bool:
-    """A scan of a slip's QR code (not a filing number, an ID or a registration number)."""
-    return normalize(raw).startswith(_QR_PREFIX)
 
 
 def read_claim(raw: str) -> SlipClaim | None:

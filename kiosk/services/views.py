@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
 from kiosk.domain.errors import Refusal
+from kiosk.domain.identity import normalize
 from kiosk.domain.model import PlanKind, Role
 
 
@@ -199,7 +201,15 @@ class RegistrationView:
 
     @property
     def qr_payload(self) -> str:
-        return f"KIOSK-REG:{self.reg_no}:{self.verification_code}"
+        return f"{SLIP_QR_PREFIX}{self.reg_no}:{self.verification_code}"
+
+
+SLIP_QR_PREFIX = "KIOSK-REG:"
+
+
+def is_slip_qr(raw: str) -> bool:
+    """A scan of a slip's QR code (not a filing number, an ID or a registration number)."""
+    return normalize(raw).startswith(normalize(SLIP_QR_PREFIX))
 
 
 @dataclass(frozen=True)
@@ -212,3 +222,51 @@ class SyncStatus:
     rejected: int
     message: str = ""
     device_disabled: bool = False  # the centre refused this counter's device: its outbox waits here
+
+
+class Verdict(StrEnum):
+    GENUINE = "genuine"
+    CANCELLED = "cancelled"
+    TURNED_DOWN = "turned_down"
+    NOT_FOUND = "not_found"
+    NOT_GENUINE = "not_genuine"
+
+
+VERDICT_LABELS = {
+    Verdict.GENUINE: "真实有效",
+    Verdict.CANCELLED: "已取消",
+    Verdict.TURNED_DOWN: "中心未通过",
+    Verdict.NOT_FOUND: "查无此登记",
+    Verdict.NOT_GENUINE: "不是真实回执",
+}
+
+
+@dataclass(frozen=True)
+class SlipCheck:
+    verdict: Verdict
+    message: str
+    hint: str = ""
+    registration: RegistrationView | None = None
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
+
+@dataclass(frozen=True)
+class ApplicantId:
+    """The applicant's resident ID number, typed again at the counter to confirm a change."""
+
+    raw: str
+
+    def __repr__(self) -> str:
+        return "ApplicantId(***)"  # never in a log or a traceback
+
+
+@dataclass(frozen=True)
+class SupervisorApproval:
+    username: str
+    password: str = field(repr=False)
+
+
+PhoneConfirmation = ApplicantId | SupervisorApproval

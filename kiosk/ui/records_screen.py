@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services.slip_check import Verdict
+from kiosk.services.views import Verdict
 from kiosk.ui import messages
 from kiosk.ui.dialogs.cancel_dialog import CancelDialog
 from kiosk.ui.dialogs.phone_dialog import PhoneDialog
@@ -29,9 +29,8 @@ from kiosk.ui.workers import run_in_background
 if TYPE_CHECKING:
     from kiosk.services.container import Services
     from kiosk.services.records import Found
-    from kiosk.services.slip_check import SlipCheck
     from kiosk.services.slip_printing import PrintOutcome
-    from kiosk.services.views import OperatorSession, RegistrationView
+    from kiosk.services.views import OperatorSession, RegistrationView, SlipCheck
 
 
 _VERDICT_LEVELS = {

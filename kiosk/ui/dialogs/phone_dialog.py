@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services.records import ApplicantId, PhoneConfirmation, SupervisorApproval
+from kiosk.services.views import ApplicantId, PhoneConfirmation, SupervisorApproval
 from kiosk.ui.dialogs.record_dialog import RecordDialog
 from kiosk.ui.theme import set_kind
 

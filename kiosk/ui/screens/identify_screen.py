@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services.households import HouseholdService
-from kiosk.services.slip_check import is_slip_qr
-from kiosk.services.views import HouseholdView
+from kiosk.services.views import HouseholdView, is_slip_qr
 from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.screens import MessageLabel, Screen, label, repolish
 

@@ -29,13 +29,13 @@ import httpx
 from stdnum.cn import ric
 
 from bench.common import emit, percentile
-from kiosk.domain.reg_no import make_reg_no
 from kiosk_central.bootstrap import build
 from kiosk_central.config import Settings
 from kiosk_central.db import begin_write
 from kiosk_central.services.demo import load_demo
 from kiosk_central.services.importer import import_kind
 from kiosk_central.throwaway_pg import ThrowawayPostgres, free_port
+from kiosk_core.reg_no import make_reg_no
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,10 +15,10 @@ from sqlalchemy.orm import sessionmaker
 from bench.common import emit, percentile
 from kiosk.bootstrap import build_services
 from kiosk.config import Config
-from kiosk.domain.model import Role
 from kiosk.services.views import RegistrationDraft
 from kiosk.storage import tables as t
 from kiosk.storage.uow import uow_factory
+from kiosk_core.model import Role
 from tests.builders import NOW, id_number
 from tests.fakes import FakePrinter
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from reportlab.pdfgen.canvas import Canvas
 
 from bench.common import emit, percentile
-from kiosk.domain.model import PlanKind
-from kiosk.domain.reg_no import make_reg_no
 from kiosk.services.slips import SlipLayout, SlipRenderer
 from kiosk.services.views import RegistrationView
+from kiosk_core.model import PlanKind
+from kiosk_core.reg_no import make_reg_no
 
 FONT = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
 SLIP_P95_TARGET_MS = 50.0

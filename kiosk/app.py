@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from kiosk.config import Config
     from kiosk.services.container import Services
 
-from kiosk.domain.errors import CacheUnusable, KioskError
+from kiosk_core.errors import CacheUnusable, KioskError
 
 log = logging.getLogger("kiosk")
 
@@ -287,8 +287,8 @@ def _refuse_to_start(
 
 def _data_dir_problem(data_dir: Path) -> CacheUnusable | None:
     """The data folder must take files; a full disk is let through (sign-in and reading still work)."""
-    from kiosk.domain.errors import disk_full
     from kiosk.storage.private_files import open_private, private_dir
+    from kiosk_core.errors import disk_full
 
     try:
         private_dir(data_dir)
@@ -402,7 +402,7 @@ def _shut_down(backend: DeferredServices, speech: Any) -> None:
 
 
 def mask_personal(text: str) -> str:
-    from kiosk.domain.identity import mask_personal as mask
+    from kiosk_core.identity import mask_personal as mask
 
     return mask(text)
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.domain.errors import InvalidInput
+from kiosk_core.errors import InvalidInput
+from kiosk_core.resources import find_resources
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = find_resources()
 
 
 def default_data_dir() -> Path:

@@ -6,9 +6,9 @@ import argparse
 import getpass
 import sys
 
-from kiosk.domain.errors import KioskError
 from kiosk.services.central_client import CentralClient
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
+from kiosk_core.errors import KioskError
 
 
 def main(argv: list[str] | None = None) -> int:

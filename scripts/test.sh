@@ -27,7 +27,7 @@ PATH="$PWD/.venv/bin:$PATH"
 
 # Lint targets that exist (git does not keep empty folders).
 targets=()
-for d in kiosk kiosk_central tests bench scripts; do
+for d in kiosk kiosk_core kiosk_central tests bench scripts; do
     [ -d "$d" ] && targets+=("$d")
 done
 

@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 
 from stdnum.cn import ric
 
-from kiosk.domain.model import Role
 from kiosk.services.auth import AuthService
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
+from kiosk_core.model import Role
 
 NOW = datetime(2026, 11, 24, 10, 0, 0)
 CLERK = ("clerk1", "clerk-pass-1")

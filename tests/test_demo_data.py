@@ -15,8 +15,13 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from kiosk.demo.generate import CLASH_PAIRS, DEMO_SEED, build, generate_households
-from kiosk.domain import model as m
-from kiosk.domain.eligibility import (
+from kiosk.services import mapping, queries
+from kiosk.services.demo_data import bulk_load_households, load_demo
+from kiosk.storage import tables as t
+from kiosk.storage.db import create_sqlite_engine, migrate
+from kiosk.storage.uow import UnitOfWorkFactory, uow_factory
+from kiosk_core import model as m
+from kiosk_core.eligibility import (
     HOUSEHOLD_RULES,
     UNIT_RULES,
     UNIT_TYPE_RULES,
@@ -24,12 +29,7 @@ from kiosk.domain.eligibility import (
     RegistrationContext,
     evaluate,
 )
-from kiosk.domain.identity import parse_filing_no, parse_id_number, parse_phone
-from kiosk.services import mapping, queries
-from kiosk.services.demo_data import bulk_load_households, load_demo
-from kiosk.storage import tables as t
-from kiosk.storage.db import create_sqlite_engine, migrate
-from kiosk.storage.uow import UnitOfWorkFactory, uow_factory
+from kiosk_core.identity import parse_filing_no, parse_id_number, parse_phone
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 NOW = datetime(2026, 11, 24, 10, 30)

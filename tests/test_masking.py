@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.app import MaskingFormatter
-from kiosk.domain.identity import mask_id_number, mask_personal, mask_phone
+from kiosk_core.identity import mask_id_number, mask_personal, mask_phone
 from tests.services.test_identity import valid_ids
 
 # What a log line puts around a number: labels glued to it, CJK, punctuation, spaces; never a digit right

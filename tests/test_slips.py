@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from kiosk.domain.model import PlanKind
-from kiosk.domain.reg_no import make_reg_no, spoken
 from kiosk.services.slips import SlipLayout, SlipRenderer
 from kiosk.services.views import RegistrationView
+from kiosk_core.model import PlanKind
+from kiosk_core.reg_no import make_reg_no, spoken
 
 FONT = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
 MM = 72 / 25.4

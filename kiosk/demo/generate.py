@@ -14,7 +14,7 @@ from typing import Any
 from kiosk.demo.catalog import build_catalog
 from kiosk.demo.households import demo_households, generate_households
 from kiosk.demo.photos import write_photos
-from kiosk.domain.identity import parse_filing_no, parse_id_number, parse_phone
+from kiosk_core.identity import parse_filing_no, parse_id_number, parse_phone
 
 __all__ = ["DEMO_SEED", "DEMO_HOUSEHOLDS", "build", "generate_households", "main", "write"]
 

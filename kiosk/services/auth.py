@@ -10,9 +10,14 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from kiosk.domain.errors import AccountLocked, AuthFailed, InvalidInput, NotAllowed, disk_full
-from kiosk.domain.model import Role
-from kiosk.domain.passwords import (
+from kiosk.services import audit
+from kiosk.services.clock import Clock
+from kiosk.services.views import OperatorSession
+from kiosk.storage import tables as t
+from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
+from kiosk_core.errors import AccountLocked, AuthFailed, InvalidInput, NotAllowed, disk_full
+from kiosk_core.model import Role
+from kiosk_core.passwords import (
     LOCK_MINUTES,
     MAX_FAILED_ATTEMPTS,
     SIGN_IN_HINT,
@@ -20,11 +25,6 @@ from kiosk.domain.passwords import (
     PasswordVerifier,
     check_password,
 )
-from kiosk.services import audit
-from kiosk.services.clock import Clock
-from kiosk.services.views import OperatorSession
-from kiosk.storage import tables as t
-from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 

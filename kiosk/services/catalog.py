@@ -9,10 +9,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from kiosk.domain import eligibility
-from kiosk.domain import model as m
-from kiosk.domain.errors import NotFound, Refusal
-from kiosk.domain.model import PLAN_KIND_LABELS, PlanKind, UnitStatus
 from kiosk.services import mapping, queries
 from kiosk.services.clock import Clock
 from kiosk.services.photos import PhotoCache
@@ -26,6 +22,10 @@ from kiosk.services.views import (
 )
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
+from kiosk_core import eligibility
+from kiosk_core import model as m
+from kiosk_core.errors import NotFound, Refusal
+from kiosk_core.model import PLAN_KIND_LABELS, PlanKind, UnitStatus
 
 
 @dataclass(frozen=True)

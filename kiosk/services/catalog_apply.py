@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.domain.model import RegistrationStatus, UnitStatus
 from kiosk.storage import tables as t
+from kiosk_core.model import RegistrationStatus, UnitStatus
 
 
 def apply_changes(session: Session, changes: list[dict[str, Any]]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import requests
 
-from kiosk.domain.errors import KioskError
+from kiosk_core.errors import KioskError
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 15.0

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.model import Role
 from kiosk.services.auth import AuthService
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
+from kiosk_core.model import Role
 
 WINDOW_OPENS = time(9, 0)
 WINDOW_CLOSES = time(17, 0)

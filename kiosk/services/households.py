@@ -5,15 +5,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kiosk.domain import eligibility
-from kiosk.domain.errors import InvalidInput, NotFound, Refused
-from kiosk.domain.identity import mask_id_number, mask_phone, parse_filing_no, parse_id_number
-from kiosk.domain.model import FILING_STATUS_LABELS, Household
 from kiosk.services import mapping
 from kiosk.services.clock import Clock
 from kiosk.services.views import HouseholdView, MemberView
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
+from kiosk_core import eligibility
+from kiosk_core.errors import InvalidInput, NotFound, Refused
+from kiosk_core.identity import mask_id_number, mask_phone, parse_filing_no, parse_id_number
+from kiosk_core.model import FILING_STATUS_LABELS, Household
 
 
 class HouseholdService:

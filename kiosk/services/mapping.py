@@ -1,16 +1,69 @@
-"""Rows of the local cache to domain values (the shared part is kiosk.domain.rows)."""
+"""Rows of the local cache to the shared core's values, typed on the cache's own tables."""
 
 from __future__ import annotations
 
-from kiosk.domain import model as m
-from kiosk.domain import rows
-from kiosk.domain.rows import household, unit, unit_type
 from kiosk.storage import tables as t
+from kiosk_core import model as m
 
-__all__ = ["household", "plan", "unit", "unit_type"]
+
+def household(row: t.Household) -> m.Household:
+    return m.Household(
+        id=row.id,
+        filing_no=row.filing_no,
+        applicant_name=row.applicant_name,
+        applicant_id_number=row.applicant_id_number,
+        district=row.district,
+        status=m.FilingStatus(row.status),
+        valid_until=row.valid_until,
+        phone=row.phone,
+        members=tuple(m.Member(x.relation, x.name, x.id_number) for x in row.members),
+    )
 
 
 def plan(row: t.Plan, registered_count: int = 0) -> m.Plan:
     latest = row.notices[-1] if row.notices else None
-    notice = m.Notice(latest.version, latest.title, latest.text) if latest else rows.NO_NOTICE
-    return rows.plan(row, notice, registered_count)
+    notice = m.Notice(latest.version, latest.title, latest.text) if latest else m.NO_NOTICE
+    return m.Plan(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        kind=m.PlanKind(row.kind),
+        announcement=row.announcement,
+        window_start=row.window_start,
+        window_end=row.window_end,
+        cancel_deadline=row.cancel_deadline,
+        allowed_districts=tuple(row.allowed_districts or ()),
+        max_registrations_per_household=row.max_registrations_per_household,
+        notice=notice,
+        registered_count=registered_count,
+    )
+
+
+def unit_type(row: t.UnitType) -> m.UnitType:
+    return m.UnitType(
+        id=row.id,
+        project_id=row.project_id,
+        code=row.code,
+        name=row.name,
+        area=row.area,
+        rent=row.rent,
+        unit_count=row.unit_count,
+        min_family=row.min_family,
+        max_family=row.max_family,
+    )
+
+
+def unit(row: t.Unit) -> m.Unit:
+    return m.Unit(
+        id=row.id,
+        project_id=row.project_id,
+        unit_type_id=row.unit_type_id,
+        code=row.code,
+        building=row.building,
+        floor=row.floor,
+        number=row.number,
+        orientation=row.orientation,
+        area=row.area,
+        rent=row.rent,
+        status=m.UnitStatus(row.status),
+    )

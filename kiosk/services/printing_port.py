@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from kiosk.domain.errors import KioskError
+from kiosk_core.errors import KioskError
 
 
 class PrintFailed(KioskError):

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from kiosk.domain import model as m
-from kiosk.domain.eligibility import MemberClash, RegistrationContext
-from kiosk.domain.errors import NotFound
-from kiosk.domain.model import RegistrationStatus
 from kiosk.services import mapping
 from kiosk.storage import tables as t
+from kiosk_core import model as m
+from kiosk_core.eligibility import MemberClash, RegistrationContext
+from kiosk_core.errors import NotFound
+from kiosk_core.model import RegistrationStatus
 
 
 def load_household(session: Session, household_id: int) -> m.Household:

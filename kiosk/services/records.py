@@ -8,11 +8,6 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from kiosk.domain import fields
-from kiosk.domain.errors import Conflict, InvalidInput, NotFound
-from kiosk.domain.identity import FILING_NO, mask_phone, normalize, parse_id_number, parse_phone
-from kiosk.domain.model import CANCEL_REASON_LABELS, CancelReason, RegistrationStatus, UnitStatus
-from kiosk.domain.reg_no import parse_reg_no
 from kiosk.services import audit, queries
 from kiosk.services.auth import AuthService
 from kiosk.services.clock import Clock
@@ -28,6 +23,11 @@ from kiosk.services.views import (
 )
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
+from kiosk_core import fields
+from kiosk_core.errors import Conflict, InvalidInput, NotFound
+from kiosk_core.identity import FILING_NO, mask_phone, normalize, parse_id_number, parse_phone
+from kiosk_core.model import CANCEL_REASON_LABELS, CancelReason, RegistrationStatus, UnitStatus
+from kiosk_core.reg_no import parse_reg_no
 
 __all__ = ["ApplicantId", "PhoneConfirmation", "RecordsService", "SupervisorApproval"]
 

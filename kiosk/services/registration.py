@@ -16,16 +16,16 @@ from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.domain import eligibility
-from kiosk.domain.errors import Conflict, InvalidInput, NotFound, Refused
-from kiosk.domain.model import PlanKind, RegistrationStatus, UnitStatus
-from kiosk.domain.reg_no import make_reg_no
 from kiosk.services import audit, mapping, queries
 from kiosk.services.clock import Clock
 from kiosk.services.registration_views import Choice, choice_view, registration_view
 from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
+from kiosk_core import eligibility
+from kiosk_core.errors import Conflict, InvalidInput, NotFound, Refused
+from kiosk_core.model import PlanKind, RegistrationStatus, UnitStatus
+from kiosk_core.reg_no import make_reg_no
 
 _SECRET_KEY = "verification_secret"
 

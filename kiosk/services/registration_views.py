@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from kiosk.domain import model as m
-from kiosk.domain.identity import mask_id_number, mask_phone
-from kiosk.domain.model import PLAN_KIND_LABELS, RegistrationStatus
 from kiosk.services import mapping, queries
 from kiosk.services.views import RegistrationView
 from kiosk.storage import tables as t
+from kiosk_core import model as m
+from kiosk_core.identity import mask_id_number, mask_phone
+from kiosk_core.model import PLAN_KIND_LABELS, RegistrationStatus
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.model import CancelReason, RegistrationStatus, UnitStatus
 from kiosk.services import audit
 from kiosk.services.central_client import local_time
 from kiosk.storage import tables as t
+from kiosk_core.model import CancelReason, RegistrationStatus, UnitStatus
 
 
 def apply_reviews(session: Session, changes: list[dict[str, Any]], now: datetime) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keyring
 from keyring.errors import KeyringError
 
-from kiosk.domain.errors import KioskError
+from kiosk_core.errors import KioskError
 
 SERVICE = "kiosk-counter"
 DEVICE_ID = "device_id"

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.identity import normalize
-from kiosk.domain.model import RegistrationStatus
-from kiosk.domain.reg_no import parse_reg_no
 from kiosk.services.registration_views import registration_view
 from kiosk.services.views import SLIP_QR_PREFIX, RegistrationView, SlipCheck, Verdict, is_slip_qr
 from kiosk.storage import tables as t
+from kiosk_core.errors import InvalidInput
+from kiosk_core.identity import normalize
+from kiosk_core.model import RegistrationStatus
+from kiosk_core.reg_no import parse_reg_no
 
 __all__ = ["SlipCheck", "SlipClaim", "Verdict", "check_slip", "is_slip_qr", "read_claim"]
 

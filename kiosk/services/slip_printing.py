@@ -8,7 +8,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kiosk.domain.reg_no import parse_reg_no
 from kiosk.services import audit
 from kiosk.services.clock import Clock
 from kiosk.services.printing_port import PrintFailed, SlipPrinter
@@ -18,6 +17,7 @@ from kiosk.services.views import OperatorSession, RegistrationView
 from kiosk.storage import tables as t
 from kiosk.storage.private_files import private_dir, remove_partials, write_private
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
+from kiosk_core.reg_no import parse_reg_no
 
 log = logging.getLogger(__name__)
 _PRINT_ACTIONS = ("print", "reprint")

@@ -20,8 +20,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from kiosk.domain.model import RegistrationStatus
-from kiosk.domain.reg_no import spoken
 from kiosk.services.slip_layouts import (
     A4_SPEC,
     GREY,
@@ -44,6 +42,8 @@ from kiosk.services.slip_layouts import (
     style,
 )
 from kiosk.services.views import RegistrationView
+from kiosk_core.model import RegistrationStatus
+from kiosk_core.reg_no import spoken
 
 TITLE = "公共租赁住房配租登记回执"
 PENDING = "确认后生成"

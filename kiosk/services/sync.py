@@ -12,8 +12,6 @@ from typing import Any, TypeVar
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.domain.errors import AuthFailed, KioskError
-from kiosk.domain.model import RegistrationStatus, UnitStatus
 from kiosk.services import queries
 from kiosk.services.auth import OPERATOR_DISABLED, operator_disabled
 from kiosk.services.catalog_apply import apply_changes
@@ -32,6 +30,8 @@ from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, DEVICE_TOKEN, Secre
 from kiosk.services.views import SyncStatus
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
+from kiosk_core.errors import AuthFailed, KioskError
+from kiosk_core.model import RegistrationStatus, UnitStatus
 
 CATALOG_VERSION = "catalog_version"
 REVIEWS_VERSION = "reviews_version"

@@ -8,9 +8,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 
-from kiosk.domain.errors import KioskError
 from kiosk.services.sync import SyncService
 from kiosk.services.views import SyncStatus
+from kiosk_core.errors import KioskError
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from kiosk.domain.errors import Refusal
-from kiosk.domain.identity import normalize
-from kiosk.domain.model import PlanKind, Role
+from kiosk_core.errors import Refusal
+from kiosk_core.identity import normalize
+from kiosk_core.model import PlanKind, Role
 
 
 @dataclass(frozen=True)

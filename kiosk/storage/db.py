@@ -11,9 +11,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
-from kiosk.domain.errors import CacheUnusable
 from kiosk.storage import health
 from kiosk.storage.private_files import open_private, private_dir, restrict
+from kiosk_core.errors import CacheUnusable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

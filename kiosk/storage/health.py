@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.domain.errors import CacheUnusable
+from kiosk_core.errors import CacheUnusable
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from kiosk.config import RESOURCES
-from kiosk.domain.model import Role
+from kiosk_core.model import Role
 
 if TYPE_CHECKING:
     from kiosk.services.views import OperatorSession

@@ -13,7 +13,7 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from kiosk.domain.errors import KioskError, Refused, disk_full
+from kiosk_core.errors import KioskError, Refused, disk_full
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.domain.model import PlanKind
 from kiosk.services.container import Services
 from kiosk.services.views import (
     HouseholdView,
@@ -36,6 +35,7 @@ from kiosk.ui.screens.plan_screen import PlanScreen
 from kiosk.ui.screens.project_screen import ProjectScreen
 from kiosk.ui.screens.review_screen import ReviewScreen
 from kiosk.ui.screens.unit_screen import UnitScreen
+from kiosk_core.model import PlanKind
 
 if TYPE_CHECKING:
     from kiosk.platform.speech import SpeechEngine

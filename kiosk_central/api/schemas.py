@@ -7,9 +7,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.passwords import MAX_LENGTH as MAX_PASSWORD
 from kiosk_central.services.payloads import rule_error
+from kiosk_core.errors import InvalidInput
+from kiosk_core.passwords import MAX_LENGTH as MAX_PASSWORD
 
 
 class ErrorBody(BaseModel):

@@ -14,9 +14,14 @@ from argon2 import PasswordHasher
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.model import Role
-from kiosk.domain.passwords import (
+from kiosk_central import versions
+from kiosk_central.clock import Clock
+from kiosk_central.db import begin_write
+from kiosk_central.services.errors import InvalidRequest, Unauthorized
+from kiosk_central.tables import AdminAudit, Device, Operator, Token
+from kiosk_core.errors import InvalidInput
+from kiosk_core.model import Role
+from kiosk_core.passwords import (
     LOCK_MINUTES,
     MAX_FAILED_ATTEMPTS,
     SIGN_IN_HINT,
@@ -24,11 +29,6 @@ from kiosk.domain.passwords import (
     PasswordVerifier,
     check_password,
 )
-from kiosk_central import versions
-from kiosk_central.clock import Clock
-from kiosk_central.db import begin_write
-from kiosk_central.services.errors import InvalidRequest, Unauthorized
-from kiosk_central.tables import AdminAudit, Device, Operator, Token
 
 LOCK_DURATION = timedelta(minutes=LOCK_MINUTES)  # the same lock-out as the counter's own sign-in
 _COUNTER = re.compile(r"^\d{2}$")

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.model import Role
 from kiosk_central.services.errors import Forbidden
 from kiosk_central.services.events import EventContext
 from kiosk_central.tables import OverrideAudit, Registration
+from kiosk_core.model import Role
 
 SUPERVISOR_HINT = "须由主管在本窗口登录后办理（主管令牌），或请办理该登记的窗口办理"
 

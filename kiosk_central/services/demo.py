@@ -18,15 +18,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import kiosk
 from kiosk_central.db import begin_write
 from kiosk_central.services.auth import AuthService
 from kiosk_central.services.importer import ImportSummary, import_kind
 from kiosk_central.tables import Operator
+from kiosk_core.resources import RESOURCES
 
 WINDOW_OPENS = time(9, 0)
 WINDOW_CLOSES = time(17, 0)
-DEFAULT_RESOURCES = Path(kiosk.__file__).resolve().parent.parent / "resources"
+DEFAULT_RESOURCES = RESOURCES
 # The centre's own demo accounts, besides the counter accounts listed in catalog.json.
 DEMO_OPERATORS = (
     {"username": "clerk1", "password": "kiosk-demo-1", "display_name": "王晓梅", "role": "clerk"},

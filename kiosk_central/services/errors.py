@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.domain.errors import KioskError, Refusal
+from kiosk_core.errors import KioskError, Refusal
 
 
 class CentralError(Exception):

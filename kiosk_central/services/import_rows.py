@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.identity import FILING_NO, normalize, parse_id_number, parse_phone
+from kiosk_core.errors import InvalidInput
+from kiosk_core.identity import FILING_NO, normalize, parse_id_number, parse_phone
 
 Record = dict[str, Any]
 _PLAN_CODE = re.compile(r"^[A-Z]+\d{4}$")  # the reg_no format needs letters then four digits

@@ -1,6 +1,6 @@
 """The kiosk's outbox messages as they arrive: field names exactly as kiosk/services (registration, records).
 
-Every field is checked with the counter's own rules (kiosk.domain: identity, reg_no, fields), so the centre
+Every field is checked with the counter's own rules (kiosk_core: identity, reg_no, fields), so the centre
 stores nothing a counter could not have sent; a rule's code (``phone_format``) is the answer's code.
 """
 
@@ -13,12 +13,12 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SkipValidation, model_validator
 from pydantic_core import PydanticCustomError
 
-from kiosk.domain import fields
-from kiosk.domain.errors import InvalidInput, KioskError
-from kiosk.domain.identity import parse_filing_no, parse_id_number, parse_phone
-from kiosk.domain.model import CancelReason
-from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central.services import wire
+from kiosk_core import fields
+from kiosk_core.errors import InvalidInput, KioskError
+from kiosk_core.identity import parse_filing_no, parse_id_number, parse_phone
+from kiosk_core.model import CancelReason
+from kiosk_core.reg_no import parse_reg_no
 
 INT32_MAX = 2**31 - 1  # operator ids and notice versions are INTEGER columns
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2199

@@ -7,10 +7,6 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.domain import model as m
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.identity import parse_phone
-from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
 from kiosk_central.clock import wire_time
 from kiosk_central.services import authority
@@ -19,6 +15,10 @@ from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import CancellationPayload, PhoneUpdatePayload
 from kiosk_central.services.registrations import ACTIVE, release_persons
 from kiosk_central.tables import Household, Plan, Registration, Unit
+from kiosk_core import model as m
+from kiosk_core.errors import InvalidInput
+from kiosk_core.identity import parse_phone
+from kiosk_core.reg_no import parse_reg_no
 
 # Lock order everywhere: registration rows, then registration_persons, then the catalog counter, then
 # catalog rows. Writers that agree on an order cannot deadlock each other.

@@ -10,11 +10,6 @@ from sqlalchemy import TextClause, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from kiosk.domain import eligibility
-from kiosk.domain import model as m
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.identity import parse_phone
-from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
 from kiosk_central.clock import to_local_naive, wire_time
 from kiosk_central.services import domain_map
@@ -22,6 +17,11 @@ from kiosk_central.services.errors import InvalidRequest, Rejected
 from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import RegistrationPayload
 from kiosk_central.tables import Household, Plan, Project, Registration, RegistrationPerson, Unit, UnitType
+from kiosk_core import eligibility
+from kiosk_core import model as m
+from kiosk_core.errors import InvalidInput
+from kiosk_core.identity import parse_phone
+from kiosk_core.reg_no import parse_reg_no
 
 ACTIVE = m.RegistrationStatus.ACTIVE.value
 PENDING_REVIEW = "待审核"

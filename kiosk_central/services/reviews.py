@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.reg_no import parse_reg_no
 from kiosk_central import versions
 from kiosk_central.clock import Clock, wire_time
 from kiosk_central.db import begin_write
 from kiosk_central.services.catalog import ChangesPage
 from kiosk_central.services.errors import InvalidRequest, NotFound
 from kiosk_central.tables import Registration
+from kiosk_core.errors import InvalidInput
+from kiosk_core.reg_no import parse_reg_no
 
 PENDING, PASSED, FAILED = "待审核", "审核通过", "审核不通过"
 STATUSES = (PENDING, PASSED, FAILED)

@@ -302,7 +302,7 @@ def test_disable_device_needs_an_id_or_a_counter(capsys: pytest.CaptureFixture[s
 
 
 def test_load_demo(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from kiosk.domain.reg_no import make_reg_no
+    from kiosk_core.reg_no import make_reg_no
 
     assert _run(database_url, "load-demo") == 0
     out = capsys.readouterr().out

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.domain.reg_no import make_reg_no
 from kiosk_central.bootstrap import Central
 from kiosk_central.cli import main
 from kiosk_central.services import reviews
 from kiosk_central.services.errors import InvalidRequest, NotFound
+from kiosk_core.reg_no import make_reg_no
 from tests.central.api import Api
 from tests.central.world import FAMILIES, registration
 

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
 from kiosk.config import RESOURCES
-from kiosk.domain.reg_no import make_reg_no
 from kiosk_central.db import begin_write
 from kiosk_central.services.importer import import_kind
+from kiosk_core.reg_no import make_reg_no
 
 NOW = datetime(2026, 11, 24, 10, 0, 0)
 # Every project shows one of the demo's drawings: real PNG bytes for the centre to store and serve.

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.bootstrap import Built
-from kiosk.domain.errors import AccountLocked, AuthFailed, InvalidInput, NotAllowed
-from kiosk.domain.model import Role
 from kiosk.storage import tables as t
+from kiosk_core.errors import AccountLocked, AuthFailed, InvalidInput, NotAllowed
+from kiosk_core.model import Role
 from tests.builders import CLERK, SUPERVISOR, World
 
 

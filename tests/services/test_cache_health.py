@@ -11,9 +11,9 @@ import pytest
 
 from kiosk.bootstrap import Built, build_services
 from kiosk.config import Config
-from kiosk.domain.errors import CacheUnusable
 from kiosk.services.views import OperatorSession
 from kiosk.storage import health
+from kiosk_core.errors import CacheUnusable
 from tests.builders import World
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
 from tests.services.test_registration import draft

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import Config, load_config
-from kiosk.domain.errors import InvalidInput
+from kiosk_core.errors import InvalidInput
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.domain import eligibility as e
-from kiosk.domain.model import FilingStatus, Household, Member, Notice, Plan, PlanKind, UnitType
+from kiosk_core import eligibility as e
+from kiosk_core.model import FilingStatus, Household, Member, Notice, Plan, PlanKind, UnitType
 
 START = datetime(2026, 11, 20, 9, 0)
 PLAN = Plan(

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.identity import (
+from kiosk_core.errors import InvalidInput
+from kiosk_core.identity import (
     mask_id_number,
     mask_name,
     mask_phone,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kiosk.bootstrap import Built
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.model import Role
-from kiosk.domain.passwords import check_password
+from kiosk_core.errors import InvalidInput
+from kiosk_core.model import Role
+from kiosk_core.passwords import check_password
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from kiosk.bootstrap import Built
-from kiosk.domain.errors import AuthFailed, Conflict, InvalidInput, NotAllowed
-from kiosk.domain.model import CancelReason
 from kiosk.services.records import ApplicantId, SupervisorApproval
 from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
+from kiosk_core.errors import AuthFailed, Conflict, InvalidInput, NotAllowed
+from kiosk_core.model import CancelReason
 from tests.builders import CLERK, SUPERVISOR, World, id_number
 from tests.fakes import FakePrinter
 from tests.services.test_registration import draft

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.iso7064 import mod_37_36
 
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.reg_no import CHECK_ALPHABET, check_character, make_reg_no, parse_reg_no, spoken
+from kiosk_core.errors import InvalidInput
+from kiosk_core.reg_no import CHECK_ALPHABET, check_character, make_reg_no, parse_reg_no, spoken
 
 plan_codes = st.from_regex(r"\A[A-Z]{1,2}[0-9]{4}\Z")
 counters = st.from_regex(r"\A[0-9]{2}\Z")

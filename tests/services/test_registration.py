@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk.bootstrap import Built
-from kiosk.domain.errors import Conflict, InvalidInput, NotFound, Refused
 from kiosk.services.views import OperatorSession, RegistrationDraft, UnitFilter
 from kiosk.storage import tables as t
+from kiosk_core.errors import Conflict, InvalidInput, NotFound, Refused
 from tests.builders import NOW, World
 from tests.fakes import MovableClock
 

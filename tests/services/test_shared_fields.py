@@ -1,4 +1,4 @@
-"""The field rules the counter and the centre share (kiosk.domain.identity, kiosk.domain.fields)."""
+"""The field rules the counter and the centre share (kiosk_core.identity, kiosk_core.fields)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.bootstrap import Built
-from kiosk.domain import fields
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.identity import parse_id_number, parse_phone
-from kiosk.domain.model import CancelReason
 from kiosk.services.registration import verification_code
 from kiosk.services.views import OperatorSession
+from kiosk_core import fields
+from kiosk_core.errors import InvalidInput
+from kiosk_core.identity import parse_id_number, parse_phone
+from kiosk_core.model import CancelReason
 from tests.builders import SUPERVISOR, World, id_number
 from tests.services.test_registration import draft
 

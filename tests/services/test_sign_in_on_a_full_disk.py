@@ -13,10 +13,10 @@ from sqlalchemy.orm import sessionmaker
 
 from kiosk.bootstrap import Built, build_services
 from kiosk.config import Config
-from kiosk.domain.errors import AuthFailed
 from kiosk.storage import tables as t
 from kiosk.storage.disk_reserve import RESERVE_NAME
 from kiosk.storage.uow import uow_factory
+from kiosk_core.errors import AuthFailed
 from tests.builders import CLERK, build_world
 from tests.disks import tmpfs
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import update
 
 from kiosk.bootstrap import Built
-from kiosk.domain.model import CancelReason
-from kiosk.domain.reg_no import make_reg_no
 from kiosk.services.records import RecordsService
 from kiosk.services.slip_check import Verdict, is_slip_qr, read_claim
 from kiosk.services.views import OperatorSession, RegistrationView
 from kiosk.storage import tables as t
+from kiosk_core.model import CancelReason
+from kiosk_core.reg_no import make_reg_no
 from tests.builders import SUPERVISOR, World
 from tests.services.test_registration import draft
 

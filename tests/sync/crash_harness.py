@@ -31,12 +31,12 @@ from sqlalchemy import event
 
 from kiosk.bootstrap import build_services
 from kiosk.config import RESOURCES, CentralConfig, Config
-from kiosk.domain.errors import KioskError
-from kiosk.domain.model import CancelReason
 from kiosk.services.clock import system_clock
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
 from kiosk.services.slips import SlipRenderer
 from kiosk.services.views import RegistrationDraft
+from kiosk_core.errors import KioskError
+from kiosk_core.model import CancelReason
 from tests.fakes import CHEAP_HASHER, FakePrinter
 from tests.sync.conftest import MemoryKeyring
 

@@ -48,7 +48,7 @@ def test_a_cancellation_the_centre_will_not_take_is_shown_to_staff(
 ) -> None:
     from sqlalchemy import text
 
-    from kiosk.domain.model import CancelReason
+    from kiosk_core.model import CancelReason
 
     k = kiosk("01")
     k.services.sync.sync_once()

@@ -8,9 +8,9 @@ import time
 
 from kiosk.bootstrap import Built
 from kiosk.config import RESOURCES
-from kiosk.domain.errors import KioskError
 from kiosk.services.clock import system_clock
 from kiosk.services.views import RegistrationDraft
+from kiosk_core.errors import KioskError
 from tests.sync.conftest import CentralUnderTest, KioskFactory
 from tests.sync.lossy_proxy import LossyProxy
 

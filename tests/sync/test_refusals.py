@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from kiosk.bootstrap import Built, build_services
 from kiosk.config import CentralConfig
-from kiosk.domain.errors import AuthFailed
 from kiosk.services.secrets import DEVICE_ID, SecretStore
 from kiosk.services.sync import DeviceDisabled
 from kiosk.storage import tables as t
+from kiosk_core.errors import AuthFailed
 from tests.fakes import CHEAP_HASHER, FakePrinter
 from tests.sync.conftest import CentralUnderTest, KioskFactory
 from tests.sync.test_sync import quick_draft, sign_in

@@ -123,8 +123,8 @@ def test_a_unit_taken_at_another_counter(kiosk: KioskFactory, centre: CentralUnd
 
 
 def test_cancellation_and_phone_change_follow(kiosk: KioskFactory, centre: CentralUnderTest) -> None:
-    from kiosk.domain.model import CancelReason
     from kiosk.services.records import ApplicantId
+    from kiosk_core.model import CancelReason
 
     k = kiosk("01")
     k.services.sync.sync_once()
@@ -198,7 +198,7 @@ def test_operators_sign_in_at_the_centre_too(
 def test_an_account_disabled_at_the_centre_cannot_sign_in(
     kiosk: KioskFactory, centre: CentralUnderTest
 ) -> None:
-    from kiosk.domain.errors import AuthFailed
+    from kiosk_core.errors import AuthFailed
 
     k = kiosk("01")
     k.services.sync.sync_once()

@@ -53,7 +53,7 @@ def test_a_damaged_cache_covers_the_window_with_the_facts(
     assert not config.database_path.exists()
     screenshot(window, "cache-damaged")
     # Any service call after that gets the same answer and builds nothing.
-    from kiosk.domain.errors import CacheUnusable
+    from kiosk_core.errors import CacheUnusable
 
     with pytest.raises(CacheUnusable):
         backend.get()

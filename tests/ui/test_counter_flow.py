@@ -11,13 +11,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.domain.model import PlanKind
 from kiosk.platform.speech import EspeakSpeechEngine
 from kiosk.services.views import NoticeView
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.screens import countdown
 from kiosk.ui.screens.notice_screen import NoticeScreen
 from kiosk.ui.wizard import CounterWizard
+from kiosk_core.model import PlanKind
 from tests.ui.flow_fixtures import *  # noqa: F403
 from tests.ui.flow_fixtures import SHOWCASE, Counter, Staff, identify, plan_card, save_screenshot
 from tests.ui.focus import assert_focus_visible

@@ -7,8 +7,8 @@ import logging
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.domain.errors import InvalidInput
 from kiosk.ui.theme import InlineError
+from kiosk_core.errors import InvalidInput
 
 
 def _raised(exc: Exception) -> Exception:

@@ -10,7 +10,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from kiosk.bootstrap import Built
-from kiosk.domain.model import CancelReason
 from kiosk.services.container import Services
 from kiosk.services.records import ApplicantId
 from kiosk.services.views import OperatorSession, RegistrationView
@@ -19,6 +18,7 @@ from kiosk.ui import messages
 from kiosk.ui.dialogs.cancel_dialog import CancelDialog
 from kiosk.ui.dialogs.phone_dialog import PhoneDialog
 from kiosk.ui.records_screen import RecordsScreen
+from kiosk_core.model import CancelReason
 from tests.builders import CLERK, SUPERVISOR
 from tests.fakes import FakePrinter, MovableClock
 from tests.ui.conftest import Hold, Registered

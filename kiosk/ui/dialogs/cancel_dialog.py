@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.domain.model import CANCEL_REASON_LABELS, CancelReason
 from kiosk.ui.dialogs.record_dialog import RecordDialog
 from kiosk.ui.theme import set_kind
+from kiosk_core.model import CANCEL_REASON_LABELS, CancelReason
 
 if TYPE_CHECKING:
     from kiosk.services.records import RecordsService

@@ -10,9 +10,9 @@ from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.domain.errors import Refusal
 from kiosk.ui import messages
 from kiosk.ui.workers import Operation, run_in_background
+from kiosk_core.errors import Refusal
 
 if TYPE_CHECKING:
     from kiosk.ui.draft_state import DraftState

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kiosk.domain.errors import Refusal
-from kiosk.domain.identity import mask_name
-from kiosk.domain.model import FilingStatus, Household, Plan, Unit, UnitStatus, UnitType
+from kiosk_core.errors import Refusal
+from kiosk_core.identity import mask_name
+from kiosk_core.model import FilingStatus, Household, Plan, Unit, UnitStatus, UnitType
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kiosk.domain.errors import InvalidInput
+from kiosk_core.errors import InvalidInput
 
 MAX_NAME = 64  # a person's or an operator's name
 MAX_COMMENT = 200  # a cancellation's comment

@@ -6,8 +6,8 @@ import re
 
 from stdnum.iso7064 import mod_37_36
 
-from kiosk.domain.errors import InvalidInput
-from kiosk.domain.identity import normalize
+from kiosk_core.errors import InvalidInput
+from kiosk_core.identity import normalize
 
 # The counter's number keeps numbers unique when several counters register offline at once; the check
 # character catches one wrong character or two swapped neighbours when staff type a number back.

@@ -14,7 +14,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from kiosk.domain.errors import InvalidInput
+from kiosk_core.errors import InvalidInput
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # zxcvbn's work grows with the length; nobody types more at a counter

@@ -10,7 +10,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
 from stdnum.cn import ric
 
-from kiosk.domain.errors import InvalidInput
+from kiosk_core.errors import InvalidInput
 
 _SPACES = re.compile(r"[\s\u3000\-_－—·.]+")
 FILING_NO = re.compile(r"^[A-Z]{2}\d{10}$", re.ASCII)

@@ -98,6 +98,9 @@ class Notice:
     text: str
 
 
+NO_NOTICE = Notice(0, "", "")  # a plan whose notice has not arrived yet: nobody can acknowledge version 0
+
+
 @dataclass(frozen=True)
 class Plan:
     id: int

@@ -246,7 +246,23 @@ def _start_sync(backend: DeferredServices, window: Any) -> list[Any]:
     )
     window.sync_bar.sync_requested.connect(worker.sync_now)
     worker.start()
-    return [worker]
+    return [worker, _start_push(built.config.central.url, worker)]
+
+
+def _start_push(url: str, worker: Any) -> Any:
+    """The centre's push channel wakes the sync worker at once; its polling stays for when the stream is down."""
+    from kiosk.services.push_client import PushClient
+    from kiosk.services.secrets import DEVICE_TOKEN, SecretStore
+
+    secrets = SecretStore()  # the store build_services uses; the token is read per connection, never shared
+    push = PushClient(
+        url,
+        lambda: secrets.get(DEVICE_TOKEN) or "",
+        lambda _event: worker.sync_now(),
+        on_auth_failed=worker.sync_now,  # the sync round renews the device token in the keyring
+    )
+    push.start()
+    return push
 
 
 def block(window: QMainWindow, exc: CacheUnusable) -> None:

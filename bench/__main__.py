@@ -12,6 +12,7 @@ BENCHES = (
     "bench.bench_slip",
     "bench.bench_central",
     "bench.bench_sync",
+    "bench.bench_push",
 )
 
 

@@ -61,6 +61,12 @@ class LockConfig:
 
 
 @dataclass(frozen=True)
+class HallConfig:
+    # Which of the PC's screens (QGuiApplication.screens(), 0 the first) shows the hall's public window.
+    screen: int = 1
+
+
+@dataclass(frozen=True)
 class Config:
     data_dir: Path = field(default_factory=default_data_dir)
     counter: str = "01"
@@ -69,6 +75,7 @@ class Config:
     speech: SpeechConfig = SpeechConfig()
     lock: LockConfig = LockConfig()
     central: CentralConfig = CentralConfig()
+    hall: HallConfig = HallConfig()
     resources: Path = RESOURCES
 
     @property
@@ -86,6 +93,7 @@ _SECTIONS = {
     "speech": SpeechConfig,
     "lock": LockConfig,
     "central": CentralConfig,
+    "hall": HallConfig,
 }
 
 # Every key: what its value must be, in the words staff read. A TOML value is taken as written: "300" is text,
@@ -146,6 +154,7 @@ _RULES: dict[str, _Whole | _Text | _OneOf] = {
     "central.interval_seconds": _Whole(1, 3_600, "秒"),
     "central.offline_max_hours": _Whole(1, 720, "小时"),
     "central.offline_max_unsent": _Whole(1, 100_000),
+    "hall.screen": _Whole(0, 15, "（0 是第一个屏幕）"),
 }
 
 

@@ -1,20 +1,22 @@
-"""The counter's window: header bar, message bar and the screens; it switches screens and nothing more."""
+"""The counter's window: header, message bar, the workflows' pages and the shell's own screens (sign-in, lock).
+
+It hosts the workflows of kiosk/ui/workflows.py: builds each page from its entry, gives it a header button and a
+shortcut, and switches pages. What happens inside a workflow is the workflow's business.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, QLocale, QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFrame,
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
-    QPushButton,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -22,31 +24,20 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui import messages, theme
-from kiosk.ui.i18n import operator_label
+from kiosk.ui.hall.launcher import HallLauncher
+from kiosk.ui.header_bar import HeaderBar
 from kiosk.ui.idle_lock import IdleLock, IdleWarningBar
 from kiosk.ui.lock_screen import LockScreen
 from kiosk.ui.login_screen import LoginScreen
-from kiosk.ui.records_screen import RecordsScreen
 from kiosk.ui.sync_bar import SyncBar, SyncRelay
+from kiosk.ui.workflows import OperatorGetter, Workflow, WorkflowContext, registered
 
 if TYPE_CHECKING:
     from kiosk.config import Config
     from kiosk.services.container import Services
     from kiosk.services.views import OperatorSession
 
-OperatorGetter = Callable[[], "OperatorSession | None"]
 WizardFactory = Callable[["Services", Any, OperatorGetter, QWidget], QWidget]
-
-
-def counter_wizard(
-    services: Services, speech: Any, operator_getter: OperatorGetter, parent: QWidget
-) -> QWidget:
-    # Imported when first needed: the flow screens pull in the whole service layer, which the first frame
-    # (the login screen) does without.
-    from kiosk.ui.wizard import CounterWizard
-
-    wizard: QWidget = CounterWizard(services, speech, operator_getter, parent)
-    return wizard
 
 
 class PageStack(QStackedWidget):
@@ -77,73 +68,6 @@ def _scrolling(stack: QWidget) -> QScrollArea:
     return area
 
 
-class HeaderBar(QWidget):
-    """Centre, counter, who is signed in, the time, and the few big actions staff use all day."""
-
-    def __init__(self, counter: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("headerBar")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        centre = QLabel(self.tr("Public rental housing registration"))
-        theme.set_kind(centre, "title")
-        number = int(counter) if counter.isdigit() else counter
-        self.counter = QLabel(self.tr("Counter {n}").format(n=number))
-        self.operator = QLabel()
-        self.operator.setObjectName("operatorName")
-        self.clock = QLabel()
-        self.clock.setObjectName("clock")
-        self.smaller = QPushButton("A−")
-        self.smaller.setObjectName("textSmaller")
-        self.smaller.setToolTip(self.tr("Smaller text"))
-        self.bigger = QPushButton("A+")
-        self.bigger.setObjectName("textBigger")
-        self.bigger.setToolTip(self.tr("Bigger text"))
-        for button in (self.smaller, self.bigger):
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.records = QPushButton(self.tr("Records"))
-        self.records.setObjectName("openRecords")
-        self.records.setToolTip("F3")
-        self.next_household = QPushButton(self.tr("Next household"))
-        self.next_household.setObjectName("nextHousehold")
-        self.next_household.setToolTip("F2")
-        theme.set_kind(self.next_household, "primary")
-        self.logout = QPushButton(self.tr("Sign out"))
-        self.logout.setObjectName("logout")
-
-        info = QHBoxLayout()
-        info.setSpacing(24)
-        for w in (self.counter, self.operator, self.clock):
-            info.addWidget(w)
-        info.addStretch(1)
-        left = QVBoxLayout()
-        left.setSpacing(2)
-        left.addWidget(centre)
-        left.addLayout(info)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(16, 6, 16, 6)
-        row.setSpacing(12)
-        row.addLayout(left, 1)
-        for w in (self.smaller, self.bigger, self.records, self.next_household, self.logout):
-            row.addWidget(w)
-        self._timer = QTimer(self, interval=1000)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
-        self._tick()
-
-    def set_operator(self, session: OperatorSession | None) -> None:
-        self.operator.setText(operator_label(session) if session else "")
-        self.operator.setVisible(session is not None)
-        for button in (self.records, self.next_household, self.logout):
-            button.setVisible(session is not None)
-
-    def set_actions_enabled(self, enabled: bool) -> None:
-        for button in (self.records, self.next_household, self.logout):
-            button.setEnabled(enabled)
-
-    def _tick(self) -> None:
-        self.clock.setText(QLocale().toString(QDateTime.currentDateTime(), "MM-dd dddd HH:mm"))
-
-
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -152,7 +76,8 @@ class MainWindow(QMainWindow):
         config: Config,
         parent: QWidget | None = None,
         *,
-        wizard_factory: WizardFactory = counter_wizard,
+        workflows: Sequence[Workflow] | None = None,
+        wizard_factory: WizardFactory | None = None,
         idle_ms: int | None = None,
         warning_ms: int | None = None,
         tick_ms: int = 1000,
@@ -161,20 +86,31 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Public rental housing registration"))
         self._operator: OperatorSession | None = None
         self._before_lock: QWidget | None = None
+        entries = list(workflows if workflows is not None else registered())
+        if wizard_factory is not None:  # tests: a stand-in for the home workflow's page
+            factory = wizard_factory
+            entries = [
+                replace(w, open=lambda c: factory(c.services, c.speech, c.operator, c.parent))
+                if w.home
+                else w
+                for w in entries
+            ]
+        self.workflows: dict[str, Workflow] = {w.name: w for w in entries}
+        self._home = next(w.name for w in entries if w.home)
+        self._pages: dict[str, QWidget] = {}
+        self._context = WorkflowContext(services, speech, self.current_operator, self)
 
-        self.header = HeaderBar(config.counter)
+        self.header = HeaderBar(config.counter, entries)
         self.message_bar = messages.MessageBar()
         self.idle_warning = IdleWarningBar()
         self.login_screen = LoginScreen(services.auth)
-        self.records_screen = RecordsScreen(services, self.current_operator)
         self.lock_screen = LockScreen(services.auth)
         self.sync_relay = SyncRelay(self)
         self.sync_bar = SyncBar(self.sync_relay)
+        self.hall = HallLauncher(config, self)
         self.stack = PageStack()
-        for page in (self.login_screen, self.records_screen, self.lock_screen):
+        for page in (self.login_screen, self.lock_screen):
             self.stack.addWidget(page)
-        self._wizard: QWidget | None = None
-        self._make_wizard = lambda: wizard_factory(services, speech, self.current_operator, self)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -199,38 +135,58 @@ class MainWindow(QMainWindow):
         h = self.header
         h.smaller.clicked.connect(lambda: self.change_text_size(-theme.STEP_PT))
         h.bigger.clicked.connect(lambda: self.change_text_size(theme.STEP_PT))
-        h.records.clicked.connect(lambda: self.show_records())
-        h.next_household.clicked.connect(self.next_household)
         h.logout.clicked.connect(self.logout)
+        h.hall_action.toggled.connect(self._on_hall_toggled)
+        self.hall.closed.connect(lambda: h.hall_action.setChecked(False))
+        for workflow in entries:
+            if workflow.button is not None:
+                start = self._starter(workflow)
+                h.buttons[workflow.name].clicked.connect(start)
+                if workflow.button.shortcut:
+                    QShortcut(QKeySequence(workflow.button.shortcut), self, start)
         self.login_screen.logged_in.connect(self._on_logged_in)
         self.lock_screen.unlocked.connect(self._on_unlocked)
         self.lock_screen.switch_user_requested.connect(self.logout)
-        self.records_screen.back_requested.connect(self.go_back)
         self.sync_bar.rejected_requested.connect(self.show_rejected)
-
-        QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.next_household)
-        QShortcut(QKeySequence(Qt.Key.Key_F3), self, lambda: self.show_records())
-        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.records_screen, self.go_back)
-        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for workflow in entries:
+            if workflow.early:
+                self.page(workflow.name)
 
         self._sync_text_size_buttons()
         self.header.set_operator(None)
         self._show(self.login_screen)
 
-    # --- state the screens read ---------------------------------------------------------------------------
+    # --- the workflows' pages -----------------------------------------------------------------------------
+
+    def page(self, name: str) -> QWidget:
+        """The workflow's page, built on first use (or by ``prepare()`` once the first frame is up)."""
+        page = self._pages.get(name)
+        if page is None:
+            workflow = self.workflows[name]
+            page = self._pages[name] = workflow.open(self._context)
+            self.stack.addWidget(page)
+            if workflow.wire is not None:
+                workflow.wire(page, self)
+            back = getattr(page, "back_requested", None)
+            if back is not None:
+                back.connect(self.go_back)
+                esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), page, self.go_back)
+                esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        return page
 
     @property
     def wizard(self) -> QWidget:
-        """The counter wizard, built on first use (or by ``prepare()`` once the first frame is up)."""
-        if self._wizard is None:
-            self._wizard = self._make_wizard()
-            self.stack.insertWidget(1, self._wizard)
-            self._wizard.records_requested.connect(self.show_records)  # type: ignore[attr-defined]
-        return self._wizard
+        """The home workflow's page: the counter wizard."""
+        return self.page(self._home)
+
+    @property
+    def records_screen(self) -> Any:
+        return self.page("records")
 
     def prepare(self) -> None:
         """Build what the first frame did not need, so the first household does not wait for it."""
-        _ = self.wizard
+        for name in self.workflows:
+            self.page(name)
 
     def current_operator(self) -> OperatorSession | None:
         return self._operator
@@ -243,29 +199,40 @@ class MainWindow(QMainWindow):
 
     # --- navigation ---------------------------------------------------------------------------------------
 
-    def next_household(self) -> None:
+    def open(self, name: str, argument: str = "") -> None:
+        """Show a workflow's page; ``argument`` goes to the page (a filing number for records, say)."""
+        if not self._working():
+            return
+        workflow = self.workflows[name]
+        page = self.page(name)
+        self._show(page)
+        if workflow.show is not None:
+            workflow.show(page, argument)
+
+    def start_over(self, name: str | None = None) -> None:
+        """Nothing of the last household left on any page, then the workflow (the home one) from its start."""
         if not self._working():
             return
         messages.clear()
-        self.wizard.reset()  # type: ignore[attr-defined]
-        self.records_screen.clear()
-        self._show(self.wizard)
+        self._reset_pages()
+        self.open(name or self._home)
+
+    def next_household(self) -> None:
+        self.start_over(self._home)
 
     def show_records(self, query: str = "") -> None:
-        if not self._working():
-            return
-        self._show(self.records_screen)
-        if query:
-            self.records_screen.search(query)
+        self.open("records", query)
 
     def show_rejected(self) -> None:
         if not self._working():
             return
-        self._show(self.records_screen)
+        self.open("records")
         self.records_screen.show_rejected()
 
     def go_back(self) -> None:
-        if self._working() and self.stack.currentWidget() is self.records_screen:
+        """From another workflow's page back home; the home page stays as it was."""
+        current = self.stack.currentWidget()
+        if self._working() and current in self._pages.values() and current is not self.wizard:
             self._show(self.wizard)
 
     def lock(self) -> None:
@@ -286,9 +253,8 @@ class MainWindow(QMainWindow):
         self.idle_warning.hide()
         self._close_dialogs()
         messages.clear()
-        if self._wizard is not None:
-            self._wizard.reset()  # type: ignore[attr-defined]
-        self.records_screen.clear()
+        self.hall.close()
+        self._reset_pages()
         self.login_screen.reset()
         self._operator = None
         self._before_lock = None
@@ -304,6 +270,18 @@ class MainWindow(QMainWindow):
 
     # --- slots --------------------------------------------------------------------------------------------
 
+    def _starter(self, workflow: Workflow) -> Callable[[], None]:
+        assert workflow.button is not None
+        if workflow.button.starts_over:
+            return lambda: self.start_over(workflow.name)
+        return lambda: self.open(workflow.name)
+
+    def _reset_pages(self) -> None:
+        for page in self._pages.values():
+            reset = getattr(page, "reset", None)
+            if reset is not None:
+                reset()
+
     def _on_logged_in(self, session: OperatorSession) -> None:
         self._operator = session
         self.header.set_operator(session)
@@ -317,6 +295,12 @@ class MainWindow(QMainWindow):
         self._show(self._before_lock or self.wizard)
         self._before_lock = None
         self.idle.arm()
+
+    def _on_hall_toggled(self, on: bool) -> None:
+        if not on:
+            self.hall.close()
+        elif not self._working() or not self.hall.open():
+            self.header.hall_action.setChecked(False)
 
     def _show(self, page: QWidget) -> None:
         self.stack.setCurrentWidget(page)

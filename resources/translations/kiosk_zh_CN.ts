@@ -57,6 +57,14 @@ Cancellation possible until {deadline}</source>
             <translation>选择计划</translation>
         </message>
         <message>
+            <source>Choose a project and a unit type</source>
+            <translation>选择项目和户型</translation>
+        </message>
+        <message>
+            <source>Choose a unit</source>
+            <translation>选择房源</translation>
+        </message>
+        <message>
             <source>Notice</source>
             <translation>告知书</translation>
         </message>
@@ -144,6 +152,25 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>HallLauncher</name>
+        <message>
+            <source>Hall screen {n} is not connected; the hall window is on screen {m}</source>
+            <translation>大屏 {n} 没有接上，大屏画面暂时显示在屏幕 {m} 上</translation>
+        </message>
+        <message>
+            <source>Connect the hall's screen, or set [hall] screen in the configuration</source>
+            <translation>请接好大厅的屏幕，或在配置文件中改 [hall] screen</translation>
+        </message>
+        <message>
+            <source>Public rental housing registration</source>
+            <translation>公共租赁住房登记窗口</translation>
+        </message>
+        <message>
+            <source>Please have your filing notice and resident ID ready. Wait to be called.</source>
+            <translation>请备好备案通知单和居民身份证，等候叫号</translation>
+        </message>
+    </context>
+    <context>
         <name>HeaderBar</name>
         <message>
             <source>Public rental housing registration</source>
@@ -162,12 +189,12 @@ Cancellation possible until {deadline}</source>
             <translation>字大一点</translation>
         </message>
         <message>
-            <source>Records</source>
-            <translation>登记记录</translation>
+            <source>Supervisor</source>
+            <translation>主管</translation>
         </message>
         <message>
-            <source>Next household</source>
-            <translation>下一户</translation>
+            <source>Hall screen</source>
+            <translation>大屏</translation>
         </message>
         <message>
             <source>Sign out</source>
@@ -338,6 +365,13 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Dismiss</source>
             <translation>知道了</translation>
+        </message>
+    </context>
+    <context>
+        <name>NoticeBoardScreen</name>
+        <message>
+            <source>{y}-{m:02d}-{d:02d}</source>
+            <translation>{y}年{m}月{d}日</translation>
         </message>
     </context>
     <context>
@@ -906,6 +940,21 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>{n} units</source>
             <translation>共{n}套</translation>
+        </message>
+    </context>
+    <context>
+        <name>Workflow</name>
+        <message>
+            <source>Records</source>
+            <translation>登记记录</translation>
+        </message>
+        <message>
+            <source>Registration</source>
+            <translation>登记</translation>
+        </message>
+        <message>
+            <source>Next household</source>
+            <translation>下一户</translation>
         </message>
     </context>
 </TS>

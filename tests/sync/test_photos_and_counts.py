@@ -18,7 +18,7 @@ from kiosk.services.central_client import CentralUnavailable
 from kiosk.services.photos import PhotoCache
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
 from kiosk.services.views import PlanOption, ProjectOption
-from kiosk.ui.screens.project_screen import ProjectCard, load_thumbnails
+from kiosk.ui.registration.screens.project_screen import ProjectCard, load_thumbnails
 from kiosk_central.api.app import create_app
 from kiosk_central.bootstrap import build
 from kiosk_central.config import Settings, sqlite_url

@@ -28,9 +28,9 @@ from kiosk.services.container import Services
 from kiosk.services.demo_data import load_demo
 from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView, UnitFilter
 from kiosk.storage.uow import uow_factory
-from kiosk.ui.screens import Screen
-from kiosk.ui.screens.plan_screen import PlanCard
-from kiosk.ui.wizard import CounterWizard
+from kiosk.ui.registration.screens import Screen
+from kiosk.ui.registration.screens.plan_screen import PlanCard
+from kiosk.ui.registration.wizard import CounterWizard
 from kiosk.ui.workers import service_pool
 from tests.fakes import CHEAP_HASHER, FakePrinter
 

@@ -13,10 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.platform.speech import EspeakSpeechEngine
 from kiosk.services.views import NoticeView
-from kiosk.ui.draft_state import DraftState
-from kiosk.ui.screens import countdown
-from kiosk.ui.screens.notice_screen import NoticeScreen
-from kiosk.ui.wizard import CounterWizard
+from kiosk.ui.registration.draft_state import DraftState
+from kiosk.ui.registration.screens import countdown
+from kiosk.ui.registration.screens.notice_screen import NoticeScreen
+from kiosk.ui.registration.wizard import CounterWizard
 from kiosk_core.model import PlanKind
 from tests.ui.flow_fixtures import *  # noqa: F403
 from tests.ui.flow_fixtures import SHOWCASE, Counter, Staff, identify, plan_card, save_screenshot

@@ -84,7 +84,10 @@ def test_idle_warning_then_lock_hides_the_work_and_unlock_restores_it(
     assert window.is_locked()
     assert not wizard.isVisible()  # the household's data is not on screen
     assert not window.idle_warning.isVisible()
-    assert not window.header.records.isEnabled() and not window.header.next_household.isEnabled()
+    assert (
+        not window.header.buttons["records"].isEnabled()
+        and not window.header.buttons["registration"].isEnabled()
+    )
     lock = window.lock_screen
     assert "王晓梅" in lock.who.text()
     screenshot(window, "lock")
@@ -102,7 +105,7 @@ def test_idle_warning_then_lock_hides_the_work_and_unlock_restores_it(
     assert window.stack.currentWidget() is wizard and wizard.isVisible()
     assert wizard.field.text() == "张秀英 1101051950"  # untouched beneath the lock
     assert wizard.resets == 0
-    assert window.header.records.isEnabled()
+    assert window.header.buttons["records"].isEnabled()
 
 
 def test_input_during_the_warning_keeps_the_screen(qtbot: QtBot, make_window: WindowFactory) -> None:
@@ -161,7 +164,7 @@ def test_switch_user_signs_out_and_clears_the_household(
     assert window.records_screen.table.rowCount() == 0
     assert window.records_screen.query.text() == ""
     assert window.header.operator.text() == ""
-    assert not window.header.records.isVisible()
+    assert not window.header.buttons["records"].isVisible()
     assert window.login_screen.username.text() == ""
     sign_in(qtbot, window, *SUPERVISOR)
     assert window.header.operator.text() == "李建国（主管）"

@@ -41,7 +41,7 @@ def test_header_shows_counter_operator_and_time(window: MainWindow, screenshot) 
     assert header.counter.text() == "第1号窗口"
     assert header.operator.text() == "王晓梅（办事员）"
     assert re.match(r"\d{2}-\d{2} 星期. \d{2}:\d{2}$", header.clock.text())
-    assert [b.text() for b in (header.records, header.next_household, header.logout)] == [
+    assert [b.text() for b in (header.buttons["records"], header.buttons["registration"], header.logout)] == [
         "登记记录",
         "下一户",
         "退出登录",
@@ -53,7 +53,7 @@ def test_header_shows_counter_operator_and_time(window: MainWindow, screenshot) 
 def test_signed_out_window_offers_only_the_login(make_window: WindowFactory, screenshot) -> None:
     window = make_window()
     assert window.stack.currentWidget() is window.login_screen
-    assert not window.header.records.isVisible() and not window.header.logout.isVisible()
+    assert not window.header.buttons["records"].isVisible() and not window.header.logout.isVisible()
     window.show_records()
     window.next_household()
     assert window.stack.currentWidget() is window.login_screen

@@ -7,7 +7,7 @@ from datetime import datetime
 from pytestqt.qtbot import QtBot
 
 from kiosk.services.views import PlanOption
-from kiosk.ui.screens.plan_screen import PlanCard
+from kiosk.ui.registration.screens.plan_screen import PlanCard
 from kiosk_core.model import PlanKind
 
 NOW = datetime(2026, 11, 24, 15, 30)

@@ -15,9 +15,9 @@ from kiosk.services.records import ApplicantId
 from kiosk.services.views import OperatorSession, RegistrationView
 from kiosk.storage import tables as t
 from kiosk.ui import messages
-from kiosk.ui.dialogs.cancel_dialog import CancelDialog
-from kiosk.ui.dialogs.phone_dialog import PhoneDialog
-from kiosk.ui.records_screen import RecordsScreen
+from kiosk.ui.records.dialogs.cancel_dialog import CancelDialog
+from kiosk.ui.records.dialogs.phone_dialog import PhoneDialog
+from kiosk.ui.records.records_screen import RecordsScreen
 from kiosk_core.model import CancelReason
 from tests.builders import CLERK, SUPERVISOR
 from tests.fakes import FakePrinter, MovableClock

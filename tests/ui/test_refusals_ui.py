@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.wizard import CounterWizard
+from kiosk.ui.registration.wizard import CounterWizard
 from tests.ui.flow_fixtures import *  # noqa: F403
 from tests.ui.flow_fixtures import (
     SHOWCASE,

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QVB
 
 from kiosk.services.container import Services
 from kiosk.services.views import OperatorSession, RegistrationView
-from kiosk.ui.screens import MessageLabel, Screen, area, discard, label, rent
+from kiosk.ui.registration.screens import MessageLabel, Screen, area, discard, label, rent
 
 if TYPE_CHECKING:
-    from kiosk.ui.draft_state import DraftState
+    from kiosk.ui.registration.draft_state import DraftState
 
 PREVIEW_WIDTH = 900  # pixels the slip is rendered at; the widget scales it down to fit
 

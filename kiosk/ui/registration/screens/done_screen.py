@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 from kiosk.services.slip_printing import PrintOutcome, SlipService
 from kiosk.services.views import OperatorSession
 from kiosk.ui import messages
-from kiosk.ui.screens import MessageLabel, Screen, label, scaled_font
+from kiosk.ui.registration.screens import MessageLabel, Screen, label, scaled_font
 from kiosk.ui.workers import run_in_background
 
 if TYPE_CHECKING:
-    from kiosk.ui.draft_state import DraftState
+    from kiosk.ui.registration.draft_state import DraftState
 
 
 REG_NO_MAX_PT = 64

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services.views import ApplicantId, PhoneConfirmation, SupervisorApproval
-from kiosk.ui.dialogs.record_dialog import RecordDialog
+from kiosk.ui.records.dialogs.record_dialog import RecordDialog
 from kiosk.ui.theme import set_kind
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from kiosk.services.catalog import CatalogService
 from kiosk.services.clock import Clock, system_clock
 from kiosk.services.views import PlanOption
-from kiosk.ui.screens import (
+from kiosk.ui.registration.screens import (
     MessageLabel,
     OptionCard,
     Screen,
@@ -25,7 +25,7 @@ from kiosk.ui.screens import (
 )
 
 if TYPE_CHECKING:
-    from kiosk.ui.draft_state import DraftState
+    from kiosk.ui.registration.draft_state import DraftState
 
 ANNOUNCEMENT_PREVIEW = 38  # characters of the announcement on one line before "more"
 

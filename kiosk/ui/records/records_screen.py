@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.services.views import Verdict
 from kiosk.ui import messages
-from kiosk.ui.dialogs.cancel_dialog import CancelDialog
-from kiosk.ui.dialogs.phone_dialog import PhoneDialog
+from kiosk.ui.records.dialogs.cancel_dialog import CancelDialog
+from kiosk.ui.records.dialogs.phone_dialog import PhoneDialog
 from kiosk.ui.theme import InlineError, set_kind
 from kiosk.ui.workers import run_in_background
 
@@ -188,6 +188,10 @@ class RecordsScreen(QWidget):
         self._views = []
         self.table.setRowCount(0)
         self._update_actions()
+
+    def reset(self) -> None:
+        """The shell's word for it (next household, sign-out)."""
+        self.clear()
 
     def selected(self) -> RegistrationView | None:
         rows = self.table.selectionModel().selectedRows()

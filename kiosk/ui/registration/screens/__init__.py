@@ -15,7 +15,7 @@ from kiosk.ui.workers import Operation, run_in_background
 from kiosk_core.errors import Refusal
 
 if TYPE_CHECKING:
-    from kiosk.ui.draft_state import DraftState
+    from kiosk.ui.registration.draft_state import DraftState
 
 
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 from kiosk.services.catalog import CatalogService
 from kiosk.services.views import ProjectOption, UnitFilter, UnitOption
 from kiosk.ui.flow_layout import FlowLayout
-from kiosk.ui.screens import MessageLabel, Screen, area, label, refusal_lines, rent
+from kiosk.ui.registration.screens import MessageLabel, Screen, area, label, refusal_lines, rent
 
 if TYPE_CHECKING:
-    from kiosk.ui.draft_state import DraftState
+    from kiosk.ui.registration.draft_state import DraftState
 
 GREY_TEXT = QColor("#4a4a4a")
 GREY_BACK = QColor("#e6e6e6")

@@ -1,4 +1,4 @@
-"""The counter wizard: identify → plan → project/unit → notice → review → done, one household at a time."""
+"""The counter wizard: it walks the steps of steps.py (identify → plan → project/unit → notice → review → done)."""
 
 from __future__ import annotations
 
@@ -24,28 +24,41 @@ from kiosk.services.container import Services
 from kiosk.services.views import (
     HouseholdView,
     OperatorSession,
+    RegistrationView,
 )
 from kiosk.ui import theme
-from kiosk.ui.draft_state import DraftState
-from kiosk.ui.screens import Screen, label, repolish
-from kiosk.ui.screens.done_screen import DoneScreen
-from kiosk.ui.screens.identify_screen import IdentifyScreen
-from kiosk.ui.screens.notice_screen import NoticeScreen
-from kiosk.ui.screens.plan_screen import PlanScreen
-from kiosk.ui.screens.project_screen import ProjectScreen
-from kiosk.ui.screens.review_screen import ReviewScreen
-from kiosk.ui.screens.unit_screen import UnitScreen
+from kiosk.ui.registration.draft_state import DraftState
+from kiosk.ui.registration.screens import Screen, label, repolish
+from kiosk.ui.registration.steps import STEPS, Step, StepContext, path
 from kiosk_core.model import PlanKind
 
 if TYPE_CHECKING:
     from kiosk.platform.speech import SpeechEngine
+    from kiosk.ui.registration.screens.done_screen import DoneScreen
+    from kiosk.ui.registration.screens.identify_screen import IdentifyScreen
+    from kiosk.ui.registration.screens.notice_screen import NoticeScreen
+    from kiosk.ui.registration.screens.plan_screen import PlanScreen
+    from kiosk.ui.registration.screens.project_screen import ProjectScreen
+    from kiosk.ui.registration.screens.review_screen import ReviewScreen
+    from kiosk.ui.registration.screens.unit_screen import UnitScreen
 
 
 class CounterWizard(QWidget):
-    """The registration flow at the counter. Enter goes on, Esc goes back; the main window owns F2/F3."""
+    """The registration flow at the counter. Enter goes on, Esc goes back; the main window owns F2/F3.
+
+    Each step's screen is also an attribute named after the step (``wizard.identify``, ``wizard.units``).
+    """
 
     records_requested = Signal(str)  # filing_no of the household on screen
     registration_completed = Signal(object)  # RegistrationView
+
+    identify: IdentifyScreen
+    plans: PlanScreen
+    projects: ProjectScreen
+    units: UnitScreen
+    notice: NoticeScreen
+    review: ReviewScreen
+    done: DoneScreen
 
     def __init__(
         self,
@@ -53,6 +66,8 @@ class CounterWizard(QWidget):
         speech: SpeechEngine,
         operator_getter: Callable[[], OperatorSession],
         parent: QWidget | None = None,
+        *,
+        steps: tuple[Step, ...] = STEPS,
     ):
         super().__init__(parent)
         self.setObjectName("counterWizard")
@@ -62,40 +77,24 @@ class CounterWizard(QWidget):
             None  # the screen whose next action could not take the focus yet
         )
         state = self.state
-        self.identify = IdentifyScreen(state, services.households)
-        self.plans = PlanScreen(state, services.catalog)
-        self.projects = ProjectScreen(state, services.catalog)
-        self.units = UnitScreen(state, services.catalog)
-        self.notice = NoticeScreen(state, services.catalog, speech)
-        self.review = ReviewScreen(state, services, operator_getter)
-        self.done = DoneScreen(state, services.slips, operator_getter)
-        self.screens: list[Screen] = [
-            self.identify,
-            self.plans,
-            self.projects,
-            self.units,
-            self.notice,
-            self.review,
-            self.done,
-        ]
-        self._step_of: dict[Screen, int] = {self.identify: 0, self.plans: 1, self.projects: 2, self.units: 2}
-        self._step_of.update({self.notice: 3, self.review: 4, self.done: 5})
+        self.steps = steps
+        context = StepContext(state, services, speech, operator_getter)
+        self._step_of: dict[Screen, Step] = {}
+        self.screens: list[Screen] = []
         self.stack = QStackedWidget()
         self._pages: dict[Screen, QScrollArea] = {}
-        for screen in self.screens:
+        for step in steps:
+            screen = step.build(context)
+            setattr(self, step.name, screen)
+            self._step_of[screen] = step
+            self.screens.append(screen)
             self._pages[screen] = page = _page(screen)
             self.stack.addWidget(page)
             screen.primary_changed.connect(self._sync_footer)
-        names = (
-            self.tr("Identify"),
-            self.tr("Choose a plan"),
-            "",  # named after the chosen plan's step 3 screen: _name_choice_step
-            self.tr("Notice"),
-            self.tr("Confirm"),
-            self.tr("Done"),
-        )
-        self.step_labels = [QLabel(f"{i + 1} {name}", objectName="step") for i, name in enumerate(names)]
-        self._name_choice_step()
+            screen.step_done.connect(lambda s=screen: self._step_done(s))
+        longest = max(len(path(steps, kind)) for kind in PlanKind)
+        self.step_labels = [QLabel(objectName="step") for _ in range(longest)]
+        self._name_steps()
         self.household_banner = label(name="householdBanner", wrap=False)
         self.back_button = QPushButton(self.tr("‹ Back"), objectName="backButton")
         self.primary_button = QPushButton(objectName="primaryButton")
@@ -103,17 +102,11 @@ class CounterWizard(QWidget):
         self.back_button.clicked.connect(self.go_back)
         self.primary_button.clicked.connect(self.go_on)
         self._build_layout()
-        self.identify.step_done.connect(lambda: self._show(self.plans))
-        self.plans.step_done.connect(lambda: self._show(self._choice_screen()))
-        self.projects.step_done.connect(lambda: self._show(self.notice))
-        self.units.step_done.connect(lambda: self._show(self.notice))
-        self.notice.step_done.connect(lambda: self._show(self.review))
-        self.review.step_done.connect(self._on_registered)
-        self.done.step_done.connect(self.reset)
         self.identify.records_requested.connect(self.records_requested)
         state.household_changed.connect(self._on_household_changed)
-        state.plan_changed.connect(lambda _plan: self._name_choice_step())
-        self._show(self.identify)
+        state.plan_changed.connect(lambda _plan: self._name_steps())
+        state.registration_changed.connect(self._on_registration_changed)
+        self._show(self.screens[0])
 
     def _build_layout(self) -> None:
         steps = QHBoxLayout()
@@ -159,22 +152,19 @@ class CounterWizard(QWidget):
 
     def go_back(self) -> None:
         current = self.current_screen()
-        previous = {
-            self.plans: self.identify,
-            self.projects: self.plans,
-            self.units: self.plans,
-            self.notice: self._choice_screen(),
-            self.review: self.notice,
-        }.get(current)
-        if previous is not None and current.can_leave():
-            self._show(previous)
+        steps = self._path()
+        step = self._step_of[current]
+        if step not in steps or not step.back or steps.index(step) == 0:
+            return
+        if current.can_leave():
+            self._show(self._screen_of(steps[steps.index(step) - 1]))
 
     def reset(self) -> None:
         """Next household: nothing of the previous one stays on any screen."""
         self.state.reset()
         for screen in self.screens:
             screen.clear()
-        self._show(self.identify)
+        self._show(self.screens[0])
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         # Shown by the main window (after sign-in, unlock, records): the cursor where work goes on.
@@ -197,7 +187,7 @@ class CounterWizard(QWidget):
         elif event.text().strip() and event.text().isprintable() and self._takes_a_scan():
             # A scan while the focus is on a button: on 核验身份 it is another filing number, on 完成 it is
             # the next household's (one action instead of "next household" + scan).
-            if self.current_screen() is self.done:
+            if self.current_screen() is self._last():
                 self.reset()
             self.identify.begin_scan(event.text())
             event.accept()
@@ -205,27 +195,44 @@ class CounterWizard(QWidget):
             super().keyPressEvent(event)
 
     def _takes_a_scan(self) -> bool:
+        # The first step takes a scan as its input; the last one, as the next household's.
         screen = self.current_screen()
-        return screen is self.done or (screen is self.identify and not screen.busy)
+        return screen is self._last() or (screen is self.screens[0] and not screen.busy)
 
-    def _choice_screen(self) -> Screen:
+    def _path(self) -> list[Step]:
         plan = self.state.plan
-        return self.units if plan is not None and plan.kind is PlanKind.REALTIME else self.projects
+        return path(self.steps, plan.kind if plan is not None else None)
+
+    def _screen_of(self, step: Step) -> Screen:
+        return next(screen for screen, s in self._step_of.items() if s is step)
+
+    def _last(self) -> Screen:
+        return self._screen_of(self._path()[-1])
+
+    def _step_done(self, screen: Screen) -> None:
+        """On to the next step that applies to the chosen plan; after the last, the next household."""
+        steps = self._path()
+        step = self._step_of[screen]
+        if step is steps[-1]:
+            self.reset()
+        elif step in steps:
+            self._show(self._screen_of(steps[steps.index(step) + 1]))
 
     def _show(self, screen: Screen) -> None:
         current = self.current_screen() if self.stack.currentIndex() >= 0 else None
         if current is not None and current is not screen:
             current.leave()
         self.stack.setCurrentWidget(self._pages[screen])
-        step = self._step_of[screen]
+        steps = self._path()
+        step = steps.index(self._step_of[screen]) if self._step_of[screen] in steps else 0
         for i, step_label in enumerate(self.step_labels):
             step_label.setProperty("phase", "current" if i == step else "done" if i < step else "todo")
             repolish(step_label)
-        self.household_banner.setVisible(0 < step < 5 and self.state.household is not None)
-        self.back_button.setVisible(0 < step < 5)
-        self.key_hint.setText(
-            self.tr("Enter: go on   Esc: back") if 0 < step < 5 else self.tr("Enter: go on")
-        )
+        # Between the first and the last step: the household is known, and the way back is open.
+        middle = 0 < step < len(steps) - 1
+        self.household_banner.setVisible(middle and self.state.household is not None)
+        self.back_button.setVisible(middle)
+        self.key_hint.setText(self.tr("Enter: go on   Esc: back") if middle else self.tr("Enter: go on"))
         screen.enter()
         self._sync_footer()
         self._focus_default()
@@ -249,15 +256,16 @@ class CounterWizard(QWidget):
         if self._focus_waits_on is screen and QApplication.focusWidget() in (screen, None):
             self._focus_default()  # unless staff already moved the focus elsewhere themselves
 
-    def _name_choice_step(self) -> None:
-        # The step bar says what the screen says: a project and unit type (quick), a concrete unit (real-time).
-        title = self.units.title if self._choice_screen() is self.units else self.projects.title
-        self.step_labels[2].setText(f"3 {title.text()}")
+    def _name_steps(self) -> None:
+        # The step bar follows the chosen plan's path: a project and unit type (quick), a concrete unit (real-time).
+        steps = self._path()
+        for i, step_label in enumerate(self.step_labels):
+            step_label.setVisible(i < len(steps))
+            step_label.setText(f"{i + 1} {self.tr(steps[i].title)}" if i < len(steps) else "")
 
-    def _on_registered(self) -> None:
-        if self.state.registration is not None:
-            self.registration_completed.emit(self.state.registration)
-        self._show(self.done)
+    def _on_registration_changed(self, view: RegistrationView | None) -> None:
+        if view is not None:
+            self.registration_completed.emit(view)
 
     def _on_household_changed(self, household: HouseholdView | None) -> None:
         if household is None:
@@ -271,7 +279,7 @@ class CounterWizard(QWidget):
                     n=household.family_size,
                 )
             )
-            if self.current_screen() is self.identify:
+            if self.current_screen() is self.screens[0]:
                 self.primary_button.setFocus()  # Enter now goes on to the plans
         self._sync_footer()
 

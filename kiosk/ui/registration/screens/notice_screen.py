@@ -19,11 +19,11 @@ from kiosk.services.catalog import CatalogService
 from kiosk.services.clock import Clock, system_clock
 from kiosk.services.views import NoticeView
 from kiosk.ui.flow_layout import FlowLayout
-from kiosk.ui.screens import MessageLabel, Screen, label, scaled_font
+from kiosk.ui.registration.screens import MessageLabel, Screen, label, scaled_font
 
 if TYPE_CHECKING:
     from kiosk.platform.speech import SpeechEngine
-    from kiosk.ui.draft_state import DraftState
+    from kiosk.ui.registration.draft_state import DraftState
 
 RATES = (0.75, 1.0, 1.25, 1.5)
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.dialogs.record_dialog import RecordDialog
+from kiosk.ui.records.dialogs.record_dialog import RecordDialog
 from kiosk.ui.theme import set_kind
 from kiosk_core.model import CANCEL_REASON_LABELS, CancelReason
 

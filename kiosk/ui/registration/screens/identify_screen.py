@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from kiosk.services.households import HouseholdService
 from kiosk.services.views import HouseholdView, is_slip_qr
 from kiosk.ui.flow_layout import FlowLayout
-from kiosk.ui.screens import MessageLabel, Screen, label, repolish
+from kiosk.ui.registration.screens import MessageLabel, Screen, label, repolish
 
 if TYPE_CHECKING:
-    from kiosk.ui.draft_state import DraftState
+    from kiosk.ui.registration.draft_state import DraftState
 
 
 class IdentifyScreen(Screen):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from kiosk.services.catalog import CatalogService
 from kiosk.services.views import ProjectOption, UnitTypeOption
 from kiosk.ui.flow_layout import FlowLayout
-from kiosk.ui.screens import (
+from kiosk.ui.registration.screens import (
     MessageLabel,
     OptionCard,
     Screen,
@@ -27,7 +27,7 @@ from kiosk.ui.screens import (
 )
 
 if TYPE_CHECKING:
-    from kiosk.ui.draft_state import DraftState
+    from kiosk.ui.registration.draft_state import DraftState
 
 THUMB = QSize(280, 190)
 

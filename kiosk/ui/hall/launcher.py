@@ -10,11 +10,11 @@ from PySide6.QtGui import QGuiApplication
 from kiosk.services.clock import Clock, system_clock
 from kiosk.ui import messages
 from kiosk.ui.hall.feed import HallFeed
-from kiosk.ui.hall.hall_screen import HallScreen, choose_screen
-from kiosk.ui.hall.notice_board import NoticeBoardScreen, NoticeBoardState
 
 if TYPE_CHECKING:
     from kiosk.config import Config
+    from kiosk.ui.hall.hall_screen import HallScreen
+    from kiosk.ui.hall.notice_board import NoticeBoardState
 
 
 class HallLauncher(QObject):
@@ -33,6 +33,10 @@ class HallLauncher(QObject):
 
     def open(self) -> bool:
         """Show the hall window; False when the PC has no screen at all."""
+        # Imported here: the first frame (the login screen) has no use for them.
+        from kiosk.ui.hall.hall_screen import choose_screen
+        from kiosk.ui.hall.notice_board import NoticeBoardScreen, NoticeBoardState
+
         if self.window is not None:
             return True
         screens = QGuiApplication.screens()

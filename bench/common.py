@@ -20,3 +20,8 @@ def emit(name: str, value: float, unit: str, target: float | None = None) -> Non
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
+
+
+def ratio(measured: Sequence[float], floor: Sequence[float], q: float) -> float:
+    """How many times its floor a figure is, percentile against the same percentile."""
+    return percentile(measured, q) / percentile(floor, q)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from kiosk.services import mapping
 from kiosk.storage import tables as t
@@ -16,14 +16,15 @@ from kiosk_core.model import RegistrationStatus
 
 
 def load_household(session: Session, household_id: int) -> m.Household:
-    row = session.get(t.Household, household_id, options=[selectinload(t.Household.members)])
+    # Joined: one round trip for the household and its few members (a registration loads it once).
+    row = session.get(t.Household, household_id, options=[joinedload(t.Household.members)])
     if row is None:
         raise NotFound("找不到该备案家庭，请重新查询")
     return mapping.household(row)
 
 
 def load_plan(session: Session, plan_id: int) -> m.Plan:
-    row = session.get(t.Plan, plan_id, options=[selectinload(t.Plan.notices)])
+    row = session.get(t.Plan, plan_id, options=[joinedload(t.Plan.notices)])
     if row is None:
         raise NotFound("找不到该配租计划，请重新选择")
     # No registered count here: only the plan list shows it, and it costs a count on every registration.
@@ -68,8 +69,12 @@ def context(
     unit_type: m.UnitType | None = None,
     unit: m.Unit | None = None,
 ) -> RegistrationContext:
+    # Plain columns on the session's connection: the ORM's per-statement work buys nothing here, and these
+    # three run on every preview and every registration. They see what is flushed (no autoflush): every
+    # caller asks before it adds anything.
+    db = session.connection()
     active = (
-        session.scalar(
+        db.scalar(
             select(func.count())
             .select_from(t.Registration)
             .where(
@@ -94,7 +99,8 @@ def context(
 
 def family_ranges(session: Session, plan_id: int) -> tuple[tuple[int, int], ...]:
     """The family sizes the plan's unit types take, each (min, max) once, smallest first."""
-    rows = session.execute(
+    db = session.connection()  # plain columns: see context()
+    rows = db.execute(
         select(t.UnitType.min_family, t.UnitType.max_family)
         .join(t.Project, t.Project.id == t.UnitType.project_id)
         .where(t.Project.plan_id == plan_id)
@@ -107,7 +113,8 @@ def family_ranges(session: Session, plan_id: int) -> tuple[tuple[int, int], ...]
 def member_clashes(session: Session, household: m.Household, plan_id: int) -> tuple[MemberClash, ...]:
     names = {household.applicant_id_number: household.applicant_name}
     names.update({x.id_number: x.name for x in household.members})
-    rows = session.execute(
+    db = session.connection()  # plain columns: see context()
+    rows = db.execute(
         select(t.RegisteredPerson.id_number, t.Household.filing_no)
         .join(t.Registration, t.Registration.id == t.RegisteredPerson.registration_id)
         .join(t.Household, t.Household.id == t.Registration.household_id)

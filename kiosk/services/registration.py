@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.services import audit, mapping, queries
 from kiosk.services.clock import Clock
-from kiosk.services.registration_views import Choice, choice_view, registration_view
+from kiosk.services.registration_views import Choice, choice_view
 from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
@@ -35,6 +35,7 @@ class RegistrationService:
         self._uow = uow
         self._clock = clock
         self._guard = guard  # offline guardrails: raises when the counter has been cut off too long
+        self._secret: bytes | None = None  # the slips' verification secret, read once it is committed
 
     def preview(self, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
         """The review screen's content, checked by the same rules as confirm, so surprises come early."""
@@ -62,6 +63,7 @@ class RegistrationService:
             plan_row.next_sequence = sequence + 1
             reg_no = make_reg_no(choice.plan.code, sequence, operator.counter)
             household = choice.household
+            secret = self._verification_secret(s)
             row = t.Registration(
                 reg_no=reg_no,
                 plan_id=choice.plan.id,
@@ -78,7 +80,7 @@ class RegistrationService:
                 notice_read_aloud=draft.notice_read_aloud,
                 notice_ack_at=ack.at,
                 notice_ack_operator_id=operator.id,
-                verification_code=verification_code(_secret(s), reg_no, household.applicant_id_number),
+                verification_code=verification_code(secret, reg_no, household.applicant_id_number),
             )
             s.add(row)
             if choice.unit is not None:
@@ -108,8 +110,23 @@ class RegistrationService:
                 filing_no=household.filing_no,
                 plan=choice.plan.code,
             )
+            # Built from what this registration already loaded (the row was flushed above): reading it all
+            # back after the commit loaded the household, plan, project and unit type a second time.
+            view = choice_view(
+                choice,
+                operator_name=operator.display_name,
+                counter=row.counter,
+                notice_version=row.notice_version,
+                notice_read_aloud=row.notice_read_aloud,
+                row=row,
+            )
             uow.commit()
-            return registration_view(s, row)
+            self._secret = secret
+            return view
+
+    def _verification_secret(self, session: Session) -> bytes:
+        # Made once per cache and never changed: read it from the database only until it is committed.
+        return self._secret or _secret(session)
 
 
 def outbox_message(kind: str, subject: str, at: datetime, payload: Mapping[str, object]) -> t.OutboxMessage:

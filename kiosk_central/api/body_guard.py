@@ -9,6 +9,7 @@ one bad message is answered in its place and the messages behind it are still st
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from starlette.responses import JSONResponse
@@ -17,7 +18,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kiosk_central.services import wire
 
 PER_MESSAGE_PATHS = frozenset({"/v1/events/batch"})
+# A parsed value holds a lone surrogate only if the text has a \uD800-\uDFFF escape or surrogate bytes (the
+# parser decodes UTF-8 with surrogatepass). A UTF-8 body with neither is not parsed here: FastAPI parses it
+# once, as it would anyway. A match (an escaped backslash before "ud8..." too) only means parse and look.
+_MAYBE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_UTF8 = frozenset({"utf-8", "utf-8-sig"})
 
 
 class JsonBodyGuard:
@@ -62,6 +68,8 @@ def _problem(body: bytes, *, check_text: bool) -> dict[str, Any] | None:
     if wire.too_deep(body):
         return {"code": "json_too_deep", "message": wire.DEPTH_MESSAGE, "hint": wire.DEPTH_HINT}
     if not check_text:
+        return None
+    if json.detect_encoding(body) in _UTF8 and not _MAYBE_SURROGATE.search(body):
         return None
     try:
         value = json.loads(body)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,6 +31,7 @@ from kiosk.ui.lock_screen import LockScreen
 from kiosk.ui.login_screen import LoginScreen
 from kiosk.ui.sync_bar import SyncBar, SyncRelay
 from kiosk.ui.workflows import OperatorGetter, Workflow, WorkflowContext, registered
+from kiosk_core.model import Role
 
 if TYPE_CHECKING:
     from kiosk.config import Config
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         if page is None:
             workflow = self.workflows[name]
             page = self._pages[name] = workflow.open(self._context)
+            page.setAccessibleName(QCoreApplication.translate("Workflow", workflow.title))
             self.stack.addWidget(page)
             if workflow.wire is not None:
                 workflow.wire(page, self)
@@ -201,9 +203,9 @@ class MainWindow(QMainWindow):
 
     def open(self, name: str, argument: str = "") -> None:
         """Show a workflow's page; ``argument`` goes to the page (a filing number for records, say)."""
-        if not self._working():
-            return
         workflow = self.workflows[name]
+        if not self._working() or not self._allowed(workflow):
+            return
         page = self.page(name)
         self._show(page)
         if workflow.show is not None:
@@ -275,6 +277,11 @@ class MainWindow(QMainWindow):
         if workflow.button.starts_over:
             return lambda: self.start_over(workflow.name)
         return lambda: self.open(workflow.name)
+
+    def _allowed(self, workflow: Workflow) -> bool:
+        # The header hides a supervisor's workflow from clerks; its shortcut must not open it either.
+        operator = self._operator
+        return not workflow.supervisor_only or (operator is not None and operator.role == Role.SUPERVISOR)
 
     def _reset_pages(self) -> None:
         for page in self._pages.values():

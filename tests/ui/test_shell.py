@@ -72,7 +72,10 @@ def test_a_new_workflow_is_one_registry_entry(
 ) -> None:
     window = shell(qtbot, hold, services, config)
     sign_in(qtbot, window, *CLERK)
-    assert not window.header.buttons["lottery"].isVisible()  # supervisors only
+    assert not window.header.buttons["lottery"].isVisible()  # supervisors only, by button or by key
+    qtbot.keyClick(window.wizard, Qt.Key.Key_F6)
+    window.open("lottery")
+    assert window.stack.currentWidget() is window.wizard
     window.logout()
     sign_in(qtbot, window, *SUPERVISOR)
     button = window.header.buttons["lottery"]

@@ -94,7 +94,6 @@ class CounterWizard(QWidget):
             screen.step_done.connect(lambda s=screen: self._step_done(s))
         longest = max(len(path(steps, kind)) for kind in PlanKind)
         self.step_labels = [QLabel(objectName="step") for _ in range(longest)]
-        self._name_steps()
         self.household_banner = label(name="householdBanner", wrap=False)
         self.back_button = QPushButton(self.tr("‹ Back"), objectName="backButton")
         self.primary_button = QPushButton(objectName="primaryButton")
@@ -102,6 +101,7 @@ class CounterWizard(QWidget):
         self.back_button.clicked.connect(self.go_back)
         self.primary_button.clicked.connect(self.go_on)
         self._build_layout()
+        self._name_steps()
         self.identify.records_requested.connect(self.records_requested)
         state.household_changed.connect(self._on_household_changed)
         state.plan_changed.connect(lambda _plan: self._name_steps())
@@ -113,7 +113,9 @@ class CounterWizard(QWidget):
         steps.setSpacing(6)
         for i, step in enumerate(self.step_labels):
             if i:
-                steps.addWidget(QLabel("›", objectName="stepArrow"))
+                arrow = QLabel("›", objectName="stepArrow")
+                step.setProperty("arrow", arrow)  # hidden with its step on a shorter path
+                steps.addWidget(arrow)
             steps.addWidget(step)
         steps.addStretch(1)
         top = QFrame(objectName="stepBar")
@@ -262,6 +264,9 @@ class CounterWizard(QWidget):
         for i, step_label in enumerate(self.step_labels):
             step_label.setVisible(i < len(steps))
             step_label.setText(f"{i + 1} {self.tr(steps[i].title)}" if i < len(steps) else "")
+            arrow = step_label.property("arrow")
+            if isinstance(arrow, QLabel):
+                arrow.setVisible(i < len(steps))
 
     def _on_registration_changed(self, view: RegistrationView | None) -> None:
         if view is not None:

@@ -13,6 +13,7 @@ import logging
 import random
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ STREAM_PATH = "/v1/events/stream"
 CONNECT_TIMEOUT = 3.0
 # The centre sends a heartbeat every 15 s: three missed and the link is taken for dead and made again.
 READ_TIMEOUT = 45.0
+# A stream that ends sooner than this counts as a failure: something between answers and hangs up at once.
+MIN_STREAM_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,9 @@ class PushClient:
     def _run(self) -> None:
         # Nothing may end this loop but stop(): a dead push thread would leave the counter on polling for good.
         while not self._stopping.is_set():
+            ended_cleanly, began = False, time.monotonic()
             try:
-                self._listen()
+                ended_cleanly = self._listen()
             except requests.RequestException as exc:
                 if not self._stopping.is_set():
                     log.info("push stream lost (%s); polling goes on", type(exc).__name__)
@@ -119,14 +123,17 @@ class PushClient:
                 self._dropped = False
             if self._stopping.is_set():
                 return
+            if ended_cleanly and time.monotonic() - began >= MIN_STREAM_SECONDS:
+                continue  # the centre ends each stream after a while: resume at once, events kept meanwhile
             self.failures += 1
             self._stopping.wait(backoff_delay(self.failures, self._base, self._cap, self._rng))
 
-    def _listen(self) -> None:
+    def _listen(self) -> bool:
+        """One stream, until it ends; True when the centre ended it after it was open (not a failure)."""
         token = self._token()
         if not token:
             self._on_auth_failed()  # not signed in yet: the sync worker's next round gets a token
-            return
+            return False
         headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
         if self.last_event_id:
             headers["Last-Event-ID"] = self.last_event_id
@@ -139,17 +146,18 @@ class PushClient:
             if response.status_code == 401:
                 log.info("push stream: the centre wants a new token")
                 self._on_auth_failed()
-                return
+                return False
             if response.status_code != 200:
                 log.info("push stream refused: HTTP %s", response.status_code)
-                return
+                return False
             self.failures = 0
             self.connected.set()
             for event in parse_events(response.iter_content(chunk_size=None)):
                 if self._stopping.is_set():
-                    return
+                    return False
                 self.last_event_id = event.id or self.last_event_id
                 self._on_event(event)
+            return True
         finally:
             with self._lock:
                 self._response = None

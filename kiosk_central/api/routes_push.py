@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
 
 from kiosk_central.api.deps import CentralDep, PrincipalDep
-from kiosk_central.services.push import HEARTBEAT_SECONDS, Position, PushHub, stream
+from kiosk_central.services.push import HEARTBEAT_SECONDS, LIFETIME_SECONDS, Position, PushHub, stream
 
 router = APIRouter()
 LastEventId = Annotated[
@@ -29,9 +29,11 @@ async def events_stream(
 ) -> StreamingResponse:
     """What moved at the centre, one small event per kind (no personal data), resumable by Last-Event-ID."""
     hub = await _hub(request, central)
+    # Tests shorten these on their app.
     heartbeat = float(getattr(request.app.state, "push_heartbeat", HEARTBEAT_SECONDS))
+    lifetime = float(getattr(request.app.state, "push_lifetime", LIFETIME_SECONDS))
     return StreamingResponse(
-        stream(hub, Position.parse(last_event_id), heartbeat=heartbeat),
+        stream(hub, Position.parse(last_event_id), heartbeat=heartbeat, lifetime=lifetime),
         media_type="text/event-stream",
         # No proxy may hold events back to fill a buffer.
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},

@@ -34,6 +34,9 @@ RESET = "reset"  # the counter must pull everything: its position is unknown her
 POLL_SECONDS = 0.05  # one read of three indexed values per worker: cheap enough to keep latency low
 RECOUNT_SECONDS = 1.0  # registrations are counted at least this often (see _Reader)
 HEARTBEAT_SECONDS = 15.0
+# A stream ends after this and the counter resumes at once with its Last-Event-ID. uvicorn's graceful shutdown
+# waits for every response to finish, so an endless stream would hold a stopping centre for ever.
+LIFETIME_SECONDS = 60.0
 
 
 @dataclass(frozen=True, order=True)
@@ -165,20 +168,28 @@ class PushHub:
 
 
 async def stream(
-    hub: PushHub, since: Position | None, *, heartbeat: float = HEARTBEAT_SECONDS
+    hub: PushHub,
+    since: Position | None,
+    *,
+    heartbeat: float = HEARTBEAT_SECONDS,
+    lifetime: float = LIFETIME_SECONDS,
 ) -> AsyncIterator[str]:
     """The SSE text for one counter: what moved since ``since``, then each move as it happens, heartbeats between."""
     yield "retry: 2000\n\n"
     async with hub.listening() as woken:
         told = since
         position: Position | None = await hub.current()
+        ends = time.monotonic() + lifetime
         while True:
             if position is not None and position != told:
                 for event in events_between(told, position):
                     yield event.encode()
                 told = position
+            left = ends - time.monotonic()
+            if left <= 0:
+                return
             try:
-                await asyncio.wait_for(woken.wait(), heartbeat)
+                await asyncio.wait_for(woken.wait(), min(heartbeat, left))
             except TimeoutError:
                 yield ": heartbeat\n\n"  # a comment: proxies and the counter's read timeout see a live link
             # Cleared before reading: a move while this stream was writing wakes it again at once.

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.bootstrap import Built
@@ -20,9 +21,12 @@ from kiosk.services.sync_worker import SyncWorker
 from kiosk.services.views import SyncStatus
 from kiosk.storage import tables as t
 from kiosk_central import versions
+from kiosk_central.api.app import create_app
 from kiosk_central.db import begin_write
 from kiosk_central.services.catalog_writer import upsert_households
 from kiosk_central.services.push import Position, events_between
+from kiosk_central.tables import Token
+from tests.central.server import LiveServer
 from tests.central.world import Family, _household, id_number
 from tests.sync.conftest import CentralUnderTest, KioskFactory
 
@@ -39,7 +43,7 @@ class Relay:
         self._open.set()
         self._links: list[socket.socket] = []
         self._lock = threading.Lock()
-        self.requests: list[bytes] = []  # each accepted connection's request head
+        self.requests: list[bytes] = []  # each GET's head, kept-alive connections included
         self.accepted = threading.Semaphore(0)
         threading.Thread(target=self._accept, name="relay", daemon=True).start()
 
@@ -78,7 +82,6 @@ class Relay:
             threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
 
     def _pump(self, src: socket.socket, dst: socket.socket, request: bool) -> None:
-        head = b""
         while True:
             try:
                 data = src.recv(65536)
@@ -86,11 +89,9 @@ class Relay:
                 break
             if not data:
                 break
-            if request and b"\r\n\r\n" not in head:
-                head += data
-                if b"\r\n\r\n" in head:
-                    self.requests.append(head)
-                    self.accepted.release()
+            if request and data.startswith(b"GET "):  # a request (the client sends each head in one piece)
+                self.requests.append(data)
+                self.accepted.release()
             try:
                 dst.sendall(data)
             except OSError:
@@ -112,6 +113,7 @@ class Counter:
     events: list[PushEvent] = field(default_factory=list)
     told: queue.Queue[PushEvent] = field(default_factory=queue.Queue)
     applied: list[int] = field(default_factory=list)
+    refused: queue.Queue[None] = field(default_factory=queue.Queue)  # streams refused for their token
 
     def catalog_version(self) -> int:
         with Session(self.built.engine) as s:
@@ -158,7 +160,7 @@ def counter(kiosk: KioskFactory, centre: CentralUnderTest) -> Iterator[Callable[
             push_url or centre.base_url,
             lambda: secrets.get(DEVICE_TOKEN) or "",
             on_event,
-            worker.sync_now,
+            lambda: (box[0].refused.put(None), worker.sync_now()),
             base_backoff=0.05,
             max_backoff=0.2,
         )
@@ -199,7 +201,7 @@ def test_a_catalog_change_reaches_the_counter_without_waiting_for_the_poll(
 
 
 def test_events_survive_a_dropped_connection_without_loss_or_duplicates(
-    counter: Callable[..., Counter], centre: CentralUnderTest, live_server: object
+    counter: Callable[..., Counter], centre: CentralUnderTest
 ) -> None:
     relay = Relay(centre.port)
     try:
@@ -240,6 +242,55 @@ def test_a_counter_without_its_stream_keeps_polling(
     finally:
         relay.close()
     assert not c.events and not c.push.connected.is_set()
+
+
+@pytest.fixture
+def short_streams(centre: CentralUnderTest, live_server: LiveServer) -> Iterator[None]:
+    """The centre's app with streams that end every 0.3 s and heartbeats every 0.05 s."""
+    app = create_app(centre.central)
+    app.state.push_lifetime = 0.3
+    app.state.push_heartbeat = 0.05
+    with live_server.serving(app):
+        yield
+
+
+def test_a_stream_the_centre_ends_is_resumed_from_its_last_event(
+    short_streams: None, counter: Callable[..., Counter], centre: CentralUnderTest
+) -> None:
+    relay = Relay(centre.port)
+    try:
+        c = counter(push_url=relay.base_url)
+        c.wait_told("reset", 0)
+        for _ in range(3):  # three streams ended by the centre
+            assert relay.accepted.acquire(timeout=WAIT)
+        version = add_household(centre)
+        c.wait_told("catalog", version)
+        c.wait_for(lambda: c.catalog_version() == version)
+    finally:
+        c.push.stop()
+        relay.close()
+    assert [e.kind for e in c.events].count("reset") == 1
+    assert all(b"Last-Event-ID: " in head for head in relay.requests[1:])
+
+
+def test_an_expired_token_is_renewed_by_the_sync_worker_and_the_stream_goes_on(
+    short_streams: None, counter: Callable[..., Counter], centre: CentralUnderTest
+) -> None:
+    c = counter()
+    c.wait_told("reset", 0)
+    for _ in range(2):  # the worker's first round and the one the reset asked for: then it sleeps an hour
+        c.statuses.get(timeout=WAIT)
+    with centre.central.db.session() as s:
+        s.execute(delete(Token))  # every token expires at once: the next stream is refused with 401
+        s.commit()
+    c.refused.get(timeout=WAIT)  # the next stream was refused
+    version = add_household(centre)
+    try:
+        c.wait_told("catalog", version)  # told after the sync worker signed the device in again
+    finally:
+        c.push.stop()
+    with centre.central.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Token)) >= 1
 
 
 def test_each_kind_that_moved_is_told_once_and_an_unknown_position_is_reset() -> None:

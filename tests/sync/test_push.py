@@ -29,6 +29,8 @@ from kiosk_central.tables import Token
 from tests.central.server import LiveServer
 from tests.central.world import Family, _household, id_number
 from tests.sync.conftest import CentralUnderTest, KioskFactory
+from tests.sync.test_photos_and_counts import _q2611
+from tests.sync.test_sync import quick_draft, sign_in
 
 WAIT = 20.0  # only a bound on a hung test: every wait below ends on an event
 
@@ -242,6 +244,19 @@ def test_a_counter_without_its_stream_keeps_polling(
     finally:
         relay.close()
     assert not c.events and not c.push.connected.is_set()
+
+
+def test_a_registration_at_another_counter_brings_the_plan_count_at_once(
+    counter: Callable[..., Counter], kiosk: KioskFactory
+) -> None:
+    c = counter(interval=3600.0)
+    c.wait_told("reset", 0)
+    other = kiosk("02")
+    other.services.sync.sync_once()
+    other.services.registration.register(quick_draft(other), sign_in(other))
+    other.services.sync.sync_once()  # a quick plan: no unit taken, the catalog does not move, only the count
+    c.wait_told("plan_counts", 1)
+    c.wait_for(lambda: _q2611(c.built).registered_count == 1)
 
 
 @pytest.fixture

@@ -259,6 +259,31 @@ def test_a_registration_at_another_counter_brings_the_plan_count_at_once(
     c.wait_for(lambda: _q2611(c.built).registered_count == 1)
 
 
+def test_the_app_starts_a_push_client_that_wakes_its_sync_worker(
+    kiosk: KioskFactory, centre: CentralUnderTest
+) -> None:
+    from kiosk.app import _start_push
+
+    k = kiosk("01")
+    k.services.sync.sync_once()
+    # The app's secret store is the default one: the counter's token goes there as kiosk-enroll's would.
+    SecretStore().set(DEVICE_TOKEN, SecretStore(service="kiosk-test-01").get(DEVICE_TOKEN) or "")
+
+    class Worker:
+        woken = threading.Event()
+
+        def sync_now(self) -> None:
+            self.woken.set()
+
+    worker = Worker()
+    push = _start_push(centre.base_url, worker)
+    try:
+        assert worker.woken.wait(WAIT)
+        assert push.last_event_id  # woken by the stream's first event (reset), not by a refused token
+    finally:
+        push.stop()
+
+
 @pytest.fixture
 def short_streams(centre: CentralUnderTest, live_server: LiveServer) -> Iterator[None]:
     """The centre's app with streams that end every 0.3 s and heartbeats every 0.05 s."""

@@ -150,8 +150,10 @@ class PushHub:
     async def _run(self) -> None:
         # Ends when the last listener leaves, so an app nobody streams from reads nothing.
         failures = 0
+        # Its own last position, not self.position: a stream's first read may move that one, and the other
+        # listeners must still be woken for the move.
+        told: Position | None = None
         while self._listeners:
-            before = self.position
             try:
                 now = await self.current()
                 failures = 0
@@ -161,7 +163,8 @@ class PushHub:
                     log.exception("push: could not read the centre's versions")
                 await asyncio.sleep(min(5.0, self._poll * 2**failures))
                 continue
-            if now != before:
+            if now != told:
+                told = now
                 for woken in list(self._listeners):
                     woken.set()
             await asyncio.sleep(self._poll)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import queue
 import socket
@@ -24,7 +25,7 @@ from kiosk_central import versions
 from kiosk_central.api.app import create_app
 from kiosk_central.db import begin_write
 from kiosk_central.services.catalog_writer import upsert_households
-from kiosk_central.services.push import Position, events_between
+from kiosk_central.services.push import Position, PushHub, events_between, stream
 from kiosk_central.tables import Token
 from tests.central.server import LiveServer
 from tests.central.world import Family, _household, id_number
@@ -331,6 +332,22 @@ def test_an_expired_token_is_renewed_by_the_sync_worker_and_the_stream_goes_on(
         c.push.stop()
     with centre.central.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Token)) >= 1
+
+
+def test_a_listener_is_told_of_a_move_another_streams_first_read_saw_first(centre: CentralUnderTest) -> None:
+    async def scenario() -> str:
+        hub = PushHub(centre.central.db.session, poll=0.5)  # the change and the second read fit in one tick
+        first = stream(hub, None, heartbeat=3600)  # no heartbeat within the test: only a wake tells it
+        assert "reset" in await anext(first) + await anext(first)
+        version = add_household(centre)
+        second = stream(hub, None, heartbeat=3600)
+        assert f"{version}." in await anext(second) + await anext(second)  # its first read sees the move
+        told = await asyncio.wait_for(anext(first), WAIT)
+        await first.aclose()
+        await second.aclose()
+        return told
+
+    assert '"kind": "catalog"' in asyncio.run(scenario())
 
 
 def test_each_kind_that_moved_is_told_once_and_an_unknown_position_is_reset() -> None:

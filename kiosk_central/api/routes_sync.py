@@ -150,6 +150,10 @@ _BATCH_USE_CASES: dict[str, tuple[Any, int]] = {
 }
 
 
+def _prefetch(session: Session, work: list[BatchWork]) -> None:
+    registrations.prefetch(session, [w.event.payload for w in work if isinstance(w.event, RegistrationEvent)])
+
+
 @router.post("/events/batch", response_model=BatchResults, responses=_EVENT_RESPONSES, tags=["events"])
 def post_batch(
     batch: EventBatch, central: CentralDep, session: SessionDep, device: PrincipalDep
@@ -172,7 +176,7 @@ def post_batch(
         except ValidationError as e:
             answers.append(Outcome(422, validation_body(e.errors())))
     work = [a for a in answers if isinstance(a, BatchWork)]
-    done = iter(central.events.handle_batch(session, device, work))
+    done = iter(central.events.handle_batch(session, device, work, _prefetch))
     outcomes = [a if isinstance(a, Outcome) else next(done) for a in answers]
     results = [
         {"idempotency_key": key, "status": o.status, "body": o.body}

@@ -142,18 +142,26 @@ class EventService:
                 raise Busy("中心数据库繁忙，本条记录未处理", hint="稍后会自动重发", code="busy") from e
             raise
 
-    def handle_batch(self, session: Session, principal: Principal, items: list[BatchWork]) -> list[Outcome]:
+    def handle_batch(
+        self,
+        session: Session,
+        principal: Principal,
+        items: list[BatchWork],
+        prepare: Callable[[Session, list[BatchWork]], None] = lambda _s, _items: None,
+    ) -> list[Outcome]:
         """Several messages of one kiosk, in order, in one transaction: one commit instead of one per message.
 
         Each message gets its own savepoint, so one rejection does not undo the others, and its answer is
         stored under its key exactly as the single-message endpoints store it (a retry either way replays it).
         If the database is busy, the messages answered so far are kept and the rest are left for a retry.
+        ``prepare`` reads what the messages will need in one go, inside the transaction (registrations.prefetch).
         """
         outcomes: list[Outcome] = []
         try:
             begin_write(session)
             # One query for the keys already answered, instead of one per message.
             stored = _stored(session, principal, [k for k in (_maybe_key(i.key) for i in items) if k])
+            prepare(session, items)
             for item in items:
                 outcomes.append(self._one_of_batch(session, principal, item, stored))
             session.commit()

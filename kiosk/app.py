@@ -24,7 +24,11 @@ if TYPE_CHECKING:
     from kiosk.config import Config
     from kiosk.services.container import Services
 
+from kiosk.log_setup import MaskingFormatter, PrivateLogFile, mask_personal, setup_logging
+from kiosk.start_checks import data_dir_problem, fresh_cache
 from kiosk_core.errors import CacheUnusable, KioskError
+
+__all__ = ["MaskingFormatter", "PrivateLogFile", "main", "mask_personal"]
 
 log = logging.getLogger("kiosk")
 
@@ -47,13 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     except KioskError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return _refuse_to_start(args, exc.message, (), (exc.hint,) if exc.hint else ())
-    problem = _data_dir_problem(config.data_dir)
+    problem = data_dir_problem(config.data_dir)
     if problem is not None:
         print(f"kiosk: {problem.message}", file=sys.stderr)
         return _refuse_to_start(args, problem.message, problem.details, problem.steps)
     if args.fresh_cache:
-        return _fresh_cache(config)
-    _setup_logging(config.data_dir / "logs")
+        return fresh_cache(config)
+    setup_logging(config.data_dir / "logs")
     log.info(
         "starting: data %s, counter %s, language %s, printer %s",
         config.data_dir,
@@ -301,57 +305,6 @@ def _refuse_to_start(
     return 2
 
 
-def _data_dir_problem(data_dir: Path) -> CacheUnusable | None:
-    """The data folder must take files; a full disk is let through (sign-in and reading still work)."""
-    from kiosk.storage.private_files import open_private, private_dir
-    from kiosk_core.errors import disk_full
-
-    try:
-        private_dir(data_dir)
-        probe = data_dir / ".kiosk-write-test"
-        os.close(open_private(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC))
-        probe.unlink()
-    except OSError as exc:
-        if disk_full(exc):
-            return None
-        return CacheUnusable(
-            f"数据文件夹 {data_dir} 不能写入：{exc.strerror or exc}",
-            code="data_dir_unwritable",
-            details=("本机缓存、回执和日志都存放在这个文件夹里，不能写入就不能登记",),
-            steps=(
-                "请技术支持把该文件夹改为运行本程序的用户可写，或在配置文件中用 data_dir 换一个文件夹",
-                "改好后重新启动程序",
-            ),
-        )
-    return None
-
-
-def _fresh_cache(config: Config) -> int:
-    """``kiosk --fresh-cache``: the supervisor's choice after a failed check (docs/recovery.md)."""
-    from kiosk.storage import health
-    from kiosk.storage.db import known_revisions
-
-    database = config.database_path
-    try:
-        health.check_before_open(database, known_revisions())
-    except CacheUnusable as exc:
-        if exc.code == "cache_schema_unknown":
-            print(f"kiosk: {exc.message}；不重建。", file=sys.stderr)
-            return 2
-        kept = health.kept_aside(database)
-    else:
-        if database.exists() and database.stat().st_size > 0:
-            print(f"kiosk: 本机缓存 {database} 检查完好，无需重建；未做任何改动。", file=sys.stderr)
-            return 2
-        kept = health.kept_aside(database)
-    health.forget(database)
-    print(f"已准备重建本机缓存 {database}。")
-    if kept:
-        print(f"损坏的文件仍保留在：{kept[0]}（请勿删除，尚未送达的登记只在其中）")
-    print("请正常启动 kiosk：它会建立空缓存并从中心同步计划、家庭和账号（首次同步完成前不能登录）。")
-    return 0
-
-
 def _watch_first_frame(app: QApplication, window: QWidget, done: Callable[[], None]) -> None:
     """Call ``done`` once the window has painted for the first time (on the next turn, after the flush)."""
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -412,87 +365,6 @@ def _shut_down(backend: DeferredServices, speech: Any) -> None:
     if backend.built is not None:
         backend.built.engine.dispose()
     log.info("stopped")
-
-
-# --- logging: never a full resident ID number or phone number in the log ----------------------------------
-
-
-def mask_personal(text: str) -> str:
-    from kiosk_core.identity import mask_personal as mask
-
-    return mask(text)
-
-
-class MaskingFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return mask_personal(super().format(record))
-
-
-class PrivateLogFile(logging.handlers.RotatingFileHandler):
-    """kiosk.log, readable by the kiosk's user only; knows whether its last line reached the file.
-
-    Staff are told "已记录日志" only when it did (kiosk.ui.messages reads ``last_write_ok``).
-    """
-
-    last_write_ok = True
-
-    def _open(self) -> Any:
-        from kiosk.storage.private_files import open_private
-
-        fd = open_private(Path(self.baseFilename))
-        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115 - the handler keeps it
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.last_write_ok = True
-        super().emit(record)
-
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
-        self.last_write_ok = False
-        super().handleError(record)
-
-
-def _setup_logging(log_dir: Path) -> None:
-    formatter = MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    console = logging.StreamHandler()
-    console.setLevel(logging.WARNING)
-    console.setFormatter(formatter)
-    handlers: list[logging.Handler] = [console]
-    try:
-        from kiosk.storage.private_files import private_dir
-
-        private_dir(log_dir)
-        file_handler = PrivateLogFile(
-            log_dir / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-        )
-        file_handler.setFormatter(formatter)
-        handlers.append(file_handler)
-    except OSError as exc:
-        # A full disk must not stop the counter: it starts, and staff are never told an error was logged.
-        print(f"kiosk: 日志文件不能写入（{exc.strerror or exc}），只输出到控制台", file=sys.stderr)
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    for old in [h for h in root.handlers if getattr(h, "kiosk", False)]:
-        root.removeHandler(old)
-        old.close()
-    for handler in handlers:
-        handler.kiosk = True  # type: ignore[attr-defined]
-        root.addHandler(handler)
-    _route_qt_messages()
-
-
-def _route_qt_messages() -> None:
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-
-    qt_log = logging.getLogger("qt")
-    levels = {QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR}
-    levels[QtMsgType.QtFatalMsg] = logging.CRITICAL
-
-    def handle(kind: QtMsgType, _context: object, text: str) -> None:
-        # The offscreen platform (benchmarks, screenshots) says this about every window: not worth a warning.
-        level = logging.DEBUG if "propagateSizeHints" in text else levels.get(kind, logging.INFO)
-        qt_log.log(level, text)
-
-    qInstallMessageHandler(handle)
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ class HallScreen(QWidget):
         self._unsubscribe = feed.subscribe(self.state_arrived.emit)
 
     def render(self, state: Any) -> None:
-        raise NotImplementedError
+        """Draw ``state``; each hall screen draws its own (the base draws nothing but its background)."""
 
     # --- placing ---------------------------------------------------------------------------------------------
 

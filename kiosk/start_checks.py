@@ -1,0 +1,64 @@
+"""What the counter checks before it starts: that its data folder takes files, and the supervisor's fresh cache."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk_core.errors import CacheUnusable
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
+
+
+def data_dir_problem(data_dir: Path) -> CacheUnusable | None:
+    """The data folder must take files; a full disk is let through (sign-in and reading still work)."""
+    from kiosk.storage.private_files import open_private, private_dir
+    from kiosk_core.errors import disk_full
+
+    try:
+        private_dir(data_dir)
+        probe = data_dir / ".kiosk-write-test"
+        os.close(open_private(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC))
+        probe.unlink()
+    except OSError as exc:
+        if disk_full(exc):
+            return None
+        return CacheUnusable(
+            f"数据文件夹 {data_dir} 不能写入：{exc.strerror or exc}",
+            code="data_dir_unwritable",
+            details=("本机缓存、回执和日志都存放在这个文件夹里，不能写入就不能登记",),
+            steps=(
+                "请技术支持把该文件夹改为运行本程序的用户可写，或在配置文件中用 data_dir 换一个文件夹",
+                "改好后重新启动程序",
+            ),
+        )
+    return None
+
+
+def fresh_cache(config: Config) -> int:
+    """``kiosk --fresh-cache``: the supervisor's choice after a failed check (docs/recovery.md)."""
+    from kiosk.storage import health
+    from kiosk.storage.db import known_revisions
+
+    database = config.database_path
+    try:
+        health.check_before_open(database, known_revisions())
+    except CacheUnusable as exc:
+        if exc.code == "cache_schema_unknown":
+            print(f"kiosk: {exc.message}；不重建。", file=sys.stderr)
+            return 2
+        kept = health.kept_aside(database)
+    else:
+        if database.exists() and database.stat().st_size > 0:
+            print(f"kiosk: 本机缓存 {database} 检查完好，无需重建；未做任何改动。", file=sys.stderr)
+            return 2
+        kept = health.kept_aside(database)
+    health.forget(database)
+    print(f"已准备重建本机缓存 {database}。")
+    if kept:
+        print(f"损坏的文件仍保留在：{kept[0]}（请勿删除，尚未送达的登记只在其中）")
+    print("请正常启动 kiosk：它会建立空缓存并从中心同步计划、家庭和账号（首次同步完成前不能登录）。")
+    return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QWidget
 
 
 class FlowLayout(QLayout):
@@ -74,8 +74,8 @@ class FlowLayout(QLayout):
 
     def _width(self, item: QLayoutItem) -> int:
         if self._uniform:
-            return max(i.sizeHint().width() for i in self._shown())
-        return item.sizeHint().width()
+            return max(_natural_width(i) for i in self._shown())
+        return _natural_width(item)
 
     def _arrange(self, rect: QRect, *, move: bool) -> int:
         m = self.contentsMargins()
@@ -100,3 +100,14 @@ class FlowLayout(QLayout):
                 x += width + self.spacing()
             y += line_height + self.spacing()
         return max(0, y - self.spacing()) - rect.y() + m.bottom()
+
+
+def _natural_width(item: QLayoutItem) -> int:
+    """How wide the item is on one line. A wrapping label's size hint is Qt's guess at a wrapped shape (a few
+    hundred pixels whatever the room): on one line it needs its whole text, and wraps only when the line is full."""
+    label = item.widget()
+    if isinstance(label, QLabel) and label.wordWrap() and label.text():
+        m = label.contentsMargins()
+        text = max(label.text().splitlines() or [""], key=label.fontMetrics().horizontalAdvance)
+        return label.fontMetrics().horizontalAdvance(text) + m.left() + m.right() + 2 * label.margin() + 1
+    return item.sizeHint().width()

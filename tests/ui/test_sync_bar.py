@@ -78,3 +78,21 @@ def test_rejected_button_lists_turned_down_registrations(
     assert "中心未受理" in records.table.item(0, 3).text()
     assert records.reprint.isEnabled()  # the household's notice prints from here
     screenshot(window, "records-rejected")
+
+
+def test_a_short_state_stays_on_one_line_when_the_strip_has_room(qtbot: QtBot) -> None:
+    """A wrapping label is not squeezed to Qt's guess at a wrapped shape: it wraps only when the line is full."""
+    relay = SyncRelay()
+    bar = SyncBar(relay)
+    qtbot.addWidget(bar)
+    bar.resize(1366, 60)
+    bar.show()
+    qtbot.waitExposed(bar)
+    for message in ("", "连接不上中心服务"):
+        relay.report_status(status(enrolled=message == "", online=False, message=message))
+        qtbot.waitUntil(lambda: bar.state.width() > 0)
+        one_line = bar.state.fontMetrics().lineSpacing()
+        assert bar.state.height() < 2 * one_line, (bar.state.text(), bar.state.size())
+    bar.resize(500, 60)  # a narrow strip: the long state wraps rather than widening anything
+    qtbot.waitUntil(lambda: bar.state.width() <= 500)
+    assert bar.state.width() <= 500 - 32

@@ -1,4 +1,4 @@
-"""A counter killed with SIGKILL at random moments, 200 times, during registrations, cancellations and sync:
+"""A counter killed with SIGKILL at random moments, 160 times, during registrations, cancellations and sync:
 no acknowledged registration lost, registrations and outbox always in step, the cache always intact, and the
 centre ends with exactly what the counter holds."""
 
@@ -22,7 +22,7 @@ from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
 from tests.fakes import CHEAP_HASHER, FakePrinter
 from tests.sync.conftest import CentralUnderTest
 
-ROUNDS = 200
+ROUNDS = 160  # about 100 s on an idle machine: the issue asks for under two minutes
 MAX_STEPS = 3  # whole steps a round completes before the one it is killed in
 MAX_POINT = 40  # write points counted into that step; a register step has about 30, most others fewer
 HANG_GUARD = (
@@ -76,7 +76,7 @@ class Lines:
                 seen.append(line)
 
 
-def test_sigkill_200_times(centre: CentralUnderTest, tmp_path: Path) -> None:
+def test_sigkill_160_times(centre: CentralUnderTest, tmp_path: Path) -> None:
     device_id, secret = centre.enroll("01")
     data, acks = tmp_path / "counter", tmp_path / "acks.txt"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -129,9 +129,9 @@ def test_sigkill_200_times(centre: CentralUnderTest, tmp_path: Path) -> None:
         f"\n{ROUNDS} kills: {registrations} registrations ({cancelled} cancelled),"
         f" {len(acks.read_text().split())} acked; steps done {dict(steps_done)}; kills {dict(sorted(kills.items()))}"
     )
-    # The rounds do the same work on any machine (seed 2026: about 95 registrations, 40 cancelled, and every
+    # The rounds do the same work on any machine (seed 2026: about 75 registrations, 30 cancelled, and every
     # kind of step killed both ways); check that the work and the kills were what is claimed.
-    assert registrations >= 60 and cancelled >= 20
+    assert registrations >= 50 and cancelled >= 16
     for kind in ("register", "cancel", "sync"):
         assert kills[f"{kind} hold"] >= 3 and kills[f"{kind} go"] >= 3, kills
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 
 from kiosk_central.throwaway_pg import free_port
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 class _SwitchableApp:
@@ -66,3 +73,50 @@ class LiveServer:
                 yield client
         finally:
             self._switch.app = None
+
+
+@contextmanager
+def serve_in_subprocess(
+    *args: str, start_within: float = 60
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``kiosk-central serve ARGS`` as an admin starts it, in its own process on a free loopback port.
+
+    Yields the base URL and the process once ``/v1/health`` answers; stops it afterwards (killed if it lingers).
+    """
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "kiosk_central",
+        "serve",
+        *args,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    env = os.environ | {"PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_within
+        while True:  # polled: the server's start is the progress waited for, the deadline only a hang guard
+            try:
+                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                pytest.fail(f"kiosk-central serve did not start: {out[-2000:]}")
+            time.sleep(0.05)
+        yield base, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+        if proc.stdout:
+            proc.stdout.close()

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +13,10 @@ import pytest
 from kiosk_central.api.body_limit import MAX_BATCH_BODY, MAX_BODY
 from kiosk_central.bootstrap import Central
 from kiosk_central.tables import Registration
-from kiosk_central.throwaway_pg import free_port
 from tests.central.api import Api
+from tests.central.server import serve_in_subprocess
 from tests.central.world import FAMILIES, new_key, registration
 
-REPO = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
 
 
@@ -83,34 +78,8 @@ def test_a_batch_has_a_larger_cap_and_still_one(api: Api) -> None:
 @pytest.fixture
 def served_alone(tmp_path: Path) -> Iterator[tuple[str, int]]:
     """``kiosk-central serve`` in its own process (one, no workers), so its memory can be read from /proc."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "kiosk_central", "serve", "--data-dir", str(tmp_path), "--port", str(port)]
-    cmd += ["--log-level", "warning"]
-    env = os.environ | {"PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"kiosk-central serve did not start: {out[-2000:]}")
-            time.sleep(0.05)
+    with serve_in_subprocess("--data-dir", str(tmp_path)) as (base, proc):
         yield base, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        if proc.stdout:
-            proc.stdout.close()
 
 
 def _peak_rss(pid: int) -> int:

@@ -131,15 +131,24 @@ def member_clashes(session: Session, household: m.Household, plan_id: int) -> tu
 CHANGE_KINDS = ("registration_cancelled", "phone_updated")
 
 
-def refused_changes(session: Session) -> list[tuple[str, str, str]]:
+_REFUSED_CHANGE = (text(t.OUTBOX_REFUSED), t.OutboxMessage.kind.in_(CHANGE_KINDS))
+
+
+def refused_changes(session: Session, limit: int) -> list[tuple[str, str, str]]:
     """Cancellations and phone changes the centre would not take, newest first: (kind, subject, why).
 
     The counter already shows them done, the centre does not hold them: staff must see each one.
     """
     rows = session.execute(
         select(t.OutboxMessage.kind, t.OutboxMessage.subject, t.OutboxMessage.last_error)
-        .where(text(t.OUTBOX_REFUSED), t.OutboxMessage.kind.in_(CHANGE_KINDS))
+        .where(*_REFUSED_CHANGE)
         .order_by(t.OutboxMessage.id.desc())
+        .limit(limit)
     ).all()
     # last_error is "code: message" (sync._record_answers): staff read the message.
     return [(kind, subject, why.partition(": ")[2] or why) for kind, subject, why in rows]
+
+
+def refused_changes_count(session: Session) -> int:
+    """How many refused changes the sync strip counts (on every refresh: counted, not fetched)."""
+    return session.scalar(select(func.count()).select_from(t.OutboxMessage).where(*_REFUSED_CHANGE)) or 0

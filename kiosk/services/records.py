@@ -92,7 +92,7 @@ class RecordsService:
                 .limit(MAX_RESULTS)
             ).all()
             views = [registration_view(s, r) for r in rows]
-            for kind, subject, why in queries.refused_changes(s)[:MAX_RESULTS]:
+            for kind, subject, why in queries.refused_changes(s, MAX_RESULTS):
                 row = _changed_registration(s, kind, subject)
                 if row is not None and row.reg_no not in {v.reg_no for v in views}:
                     what = "取消登记" if kind == "registration_cancelled" else "修改联系电话"

@@ -205,7 +205,7 @@ class SyncService:
             s = uow.session
             unsent = s.scalar(select(func.count()).where(t.OutboxMessage.sent_at.is_(None))) or 0
             rejected = s.scalar(select(func.count()).where(t.Registration.central_status == "rejected")) or 0
-            rejected += len(queries.refused_changes(s))
+            rejected += queries.refused_changes_count(s)
             return SyncStatus(
                 enrolled=self.configured,
                 online=self.online,

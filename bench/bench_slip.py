@@ -27,7 +27,7 @@ from kiosk.services.views import RegistrationView
 from kiosk_core.model import PlanKind
 from kiosk_core.reg_no import make_reg_no
 
-FONT = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
+FONT = Path(__file__).resolve().parents[1] / "kiosk_resources" / "fonts" / "wqy-microhei.ttc"
 SLIP_P95_TARGET_MS = 50.0
 SLIP_RATIO_TARGET = 3.0
 

@@ -356,11 +356,11 @@ def _process_age_ms() -> float | None:
 def _shut_down(backend: DeferredServices, speech: Any) -> None:
     from PySide6.QtCore import QThreadPool
 
-    from kiosk.ui.workers import service_pool
+    from kiosk.ui.workers import wait_for_lanes
 
     speech.stop()
     # A registration or a print still under way finishes before the database closes.
-    service_pool().waitForDone(10_000)
+    wait_for_lanes(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
     if backend.built is not None:
         backend.built.engine.dispose()

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Refresh the UI's Chinese translation: lupdate → fill from resources/translations/zh_CN.py → lrelease.
+"""Refresh the UI's Chinese translation: lupdate → fill from kiosk_resources/translations/zh_CN.py → lrelease.
 
     scripts/update-translations.py          # writes kiosk_zh_CN.ts and kiosk_zh_CN.qm (commit both)
 
 Source strings are English, in ``self.tr("...")`` or ``QCoreApplication.translate("Context", "...")`` anywhere
-under kiosk/ui and in kiosk/app.py. Their Chinese is in the dict ``ZH_CN`` of resources/translations/zh_CN.py:
+under kiosk/ui and in kiosk/app.py. Their Chinese is in the dict ``ZH_CN`` of kiosk_resources/translations/zh_CN.py:
 add the new English string there (keep the dict sorted) and run this script. A key "Context|Source" gives one
 context its own wording. Exit code 1 when a string has no Chinese yet or the dict is not sorted.
 """
@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TRANSLATIONS = ROOT / "resources" / "translations"
+TRANSLATIONS = ROOT / "kiosk_resources" / "translations"
 TS_FILE = TRANSLATIONS / "kiosk_zh_CN.ts"
 QM_FILE = TRANSLATIONS / "kiosk_zh_CN.qm"
 MAPPING_FILE = TRANSLATIONS / "zh_CN.py"

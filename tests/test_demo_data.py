@@ -31,7 +31,7 @@ from kiosk_core.eligibility import (
 )
 from kiosk_core.identity import parse_filing_no, parse_id_number, parse_phone
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = Path(__file__).resolve().parent.parent / "kiosk_resources"
 NOW = datetime(2026, 11, 24, 10, 30)
 Q2611_DISTRICTS = {"朝阳区", "海淀区", "丰台区"}
 

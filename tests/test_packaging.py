@@ -51,6 +51,46 @@ def test_the_counter_runs_without_the_centres_libraries() -> None:
 
 def test_the_shared_core_needs_neither() -> None:
     loaded = _imported(
-        "import kiosk_core.eligibility, kiosk_core.identity, kiosk_core.passwords, kiosk_core.reg_no"
+        "import kiosk_core.eligibility, kiosk_core.identity, kiosk_core.passwords, kiosk_core.reg_no, kiosk_core.wire"
     )
     assert not loaded & set(COUNTER_ONLY + CENTRE_ONLY + ("sqlalchemy",))
+
+
+def test_the_wheel_carries_the_resources_and_finds_them_outside_the_checkout(tmp_path: Path) -> None:
+    """A built wheel, installed into a folder of its own, finds its fonts, theme and translations there."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            tmp_path,
+            ROOT,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("kiosk-*.whl")
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", site, wheel],
+        check=True,
+        capture_output=True,
+    )
+    probe = "from kiosk_core.resources import RESOURCES; print(RESOURCES)"
+    found = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,  # not the checkout: only the installed copy can be found
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+    ).stdout.strip()
+    resources = Path(found)
+    assert resources.is_relative_to(site), found
+    for needed in ("fonts/wqy-microhei.ttc", "theme/kiosk.qss", "translations/kiosk_zh_CN.qm"):
+        assert (resources / needed).is_file(), needed

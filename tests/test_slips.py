@@ -20,7 +20,7 @@ from kiosk.services.views import RegistrationView
 from kiosk_core.model import PlanKind
 from kiosk_core.reg_no import make_reg_no, spoken
 
-FONT = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
+FONT = Path(__file__).resolve().parents[1] / "kiosk_resources" / "fonts" / "wqy-microhei.ttc"
 MM = 72 / 25.4
 FULL_ID = re.compile(r"\d{17}[\dX]")
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QTranslator
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = runpy.run_path(str(ROOT / "scripts" / "update-translations.py"), run_name="update_translations")
-FIX = "add the Chinese to resources/translations/zh_CN.py and run scripts/update-translations.py"
+FIX = "add the Chinese to kiosk_resources/translations/zh_CN.py and run scripts/update-translations.py"
 PLACEHOLDER = re.compile(r"\{([a-z_]*)(?:[:!][^}]*)?\}")  # str.format fields; the format spec may differ
 
 
@@ -68,4 +68,4 @@ def test_translations_keep_their_placeholders(committed: dict[tuple[str, str], s
 
 def test_the_mapping_is_sorted() -> None:
     late = SCRIPT["unsorted_keys"](SCRIPT["load_mapping"]())
-    assert not late, f"keep resources/translations/zh_CN.py sorted; out of place: {late}"
+    assert not late, f"keep kiosk_resources/translations/zh_CN.py sorted; out of place: {late}"

@@ -147,7 +147,7 @@ PLANS: tuple[dict[str, Any], ...] = (
     },
 )
 
-# Demo accounts for the counter; the passwords are printed in resources/demo/README.md.
+# Demo accounts for the counter; the passwords are printed in kiosk_resources/demo/README.md.
 OPERATORS = (
     {"username": "clerk1", "display_name": "王晓梅", "role": "clerk", "password": "kiosk-demo-1"},
     {"username": "super1", "display_name": "李建国", "role": "supervisor", "password": "kiosk-demo-2"},

@@ -1,4 +1,4 @@
-"""Write the demo data under resources/demo: ``python -m kiosk.demo.generate [--seed N] [--out DIR]``.
+"""Write the demo data under kiosk_resources/demo: ``python -m kiosk.demo.generate [--seed N] [--out DIR]``.
 
 The output is deterministic: the same seed gives byte-identical JSON (and, with the same Pillow, photos).
 """
@@ -21,7 +21,7 @@ __all__ = ["DEMO_SEED", "DEMO_HOUSEHOLDS", "build", "generate_households", "main
 DEMO_SEED = 2611
 DEMO_HOUSEHOLDS = 1000
 CLASH_PAIRS = 3
-DEFAULT_OUT = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "kiosk_resources" / "demo"
 
 _README_HEAD = """# 演示数据 Demo data
 

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from kiosk.storage import tables as t
 from kiosk_core.model import RegistrationStatus, UnitStatus
+from kiosk_core.wire import CatalogChange
 
 
-def apply_changes(session: Session, changes: list[dict[str, Any]]) -> None:
+def apply_changes(session: Session, changes: list[CatalogChange]) -> None:
     """One page, in the centre's order; households (most of a page, and referenced by nothing that comes
     down) are written in bulk after the rest, so a first sync of a large roster takes seconds, not minutes."""
     households: dict[str, dict[str, Any]] = {}

@@ -9,17 +9,10 @@ from typing import Any
 import requests
 
 from kiosk_core.errors import KioskError
+from kiosk_core.wire import BatchItem, EventKind, EventResult, result_of
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 15.0
-
-# The kiosk's outbox kinds and the centre's names for them.
-BATCH_KINDS = {
-    "registration_created": "registration",
-    "registration_cancelled": "cancellation",
-    "phone_updated": "phone_update",
-}
-
 
 _TOKEN_PROBLEMS = {"token_missing", "token_invalid", "token_expired"}
 
@@ -43,21 +36,21 @@ class CentralRefused(KioskError):
 @dataclass(frozen=True)
 class OutboxItem:
     key: str
-    kind: str
+    kind: EventKind
     event_time: datetime
     payload: dict[str, Any]
 
 
 @dataclass(frozen=True)
 class EventAnswer:
-    result: str  # accepted / rejected (a central rule) / invalid (the centre can never take it as it is)
+    result: EventResult
     code: str  # "" when accepted
     message: str
     received_at: datetime | None
 
     @property
     def accepted(self) -> bool:
-        return self.result == "accepted"
+        return self.result is EventResult.ACCEPTED
 
 
 @dataclass(frozen=True)
@@ -70,7 +63,7 @@ class PlanCounts:
 class ChangePage:
     version: int
     more: bool
-    changes: list[dict[str, Any]]
+    changes: list[Any]  # kiosk_core.wire: CatalogChange or ReviewChange, as the feed says
 
 
 class CentralClient:
@@ -138,17 +131,16 @@ class CentralClient:
 
     def post_batch(self, messages: list[OutboxItem]) -> list[EventAnswer]:
         """Outbox messages in order, one request; one answer each, in the same order."""
-        body = {
-            "events": [
-                {
-                    "kind": BATCH_KINDS[m.kind],
-                    "idempotency_key": m.key,
-                    "event_time": m.event_time.isoformat(),
-                    "payload": m.payload,
-                }
-                for m in messages
-            ]
-        }
+        events: list[BatchItem] = [
+            {
+                "kind": m.kind,
+                "idempotency_key": m.key,
+                "event_time": m.event_time.isoformat(),
+                "payload": m.payload,  # type: ignore[typeddict-item]  # stored as the service built it
+            }
+            for m in messages
+        ]
+        body = {"events": events}
         response = self._request("POST", "/v1/events/batch", json=body)
         self._raise_for_status(response)
         results = response.json()["results"]
@@ -189,11 +181,11 @@ class CentralClient:
 
 
 def _answer(status: int, body: dict[str, Any]) -> EventAnswer:
-    if status in (200, 201):
+    result = result_of(status)
+    if result is EventResult.ACCEPTED:
         received = body.get("received_at")
-        return EventAnswer("accepted", "", "", local_time(received) if received else None)
-    result = "rejected" if status == 409 else "invalid"
-    return EventAnswer(result, str(body.get("code", result)), str(body.get("message", "")), None)
+        return EventAnswer(result, "", "", local_time(received) if received else None)
+    return EventAnswer(result, str(body.get("code", result.value)), str(body.get("message", "")), None)
 
 
 def local_time(text: str) -> datetime:

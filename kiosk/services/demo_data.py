@@ -1,4 +1,4 @@
-"""Loading the demo data (resources/demo, written by ``python -m kiosk.demo.generate``) into the local cache.
+"""Loading the demo data (kiosk_resources/demo, written by ``python -m kiosk.demo.generate``) into the local cache.
 
 The files store times relative to the load: ``*_days`` are days from ``now``'s date; registration windows open
 at 09:00 and close (and cancelling ends) at 17:00, naive local wall time like ``kiosk.services.clock``.
@@ -31,7 +31,7 @@ def load_demo(
     """Fill an empty cache with the demo plans, projects, units and households; a no-op once plans exist.
 
     ``resources`` is the resources folder (the one holding ``demo/``). ``operators``: also create the demo
-    counter accounts listed in ``catalog.json`` (passwords in resources/demo/README.md) through AuthService;
+    counter accounts listed in ``catalog.json`` (passwords in kiosk_resources/demo/README.md) through AuthService;
     accounts whose username exists already are left alone.
     """
     demo = resources / "demo"

@@ -13,6 +13,7 @@ from kiosk_core import model as m
 from kiosk_core.eligibility import MemberClash, RegistrationContext
 from kiosk_core.errors import NotFound
 from kiosk_core.model import RegistrationStatus
+from kiosk_core.wire import CHANGE_KINDS
 
 
 def load_household(session: Session, household_id: int) -> m.Household:
@@ -128,10 +129,7 @@ def member_clashes(session: Session, household: m.Household, plan_id: int) -> tu
     return tuple(MemberClash(names[id_number], filing_no) for id_number, filing_no in rows)
 
 
-CHANGE_KINDS = ("registration_cancelled", "phone_updated")
-
-
-_REFUSED_CHANGE = (text(t.OUTBOX_REFUSED), t.OutboxMessage.kind.in_(CHANGE_KINDS))
+_REFUSED_CHANGE = (text(t.OUTBOX_REFUSED), t.OutboxMessage.kind.in_([k.value for k in CHANGE_KINDS]))
 
 
 def refused_changes(session: Session, limit: int) -> list[tuple[str, str, str]]:

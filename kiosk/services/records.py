@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.services import audit, queries
 from kiosk.services.auth import AuthService
+from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
 from kiosk.services.registration import outbox_message
 from kiosk.services.registration_views import registration_view
@@ -28,6 +29,7 @@ from kiosk_core.errors import Conflict, InvalidInput, NotFound
 from kiosk_core.identity import FILING_NO, mask_phone, normalize, parse_id_number, parse_phone
 from kiosk_core.model import CANCEL_REASON_LABELS, CancelReason, RegistrationStatus, UnitStatus
 from kiosk_core.reg_no import parse_reg_no
+from kiosk_core.wire import CancellationPayload, EventKind
 
 __all__ = ["ApplicantId", "PhoneConfirmation", "RecordsService", "SupervisorApproval"]
 
@@ -43,10 +45,13 @@ class Found:
 
 
 class RecordsService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, auth: AuthService):
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, auth: AuthService, changes: ChangeNotice | None = None
+    ):
         self._uow = uow
         self._clock = clock
         self._auth = auth
+        self._changes = changes or ChangeNotice()
 
     def search(self, query: str, counter: str) -> Found:
         """Records' one box: a slip's QR payload or verification code is checked, anything else is found."""
@@ -95,7 +100,7 @@ class RecordsService:
             for kind, subject, why in queries.refused_changes(s, MAX_RESULTS):
                 row = _changed_registration(s, kind, subject)
                 if row is not None and row.reg_no not in {v.reg_no for v in views}:
-                    what = "取消登记" if kind == "registration_cancelled" else "修改联系电话"
+                    what = "取消登记" if kind == EventKind.CANCELLATION else "修改联系电话"
                     message = f"{what}未被中心受理：{why}"
                     views.append(
                         replace(
@@ -152,7 +157,7 @@ class RecordsService:
             if row.unit_id is not None:
                 s.get_one(t.Unit, row.unit_id).status = UnitStatus.FREE.value
             s.execute(delete(t.RegisteredPerson).where(t.RegisteredPerson.registration_id == row.id))
-            payload = {
+            payload: CancellationPayload = {
                 "reg_no": reg_no,
                 "reason": reason.value,
                 "comment": comment,
@@ -160,7 +165,7 @@ class RecordsService:
                 "operator_id": operator.id,
                 "approved_by": approver.id,
             }
-            s.add(outbox_message("registration_cancelled", reg_no, now, payload))
+            s.add(outbox_message(EventKind.CANCELLATION, reg_no, now, payload))
             audit.record(
                 s,
                 action="cancel",
@@ -172,7 +177,9 @@ class RecordsService:
                 approved_by=approver.username,
             )
             uow.commit()
-            return registration_view(s, row)
+            view = registration_view(s, row)
+        self._changes.publish(Change.REGISTRATION)
+        return view
 
     def update_phone(
         self, reg_no: str, phone_raw: str, operator: OperatorSession, confirmation: PhoneConfirmation
@@ -209,7 +216,7 @@ class RecordsService:
                 reg.phone = phone
             s.add(
                 outbox_message(
-                    "phone_updated",
+                    EventKind.PHONE_UPDATE,
                     household.filing_no,
                     now,
                     {
@@ -232,7 +239,9 @@ class RecordsService:
                 **how,
             )
             uow.commit()
-            return registration_view(s, row)
+            view = registration_view(s, row)
+        self._changes.publish(Change.REGISTRATION)
+        return view
 
     def _check_applicant(
         self, reg_no: str, typed: ApplicantId, operator: OperatorSession, now: datetime
@@ -292,7 +301,7 @@ def _row(session: Session, reg_no: str) -> t.Registration:
 
 def _changed_registration(session: Session, kind: str, subject: str) -> t.Registration | None:
     """The registration a refused change was about: a cancellation names it, a phone change its household."""
-    if kind == "registration_cancelled":
+    if kind == EventKind.CANCELLATION:
         return session.scalar(select(t.Registration).where(t.Registration.reg_no == subject))
     return session.scalar(
         select(t.Registration)

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.services import audit, mapping, queries
+from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
 from kiosk.services.registration_views import Choice, choice_view
 from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView
@@ -26,14 +27,22 @@ from kiosk_core import eligibility
 from kiosk_core.errors import Conflict, InvalidInput, NotFound, Refused
 from kiosk_core.model import PlanKind, RegistrationStatus, UnitStatus
 from kiosk_core.reg_no import make_reg_no
+from kiosk_core.wire import EventKind, Payload, RegistrationPayload
 
 _SECRET_KEY = "verification_secret"
 
 
 class RegistrationService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, guard: Callable[[], None] = lambda: None):
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        guard: Callable[[], None] = lambda: None,
+        changes: ChangeNotice | None = None,
+    ):
         self._uow = uow
         self._clock = clock
+        self._changes = changes or ChangeNotice()
         self._guard = guard  # offline guardrails: raises when the counter has been cut off too long
         self._secret: bytes | None = None  # the slips' verification secret, read once it is committed
 
@@ -99,7 +108,7 @@ class RegistrationService:
                 t.RegisteredPerson(registration_id=row.id, plan_id=choice.plan.id, id_number=n)
                 for n in household.id_numbers()
             )
-            s.add(outbox_message("registration_created", reg_no, now, _payload(row, choice)))
+            s.add(outbox_message(EventKind.REGISTRATION, reg_no, now, _payload(row, choice)))
             audit.record(
                 s,
                 action="register",
@@ -122,17 +131,22 @@ class RegistrationService:
             )
             uow.commit()
             self._secret = secret
-            return view
+        self._changes.publish(Change.REGISTRATION)  # the sync worker sends it now, Records shows it
+        return view
 
     def _verification_secret(self, session: Session) -> bytes:
         # Made once per cache and never changed: read it from the database only until it is committed.
         return self._secret or _secret(session)
 
 
-def outbox_message(kind: str, subject: str, at: datetime, payload: Mapping[str, object]) -> t.OutboxMessage:
+def outbox_message(kind: EventKind, subject: str, at: datetime, payload: Payload) -> t.OutboxMessage:
     """The central service applies each message once, keyed by its idempotency key."""
     return t.OutboxMessage(
-        idempotency_key=str(uuid.uuid4()), kind=kind, subject=subject, event_time=at, payload=dict(payload)
+        idempotency_key=str(uuid.uuid4()),
+        kind=kind.value,
+        subject=subject,
+        event_time=at,
+        payload=dict(payload),
     )
 
 
@@ -189,7 +203,7 @@ def _ack(draft: RegistrationDraft) -> eligibility.NoticeAck | None:
     return eligibility.NoticeAck(draft.notice_version, draft.notice_ack_at, draft.notice_read_aloud)
 
 
-def _payload(row: t.Registration, choice: Choice) -> dict[str, object]:
+def _payload(row: t.Registration, choice: Choice) -> RegistrationPayload:
     return {
         "reg_no": row.reg_no,
         "plan_code": choice.plan.code,

@@ -7,7 +7,6 @@ so this counter must show it cancelled too, with who did it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -16,9 +15,10 @@ from kiosk.services import audit
 from kiosk.services.central_client import local_time
 from kiosk.storage import tables as t
 from kiosk_core.model import CancelReason, RegistrationStatus, UnitStatus
+from kiosk_core.wire import ReviewChange
 
 
-def apply_reviews(session: Session, changes: list[dict[str, Any]], now: datetime) -> None:
+def apply_reviews(session: Session, changes: list[ReviewChange], now: datetime) -> None:
     for change in changes:
         reg = session.scalar(select(t.Registration).where(t.Registration.reg_no == change["reg_no"]))
         if reg is None:  # registered at another counter: nothing to show here
@@ -29,9 +29,7 @@ def apply_reviews(session: Session, changes: list[dict[str, Any]], now: datetime
             _cancelled_elsewhere(session, reg, change, now)
 
 
-def _cancelled_elsewhere(
-    session: Session, reg: t.Registration, change: dict[str, Any], now: datetime
-) -> None:
+def _cancelled_elsewhere(session: Session, reg: t.Registration, change: ReviewChange, now: datetime) -> None:
     """Cancelled here as the centre did it: its unit and people free again, who did it said in Records."""
     by = str(change.get("cancelled_by_counter") or "")
     reason = str(change.get("cancel_reason") or "")

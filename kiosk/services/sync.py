@@ -32,6 +32,7 @@ from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
 from kiosk_core.errors import AuthFailed, KioskError
 from kiosk_core.model import RegistrationStatus, UnitStatus
+from kiosk_core.wire import CatalogChange, EventKind, ReviewChange
 
 CATALOG_VERSION = "catalog_version"
 REVIEWS_VERSION = "reviews_version"
@@ -137,7 +138,7 @@ class SyncService:
         """Oldest first, in batches; stops at the first network failure so order is kept. Returns how many."""
         with self._uow() as uow:
             pending = [
-                (row.id, OutboxItem(row.idempotency_key, row.kind, row.event_time, row.payload))
+                (row.id, OutboxItem(row.idempotency_key, EventKind(row.kind), row.event_time, row.payload))
                 for row in uow.session.scalars(
                     select(t.OutboxMessage)
                     .where(t.OutboxMessage.sent_at.is_(None))
@@ -156,7 +157,7 @@ class SyncService:
         return self._pull(CATALOG_VERSION, self.client.catalog_changes, _apply_catalog)
 
     def pull_reviews(self) -> int:
-        def apply(uow: UnitOfWork, changes: list[dict[str, Any]]) -> None:
+        def apply(uow: UnitOfWork, changes: list[ReviewChange]) -> None:
             apply_reviews(uow.session, changes, self._clock())
 
         return self._pull(REVIEWS_VERSION, self.client.review_changes, apply)
@@ -283,7 +284,7 @@ class SyncService:
         self,
         setting: str,
         fetch: Callable[[int], ChangePage],
-        apply: Callable[[UnitOfWork, list[dict[str, Any]]], None],
+        apply: Callable[[UnitOfWork, list[Any]], None],
     ) -> int:
         applied = 0
         while True:
@@ -328,7 +329,7 @@ class SyncService:
             registrations = [
                 (item.payload["reg_no"], answer)
                 for (_id, item), answer in zip(chunk, answers, strict=True)
-                if item.kind == "registration_created"
+                if item.kind == EventKind.REGISTRATION
             ]
             accepted = [(reg_no, a) for reg_no, a in registrations if a.accepted]
             if accepted:
@@ -361,7 +362,7 @@ def _mark_rejected(s: Session, reg: t.Registration, answer: EventAnswer) -> None
         s.execute(delete(t.RegisteredPerson).where(t.RegisteredPerson.registration_id == reg.id))
 
 
-def _apply_catalog(uow: UnitOfWork, changes: list[dict[str, Any]]) -> None:
+def _apply_catalog(uow: UnitOfWork, changes: list[CatalogChange]) -> None:
     apply_changes(uow.session, changes)
 
 

@@ -146,7 +146,7 @@ def _inspect(database: Path) -> tuple[str, str | None, int | None]:
 def _count_unsent(db: sqlite3.Connection) -> int | None:
     try:
         row = db.execute(
-            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND kind = 'registration_created'"
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND kind = 'registration'"
         ).fetchone()
     except sqlite3.Error:
         return None

@@ -1,4 +1,4 @@
-"""The UI's language: English source strings in tr(), Chinese from resources/translations/kiosk_zh_CN.qm."""
+"""The UI's language: English source strings in tr(), Chinese from kiosk_resources/translations/kiosk_zh_CN.qm."""
 
 from __future__ import annotations
 

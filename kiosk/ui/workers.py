@@ -1,25 +1,49 @@
-"""Running service calls off the GUI thread; results come back on the GUI thread by signal."""
+"""Running service calls off the GUI thread, on named lanes; results come back on the GUI thread by signal.
+
+Two lanes, one policy: ``Lane.DATABASE`` is the only writer to the local cache (one thread: SQLite writes one
+at a time, and a registration never waits for a printer); ``Lane.NETWORK`` runs printing and calls to the
+centre, which may take seconds and must not hold up the counter's reads and writes.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-# SQLite writes one at a time (style guide §5): every service call goes through this single-thread pool.
-_service_pool: QThreadPool | None = None
+
+class Lane(Enum):
+    DATABASE = "database"
+    NETWORK = "network"
+
+
+_LANE_THREADS = {Lane.DATABASE: 1, Lane.NETWORK: 2}
+_pools: dict[Lane, QThreadPool] = {}
+
+
+def lane_pool(lane: Lane) -> QThreadPool:
+    pool = _pools.get(lane)
+    if pool is None:
+        pool = _pools[lane] = QThreadPool()
+        pool.setMaxThreadCount(_LANE_THREADS[lane])
+        pool.setObjectName(f"kiosk-{lane.value}")
+    return pool
 
 
 def service_pool() -> QThreadPool:
-    global _service_pool
-    if _service_pool is None:
-        _service_pool = QThreadPool()
-        _service_pool.setMaxThreadCount(1)
-    return _service_pool
+    """The database lane (the name older callers use)."""
+    return lane_pool(Lane.DATABASE)
+
+
+def wait_for_lanes(msecs: int) -> None:
+    """At shutdown: a registration or a print still under way finishes before the database closes."""
+    for pool in _pools.values():
+        pool.waitForDone(msecs)
 
 
 class _Relay(QObject):
@@ -51,10 +75,10 @@ class Operation(QObject):
 
     finished = Signal()
 
-    def __init__(self, parent: QObject, fn: Callable[[], Any], pool: QThreadPool | None = None):
+    def __init__(self, parent: QObject, fn: Callable[[], Any], lane: Lane = Lane.DATABASE):
         super().__init__(parent)
         self._fn = fn
-        self._pool = pool or service_pool()
+        self._pool = lane_pool(lane)
         self._success: Callable[[Any], None] = lambda _r: None
         self._error: Callable[[Exception], None] | None = None
         self._relay = _Relay()
@@ -111,9 +135,9 @@ def run_in_background(
     fn: Callable[[], Any],
     on_success: Callable[[Any], None],
     on_error: Callable[[Exception], None] | None = None,
-    pool: QThreadPool | None = None,
+    lane: Lane = Lane.DATABASE,
 ) -> Operation:
-    op = Operation(parent, fn, pool).on_success(on_success)
+    op = Operation(parent, fn, lane).on_success(on_success)
     if on_error is not None:
         op.on_error(on_error)
     return op.run()

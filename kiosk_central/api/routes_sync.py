@@ -29,6 +29,7 @@ from kiosk_central.services.payloads import (
     PhoneUpdateEvent,
     RegistrationEvent,
 )
+from kiosk_core.wire import EventKind
 
 router = APIRouter()
 # Versions are BIGINT: a since beyond them is a request error, not a query the database cannot take.
@@ -113,7 +114,7 @@ def post_registration(
 ) -> JSONResponse:
     """A registration from a kiosk's outbox (payload exactly as the kiosk wrote it)."""
     return _handle(
-        central, session, device, idempotency_key, "registration", event, registrations.register, 201
+        central, session, device, idempotency_key, EventKind.REGISTRATION, event, registrations.register, 201
     )
 
 
@@ -126,7 +127,9 @@ def post_cancellation(
     idempotency_key: IdempotencyKey,
 ) -> JSONResponse:
     """A cancellation: frees the unit, the household's persons and its slot in the plan."""
-    return _handle(central, session, device, idempotency_key, "cancellation", event, records.cancel, 200)
+    return _handle(
+        central, session, device, idempotency_key, EventKind.CANCELLATION, event, records.cancel, 200
+    )
 
 
 @router.post("/phone-updates", response_model=EventAccepted, responses=_EVENT_RESPONSES, tags=["events"])
@@ -139,14 +142,14 @@ def post_phone_update(
 ) -> JSONResponse:
     """A household's new phone (bumps the household's catalog version)."""
     return _handle(
-        central, session, device, idempotency_key, "phone_update", event, records.update_phone, 200
+        central, session, device, idempotency_key, EventKind.PHONE_UPDATE, event, records.update_phone, 200
     )
 
 
-_BATCH_USE_CASES: dict[str, tuple[Any, int]] = {
-    "registration": (registrations.register, 201),
-    "cancellation": (records.cancel, 200),
-    "phone_update": (records.update_phone, 200),
+_BATCH_USE_CASES: dict[EventKind, tuple[Any, int]] = {
+    EventKind.REGISTRATION: (registrations.register, 201),
+    EventKind.CANCELLATION: (records.cancel, 200),
+    EventKind.PHONE_UPDATE: (records.update_phone, 200),
 }
 
 

@@ -21,9 +21,22 @@ from kiosk_central.tables import (
     Unit,
     UnitType,
 )
+from kiosk_core.wire import (
+    CatalogChange,
+    CatalogEntity,
+    HouseholdData,
+    MemberData,
+    NoticeData,
+    OperatorData,
+    PlanData,
+    ProjectData,
+    ReviewChange,
+    UnitData,
+    UnitTypeData,
+)
 
-Change = dict[str, Any]
-_TABLES: dict[str, Any] = {
+Change = CatalogChange
+_TABLES: dict[CatalogEntity, Any] = {
     "plan": Plan,
     "notice": Notice,
     "project": Project,
@@ -38,7 +51,7 @@ _TABLES: dict[str, Any] = {
 class ChangesPage:
     version: int  # the highest version in this page, or ``since`` when the page is empty
     more: bool
-    changes: list[Change]
+    changes: list[CatalogChange] | list[ReviewChange]
 
     def as_json(self) -> dict[str, Any]:
         return {"version": self.version, "more": self.more, "changes": self.changes}
@@ -107,7 +120,7 @@ def plan_counts(session: Session) -> dict[str, int]:
         session.rollback()
 
 
-def _change(entity: str, key: str, version: int, data: dict[str, Any]) -> Change:
+def _change(entity: CatalogEntity, key: str, version: int, data: Any) -> Change:
     return {"entity": entity, "key": key, "version": version, "data": data}
 
 
@@ -116,7 +129,7 @@ def _plans(s: Session, lo: int, hi: int) -> Iterator[Change]:
         yield _change("plan", p.code, p.version, plan_data(p))
 
 
-def plan_data(p: Plan) -> dict[str, Any]:
+def plan_data(p: Plan) -> PlanData:
     return {
         "code": p.code,
         "name": p.name,
@@ -137,7 +150,12 @@ def _notices(s: Session, lo: int, hi: int) -> Iterator[Change]:
         .where(Notice.version > lo, Notice.version <= hi)
     )
     for n, plan_code in s.execute(stmt):
-        data = {"plan_code": plan_code, "version": n.notice_version, "title": n.title, "text": n.text}
+        data: NoticeData = {
+            "plan_code": plan_code,
+            "version": n.notice_version,
+            "title": n.title,
+            "text": n.text,
+        }
         yield _change("notice", f"{plan_code}:{n.notice_version}", n.version, data)
 
 
@@ -148,7 +166,7 @@ def _projects(s: Session, lo: int, hi: int) -> Iterator[Change]:
         .where(Project.version > lo, Project.version <= hi)
     )
     for p, plan_code in s.execute(stmt):
-        data = {
+        data: ProjectData = {
             "code": p.code,
             "plan_code": plan_code,
             "name": p.name,
@@ -167,7 +185,7 @@ def _unit_types(s: Session, lo: int, hi: int) -> Iterator[Change]:
         .where(UnitType.version > lo, UnitType.version <= hi)
     )
     for t, project_code in s.execute(stmt):
-        data = {
+        data: UnitTypeData = {
             "code": t.code,
             "project_code": project_code,
             "name": t.name,
@@ -188,7 +206,7 @@ def _units(s: Session, lo: int, hi: int) -> Iterator[Change]:
         .where(Unit.version > lo, Unit.version <= hi)
     )
     for u, project_code, type_code in s.execute(stmt):
-        data = {
+        data: UnitData = {
             "code": u.code,
             "project_code": project_code,
             "unit_type_code": type_code,
@@ -206,7 +224,7 @@ def _units(s: Session, lo: int, hi: int) -> Iterator[Change]:
 def _households(s: Session, lo: int, hi: int) -> Iterator[Change]:
     # Core rows, not ORM objects: a page can hold 20 000 households and their members.
     in_page = (Household.version > lo) & (Household.version <= hi)
-    members: dict[int, list[dict[str, str]]] = {}
+    members: dict[int, list[MemberData]] = {}
     member_rows = s.execute(
         select(Member.household_id, Member.relation, Member.name, Member.id_number)
         .join(Household, Household.id == Member.household_id)
@@ -231,7 +249,7 @@ def _households(s: Session, lo: int, hi: int) -> Iterator[Change]:
     for hid, filing_no, name, id_number, district, status, valid_until, phone, version in s.execute(
         select(*cols).where(in_page)
     ):
-        data = {
+        data: HouseholdData = {
             "filing_no": filing_no,
             "applicant_name": name,
             "applicant_id_number": id_number,
@@ -246,7 +264,7 @@ def _households(s: Session, lo: int, hi: int) -> Iterator[Change]:
 
 def _operators(s: Session, lo: int, hi: int) -> Iterator[Change]:
     for o in s.scalars(select(Operator).where(Operator.version > lo, Operator.version <= hi)):
-        data = {
+        data: OperatorData = {
             "username": o.username,
             "display_name": o.display_name,
             "role": o.role,
@@ -256,7 +274,7 @@ def _operators(s: Session, lo: int, hi: int) -> Iterator[Change]:
         yield _change("operator", o.username, o.version, data)
 
 
-_LOADERS: dict[str, Callable[[Session, int, int], Iterator[Change]]] = {
+_LOADERS: dict[CatalogEntity, Callable[[Session, int, int], Iterator[Change]]] = {
     "plan": _plans,
     "notice": _notices,
     "project": _projects,

@@ -1,6 +1,6 @@
-"""The kiosk's demo data (resources/demo, ``python -m kiosk.demo.generate``) loaded into the central catalog.
+"""The kiosk's demo data (kiosk_resources/demo, ``python -m kiosk.demo.generate``) loaded into the central catalog.
 
-The projects' photos (resources/demo/photos, drawn by kiosk/demo/photos.py) are stored at the centre too, so
+The projects' photos (kiosk_resources/demo/photos, drawn by kiosk/demo/photos.py) are stored at the centre too, so
 counters that sync get them with the catalog.
 
 Times in the files are relative to the load, as kiosk/services/demo_data.py reads them: ``*_days`` are days

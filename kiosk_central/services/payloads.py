@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SkipValidation, model_validator
 from pydantic_core import PydanticCustomError
@@ -20,6 +20,7 @@ from kiosk_core.errors import InvalidInput, KioskError
 from kiosk_core.identity import parse_filing_no, parse_id_number, parse_phone
 from kiosk_core.model import CancelReason
 from kiosk_core.reg_no import parse_reg_no
+from kiosk_core.wire import EventKind
 
 INT32_MAX = 2**31 - 1  # operator ids and notice versions are INTEGER columns
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2199
@@ -145,7 +146,7 @@ class BatchItem(BaseModel):
     """One outbox message in a batch: what the single-event endpoints take, plus its kind and key."""
 
     model_config = ConfigDict(extra="forbid")
-    kind: Literal["registration", "cancellation", "phone_update"]
+    kind: EventKind
     idempotency_key: str = Field(max_length=64)
     event_time: Moment
     payload: dict[str, Any]
@@ -186,8 +187,14 @@ class EventBatch(BaseModel):
     events: list[SkipValidation[BatchItem]] = Field(max_length=500)
 
 
-EVENT_MODELS: dict[str, type[AnyEvent]] = {
-    "registration": RegistrationEvent,
-    "cancellation": CancellationEvent,
-    "phone_update": PhoneUpdateEvent,
+EVENT_MODELS: dict[EventKind, type[AnyEvent]] = {
+    EventKind.REGISTRATION: RegistrationEvent,
+    EventKind.CANCELLATION: CancellationEvent,
+    EventKind.PHONE_UPDATE: PhoneUpdateEvent,
+}
+# The payload model of each kind; tests/test_wire.py keeps their fields equal to kiosk_core.wire's.
+PAYLOAD_MODELS: dict[EventKind, type[BaseModel]] = {
+    EventKind.REGISTRATION: RegistrationPayload,
+    EventKind.CANCELLATION: CancellationPayload,
+    EventKind.PHONE_UPDATE: PhoneUpdatePayload,
 }

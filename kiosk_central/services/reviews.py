@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from kiosk_central.services.errors import InvalidRequest, NotFound
 from kiosk_central.tables import Registration
 from kiosk_core.errors import InvalidInput
 from kiosk_core.reg_no import parse_reg_no
+from kiosk_core.wire import ReviewChange
 
 PENDING, PASSED, FAILED = "待审核", "审核通过", "审核不通过"
 STATUSES = (PENDING, PASSED, FAILED)
@@ -69,10 +69,7 @@ def review_changes(session: Session, since: int, limit: int) -> ChangesPage:
     finally:
         session.rollback()
     more = len(rows) > limit
-    changes: list[dict[str, Any]] = [
-        {"reg_no": r[0], "review_status": r[1], "reject_reason": r[2], "version": int(r[3])} | _status(*r[4:])
-        for r in rows[:limit]
-    ]
+    changes = [_change(*r) for r in rows[:limit]]
     return ChangesPage(changes[-1]["version"] if changes else since, more, changes)
 
 
@@ -87,10 +84,22 @@ _CANCELLATION = (
 )
 
 
-def _status(
-    status: str, at: datetime | None, reason: str | None, comment: str | None, by: str | None
-) -> dict[str, Any]:
+def _change(
+    reg_no: str,
+    review_status: str,
+    reject_reason: str,
+    version: int,
+    status: str,
+    at: datetime | None,
+    reason: str | None,
+    comment: str | None,
+    by: str | None,
+) -> ReviewChange:
     return {
+        "reg_no": reg_no,
+        "review_status": review_status,
+        "reject_reason": reject_reason,
+        "version": int(version),
         "status": status,
         "cancelled_at": wire_time(at) if at else None,
         "cancel_reason": reason,

@@ -50,7 +50,7 @@ def test_cancel_needs_a_supervisor(
     with built.engine.connect() as c:
         assert c.execute(select(t.Unit.status).where(t.Unit.id == world.free_units[0])).scalar() == "free"
         kinds = c.execute(select(t.OutboxMessage.kind).order_by(t.OutboxMessage.id)).scalars().all()
-        assert kinds == ["registration_created", "registration_cancelled"]
+        assert kinds == ["registration", "cancellation"]
         row = c.execute(select(t.AuditEntry).where(t.AuditEntry.action == "cancel")).one()
         assert row.detail["approved_by"] == "super1"
     with pytest.raises(Conflict):
@@ -96,7 +96,7 @@ def test_phone_update_is_audited_masked(
         assert applicant not in str(entry.detail) and applicant[6:14] not in str(entry.detail)
         assert (
             c.execute(select(t.OutboxMessage.kind).order_by(t.OutboxMessage.id.desc())).scalar()
-            == "phone_updated"
+            == "phone_update"
         )
     with pytest.raises(InvalidInput):
         built.services.records.update_phone(registered, "139001390", clerk, ApplicantId(applicant))
@@ -121,7 +121,7 @@ def test_phone_change_needs_the_applicants_id_number(
     with built.engine.connect() as c:
         refused = c.execute(select(t.AuditEntry).where(t.AuditEntry.action == "phone_change_refused")).one()
         assert refused.detail == {"reason": "id_mismatch"} and refused.operator_id == clerk.id
-        assert c.execute(select(t.OutboxMessage.kind)).scalars().all() == ["registration_created"]
+        assert c.execute(select(t.OutboxMessage.kind)).scalars().all() == ["registration"]
 
 
 def test_a_members_id_number_is_not_the_applicants(

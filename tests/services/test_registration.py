@@ -86,7 +86,7 @@ def test_quick_registration_commits_with_outbox_and_audit(
     assert view.notice_read_aloud and view.operator_name == "王晓梅"
     with built.engine.connect() as c:
         outbox = c.execute(select(t.OutboxMessage)).one()
-        assert outbox.subject == view.reg_no and outbox.kind == "registration_created"
+        assert outbox.subject == view.reg_no and outbox.kind == "registration"
         assert outbox.payload["plan_code"] == "Q2611" and len(outbox.idempotency_key) == 36
         actions = c.execute(select(t.AuditEntry.action)).scalars().all()
         assert "register" in actions

@@ -35,14 +35,12 @@ def check_cache(db: Path, acks: Path) -> tuple[int, int]:
     with sqlite3.connect(db) as c:
         assert c.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         regs = {r for (r,) in c.execute("SELECT reg_no FROM registrations")}
-        created = [s for (s,) in c.execute("SELECT subject FROM outbox WHERE kind = 'registration_created'")]
+        created = [s for (s,) in c.execute("SELECT subject FROM outbox WHERE kind = 'registration'")]
         assert sorted(created) == sorted(regs), "a registration without its outbox message, or the reverse"
         cancelled = sorted(
             r for (r,) in c.execute("SELECT reg_no FROM registrations WHERE status = 'cancelled'")
         )
-        cancels = sorted(
-            s for (s,) in c.execute("SELECT subject FROM outbox WHERE kind = 'registration_cancelled'")
-        )
+        cancels = sorted(s for (s,) in c.execute("SELECT subject FROM outbox WHERE kind = 'cancellation'"))
         assert cancels == cancelled, "a cancellation without its outbox message, or the reverse"
     acked = set(acks.read_text().split()) if acks.exists() else set()
     lost = acked - regs

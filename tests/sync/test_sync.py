@@ -142,9 +142,9 @@ def test_cancellation_and_phone_change_follow(kiosk: KioskFactory, centre: Centr
             select(t.OutboxMessage.kind, t.OutboxMessage.result).order_by(t.OutboxMessage.id)
         ).all()
     assert [tuple(r) for r in results] == [
-        ("registration_created", "accepted"),
-        ("phone_updated", "accepted"),
-        ("registration_cancelled", "accepted"),
+        ("registration", "accepted"),
+        ("phone_update", "accepted"),
+        ("cancellation", "accepted"),
     ]
 
 

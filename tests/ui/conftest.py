@@ -22,7 +22,7 @@ from kiosk.storage import tables as t
 from kiosk.storage.uow import uow_factory
 from kiosk.ui import i18n, theme
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.workers import service_pool
+from kiosk.ui.workers import wait_for_lanes
 from tests.builders import CLERK, NOW, SUPERVISOR, World, build_world
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
 
@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def kiosk_look(qapp: QApplication) -> Iterator[None]:
     """What app.main() does before the first window: shipped CJK font, the theme, Chinese UI."""
     family = theme.load_font()
-    assert family, "the shipped font resources/fonts/wqy-microhei.ttc did not load"
+    assert family, "the shipped font kiosk_resources/fonts/wqy-microhei.ttc did not load"
     theme.apply(qapp, BASE_PT, family)
     translators = i18n.install_translator(qapp, "zh_CN")
     yield
@@ -79,7 +79,7 @@ def built(config: Config, clock: MovableClock, printer: FakePrinter) -> Iterator
     b = build_services(config, printer, clock, CHEAP_HASHER)
     yield b
     # Workers still running would touch a closed database (or a deleted folder) after the test.
-    service_pool().waitForDone(10_000)
+    wait_for_lanes(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
     b.engine.dispose()
 

@@ -31,7 +31,7 @@ from kiosk.storage.uow import uow_factory
 from kiosk.ui.registration.screens import Screen
 from kiosk.ui.registration.screens.plan_screen import PlanCard
 from kiosk.ui.registration.wizard import CounterWizard
-from kiosk.ui.workers import service_pool
+from kiosk.ui.workers import wait_for_lanes
 from tests.fakes import CHEAP_HASHER, FakePrinter
 
 __all__ = [
@@ -128,7 +128,7 @@ def wizard(qtbot: QtBot, counter: Counter, speech: SpeechEngine) -> Iterator[Cou
     qtbot.waitUntil(widget.isActiveWindow)
     yield widget
     # Let workers finish before the widgets go: their results must not land on deleted screens.
-    service_pool().waitForDone(10_000)
+    wait_for_lanes(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
     QApplication.processEvents()
 

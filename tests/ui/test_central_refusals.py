@@ -12,7 +12,7 @@ from kiosk.bootstrap import Built
 from kiosk.services.sync_worker import SyncWorker
 from kiosk.ui.login_screen import LoginScreen
 from kiosk.ui.sync_bar import SyncBar, SyncRelay
-from kiosk.ui.workers import service_pool
+from kiosk.ui.workers import wait_for_lanes
 from tests.sync.conftest import (  # noqa: F401  (fixtures: a real centre on loopback, counters enrolled there)
     CentralUnderTest,
     KioskFactory,
@@ -31,7 +31,7 @@ def counter(kiosk: KioskFactory) -> Iterator[Built]:  # noqa: F811
     k = kiosk("01")
     k.services.sync.sync_once()
     yield k
-    service_pool().waitForDone(10_000)  # the sign-in worker is done with the cache before it closes
+    wait_for_lanes(10_000)  # the sign-in worker is done with the cache before it closes
 
 
 def test_login_screen_says_the_centre_disabled_the_account(

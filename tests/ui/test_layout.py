@@ -28,7 +28,7 @@ from kiosk.platform.speech import EspeakSpeechEngine, NullSpeechEngine, SpeechEn
 from kiosk.services.views import SyncStatus
 from kiosk.ui import theme
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.workers import service_pool
+from kiosk.ui.workers import wait_for_lanes
 from tests.ui.flow_fixtures import *  # noqa: F403
 from tests.ui.flow_fixtures import CLERK, SHOWCASE, Counter, plan_card, save_screenshot
 
@@ -193,7 +193,7 @@ def window(qtbot: QtBot, counter: Counter, voice: SpeechEngine, look: Look) -> I
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow)
     yield w
-    service_pool().waitForDone(10_000)
+    wait_for_lanes(10_000)
     QApplication.processEvents()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,7 +24,7 @@ from kiosk.ui import messages
 from kiosk.ui.records.dialogs.cancel_dialog import CancelDialog
 from kiosk.ui.records.dialogs.phone_dialog import PhoneDialog
 from kiosk.ui.theme import InlineError, set_kind
-from kiosk.ui.workers import run_in_background
+from kiosk.ui.workers import Lane, run_in_background
 
 if TYPE_CHECKING:
     from kiosk.services.container import Services
@@ -306,7 +306,7 @@ class RecordsScreen(QWidget):
             lambda: slips.print_slip(view.reg_no, operator, reprint=True),
             self._printed,
             self._print_failed,
-            pool=QThreadPool.globalInstance(),  # the printer may take a while: not on the database queue
+            lane=Lane.NETWORK,  # the printer may take a while: not on the database queue
         )
 
     def _printed(self, outcome: PrintOutcome) -> None:

@@ -299,7 +299,7 @@ def _page(screen: Screen) -> QScrollArea:
     return page
 
 
-# The wizard's own pieces on top of the app theme (resources/theme/kiosk.qss), in the theme's colours.
+# The wizard's own pieces on top of the app theme (kiosk_resources/theme/kiosk.qss), in the theme's colours.
 STYLE = Template("""
 #stepBar, #footer { background: $surface; }
 #stepBar { border-bottom: 2px solid $border; }

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.ui import messages
-from kiosk.ui.workers import Operation, run_in_background
+from kiosk.ui.workers import Lane, Operation, run_in_background
 from kiosk_core.errors import Refusal
 
 if TYPE_CHECKING:
@@ -270,7 +270,7 @@ class Screen(QWidget):
         on_success: Callable[[Any], None],
         on_error: Callable[[Exception], None] | None = None,
         *,
-        pool: QThreadPool | None = None,
+        lane: Lane = Lane.DATABASE,
         busy: bool = True,
     ) -> Operation:
         """A service call on a worker; the result is dropped if the wizard moved on to the next household."""
@@ -297,7 +297,7 @@ class Screen(QWidget):
 
         if busy:
             self._set_busy(True)
-        return run_in_background(self, fn, done, failed, pool=pool)
+        return run_in_background(self, fn, done, failed, lane=lane)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

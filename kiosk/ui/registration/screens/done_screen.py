@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -13,7 +13,7 @@ from kiosk.services.slip_printing import PrintOutcome, SlipService
 from kiosk.services.views import OperatorSession
 from kiosk.ui import messages
 from kiosk.ui.registration.screens import MessageLabel, Screen, label, scaled_font
-from kiosk.ui.workers import run_in_background
+from kiosk.ui.workers import Lane, run_in_background
 
 if TYPE_CHECKING:
     from kiosk.ui.registration.draft_state import DraftState
@@ -131,13 +131,12 @@ class DoneScreen(Screen):
                 return
             self._on_print_failed(exc)
 
-        # Printing is slow: the global pool, not the single database worker the other screens queue on.
         run_in_background(
             self,
             lambda: self._slips.print_slip(reg_no, operator, reprint=reprint),
             done,
             failed,
-            pool=QThreadPool.globalInstance(),
+            lane=Lane.NETWORK,  # printing is slow: never queued with the database
         )
 
     def _on_printed(self, outcome: PrintOutcome) -> None:

@@ -12,10 +12,11 @@ from sqlalchemy.orm import sessionmaker
 from kiosk.config import Config
 from kiosk.services.auth import AuthService
 from kiosk.services.catalog import CatalogService
-from kiosk.services.central_client import CentralClient
+from kiosk.services.central_client import ONLINE_READ_TIMEOUT, CentralClient
 from kiosk.services.clock import Clock, system_clock
 from kiosk.services.container import Services
 from kiosk.services.households import HouseholdService
+from kiosk.services.online import OnlineCalls
 from kiosk.services.photos import PhotoCache
 from kiosk.services.printing_port import SlipPrinter
 from kiosk.services.records import RecordsService
@@ -63,7 +64,18 @@ def build_services(
         auth=auth,
         households=HouseholdService(uow, clock),
         catalog=CatalogService(uow, clock, photos, central=sync.configured),
-        registration=RegistrationService(uow, clock, sync.guard),
+        registration=RegistrationService(
+            uow,
+            clock,
+            sync.guard,
+            # A third client, the online path's: short timeouts, the token read per call.
+            online=OnlineCalls(
+                CentralClient(config.central.url, read_timeout=ONLINE_READ_TIMEOUT)
+                if config.central.url
+                else None,
+                secrets or SecretStore(),
+            ),
+        ),
         records=RecordsService(uow, clock, auth),
         slips=SlipService(
             uow, clock, renderer, printer, config.slips_dir, SlipLayout(config.printer.slip_layout)

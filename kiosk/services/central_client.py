@@ -1,4 +1,8 @@
-"""The central service over HTTP: every call has a timeout, every failure a type the sync loop understands."""
+"""The central service over HTTP: every call has a timeout, every failure a type the sync loop understands.
+
+The sync worker's client keeps the device token it renews (``token``); the online path's client never holds
+one: each of its calls is given the token read from the keyring just then (``post_registration``).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,12 @@ from typing import Any
 import requests
 
 from kiosk_core.errors import KioskError
-from kiosk_core.wire import BatchItem, EventKind, EventResult, result_of
+from kiosk_core.wire import BatchItem, EventKind, EventResult, RegistrationPayload, result_of
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 15.0
+# Staff and a household wait at the counter for an online answer: past this it is "offline", not a hang.
+ONLINE_READ_TIMEOUT = 5.0
 
 _TOKEN_PROBLEMS = {"token_missing", "token_invalid", "token_expired"}
 
@@ -47,6 +53,7 @@ class EventAnswer:
     code: str  # "" when accepted
     message: str
     received_at: datetime | None
+    hint: str = ""  # the centre's advice with a refusal, for staff
 
     @property
     def accepted(self) -> bool:
@@ -67,9 +74,12 @@ class ChangePage:
 
 
 class CentralClient:
-    def __init__(self, base_url: str, session: requests.Session | None = None):
+    def __init__(
+        self, base_url: str, session: requests.Session | None = None, *, read_timeout: float = READ_TIMEOUT
+    ):
         self.base_url = base_url.rstrip("/")
         self._http = session or requests.Session()
+        self._read_timeout = read_timeout
         self.token = ""
 
     def health(self) -> bool:
@@ -148,19 +158,50 @@ class CentralClient:
             raise CentralUnavailable("中心的回答与所发记录数不符，稍后重发")
         return [_answer(r["status"], r["body"]) for r in results]
 
+    def post_registration(
+        self, key: str, event_time: datetime, payload: RegistrationPayload, *, token: str
+    ) -> EventAnswer:
+        """One registration now, under the key its outbox message keeps: the centre's answer or a raise.
+
+        Accepted, rejected (409) and invalid (422, 403) are answers; the centre stores each under the key, so
+        the outbox sending the same message later gets the same one. Anything else says nothing was decided:
+        CentralUnavailable (network, timeout, 5xx, another status), CentralAuthExpired (the token).
+        """
+        response = self._request(
+            "POST",
+            "/v1/registrations",
+            token=token,
+            headers={"Idempotency-Key": key},
+            json={"event_time": event_time.isoformat(), "payload": payload},
+        )
+        if response.status_code == 401:
+            raise CentralAuthExpired(
+                str(_json(response).get("message") or "中心不认本机的登录"),
+                code=str(_json(response).get("code") or CentralAuthExpired.code),
+            )
+        if response.status_code not in (200, 201, 403, 409, 422):
+            raise CentralUnavailable(f"中心暂时不能回答（HTTP {response.status_code}）")
+        return _answer(response.status_code, _json(response))
+
     def _page(self, path: str, since: int, limit: int) -> ChangePage:
         response = self._request("GET", path, params={"since": since, "limit": limit})
         self._raise_for_status(response)
         body = response.json()
         return ChangePage(int(body["version"]), bool(body["more"]), list(body["changes"]))
 
-    def _request(self, method: str, path: str, *, auth: bool = True, **kw: Any) -> requests.Response:
+    def _request(
+        self, method: str, path: str, *, auth: bool = True, token: str | None = None, **kw: Any
+    ) -> requests.Response:
         headers = dict(kw.pop("headers", {}))
         if auth:
-            headers["Authorization"] = f"Bearer {self.token}"
+            headers["Authorization"] = f"Bearer {self.token if token is None else token}"
         try:
             response = self._http.request(
-                method, self.base_url + path, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), **kw
+                method,
+                self.base_url + path,
+                headers=headers,
+                timeout=(CONNECT_TIMEOUT, self._read_timeout),
+                **kw,
             )
         except requests.RequestException as exc:
             raise CentralUnavailable("连接不上中心服务", hint=type(exc).__name__) from None
@@ -185,7 +226,13 @@ def _answer(status: int, body: dict[str, Any]) -> EventAnswer:
     if result is EventResult.ACCEPTED:
         received = body.get("received_at")
         return EventAnswer(result, "", "", local_time(received) if received else None)
-    return EventAnswer(result, str(body.get("code", result.value)), str(body.get("message", "")), None)
+    return EventAnswer(
+        result,
+        str(body.get("code", result.value)),
+        str(body.get("message", "")),
+        None,
+        str(body.get("hint", "")),
+    )
 
 
 def local_time(text: str) -> datetime:

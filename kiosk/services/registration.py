@@ -1,4 +1,9 @@
-"""Turning the clerk's choice into a registration: every rule checked again, one transaction with its outbox row."""
+"""Turning the clerk's choice into a registration: every rule checked again, one transaction with its outbox row.
+
+A real-time plan's unit is claimed at the centre first while the centre answers (``prepare`` on the database
+lane, ``claim`` on the network lane, ``finish`` on the database lane again): two counters can no longer both
+print a slip for one unit. A quick plan, and a claim the centre did not answer, go the offline way.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,17 +24,54 @@ from sqlalchemy.orm import Session
 from kiosk.services import audit, mapping, queries
 from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
+from kiosk.services.online import OnlineAnswer, OnlineCalls, offline
 from kiosk.services.registration_views import Choice, choice_view
 from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
 from kiosk_core import eligibility
-from kiosk_core.errors import Conflict, InvalidInput, NotFound, Refused
+from kiosk_core.errors import Conflict, InvalidInput, KioskError, NotFound, Refused
 from kiosk_core.model import PlanKind, RegistrationStatus, UnitStatus
 from kiosk_core.reg_no import make_reg_no
 from kiosk_core.wire import EventKind, Payload, RegistrationPayload
 
 _SECRET_KEY = "verification_secret"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A real-time registration judged and numbered, not yet stored: what the claim sends and finish keeps.
+
+    The key and the payload are the outbox message's, byte for byte, so the centre sees one message twice
+    (claim, then outbox) and answers the second from the first.
+    """
+
+    draft: RegistrationDraft
+    operator: OperatorSession
+    reg_no: str
+    sequence: int
+    key: str
+    at: datetime  # the event time, created_at and the rules' moment
+    ack_at: datetime
+    verification_code: str
+    payload: RegistrationPayload
+
+
+class ClaimRefused(KioskError):
+    """The centre refused the claim: nothing is registered here, nothing is printed."""
+
+    code = "claim_refused"
+
+    def __init__(self, answer: OnlineAnswer):
+        super().__init__(
+            f"中心未受理本次登记：{answer.message or answer.code}",
+            hint=answer.hint or "请返回重新选择",
+            code=answer.code or self.code,
+        )
+
+    @property
+    def unit_taken(self) -> bool:
+        return self.code == "unit_taken"
 
 
 class RegistrationService:
@@ -39,10 +81,12 @@ class RegistrationService:
         clock: Clock,
         guard: Callable[[], None] = lambda: None,
         changes: ChangeNotice | None = None,
+        online: OnlineCalls | None = None,
     ):
         self._uow = uow
         self._clock = clock
         self._changes = changes or ChangeNotice()
+        self._online = online
         self._guard = guard  # offline guardrails: raises when the counter has been cut off too long
         self._secret: bytes | None = None  # the slips' verification secret, read once it is committed
 
@@ -73,23 +117,14 @@ class RegistrationService:
             reg_no = make_reg_no(choice.plan.code, sequence, operator.counter)
             household = choice.household
             secret = self._verification_secret(s)
-            row = t.Registration(
-                reg_no=reg_no,
-                plan_id=choice.plan.id,
-                household_id=household.id,
-                project_id=choice.project.id,
-                unit_type_id=choice.unit_type.id,
-                unit_id=choice.unit.id if choice.unit else None,
-                status=RegistrationStatus.ACTIVE.value,
-                phone=household.phone,
-                created_at=now,
-                operator_id=operator.id,
-                counter=operator.counter,
-                notice_version=choice.plan.notice.version,
-                notice_read_aloud=draft.notice_read_aloud,
-                notice_ack_at=ack.at,
-                notice_ack_operator_id=operator.id,
-                verification_code=verification_code(secret, reg_no, household.applicant_id_number),
+            row = _row(
+                choice,
+                draft,
+                operator,
+                reg_no,
+                now,
+                ack.at,
+                verification_code(secret, reg_no, household.applicant_id_number),
             )
             s.add(row)
             if choice.unit is not None:
@@ -134,15 +169,143 @@ class RegistrationService:
         self._changes.publish(Change.REGISTRATION)  # the sync worker sends it now, Records shows it
         return view
 
+    # --- real-time plans: claim the unit at the centre before anything is printed ---
+
+    def prepare(self, draft: RegistrationDraft, operator: OperatorSession) -> Prepared:
+        """Database lane: every rule, the number, the key and the payload; nothing is registered yet.
+
+        The number is not taken here (a refused claim leaves no gap): finish stores the one prepared, and
+        only this counter's one database lane registers, so nothing else takes it in between.
+        """
+        if draft.unit_id is None:
+            raise InvalidInput("实时配租须选定一套具体房源", hint="请在房源列表中选择一套")
+        self._guard()
+        now = self._clock()
+        with self._uow() as uow:
+            s = uow.session
+            choice = _load_choice(s, draft)
+            ack = _check(s, choice, draft, now)
+            sequence = s.get_one(t.Plan, choice.plan.id).next_sequence
+            reg_no = make_reg_no(choice.plan.code, sequence, operator.counter)
+            secret = self._verification_secret(s)
+            uow.commit()  # the verification secret, made on a new cache's first registration
+            self._secret = secret
+            code = verification_code(secret, reg_no, choice.household.applicant_id_number)
+            row = _row(choice, draft, operator, reg_no, now, ack.at, code)
+            return Prepared(
+                draft, operator, reg_no, sequence, str(uuid.uuid4()), now, ack.at, code, _payload(row, choice)
+            )
+
+    def claim(self, prepared: Prepared) -> OnlineAnswer:
+        """Network lane: the centre's answer to this registration, in a few seconds at most."""
+        if self._online is None:
+            return offline("no online path")
+        return self._online.claim_registration(prepared.key, prepared.at, prepared.payload)
+
+    def finish(self, prepared: Prepared, answer: OnlineAnswer) -> RegistrationView:
+        """Database lane: store what the centre's answer allows; raises ClaimRefused when it said no.
+
+        Accepted: registered with its outbox message already answered. Offline: registered as if there were
+        no network (its message waits in the outbox, the registration is provisional). The rules were judged
+        by prepare at the registration's own time and are not judged again: the claim may have reached the
+        centre with its answer lost, and the catalog may since say the unit is taken by that very claim.
+        Not storing it would leave the centre holding a registration no counter knows.
+        """
+        if answer.refused:
+            self._refused(prepared, answer)
+            raise ClaimRefused(answer)
+        now = self._clock()
+        with self._uow() as uow:
+            s = uow.session
+            choice = _load_choice(s, prepared.draft)
+            plan_row = s.get_one(t.Plan, choice.plan.id)
+            plan_row.next_sequence = max(plan_row.next_sequence, prepared.sequence + 1)
+            row = _row(
+                choice,
+                prepared.draft,
+                prepared.operator,
+                prepared.reg_no,
+                prepared.at,
+                prepared.ack_at,
+                prepared.verification_code,
+            )
+            message = outbox_message(
+                EventKind.REGISTRATION, prepared.reg_no, prepared.at, prepared.payload, key=prepared.key
+            )
+            if answer.accepted:
+                row.central_status = "accepted"
+                row.central_received_at = answer.received_at
+                message.sent_at, message.attempts, message.result = now, 1, "accepted"
+            s.add(row)
+            s.execute(
+                update(t.Unit)
+                .where(t.Unit.id == prepared.draft.unit_id)
+                .values(status=UnitStatus.TAKEN.value)
+            )
+            try:
+                s.flush()
+            except IntegrityError:
+                raise Conflict("房源刚被其他登记占用", hint="请返回重新选择房源") from None
+            s.add_all(
+                t.RegisteredPerson(registration_id=row.id, plan_id=choice.plan.id, id_number=n)
+                for n in choice.household.id_numbers()
+            )
+            s.add(message)
+            audit.record(
+                s,
+                action="register",
+                at=prepared.at,
+                counter=prepared.operator.counter,
+                operator_id=prepared.operator.id,
+                subject=prepared.reg_no,
+                filing_no=choice.household.filing_no,
+                plan=choice.plan.code,
+                claim=answer.answer.value,
+            )
+            view = choice_view(
+                choice,
+                operator_name=prepared.operator.display_name,
+                counter=row.counter,
+                notice_version=row.notice_version,
+                notice_read_aloud=row.notice_read_aloud,
+                row=row,
+            )
+            uow.commit()
+        self._changes.publish(Change.REGISTRATION)
+        return view
+
+    def register_claimed(self, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
+        """The three steps in a row, for callers that may wait (scripts, tests); the UI runs them on lanes."""
+        prepared = self.prepare(draft, operator)
+        return self.finish(prepared, self.claim(prepared))
+
+    def _refused(self, prepared: Prepared, answer: OnlineAnswer) -> None:
+        # The only trace of a refused claim: the unit shows taken here too, so staff cannot pick it again.
+        if answer.code != "unit_taken":
+            return
+        with self._uow() as uow:
+            uow.session.execute(
+                update(t.Unit)
+                .where(t.Unit.id == prepared.draft.unit_id)
+                .values(status=UnitStatus.TAKEN.value)
+            )
+            uow.commit()
+        self._changes.publish(Change.CATALOG)
+
     def _verification_secret(self, session: Session) -> bytes:
         # Made once per cache and never changed: read it from the database only until it is committed.
         return self._secret or _secret(session)
 
 
-def outbox_message(kind: EventKind, subject: str, at: datetime, payload: Payload) -> t.OutboxMessage:
-    """The central service applies each message once, keyed by its idempotency key."""
+def outbox_message(
+    kind: EventKind, subject: str, at: datetime, payload: Payload, *, key: str | None = None
+) -> t.OutboxMessage:
+    """The central service applies each message once, keyed by its idempotency key.
+
+    ``key``: chosen earlier, when the message already went to the centre as an online claim.
+    """
     return t.OutboxMessage(
-        idempotency_key=str(uuid.uuid4()),
+        idempotency_key=key or str(uuid.uuid4()),
         kind=kind.value,
         subject=subject,
         event_time=at,
@@ -201,6 +364,35 @@ def _ack(draft: RegistrationDraft) -> eligibility.NoticeAck | None:
     if draft.notice_version is None or draft.notice_ack_at is None:
         return None
     return eligibility.NoticeAck(draft.notice_version, draft.notice_ack_at, draft.notice_read_aloud)
+
+
+def _row(
+    choice: Choice,
+    draft: RegistrationDraft,
+    operator: OperatorSession,
+    reg_no: str,
+    at: datetime,
+    ack_at: datetime,
+    code: str,
+) -> t.Registration:
+    return t.Registration(
+        reg_no=reg_no,
+        plan_id=choice.plan.id,
+        household_id=choice.household.id,
+        project_id=choice.project.id,
+        unit_type_id=choice.unit_type.id,
+        unit_id=choice.unit.id if choice.unit else None,
+        status=RegistrationStatus.ACTIVE.value,
+        phone=choice.household.phone,
+        created_at=at,
+        operator_id=operator.id,
+        counter=operator.counter,
+        notice_version=choice.plan.notice.version,
+        notice_read_aloud=draft.notice_read_aloud,
+        notice_ack_at=ack_at,
+        notice_ack_operator_id=operator.id,
+        verification_code=code,
+    )
 
 
 def _payload(row: t.Registration, choice: Choice) -> RegistrationPayload:

@@ -19,6 +19,9 @@ GREY = Color(0.35, 0.35, 0.35)
 LIGHT = Color(0.9, 0.9, 0.9)
 RED = Color(0.78, 0.1, 0.1)
 PALE_RED = Color(0.98, 0.85, 0.85)
+AMBER = Color(
+    0.7, 0.38, 0.0
+)  # provisional: valid, not yet confirmed (neither the black of final nor red of void)
 
 Canvas = Any  # reportlab ships no type information
 

@@ -22,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.services.slip_layouts import (
     A4_SPEC,
+    AMBER,
     GREY,
     LIGHT,
     PALE_RED,
@@ -51,6 +52,8 @@ DRAFT_MARK = "预览 · 未登记"
 CANCELLED_MARK = "已取消"
 REJECTED_MARK = "中心未受理"
 REPRINT_MARK = "补打"
+PROVISIONAL_MARK = "待中心确认"
+PROVISIONAL_HOURS = 24  # the offline guard's default: a counter cut off longer stops registering
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,8 @@ class SlipRenderer:
             blocks += [Framed([Line(CANCELLED_MARK, f, body + 5, RED)], spec.gap / 2, RED), Gap(spec.gap / 2)]
         elif view.status == RegistrationStatus.REJECTED:
             blocks += [self._rejection(view, spec), Gap(spec.gap / 2)]
+        elif view.provisional:
+            blocks += [self._provisional(spec), Gap(spec.gap / 2)]
         blocks += [self._reg_no_box(view, spec), Gap(spec.gap)]
         home, unit, record = (Section(title, _escaped(rows), f, spec) for title, rows in _sections(view))
         if spec.two_columns:
@@ -180,6 +185,27 @@ class SlipRenderer:
             ),
         ]
         return Framed(inner, spec.gap / 2, RED)
+
+    def _provisional(self, spec: LayoutSpec) -> Block:
+        """A real-time registration made while the centre did not answer: the unit may still be someone
+        else's. The household learns it on paper, with what to do, before it leaves the counter."""
+        f = self.font_name
+        inner: list[Block] = [
+            Line(PROVISIONAL_MARK, f, spec.body_size + 5, AMBER),
+            Para(
+                escape("登记时未能连通住房保障中心，所选房源尚待中心确认。"),
+                style(f, spec.body_size),
+            ),
+            Para(
+                escape(
+                    f"请保管好本回执。中心一般在{PROVISIONAL_HOURS}小时内确认，确认后无需再来；"
+                    "如所选房源已被其他家庭先选定，窗口将按登记电话通知您，"
+                    "届时请携带本回执到登记窗口重新选择房源。"
+                ),
+                style(f, spec.small_size),
+            ),
+        ]
+        return Framed(inner, spec.gap / 2, AMBER, line_width=1.6)
 
     def _reg_no_box(self, view: RegistrationView, spec: LayoutSpec) -> Block:
         f = self.font_name

@@ -200,6 +200,17 @@ class RegistrationView:
         return not self.reg_no
 
     @property
+    def provisional(self) -> bool:
+        """A real-time registration the centre has not confirmed yet (待中心确认): its unit may still be
+        another counter's. Accepted by a claim or a sync round it is an ordinary one; rejected, turned down."""
+        return (
+            not self.is_draft
+            and self.status == "active"
+            and self.plan_kind is PlanKind.REALTIME
+            and self.central_status == "pending"
+        )
+
+    @property
     def qr_payload(self) -> str:
         return f"{SLIP_QR_PREFIX}{self.reg_no}:{self.verification_code}"
 

@@ -112,6 +112,14 @@ Cancellation possible until {deadline}</source>
             <translation>下一户 ›</translation>
         </message>
         <message>
+            <source>✓ Registered, awaiting the centre's confirmation</source>
+            <translation>✓ 登记成功（待中心确认）</translation>
+        </message>
+        <message>
+            <source>The centre did not answer, so this unit is not confirmed yet; the slip says so. Ask the household to keep the slip: if another household was first, the counter will call them to come back and choose again.</source>
+            <translation>中心暂未应答，所选房源尚待中心确认，回执上已注明。请提醒家庭保管好回执；如房源已被其他家庭先选定，窗口将电话通知其携回执回来重新选择。</translation>
+        </message>
+        <message>
             <source>Printing the slip…</source>
             <translation>正在打印回执…</translation>
         </message>
@@ -681,6 +689,10 @@ Cancellation possible until {deadline}</source>
             <translation>未打印</translation>
         </message>
         <message>
+            <source>Awaiting the centre's confirmation</source>
+            <translation>待中心确认</translation>
+        </message>
+        <message>
             <source>At the centre</source>
             <translation>已送达中心</translation>
         </message>
@@ -729,6 +741,14 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Confirm registration</source>
             <translation>确认登记</translation>
+        </message>
+        <message>
+            <source>Asking the centre for this unit…</source>
+            <translation>正在向中心确认房源…</translation>
+        </message>
+        <message>
+            <source>Registration {reg_no} saved</source>
+            <translation>登记 {reg_no} 已保存</translation>
         </message>
         <message>
             <source>read aloud</source>

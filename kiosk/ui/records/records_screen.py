@@ -270,6 +270,8 @@ class RecordsScreen(QWidget):
             return v.central_message
         if v.status != "active":
             return ""
+        if v.provisional:  # a real-time unit not confirmed yet: staff may have to call the household back
+            return self.tr("Awaiting the centre's confirmation")
         return self.tr("At the centre") if v.central_status == "accepted" else self.tr("Not yet sent")
 
     def _replace(self, view: RegistrationView) -> None:

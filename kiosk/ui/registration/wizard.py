@@ -92,6 +92,7 @@ class CounterWizard(QWidget):
             self.stack.addWidget(page)
             screen.primary_changed.connect(self._sync_footer)
             screen.step_done.connect(lambda s=screen: self._step_done(s))
+            screen.choice_refused.connect(lambda exc, s=screen: self._choice_refused(s, exc))
         longest = max(len(path(steps, kind)) for kind in PlanKind)
         self.step_labels = [QLabel(objectName="step") for _ in range(longest)]
         self.household_banner = label(name="householdBanner", wrap=False)
@@ -219,6 +220,17 @@ class CounterWizard(QWidget):
             self.reset()
         elif step in steps:
             self._show(self._screen_of(steps[steps.index(step) + 1]))
+
+    def _choice_refused(self, screen: Screen, exc: BaseException) -> None:
+        """Back to the step that chose what the centre refused, its refusal shown there; nothing was stored."""
+        steps = self._path()
+        step = self._step_of[screen]
+        before = steps[: steps.index(step)] if step in steps else []
+        chooser = next((self._screen_of(s) for s in reversed(before) if self._screen_of(s).chooses), None)
+        if chooser is None:
+            return
+        self._show(chooser)
+        chooser.show_refusal(exc)
 
     def _show(self, screen: Screen) -> None:
         current = self.current_screen() if self.stack.currentIndex() >= 0 else None

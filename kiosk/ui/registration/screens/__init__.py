@@ -227,6 +227,10 @@ class Screen(QWidget):
 
     primary_changed = Signal()
     step_done = Signal()
+    # The centre refused the choice (a unit another counter took first): the wizard goes back to the step
+    # that chooses (``chooses``) and has it show the refusal.
+    choice_refused = Signal(object)  # the KioskError to show
+    chooses = False
 
     def __init__(self, state: DraftState, parent: QWidget | None = None):
         super().__init__(parent)
@@ -262,6 +266,9 @@ class Screen(QWidget):
 
     def default_focus(self) -> QWidget | None:
         return None
+
+    def show_refusal(self, exc: BaseException) -> None:
+        """Called on a choosing step (``chooses``) the wizard came back to after the centre refused it."""
 
     # --- helpers ---
     def run(

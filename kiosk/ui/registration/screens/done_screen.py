@@ -58,6 +58,8 @@ class DoneScreen(Screen):
         inner.addWidget(self.reg_no_label)
         self.summary = label(factor=1.1)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # A real-time unit the centre did not confirm: staff tell the household what its slip says.
+        self.provisional_note = MessageLabel()
         self.print_status = MessageLabel()
         self.print_status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reprint_button = QPushButton(self.tr("Print again"), objectName="reprintButton")
@@ -75,6 +77,7 @@ class DoneScreen(Screen):
         layout.addWidget(self.headline)
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.summary)
+        layout.addWidget(self.provisional_note)
         layout.addSpacing(16)
         layout.addLayout(status)
         layout.addStretch(2)
@@ -90,11 +93,25 @@ class DoneScreen(Screen):
         self.reg_no_label.setText(spaced(view.reg_no))
         choice = view.unit_label or view.unit_type_name
         self.summary.setText(f"{view.applicant_name} · {view.plan_name}\n{view.project_name} · {choice}")
+        if view.provisional:
+            self.headline.setText(self.tr("✓ Registered, awaiting the centre's confirmation"))
+            self.provisional_note.show_text(
+                self.tr(
+                    "The centre did not answer, so this unit is not confirmed yet; the slip says so. "
+                    "Ask the household to keep the slip: if another household was first, "
+                    "the counter will call them to come back and choose again."
+                ),
+                "info",
+            )
+        else:
+            self.headline.setText(self.tr("✓ Registered"))
+            self.provisional_note.clear_message()
         self._print(view.reg_no, reprint=False)
 
     def clear(self) -> None:
         self.reg_no_label.clear()
         self.summary.clear()
+        self.provisional_note.clear_message()
         self.print_status.clear_message()
         self.reprint_button.hide()
         self.printing = False

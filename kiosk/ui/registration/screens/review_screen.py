@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,12 +13,17 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.services.container import Services
+from kiosk.services.online import OnlineAnswer, offline
+from kiosk.services.registration import ClaimRefused, Prepared
 from kiosk.services.views import OperatorSession, RegistrationView
+from kiosk.ui import messages
 from kiosk.ui.registration.screens import MessageLabel, Screen, area, discard, label, rent
+from kiosk.ui.workers import Lane, run_in_background
 
 if TYPE_CHECKING:
     from kiosk.ui.registration.draft_state import DraftState
 
+log = logging.getLogger(__name__)
 PREVIEW_WIDTH = 900  # pixels the slip is rendered at; the widget scales it down to fit
 
 
@@ -165,10 +171,67 @@ class ReviewScreen(Screen):
         if not self.primary_enabled() or draft is None:
             return
         self.message.clear_message()
-        self.run(lambda: self._registration.register(draft, operator), self._on_registered, self._on_failed)
+        if draft.unit_id is None:  # a quick plan: nothing to claim, the outbox tells the centre
+            self.run(
+                lambda: self._registration.register(draft, operator), self._on_registered, self._on_failed
+            )
+            return
+        # A real-time unit: claimed at the centre before anything is printed. Prepare and finish write the
+        # cache on the database lane; the claim waits for the centre on the network lane.
+        self.run(lambda: self._registration.prepare(draft, operator), self._claim, self._claim_failed)
 
     def clear(self) -> None:
         self._show(None)
+
+    # --- the real-time claim ---
+    def _claim(self, prepared: Prepared) -> None:
+        self._set_busy(True)  # until finish: confirm stays off, and the way back closed
+        self.message.show_text(self.tr("Asking the centre for this unit…"), "info")
+
+        def lost(exc: Exception) -> None:
+            # The claim may have reached the centre: store it as unanswered, never drop it.
+            log.error("claim of %s failed unexpectedly", prepared.reg_no, exc_info=exc)
+            self._finish(prepared, offline(type(exc).__name__))
+
+        run_in_background(
+            self,
+            lambda: self._registration.claim(prepared),
+            lambda answer: self._finish(prepared, answer),
+            lost,
+            lane=Lane.NETWORK,
+        )
+
+    def _finish(self, prepared: Prepared, answer: OnlineAnswer) -> None:
+        """Stored whatever the screen does meanwhile (next household): the centre may hold it already."""
+        generation = self.state.generation
+
+        def done(view: RegistrationView) -> None:
+            self._set_busy(False)
+            if generation == self.state.generation:
+                self._on_registered(view)
+            else:
+                messages.show(
+                    messages.Level.INFO, self.tr("Registration {reg_no} saved").format(reg_no=view.reg_no)
+                )
+
+        def failed(exc: Exception) -> None:
+            self._set_busy(False)
+            if generation != self.state.generation:
+                messages.show_error(exc)
+            else:
+                self._claim_failed(exc)
+
+        run_in_background(
+            self, lambda: self._registration.finish(prepared, answer), done, failed, lane=Lane.DATABASE
+        )
+
+    def _claim_failed(self, exc: Exception) -> None:
+        self._set_busy(False)
+        if isinstance(exc, ClaimRefused) and exc.unit_taken:
+            self.message.clear_message()
+            self.choice_refused.emit(exc)  # back to the units, where it now shows taken
+        else:
+            self._on_failed(exc)
 
     # --- slots ---
     def _on_preview(self, preview: _Preview) -> None:

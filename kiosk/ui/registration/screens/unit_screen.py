@@ -39,6 +39,8 @@ class _Choices:
 
 
 class UnitScreen(Screen):
+    chooses = True
+
     def __init__(self, state: DraftState, catalog: CatalogService, parent: QWidget | None = None):
         super().__init__(state, parent)
         self._catalog = catalog
@@ -148,6 +150,10 @@ class UnitScreen(Screen):
 
     def default_focus(self) -> QWidget:
         return self.table
+
+    def show_refusal(self, exc: BaseException) -> None:
+        # Shown over the reloaded list, where the unit now shows taken.
+        self.message.show_error(exc)
 
     # --- slots ---
     def _reset_filters(self) -> None:

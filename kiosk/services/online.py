@@ -27,6 +27,7 @@ class Answer(StrEnum):
     ACCEPTED = "accepted"
     REFUSED = "refused"
     OFFLINE = "offline"
+    STANDALONE = "standalone"  # no centre configured: this counter's word is final, nothing to confirm
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,18 @@ class OnlineAnswer:
     def offline(self) -> bool:
         return self.answer is Answer.OFFLINE
 
+    @property
+    def standalone(self) -> bool:
+        return self.answer is Answer.STANDALONE
+
 
 def offline(why: str) -> OnlineAnswer:
     return OnlineAnswer(Answer.OFFLINE, message=why)
+
+
+# The central_status of a registration made by a counter with no centre (until one is configured and takes it).
+STANDALONE = "standalone"
+STANDALONE_ANSWER = OnlineAnswer(Answer.STANDALONE, message="no centre configured")
 
 
 class OnlineCalls:
@@ -70,7 +80,7 @@ class OnlineCalls:
     ) -> OnlineAnswer:
         """Send one registration now under its outbox message's key (slow: on the network lane)."""
         if self._client is None:
-            return offline("no centre configured")
+            return STANDALONE_ANSWER
         try:
             token = self._secrets.get(DEVICE_TOKEN)
         except SecretsUnavailable as exc:

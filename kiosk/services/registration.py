@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from kiosk.services import audit, mapping, queries
 from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
-from kiosk.services.online import OnlineAnswer, OnlineCalls, offline
+from kiosk.services.online import STANDALONE, STANDALONE_ANSWER, OnlineAnswer, OnlineCalls
 from kiosk.services.registration_views import Choice, choice_view
 from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView
 from kiosk.storage import tables as t
@@ -199,7 +199,7 @@ class RegistrationService:
     def claim(self, prepared: Prepared) -> OnlineAnswer:
         """Network lane: the centre's answer to this registration, in a few seconds at most."""
         if self._online is None:
-            return offline("no online path")
+            return STANDALONE_ANSWER
         return self._online.claim_registration(prepared.key, prepared.at, prepared.payload)
 
     def finish(self, prepared: Prepared, answer: OnlineAnswer) -> RegistrationView:
@@ -232,7 +232,9 @@ class RegistrationService:
             message = outbox_message(
                 EventKind.REGISTRATION, prepared.reg_no, prepared.at, prepared.payload, key=prepared.key
             )
-            if answer.accepted:
+            if answer.standalone:
+                row.central_status = STANDALONE  # not provisional: there is no centre to wait for
+            elif answer.accepted:
                 row.central_status = "accepted"
                 row.central_received_at = answer.received_at
                 message.sent_at, message.attempts, message.result = now, 1, "accepted"

@@ -190,7 +190,8 @@ class RegistrationView:
     cancelled_at: datetime | None = None
     review_status: str = ""
     reject_reason: str = ""
-    # pending / accepted / rejected: what the central service said of the registration; change_refused: it
+    # pending / accepted / rejected: what the central service said of the registration (standalone: made with
+    # no centre configured, final here); change_refused: it
     # holds the registration but would not take a later cancellation or phone change (Records' turned-down list)
     central_status: str = "pending"
     central_message: str = ""  # why the centre rejected it, for staff and the household's notice

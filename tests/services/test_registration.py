@@ -142,6 +142,18 @@ def test_realtime_takes_the_unit_and_refuses_it_to_the_next(
     assert rules(err.value) == {"unit_taken"}
 
 
+def test_a_counter_without_a_centre_registers_a_realtime_unit_for_good(
+    built: Built, world: World, clerk: OperatorSession
+) -> None:
+    """No centre to wait for: the slip is not provisional (待中心确认 would never be settled)."""
+    view = built.services.registration.register_claimed(
+        draft(world, "ok", unit=world.free_units[0], plan="rt"), clerk
+    )
+    assert view.central_status == "standalone" and not view.provisional
+    with built.engine.connect() as c:
+        assert c.scalar(select(t.OutboxMessage.sent_at)) is None  # sent if a centre is configured later
+
+
 def test_realtime_needs_a_unit(built: Built, world: World, clerk: OperatorSession) -> None:
     with pytest.raises(InvalidInput):
         built.services.registration.register(draft(world, "ok", unit_type=world.rt_type, plan="rt"), clerk)

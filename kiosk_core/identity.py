@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -67,6 +68,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> str:
     return number
 
 
+@functools.lru_cache(maxsize=8192)  # a few thousand county codes; stdnum's lookup is a tree walk each time
 def _region_known(code: str) -> bool:
     """Any county code stdnum knows, in any era.
 

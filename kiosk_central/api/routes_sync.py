@@ -20,7 +20,7 @@ from kiosk_central.api.schemas import (
     ReviewPage,
 )
 from kiosk_central.services import catalog, records, registrations, reviews
-from kiosk_central.services.events import BatchWork, Outcome
+from kiosk_central.services.events import BatchWork, Outcome, SetWise
 from kiosk_central.services.payloads import (
     AnyEvent,
     BatchItem,
@@ -29,6 +29,7 @@ from kiosk_central.services.payloads import (
     PhoneUpdateEvent,
     RegistrationEvent,
 )
+from kiosk_central.services.registration_batch import RegistrationBatch
 from kiosk_core.wire import EventKind
 
 router = APIRouter()
@@ -153,8 +154,10 @@ _BATCH_USE_CASES: dict[EventKind, tuple[Any, int]] = {
 }
 
 
-def _prefetch(session: Session, work: list[BatchWork]) -> None:
-    registrations.prefetch(session, [w.event.payload for w in work if isinstance(w.event, RegistrationEvent)])
+def _set_wise(session: Session, work: list[BatchWork]) -> dict[str, SetWise]:
+    """Registrations are judged in memory and written together; the rarer kinds go one by one."""
+    payloads = [w.event.payload for w in work if isinstance(w.event, RegistrationEvent)]
+    return {EventKind.REGISTRATION: RegistrationBatch(session, payloads)} if payloads else {}
 
 
 @router.post("/events/batch", response_model=BatchResults, responses=_EVENT_RESPONSES, tags=["events"])
@@ -179,7 +182,7 @@ def post_batch(
         except ValidationError as e:
             answers.append(Outcome(422, validation_body(e.errors())))
     work = [a for a in answers if isinstance(a, BatchWork)]
-    done = iter(central.events.handle_batch(session, device, work, _prefetch))
+    done = iter(central.events.handle_batch(session, device, work, _set_wise))
     outcomes = [a if isinstance(a, Outcome) else next(done) for a in answers]
     results = [
         {"idempotency_key": key, "status": o.status, "body": o.body}

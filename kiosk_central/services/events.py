@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -128,7 +128,7 @@ class EventService:
             ctx = EventContext(principal, event.payload, to_local_naive(event.event_time), now)
             try:
                 with session.begin_nested():
-                    self._check_clock(ctx)
+                    self.check_clock(ctx)
                     outcome = Outcome(accepted_status, apply(session, ctx))
             except _REFUSALS as refused:
                 outcome = Outcome(refused.status, refused.body())
@@ -147,25 +147,22 @@ class EventService:
         session: Session,
         principal: Principal,
         items: list[BatchWork],
-        prepare: Callable[[Session, list[BatchWork]], None] = lambda _s, _items: None,
+        set_wise: Callable[[Session, list[BatchWork]], Mapping[str, SetWise]] = lambda _s, _items: {},
     ) -> list[Outcome]:
         """Several messages of one kiosk, in order, in one transaction: one commit instead of one per message.
 
-        Each message gets its own savepoint, so one rejection does not undo the others, and its answer is
-        stored under its key exactly as the single-message endpoints store it (a retry either way replays it).
-        If the database is busy, the messages answered so far are kept and the rest are left for a retry.
-        ``prepare`` reads what the messages will need in one go, inside the transaction (registrations.prefetch).
+        Each message is answered exactly as its single endpoint would answer it, in its place, and its answer
+        is stored under its key the same way (a retry either way replays it). Kinds that ``set_wise`` takes
+        (registrations) are judged in memory and written together; a message that is refused has written
+        nothing, and one that may conflict with what is already there goes alone under its own savepoint,
+        as does every message of another kind, so one refusal never undoes the others. If the database is
+        busy, nothing is kept and the kiosk sends the batch again.
         """
-        outcomes: list[Outcome] = []
         try:
             begin_write(session)
             # One query for the keys already answered, instead of one per message.
             stored = _stored(session, principal, [k for k in (_maybe_key(i.key) for i in items) if k])
-            prepare(session, items)
-            for item in items:
-                outcomes.append(self._one_of_batch(session, principal, item, stored))
-            session.commit()
-            return outcomes
+            return _Batch(self, session, principal, items, stored, set_wise(session, items)).run()
         except DBAPIError as e:
             session.rollback()
             twin = isinstance(e, IntegrityError) and "idempotency_keys" in str(e.orig)
@@ -173,44 +170,19 @@ class EventService:
                 raise Busy("中心数据库繁忙，本批记录未处理", hint="稍后会自动重发", code="busy") from e
             raise
 
-    def _one_of_batch(
-        self, session: Session, principal: Principal, item: BatchWork, answered: dict[str, _Answer]
-    ) -> Outcome:
-        try:
-            key = parse_key(item.key)
-            digest = request_hash(item.endpoint, item.event)
-            stored = answered.get(key)
-            if stored is not None:
-                return _replay(stored, item.endpoint, digest)
-        except InvalidRequest as refused:
-            return Outcome(refused.status, refused.body())
-        now = self._clock()
-        ctx = EventContext(principal, item.event.payload, to_local_naive(item.event.event_time), now)
+    def now(self) -> datetime:
+        return self._clock()
+
+    def alone(self, session: Session, item: BatchWork, ctx: EventContext[Any]) -> Outcome:
+        """One message through its single endpoint's use case, under its own savepoint."""
         try:
             with session.begin_nested():
-                self._check_clock(ctx)
-                outcome = Outcome(item.accepted_status, item.apply(session, ctx))
+                self.check_clock(ctx)
+                return Outcome(item.accepted_status, item.apply(session, ctx))
         except _REFUSALS as refused:
-            outcome = Outcome(refused.status, refused.body())
-        # The answer is stored with the change, in one plain insert. A twin of this message committed
-        # meanwhile elsewhere makes it fail: the whole batch is undone and the kiosk sends it again.
-        answer = _Answer(item.endpoint, digest, outcome.status, json.dumps(outcome.body, ensure_ascii=False))
-        session.connection().execute(
-            _STORE_ANSWER,
-            {
-                "key": key,
-                "device_id": principal.device_id,
-                "endpoint": answer.endpoint,
-                "request_hash": answer.request_hash,
-                "status_code": answer.status_code,
-                "response": answer.response,
-                "created_at": now,
-            },
-        )
-        answered[key] = answer  # the same key again later in this batch replays it
-        return outcome
+            return Outcome(refused.status, refused.body())
 
-    def _check_clock(self, ctx: EventContext[Any]) -> None:
+    def check_clock(self, ctx: EventContext[Any]) -> None:
         ahead = ctx.event_time - ctx.received_at
         if ahead > self._max_skew:
             raise Rejected(
@@ -218,6 +190,118 @@ class EventService:
                 hint="本机时钟不准，请校准时间后重新办理",
                 code="event_in_future",
             )
+
+
+class SetWise(Protocol):
+    """A use case that takes a batch's messages of its kind together (registration_batch.RegistrationBatch)."""
+
+    def judge(self, session: Session, ctx: EventContext[Any]) -> dict[str, Any] | None:
+        """The answer of a message queued for writing, or None when it must go alone; refusals raise."""
+
+    def flush(self, session: Session) -> bool:
+        """Write what was queued; False when nothing could be (its messages then go alone, in order)."""
+
+    def changed(self) -> None:
+        """A message applied alone may have changed what the judging read."""
+
+
+class _Batch:
+    """One batch's pass: answers in order, the queued messages written before anything goes alone."""
+
+    def __init__(
+        self,
+        service: EventService,
+        session: Session,
+        principal: Principal,
+        items: list[BatchWork],
+        stored: dict[str, _Answer],
+        set_wise: Mapping[str, SetWise],
+    ) -> None:
+        self.service, self.session, self.principal, self.items = service, session, principal, items
+        self.set_wise = set_wise
+        self.outcomes: list[Outcome] = []
+        self.contexts: dict[int, EventContext[Any]] = {}
+        # A key answered before this batch, or by a message of this batch (its position).
+        self.answered: dict[str, _Answer | int] = dict(stored)
+        self.to_store: list[tuple[int, str, str]] = []  # position, key, request hash
+        self.queued: dict[str, list[int]] = {}  # positions judged in memory and not yet written, by kind
+
+    def run(self) -> list[Outcome]:
+        for position, item in enumerate(self.items):
+            self.outcomes.append(self._one(position, item))
+        self._flush()
+        rows = [
+            {
+                "key": key,
+                "device_id": self.principal.device_id,
+                "endpoint": self.items[i].endpoint,
+                "request_hash": digest,
+                "status_code": self.outcomes[i].status,
+                "response": json.dumps(self.outcomes[i].body, ensure_ascii=False),
+                "created_at": self.contexts[i].received_at,
+            }
+            for i, key, digest in self.to_store
+        ]
+        # The answers are stored with the changes. A twin of one of these messages committed meanwhile
+        # elsewhere makes this fail: the whole batch is undone and the kiosk sends it again.
+        if rows:
+            self.session.connection().execute(_STORE_ANSWER, rows)
+        self.session.commit()
+        return self.outcomes
+
+    def _one(self, position: int, item: BatchWork) -> Outcome:
+        try:
+            key = parse_key(item.key)
+            digest = request_hash(item.endpoint, item.event)
+            earlier = self.answered.get(key)
+            if earlier is not None:
+                return self._replay(earlier, item.endpoint, digest)
+        except InvalidRequest as refused:
+            return Outcome(refused.status, refused.body())
+        event = item.event
+        ctx = EventContext(
+            self.principal, event.payload, to_local_naive(event.event_time), self.service.now()
+        )
+        self.answered[key] = position  # the same key again later in this batch replays this answer
+        self.to_store.append((position, key, digest))
+        self.contexts[position] = ctx
+        set_wise = self.set_wise.get(item.endpoint)
+        if set_wise is not None:
+            try:
+                self.service.check_clock(ctx)
+                body = set_wise.judge(self.session, ctx)
+            except _REFUSALS as refused:
+                return Outcome(refused.status, refused.body())
+            if body is not None:
+                self.queued.setdefault(item.endpoint, []).append(position)
+                return Outcome(item.accepted_status, body)
+        self._flush()
+        outcome = self.service.alone(self.session, item, ctx)
+        if outcome.status == item.accepted_status:
+            for kind in self.set_wise.values():
+                kind.changed()
+        return outcome
+
+    def _replay(self, earlier: _Answer | int, endpoint: str, digest: str) -> Outcome:
+        if isinstance(earlier, _Answer):
+            return _replay(earlier, endpoint, digest)
+        if any(earlier in queued for queued in self.queued.values()):
+            self._flush()  # its answer is final once it is written (or it went alone)
+        first = self.items[earlier]
+        _same_request(first.endpoint, request_hash(first.endpoint, first.event), endpoint, digest)
+        return self.outcomes[earlier]
+
+    def _flush(self) -> None:
+        for kind, positions in self.queued.items():
+            if not positions:
+                continue
+            self.queued[kind] = []
+            if self.set_wise[kind].flush(self.session):
+                continue
+            # Another transaction got there first: each message goes alone, in order, as it would have.
+            for i in positions:
+                self.outcomes[i] = self.service.alone(self.session, self.items[i], self.contexts[i])
+            self.set_wise[kind].changed()
 
 
 _IDEMPOTENCY: Table = IdempotencyRecord.__table__  # type: ignore[assignment]
@@ -261,10 +345,14 @@ def _stored(session: Session, principal: Principal, keys: list[str]) -> dict[str
 
 
 def _replay(stored: _Answer, endpoint: str, digest: str) -> Outcome:
-    if stored.endpoint != endpoint or stored.request_hash != digest:
+    _same_request(stored.endpoint, stored.request_hash, endpoint, digest)
+    return Outcome(stored.status_code, json.loads(stored.response))
+
+
+def _same_request(stored_endpoint: str, stored_digest: str, endpoint: str, digest: str) -> None:
+    if stored_endpoint != endpoint or stored_digest != digest:
         raise InvalidRequest(
             "同一幂等键已用于内容不同的请求，本次请求未处理",
             hint="每条发件箱记录须有自己的幂等键；请勿修改已发送记录的内容",
             code="idempotency_key_reused",
         )
-    return Outcome(stored.status_code, json.loads(stored.response))

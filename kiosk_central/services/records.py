@@ -13,7 +13,7 @@ from kiosk_central.services import authority
 from kiosk_central.services.errors import InvalidRequest, Rejected
 from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import CancellationPayload, PhoneUpdatePayload
-from kiosk_central.services.registrations import ACTIVE, release_persons
+from kiosk_central.services.registrations import ACTIVE, mark_unit, release_persons
 from kiosk_central.tables import Household, Plan, Registration, Unit
 from kiosk_core import model as m
 from kiosk_core.errors import InvalidInput
@@ -65,6 +65,9 @@ def cancel(session: Session, ctx: EventContext[CancellationPayload]) -> dict[str
             .values(status=m.UnitStatus.FREE.value, version=version)
             .execution_options(synchronize_session=False)
         )
+        loaded = session.identity_map.get(session.identity_key(Unit, row.unit_id))
+        if loaded is not None:  # read earlier in this batch: a later registration of it must see it free
+            mark_unit(loaded, m.UnitStatus.FREE, version)
     if row.counter != ctx.principal.counter:
         # The owner learns it from the feed it already pulls (reviews.review_changes carries the status).
         # Taken last: the reviews counter comes after the catalog's in every writer's lock order.

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Insert, TextClause, bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kiosk_central import versions
 from kiosk_central.clock import to_local_naive, wire_time
@@ -16,7 +18,16 @@ from kiosk_central.services import domain_map
 from kiosk_central.services.errors import InvalidRequest, Rejected
 from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import RegistrationPayload
-from kiosk_central.tables import Household, Plan, Project, Registration, RegistrationPerson, Unit, UnitType
+from kiosk_central.tables import (
+    Household,
+    Member,
+    Plan,
+    Project,
+    Registration,
+    RegistrationPerson,
+    Unit,
+    UnitType,
+)
 from kiosk_core import eligibility
 from kiosk_core import model as m
 from kiosk_core.errors import InvalidInput
@@ -39,10 +50,25 @@ STATIC_RULES = (
 # Built once: a statement made per message cost more to construct and key than to run (a batch is 100 of
 # them). The values arrive as bound parameters.
 _PLAN = select(Plan).where(Plan.code == bindparam("code")).options(joinedload(Plan.notices))
-_HOUSEHOLD = (
-    select(Household)
-    .where(Household.filing_no == bindparam("filing_no"))
-    .options(joinedload(Household.members))
+# Plain rows, not ORM objects: a batch reads a hundred households and their members, and building the
+# core's values from rows costs a fraction of loading and then converting mapped objects.
+_HOUSEHOLDS = (
+    select(
+        Household.id,
+        Household.filing_no,
+        Household.applicant_name,
+        Household.applicant_id_number,
+        Household.district,
+        Household.status,
+        Household.valid_until,
+        Household.phone,
+        Member.relation,
+        Member.name,
+        Member.id_number,
+    )
+    .outerjoin(Member, Member.household_id == Household.id)
+    .where(Household.filing_no.in_(bindparam("filing_nos", expanding=True)))
+    .order_by(Household.id, Member.id)
 )
 _PLACE = (
     select(Project, UnitType)
@@ -51,35 +77,58 @@ _PLACE = (
     .where(Project.code == bindparam("project_code"))
 )
 _UNIT = select(Unit).where(Unit.code == bindparam("code"))
-_HOUSEHOLDS = (
-    select(Household)
-    .where(Household.filing_no.in_(bindparam("filing_nos", expanding=True)))
-    .options(joinedload(Household.members))
-)
+_UNITS = select(Unit).where(Unit.code.in_(bindparam("codes", expanding=True)))
 # A plain insert of the row: nothing reads it back in this request, so the ORM's flush of one object (a
 # fifth of a registration's time) buys nothing.
-_INSERT: Insert = insert(Registration.__table__)  # type: ignore[arg-type]
+INSERT: Insert = insert(Registration.__table__)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
 class _Choice:
     plan: Plan
-    household: Household
+    household: m.Household
     project: Project
     unit_type: UnitType
     unit: Unit | None
 
 
+@dataclass(frozen=True)
+class Judged:
+    """A registration that passed every check made by reading: what its row and its claims are built from."""
+
+    reg_no: str
+    choice: _Choice
+    rule_ctx: eligibility.RegistrationContext
+
+
 def register(session: Session, ctx: EventContext[RegistrationPayload]) -> dict[str, Any]:
+    judged = judge(session, ctx)
+    choice, rule_ctx = judged.choice, judged.rule_ctx
+    row = registration_row(judged, ctx, _free_slot(session, choice, rule_ctx))
+    try:
+        session.connection().execute(INSERT, row)
+    except IntegrityError as e:
+        raise _rejection(e, judged.reg_no, rule_ctx) from None
+    _claim_persons(session, choice, rule_ctx)
+    if choice.unit is not None:
+        _take_unit(session, choice.unit, rule_ctx)
+    return accepted(judged.reg_no, ctx)
+
+
+def judge(session: Session, ctx: EventContext[RegistrationPayload]) -> Judged:
+    """The checks that only read: the fields, the choice, the rules at the event's time. Refuses the first.
+
+    What concurrency can break (slots, persons, units, the reg_no) is left to the writes that follow.
+    """
     p = ctx.payload
     reg_no = _reg_no(p, ctx.principal.counter)
     choice = _load_choice(session, p)
     rule_ctx = eligibility.RegistrationContext(
-        household=domain_map.household(choice.household),
-        plan=domain_map.plan(choice.plan),
+        household=choice.household,
+        plan=_domain(session, "plan", choice.plan, domain_map.plan),
         now=ctx.event_time,
-        unit_type=domain_map.unit_type(choice.unit_type),
-        unit=domain_map.unit(choice.unit) if choice.unit else None,
+        unit_type=_domain(session, "unit_type", choice.unit_type, domain_map.unit_type),
+        unit=domain_map.unit(choice.unit) if choice.unit else None,  # its status moves within a batch
         notice_ack=eligibility.NoticeAck(
             p.notice_version, to_local_naive(p.notice_ack_at), p.notice_read_aloud
         ),
@@ -87,14 +136,28 @@ def register(session: Session, ctx: EventContext[RegistrationPayload]) -> dict[s
     refusals = eligibility.evaluate(rule_ctx, STATIC_RULES)
     if refusals:
         raise Rejected.from_refusal(refusals[0])
-    row = dict(
-        reg_no=reg_no,
+    return Judged(reg_no, choice, rule_ctx)
+
+
+def _domain(session: Session, kind: str, row: Any, convert: Callable[[Any], Any]) -> Any:
+    """A catalog row as the core's value, converted once per request: a batch repeats its plan and type."""
+    cache: dict[tuple[str, int], Any] = session.info.setdefault("registration_domain", {})
+    key = (kind, row.id)
+    if key not in cache:
+        cache[key] = convert(row)
+    return cache[key]
+
+
+def registration_row(judged: Judged, ctx: EventContext[RegistrationPayload], slot: int) -> dict[str, Any]:
+    p, choice = ctx.payload, judged.choice
+    return dict(
+        reg_no=judged.reg_no,
         plan_id=choice.plan.id,
         household_id=choice.household.id,
         project_id=choice.project.id,
         unit_type_id=choice.unit_type.id,
         unit_id=choice.unit.id if choice.unit else None,
-        slot=_free_slot(session, choice, rule_ctx),
+        slot=slot,
         status=ACTIVE,
         phone=parse_phone(p.phone) if p.phone else "",  # the payload's schema checked it; stored canonical
         counter=ctx.principal.counter,
@@ -110,13 +173,9 @@ def register(session: Session, ctx: EventContext[RegistrationPayload]) -> dict[s
         review_status=PENDING_REVIEW,
         reject_reason="",
     )
-    try:
-        session.connection().execute(_INSERT, row)
-    except IntegrityError as e:
-        raise _rejection(e, reg_no, rule_ctx) from None
-    _claim_persons(session, choice, rule_ctx)
-    if choice.unit is not None:
-        _take_unit(session, choice.unit, rule_ctx)
+
+
+def accepted(reg_no: str, ctx: EventContext[Any]) -> dict[str, Any]:
     return {"result": "accepted", "reg_no": reg_no, "received_at": wire_time(ctx.received_at)}
 
 
@@ -147,11 +206,10 @@ def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
     plan = cache[plan_key]
     if plan is None:
         raise Rejected(f"中心没有配租计划 {p.plan_code}", hint="请同步目录后重试", code="plan_not_found")
-    households: dict[str, Household | None] = s.info.setdefault(_HOUSEHOLDS_KEY, {})
-    if p.filing_no in households:
-        household = households[p.filing_no]
-    else:
-        household = s.scalars(_HOUSEHOLD, {"filing_no": p.filing_no}).unique().first()
+    households: dict[str, m.Household | None] = s.info.setdefault(_HOUSEHOLDS_KEY, {})
+    if p.filing_no not in households:
+        prefetch_households(s, [p.filing_no])
+    household = households[p.filing_no]
     if household is None:
         raise Rejected(f"中心没有备案编号 {p.filing_no}", hint="请核对备案通知单", code="household_not_found")
     if household.applicant_id_number != p.applicant_id_number:
@@ -165,7 +223,7 @@ def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
         params = {"unit_type_code": p.unit_type_code, "project_code": p.project_code}
         cache[place_key] = s.execute(_PLACE, params).first()
     project, unit_type = cache[place_key] or (None, None)
-    unit = s.scalars(_UNIT, {"code": p.unit_code}).first() if p.unit_code else None
+    unit = _unit(s, p.unit_code) if p.unit_code else None
     if project is None or unit_type is None or (p.unit_code and unit is None):
         raise Rejected("中心没有所选的项目、户型或房源", hint="请同步目录后重新选择", code="choice_not_found")
     if (
@@ -187,20 +245,72 @@ def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
 
 
 _HOUSEHOLDS_KEY = "registration_households"
+_UNITS_KEY = "registration_units"
 
 
-def prefetch(session: Session, payloads: list[RegistrationPayload]) -> None:
-    """The households of a batch's registrations in one query, instead of one query per message.
+def _unit(s: Session, code: str) -> Unit | None:
+    units: dict[str, Unit | None] = s.info.setdefault(_UNITS_KEY, {})
+    if code in units:
+        return units[code]
+    return s.scalars(_UNIT, {"code": code}).first()
+
+
+def prefetch_households(session: Session, filing_nos: list[str]) -> None:
+    """These households as the core's values, in one query (a batch's: instead of one query per message).
 
     Inside the batch's write transaction, before its first message: what the messages then read is what
     they would have read one by one (a batch changes no household's filing, members or district).
     """
-    wanted = sorted({p.filing_no for p in payloads})
+    wanted = sorted(set(filing_nos))
     if not wanted:
         return
-    found = {h.filing_no: h for h in session.scalars(_HOUSEHOLDS, {"filing_nos": wanted}).unique()}
-    cache: dict[str, Household | None] = session.info.setdefault(_HOUSEHOLDS_KEY, {})
-    cache.update({n: found.get(n) for n in wanted})
+    heads: dict[str, tuple[Any, ...]] = {}
+    members: dict[str, list[m.Member]] = {}
+    for row in session.execute(_HOUSEHOLDS, {"filing_nos": wanted}):
+        filing_no = row[1]
+        if filing_no not in heads:
+            heads[filing_no], members[filing_no] = tuple(row[:8]), []
+        if row[10] is not None:
+            members[filing_no].append(m.Member(row[8], row[9], row[10]))
+    cache: dict[str, m.Household | None] = session.info.setdefault(_HOUSEHOLDS_KEY, {})
+    cache.update({n: None for n in wanted})
+    for n, (hid, filing_no, name, id_number, district, status, valid_until, phone) in heads.items():
+        cache[n] = m.Household(
+            hid,
+            filing_no,
+            name,
+            id_number,
+            district,
+            m.FilingStatus(status),
+            valid_until,
+            phone,
+            tuple(members[n]),
+        )
+
+
+def units(session: Session) -> dict[str, Unit | None]:
+    """The units read so far in this request, by code."""
+    cache: dict[str, Unit | None] = session.info.get(_UNITS_KEY, {})
+    return cache
+
+
+def households(session: Session) -> dict[str, m.Household | None]:
+    """The households read so far in this request, by filing number (None: the centre has no such filing)."""
+    cache: dict[str, m.Household | None] = session.info.get(_HOUSEHOLDS_KEY, {})
+    return cache
+
+
+def read_units(session: Session, codes: list[str]) -> None:
+    """The batch's units as they are now, in one query (again after a message applied alone moved them).
+
+    Populating existing objects: a unit taken or freed by plain SQL earlier in the batch is read as it is.
+    """
+    if not codes:
+        return
+    rows = session.scalars(_UNITS, {"codes": codes}, execution_options={"populate_existing": True})
+    found = {u.code: u for u in rows}
+    cache: dict[str, Unit | None] = session.info.setdefault(_UNITS_KEY, {})
+    cache.update({c: found.get(c) for c in codes})
 
 
 def _free_slot(s: Session, choice: _Choice, rule_ctx: eligibility.RegistrationContext) -> int:
@@ -318,6 +428,14 @@ def _take_unit(s: Session, unit: Unit, rule_ctx: eligibility.RegistrationContext
     )
     if getattr(taken, "rowcount", 0) != 1:
         raise _unit_taken(rule_ctx.unit)
+    mark_unit(unit, m.UnitStatus.TAKEN, version)
+
+
+def mark_unit(unit: Unit, status: m.UnitStatus, version: int | None = None) -> None:
+    """The loaded unit as the plain-SQL update just left its row: a later message of the batch reads it so."""
+    set_committed_value(unit, "status", status.value)
+    if version is not None:
+        set_committed_value(unit, "version", version)
 
 
 def release_persons(s: Session, plan_id: int, household_id: int) -> None:

@@ -1,0 +1,201 @@
+"""A batch's registrations applied set-wise: judged in memory against the state read once, written together.
+
+Each message is checked by the very code the single endpoint runs (``registrations.judge``: fields, choice,
+rules at the event's time), then against what the batch read once and has added since: the registration
+numbers in use, the households' active slots, the units held and the persons taken in each plan. One that
+passes is queued and answered at once; the queue is written in one go (the registrations, the persons'
+claims, the units taken) under one savepoint. One that may conflict goes alone through the single
+endpoint's path after the queue is written, so it meets the database's constraints exactly as it would have
+alone. If the queue's write meets a constraint after all (another counter's transaction got there first),
+its savepoint is rolled back and its messages go alone one by one, in order.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kiosk_central import versions
+from kiosk_central.services import registrations
+from kiosk_central.services.events import EventContext
+from kiosk_central.services.payloads import RegistrationPayload
+from kiosk_central.tables import Registration, RegistrationPerson, Unit
+from kiosk_core import model as m
+from kiosk_core.errors import InvalidInput
+from kiosk_core.reg_no import parse_reg_no
+
+_REG_NOS = select(Registration.reg_no).where(Registration.reg_no.in_(bindparam("reg_nos", expanding=True)))
+_ACTIVE = select(
+    Registration.plan_id, Registration.household_id, Registration.slot, Registration.unit_id
+).where(
+    Registration.status == registrations.ACTIVE,
+    Registration.household_id.in_(bindparam("households", expanding=True))
+    | Registration.unit_id.in_(bindparam("units", expanding=True)),
+)
+_PERSONS = select(
+    RegistrationPerson.plan_id, RegistrationPerson.id_number, RegistrationPerson.household_id
+).where(RegistrationPerson.active, RegistrationPerson.id_number.in_(bindparam("numbers", expanding=True)))
+_TAKE = (
+    update(Unit)
+    .where(Unit.id == bindparam("unit_id"), Unit.status == m.UnitStatus.FREE.value)
+    .values(status=m.UnitStatus.TAKEN.value, version=bindparam("new_version"))
+    .execution_options(synchronize_session=False)
+)
+_CLAIMS_PER_STATEMENT = 500  # 4 parameters each: well inside SQLite's and PostgreSQL's limits
+
+
+class _Conflict(Exception):
+    """The queue's write met another transaction's rows: undo it, and let its messages go alone."""
+
+
+@dataclass(frozen=True)
+class _Queued:
+    row: dict[str, Any]
+    persons: tuple[str, ...]
+    unit: Unit | None
+
+
+class RegistrationBatch:
+    """The registrations of one batch, inside its write transaction (``events.SetWise``)."""
+
+    def __init__(self, session: Session, payloads: list[RegistrationPayload]) -> None:
+        registrations.prefetch_households(session, [p.filing_no for p in payloads])
+        self._reg_nos_wanted = sorted({n for n in (_maybe_reg_no(p.reg_no) for p in payloads) if n})
+        self._unit_codes = sorted({p.unit_code for p in payloads if p.unit_code})
+        self._filing_nos = {p.filing_no for p in payloads}
+        self._stale = True
+        self._queue: list[_Queued] = []
+        self._reg_nos: set[str] = set()
+        self._slots: dict[tuple[int, int], set[int]] = {}
+        self._held_units: set[int] = set()
+        self._persons: dict[tuple[int, str], int] = {}
+
+    def judge(self, session: Session, ctx: EventContext[Any]) -> dict[str, Any] | None:
+        """The answer of a message queued for writing; None when it may conflict and must go alone.
+
+        Refuses (raises) as the single endpoint would, having written nothing.
+        """
+        if self._stale:
+            self._read(session)
+        judged = registrations.judge(session, ctx)
+        choice = judged.choice
+        plan, household, unit = choice.plan, choice.household, choice.unit
+        used = self._slots.setdefault((plan.id, household.id), set())
+        slot = next((n for n in range(1, plan.max_registrations_per_household + 1) if n not in used), None)
+        persons = tuple(sorted(set(judged.rule_ctx.household.id_numbers())))
+        if (
+            slot is None
+            or judged.reg_no in self._reg_nos
+            or (unit is not None and unit.id in self._held_units)
+            or any(self._persons.get((plan.id, n), household.id) != household.id for n in persons)
+        ):
+            return None
+        self._queue.append(_Queued(registrations.registration_row(judged, ctx, slot), persons, unit))
+        self._reg_nos.add(judged.reg_no)
+        used.add(slot)
+        self._persons.update({(plan.id, n): household.id for n in persons})
+        if unit is not None:
+            self._held_units.add(unit.id)
+            registrations.mark_unit(
+                unit, m.UnitStatus.TAKEN
+            )  # the next message for it is refused by the rule
+        return registrations.accepted(judged.reg_no, ctx)
+
+    def flush(self, session: Session) -> bool:
+        """Write the queue; False if it met a constraint (nothing written: its messages must go alone)."""
+        queue, self._queue = self._queue, []
+        if not queue:
+            return True
+        try:
+            with session.begin_nested():
+                _write(session, queue)
+        except (IntegrityError, _Conflict):
+            for q in queue:
+                if q.unit is not None:
+                    session.expire(q.unit)  # marked taken when queued: read again as the database has it
+            self._stale = True
+            return False
+        return True
+
+    def changed(self) -> None:
+        """A message applied alone changed what the batch read: read it again before judging the next."""
+        self._stale = True
+
+    def _read(self, session: Session) -> None:
+        registrations.read_units(session, self._unit_codes)
+        known = registrations.households(session)
+        households = [h for n in self._filing_nos if (h := known.get(n)) is not None]
+        units = registrations.units(session)
+        unit_ids = [u.id for c in self._unit_codes if (u := units.get(c)) is not None]
+        conn = session.connection()
+        self._reg_nos = set(conn.scalars(_REG_NOS, {"reg_nos": self._reg_nos_wanted}))
+        self._slots, self._held_units = {}, set()
+        active = conn.execute(_ACTIVE, {"households": [h.id for h in households], "units": unit_ids})
+        for plan_id, household_id, slot, unit_id in active:
+            self._slots.setdefault((plan_id, household_id), set()).add(slot)
+            if unit_id is not None:
+                self._held_units.add(unit_id)
+        numbers = sorted({n for h in households for n in h.id_numbers()})
+        self._persons = {
+            (plan_id, number): household_id
+            for plan_id, number, household_id in conn.execute(_PERSONS, {"numbers": numbers})
+        }
+        self._stale = False
+
+
+def _write(session: Session, queue: list[_Queued]) -> None:
+    """The queue's rows in the single path's lock order: registrations, persons, the catalog counter, units."""
+    conn = session.connection()
+    conn.execute(registrations.INSERT, [q.row for q in queue])
+    claims = Counter((q.row["plan_id"], q.row["household_id"], n) for q in queue for n in q.persons)
+    wanted = sorted(claims.items())
+    for start in range(0, len(wanted), _CLAIMS_PER_STATEMENT):
+        chunk = wanted[start : start + _CLAIMS_PER_STATEMENT]
+        params = tuple(
+            v for (plan_id, household, number), count in chunk for v in (plan_id, household, number, count)
+        )
+        sql = _claims_sql(len(chunk), conn.dialect.paramstyle)
+        # A person another household took meanwhile is not returned: the queue must go alone.
+        if len(conn.exec_driver_sql(sql, params).all()) != len(chunk):
+            raise _Conflict
+    units = [q.unit for q in queue if q.unit is not None]
+    if not units:
+        return
+    first = versions.allocate(session, versions.CATALOG, len(units))
+    for offset, unit in enumerate(units):
+        taken = conn.execute(_TAKE, {"unit_id": unit.id, "new_version": first + offset})
+        if getattr(taken, "rowcount", 0) != 1:
+            raise _Conflict
+        registrations.mark_unit(unit, m.UnitStatus.TAKEN, first + offset)
+
+
+@functools.lru_cache(maxsize=64)
+def _claims_sql(rows: int, paramstyle: str) -> str:
+    """The single path's persons upsert for many households at once, each row counting its registrations.
+
+    Handed to the driver as it is: SQLAlchemy's keying and compiling of a statement with thousands of
+    parameters cost more than the whole batch's inserts.
+    """
+    mark = "?" if paramstyle == "qmark" else "%s"
+    row = f"({mark}, {mark}, {mark}, {mark}, TRUE)"
+    return (
+        "INSERT INTO registration_persons (plan_id, household_id, id_number, registrations, active) "
+        f"VALUES {', '.join([row] * rows)} "
+        "ON CONFLICT (plan_id, id_number) WHERE active "
+        "DO UPDATE SET registrations = registration_persons.registrations + excluded.registrations "
+        "WHERE registration_persons.household_id = excluded.household_id "
+        "RETURNING id_number"
+    )
+
+
+def _maybe_reg_no(raw: str) -> str | None:
+    try:
+        return parse_reg_no(raw)
+    except InvalidInput:
+        return None

@@ -8,23 +8,23 @@ import logging
 import logging.handlers
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-    from kiosk.bootstrap import Built
+    from kiosk.bootstrap import Background, Built
     from kiosk.config import Config
-    from kiosk.services.container import Services
+    from kiosk.platform.speech import SpeechEngine
+    from kiosk.services.clock import Clock
 
 from kiosk.log_setup import MaskingFormatter, PrivateLogFile, mask_personal, setup_logging
+from kiosk.services.deferred import Deferred
 from kiosk.start_checks import data_dir_problem, fresh_cache
 from kiosk_core.errors import CacheUnusable, KioskError
 
@@ -33,8 +33,6 @@ __all__ = ["MaskingFormatter", "PrivateLogFile", "main", "mask_personal"]
 log = logging.getLogger("kiosk")
 
 WINDOW_SIZE = (1366, 820)
-# The fields of kiosk.services.container.Services (a test keeps the two in step).
-SERVICE_NAMES = ("auth", "households", "catalog", "registration", "records", "slips", "sync")
 
 # Heavy modules (Qt, SQLAlchemy, reportlab) are imported inside main(): `kiosk --help` stays instant and
 # `python -X importtime -m kiosk.app` shows the start-up cost where it is paid.
@@ -81,22 +79,32 @@ def main(argv: list[str] | None = None) -> int:
         print("kiosk: --demo: this build has no demo data loader (kiosk.services.demo_data)", file=sys.stderr)
         return 2
     from kiosk.platform.speech import create_speech_engine
+    from kiosk.services.clock import system_clock
     from kiosk.ui.main_window import MainWindow
 
-    backend = DeferredServices(config, demo=args.demo)
+    # The composition root (kiosk/bootstrap.py) builds everything else, on the database lane after the first
+    # frame; the window is handed it deferred. The clock and the speech engine are all the first frame needs.
+    clock = system_clock
+    root: Deferred[Built] = Deferred(lambda: _build(config, clock, demo=args.demo), final=(CacheUnusable,))
     speech = create_speech_engine(config.speech.engine, config.speech.audio_device or None)
-    window = MainWindow(backend.services(), speech, config)
+    window = MainWindow(root.map(lambda built: built.services), speech, config, clock=clock)
     window.resize(*WINDOW_SIZE)
 
-    sync_worker: list[Any] = []
+    background: list[Background] = []
 
-    def services_ready() -> None:
+    def services_ready(built: Built) -> None:
+        from kiosk.bootstrap import start_background
+
         window.prepare()
-        sync_worker.extend(_start_sync(backend, window))
+        relay = window.sync_relay
+        running = start_background(built, relay.report_status, relay.report_progress)
+        if running.sync is not None:
+            window.sync_bar.sync_requested.connect(running.sync.sync_now)
+        background.append(running)
 
     def after_first_frame() -> None:
         _on_first_frame(app, window, args, started)
-        backend.warm_up(window, on_ready=services_ready, on_unusable=lambda exc: block(window, exc))
+        warm_up(root, window, on_ready=services_ready, on_unusable=lambda exc: block(window, exc))
 
     _watch_first_frame(app, window, after_first_frame)
     if app.platformName() in ("offscreen", "minimal"):
@@ -106,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        for worker in sync_worker:
-            worker.stop()
-        _shut_down(backend, speech)
+        for running in background:
+            running.stop()
+        _shut_down(root, speech)
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -150,123 +158,35 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
-class DeferredServices:
-    """The service layer, built on a worker after the first frame, or by the first call that needs it.
+def warm_up(
+    root: Deferred[Built],
+    parent: QObject,
+    on_ready: Callable[[Built], None],
+    on_unusable: Callable[[CacheUnusable], None] = lambda _exc: None,
+) -> None:
+    """Build the root's services on the database lane now; service calls queue behind it on the same thread."""
+    from kiosk.ui import messages
+    from kiosk.ui.workers import run_in_background
 
-    Building it imports SQLAlchemy, Alembic and reportlab and opens the cache: most of a cold start. The login
-    screen needs none of that to appear, so the window gets proxies and the build runs behind it.
-    """
+    def failed(exc: Exception) -> None:
+        if isinstance(exc, CacheUnusable):
+            log.error("local cache unusable (%s): %s %s", exc.code, exc.message, " ".join(exc.details))
+            on_unusable(exc)
+            return
+        messages.show_error(exc)  # logged where the build failed, with its traceback
 
-    def __init__(self, config: Config, *, demo: bool):
-        self._config = config
-        self._demo = demo
-        self._lock = threading.Lock()
-        self.built: Built | None = None
-        self.unusable: CacheUnusable | None = None
-
-    def get(self) -> Built:
-        with self._lock:  # the warm-up and a first service call may race: one builds, the other waits
-            if self.unusable is not None:
-                raise self.unusable  # checked once: a second try would find the damaged file already set aside
-            if self.built is None:
-                try:
-                    self.built = _build(self._config, demo=self._demo)
-                except CacheUnusable as exc:
-                    self.unusable = exc
-                    raise
-            return self.built
-
-    def services(self) -> Services:
-        """Stand-ins with the names of ``Services``' fields (importing it would import every service)."""
-        return SimpleNamespace(**{name: _LazyService(self, name) for name in SERVICE_NAMES})  # type: ignore[return-value]
-
-    def warm_up(
-        self,
-        parent: QObject,
-        on_ready: Callable[[], None],
-        on_unusable: Callable[[CacheUnusable], None] = lambda _exc: None,
-    ) -> None:
-        """Build on the service worker now; later service calls queue behind it on the same thread."""
-        from kiosk.ui import messages
-        from kiosk.ui.workers import run_in_background
-
-        def failed(exc: Exception) -> None:
-            if isinstance(exc, CacheUnusable):
-                log.error("local cache unusable (%s): %s %s", exc.code, exc.message, " ".join(exc.details))
-                on_unusable(exc)
-                return
-            messages.show_error(exc)  # logged there, with its traceback
-
-        run_in_background(parent, self.get, lambda _built: on_ready(), failed)
+    run_in_background(parent, root.get, on_ready, failed)
 
 
-class _LazyService:
-    """Stands in for one service until first used; then every attribute is the real service's."""
-
-    def __init__(self, backend: DeferredServices, name: str):
-        self._backend = backend
-        self._name = name
-
-    def __getattr__(self, attribute: str) -> Any:
-        return getattr(getattr(self._backend.get().services, self._name), attribute)
-
-
-def _build(config: Config, *, demo: bool) -> Built:
+def _build(config: Config, clock: Clock, *, demo: bool) -> Built:
+    """The composition root's work, on the database lane behind the login screen."""
     started = time.perf_counter()
-    from kiosk.bootstrap import build_services
-    from kiosk.platform.qt_printer import QtSlipPrinter
+    from kiosk.bootstrap import build_counter
+    from kiosk.ui.workers import write_on_database_lane
 
-    built = build_services(config, QtSlipPrinter(config.printer.name or None))
-    if demo:
-        _load_demo(built)
+    built = build_counter(config, clock, demo=demo, database_writer=write_on_database_lane)
     log.info("services ready in %.0f ms", (time.perf_counter() - started) * 1000)
     return built
-
-
-def _load_demo(built: Built) -> None:
-    from sqlalchemy.orm import sessionmaker
-
-    from kiosk.services.clock import system_clock
-    from kiosk.services.demo_data import load_demo
-    from kiosk.storage.uow import uow_factory
-
-    uow = uow_factory(sessionmaker(built.engine, expire_on_commit=False))
-    load_demo(uow, now=system_clock(), resources=built.config.resources)  # a no-op once plans exist
-
-
-def _start_sync(backend: DeferredServices, window: Any) -> list[Any]:
-    """The sync loop, when this counter has a central service; standalone counters show that on the bar."""
-    from kiosk.services.sync_worker import SyncWorker
-
-    built = backend.get()
-    if not built.services.sync.configured:
-        return []
-    relay = window.sync_relay
-    worker = SyncWorker(
-        built.services.sync,
-        relay.report_status,
-        relay.report_progress,
-        interval=built.config.central.interval_seconds,
-    )
-    window.sync_bar.sync_requested.connect(worker.sync_now)
-    worker.start()
-    return [worker, _start_push(built.config.central.url, worker)]
-
-
-def _start_push(url: str, worker: Any) -> Any:
-    """The centre's push channel wakes the sync worker at once; its polling stays for when the stream is down."""
-    from kiosk.services.push_client import PushClient
-    from kiosk.services.secrets import DEVICE_TOKEN, SecretStore
-
-    secrets = SecretStore()  # the store build_services uses; the token is read per connection, never shared
-    push = PushClient(
-        url,
-        lambda: secrets.get(DEVICE_TOKEN) or "",
-        lambda _event: worker.sync_now(),
-        on_auth_failed=worker.sync_now,  # the sync round renews the device token in the keyring
-    )
-    push.start()
-    return push
 
 
 def block(window: QMainWindow, exc: CacheUnusable) -> None:
@@ -353,7 +273,7 @@ def _process_age_ms() -> float | None:
         return None
 
 
-def _shut_down(backend: DeferredServices, speech: Any) -> None:
+def _shut_down(root: Deferred[Built], speech: SpeechEngine) -> None:
     from PySide6.QtCore import QThreadPool
 
     from kiosk.ui.workers import wait_for_lanes
@@ -362,8 +282,8 @@ def _shut_down(backend: DeferredServices, speech: Any) -> None:
     # A registration or a print still under way finishes before the database closes.
     wait_for_lanes(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
-    if backend.built is not None:
-        backend.built.engine.dispose()
+    if root.built is not None:
+        root.built.engine.dispose()
     log.info("stopped")
 
 

@@ -1,8 +1,15 @@
-"""The composition root: builds storage, services and platform adapters once, and nothing else does."""
+"""The composition root: builds storage, HTTP clients, services and the background loops once; nothing else does.
+
+Two calls, because the counter starts in two steps (kiosk/app.py): ``build_services`` behind the login screen
+(it opens the cache; the first frame must not wait for SQLAlchemy), ``start_background`` once the window can
+show what the loops report. What the first frame itself shows is made before either and passed in: the clock
+(the header's time) and the platform's printer and speech engine (Qt objects, made on the GUI thread).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -13,28 +20,41 @@ from kiosk.config import Config
 from kiosk.services.auth import AuthService
 from kiosk.services.catalog import CatalogService
 from kiosk.services.central_client import ONLINE_READ_TIMEOUT, CentralClient
+from kiosk.services.central_session import CentralSession
+from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock, system_clock
 from kiosk.services.container import Services
+from kiosk.services.database_lane import DatabaseWriter, write_here
 from kiosk.services.households import HouseholdService
 from kiosk.services.online import OnlineCalls
 from kiosk.services.photos import PhotoCache
 from kiosk.services.printing_port import SlipPrinter
+from kiosk.services.push_client import PushClient
 from kiosk.services.records import RecordsService
 from kiosk.services.registration import RegistrationService
-from kiosk.services.secrets import SecretStore
+from kiosk.services.secrets import DEVICE_TOKEN, SecretStore
 from kiosk.services.slip_printing import SlipService
 from kiosk.services.slips import SlipLayout, SlipRenderer
 from kiosk.services.sync import SyncLimits, SyncService
+from kiosk.services.sync_worker import SyncWorker
+from kiosk.services.views import SyncStatus
 from kiosk.storage.db import open_cache
 from kiosk.storage.disk_reserve import DiskReserve
-from kiosk.storage.uow import uow_factory
+from kiosk.storage.uow import UnitOfWorkFactory, uow_factory
 
 
 @dataclass(frozen=True)
 class Built:
     config: Config
     engine: Engine
+    uow: UnitOfWorkFactory  # the one unit-of-work factory: services, the demo loader and tests share it
+    clock: Clock
+    secrets: SecretStore
     services: Services
+
+    @property
+    def changes(self) -> ChangeNotice:
+        return self.services.changes
 
 
 def build_services(
@@ -43,20 +63,33 @@ def build_services(
     clock: Clock = system_clock,
     hasher: PasswordHasher | None = None,
     secrets: SecretStore | None = None,
+    *,
+    changes: ChangeNotice | None = None,
+    database_writer: DatabaseWriter = write_here,
 ) -> Built:
-    """Everything below the UI; ``printer`` is the platform's (Qt's) or a test's; tests pass a cheaper hasher."""
+    """Everything below the UI; ``printer`` is the platform's (Qt's) or a test's; tests pass a cheaper hasher.
+
+    ``database_writer`` runs a write on the database lane (the app passes kiosk.ui.workers'); services that
+    run elsewhere (printing, on the network lane) hand it their writes.
+    """
     reserve = DiskReserve(config.data_dir)
     reserve.settle()  # before the cache opens: SQLite needs room for its journal files to open at all
     engine = open_cache(config.database_path)
     uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
+    secrets = secrets or SecretStore()
+    changes = changes or ChangeNotice()
     photos = PhotoCache(config.data_dir / "photos")
+    url = config.central.url
     sync = SyncService(
         uow,
         clock,
-        CentralClient(config.central.url) if config.central.url else None,
-        secrets or SecretStore(),
+        # Two clients: the sync thread's and the sign-in's (database lane); each has its own token.
+        CentralSession(CentralClient(url), secrets) if url else None,
+        secrets,
         SyncLimits(timedelta(hours=config.central.offline_max_hours), config.central.offline_max_unsent),
         photos,
+        sign_in=CentralSession(CentralClient(url), secrets) if url else None,
+        changes=changes,
     )
     auth = AuthService(uow, clock, config.counter, hasher, sync.sign_in_operator, reserve.release)
     renderer = SlipRenderer(config.resources / "fonts" / "wqy-microhei.ttc")
@@ -68,18 +101,94 @@ def build_services(
             uow,
             clock,
             sync.guard,
+            changes=changes,
             # A third client, the online path's: short timeouts, the token read per call.
             online=OnlineCalls(
-                CentralClient(config.central.url, read_timeout=ONLINE_READ_TIMEOUT)
-                if config.central.url
-                else None,
-                secrets or SecretStore(),
+                CentralClient(url, read_timeout=ONLINE_READ_TIMEOUT) if url else None, secrets
             ),
         ),
-        records=RecordsService(uow, clock, auth),
+        records=RecordsService(uow, clock, auth, changes=changes),
         slips=SlipService(
-            uow, clock, renderer, printer, config.slips_dir, SlipLayout(config.printer.slip_layout)
+            uow,
+            clock,
+            renderer,
+            printer,
+            config.slips_dir,
+            SlipLayout(config.printer.slip_layout),
+            writer=database_writer,
         ),
         sync=sync,
+        changes=changes,
     )
-    return Built(config, engine, services)
+    return Built(config, engine, uow, clock, secrets, services)
+
+
+def build_counter(
+    config: Config, clock: Clock, *, demo: bool = False, database_writer: DatabaseWriter = write_here
+) -> Built:
+    """The running counter's: the platform's printer, and with ``demo`` the demo data loaded through the same
+    unit of work as everything else (a no-op once the cache has plans)."""
+    from kiosk.platform.qt_printer import QtSlipPrinter
+
+    built = build_services(
+        config, QtSlipPrinter(config.printer.name or None), clock, database_writer=database_writer
+    )
+    if demo:
+        from kiosk.services.demo_data import load_demo  # absent from a build without demo data
+
+        load_demo(built.uow, now=clock(), resources=config.resources)
+    return built
+
+
+@dataclass
+class Background:
+    """The loops that run beside the window: the sync worker and the centre's push channel."""
+
+    sync: SyncWorker | None = None
+    push: PushClient | None = None
+    _unsubscribe: list[Callable[[], None]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        if self.push is not None:
+            self.push.stop()
+        if self.sync is not None:
+            self.sync.stop()
+
+
+def start_background(
+    built: Built,
+    on_status: Callable[[SyncStatus], None],
+    on_progress: Callable[[float, str], None] = lambda _f, _t: None,
+) -> Background:
+    """The sync loop and the push channel, when this counter has a central service (none when it works alone).
+
+    A registration made here is sent at once: the sync worker listens to the change notice (a change its own
+    round published does not wake it again). The push channel wakes it when the centre moved; its polling
+    stays for when the stream is down.
+    """
+    background = Background()
+    if not built.services.sync.configured:
+        return background
+    worker = SyncWorker(
+        built.services.sync, on_status, on_progress, interval=built.config.central.interval_seconds
+    )
+    background.sync = worker
+    background._unsubscribe.append(built.changes.subscribe({Change.REGISTRATION}, worker.on_change))
+    worker.start()
+    background.push = start_push(built.config.central.url, built.secrets, worker.sync_now)
+    return background
+
+
+def start_push(url: str, secrets: SecretStore, wake: Callable[[], None]) -> PushClient:
+    """The push channel (its own HTTP session) wakes the sync worker; the device token is read from the keyring
+    per connection, never shared."""
+    push = PushClient(
+        url,
+        lambda: secrets.get(DEVICE_TOKEN) or "",
+        lambda _event: wake(),
+        on_auth_failed=wake,  # the sync round renews the device token in the keyring
+    )
+    push.start()
+    return push

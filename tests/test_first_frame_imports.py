@@ -1,6 +1,6 @@
 """What the first frame loads: the login screen must not wait for the storage, HTTP or PDF stack.
 
-Those are built behind the login screen (kiosk/app.py, DeferredServices); a widget module importing one of them
+Those are built behind the login screen (kiosk/app.py: the window gets them deferred); a widget module importing one of them
 at the top once made the cold start twice as long (docs/performance.md). Checked by what is imported, not by time.
 """
 

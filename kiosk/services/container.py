@@ -1,16 +1,23 @@
-"""The services one counter uses, built once by the composition root and handed to the UI."""
+"""The services one counter uses, built once by the composition root (kiosk/bootstrap.py) and handed to the UI.
+
+Light on purpose: the window is typed on it before the first frame, and the services' modules (SQLAlchemy,
+reportlab, requests) load only when the root builds them, behind the login screen.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kiosk.services.auth import AuthService
-from kiosk.services.catalog import CatalogService
-from kiosk.services.households import HouseholdService
-from kiosk.services.records import RecordsService
-from kiosk.services.registration import RegistrationService
-from kiosk.services.slip_printing import SlipService
-from kiosk.services.sync import SyncService
+if TYPE_CHECKING:
+    from kiosk.services.auth import AuthService
+    from kiosk.services.catalog import CatalogService
+    from kiosk.services.changes import ChangeNotice
+    from kiosk.services.households import HouseholdService
+    from kiosk.services.records import RecordsService
+    from kiosk.services.registration import RegistrationService
+    from kiosk.services.slip_printing import SlipService
+    from kiosk.services.sync import SyncService
 
 
 @dataclass(frozen=True)
@@ -22,3 +29,4 @@ class Services:
     records: RecordsService
     slips: SlipService
     sync: SyncService
+    changes: ChangeNotice  # the one every service above publishes to; the UI relays it to the GUI thread

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import requests
 
+from kiosk.services.failures import log_unexpected
 from kiosk.services.sync_worker import backoff_delay
 from kiosk_core.errors import KioskError
 
@@ -113,11 +114,11 @@ class PushClient:
                     log.info("push stream lost (%s); polling goes on", type(exc).__name__)
             except KioskError as exc:  # the keyring away: the sync strip says so already
                 log.info("push stream not started: %s", exc.message)
-            except Exception:
+            except Exception as exc:
                 if self._stopping.is_set() or self._dropped:
                     log.info("push stream closed here")  # the reading thread meets its closed socket
                 else:
-                    log.exception("push stream failed; polling goes on")
+                    log_unexpected(exc, "push stream failed; polling goes on", log)
             finally:
                 self.connected.clear()
                 self._dropped = False

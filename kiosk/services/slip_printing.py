@@ -1,4 +1,8 @@
-"""Slips: always kept as a PDF file, then sent to the printer; a failed print loses nothing and can be redone."""
+"""Slips: always kept as a PDF file, then sent to the printer; a failed print loses nothing and can be redone.
+
+Printing runs on the network lane (a printer may take seconds); what it records (the slip's file, printed or
+not, the audit entry) is handed to the database lane through ``writer``, the only writer to the cache.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from sqlalchemy import select
 
 from kiosk.services import audit
 from kiosk.services.clock import Clock
+from kiosk.services.database_lane import DatabaseWriter, write_here
 from kiosk.services.printing_port import PrintFailed, SlipPrinter
 from kiosk.services.registration_views import registration_view
 from kiosk.services.slips import Reprint, SlipLayout, SlipRenderer
@@ -40,8 +45,11 @@ class SlipService:
         printer: SlipPrinter,
         slips_dir: Path,
         layout: SlipLayout,
+        *,
+        writer: DatabaseWriter = write_here,
     ):
         self._uow = uow
+        self._write = writer
         self._clock = clock
         self._renderer = renderer
         self._printer = printer
@@ -55,9 +63,13 @@ class SlipService:
         """Slow (rendering and the printer): call from a worker."""
         reg_no = parse_reg_no(reg_no)
         now = self._clock()
-        with self._uow() as uow:
-            view = registration_view(uow.session, _row(uow, reg_no))
-            handed_out = _papers_printed(uow, reg_no)
+
+        def read() -> tuple[RegistrationView, int]:
+            # On the database lane too: every transaction here takes SQLite's write lock (BEGIN IMMEDIATE).
+            with self._uow() as uow:
+                return registration_view(uow.session, _row(uow, reg_no)), _papers_printed(uow, reg_no)
+
+        view, handed_out = self._write(read)
         # Only a paper after one already printed is a 补打: a retry after a jam is still the first paper.
         reprint_mark = Reprint(handed_out, now) if handed_out else None
         pdf = self._renderer.render(view, self.layout, reprint_mark)
@@ -71,24 +83,27 @@ class SlipService:
         except PrintFailed as exc:
             log.warning("slip %s not printed (kept as %s): %s", reg_no, path, exc)
             printed, message = False, f"回执未打印：{exc}。登记已保存，可在“登记记录”中补打"
-        with self._uow() as uow:
-            row = _row(uow, reg_no)
-            row.slip_printed = row.slip_printed or printed
-            row.slip_path = str(path)
-            audit.record(
-                uow.session,
-                action="reprint" if reprint else "print",
-                at=now,
-                counter=operator.counter,
-                operator_id=operator.id,
-                subject=reg_no,
-                printed=printed,
-                file=path.name,
-                reprint_number=reprint_mark.number if reprint_mark else 0,
-            )
-            uow.commit()
-            view = registration_view(uow.session, row)
-        return PrintOutcome(view, path, printed, message)
+
+        def record() -> RegistrationView:
+            with self._uow() as uow:
+                row = _row(uow, reg_no)
+                row.slip_printed = row.slip_printed or printed
+                row.slip_path = str(path)
+                audit.record(
+                    uow.session,
+                    action="reprint" if reprint else "print",
+                    at=now,
+                    counter=operator.counter,
+                    operator_id=operator.id,
+                    subject=reg_no,
+                    printed=printed,
+                    file=path.name,
+                    reprint_number=reprint_mark.number if reprint_mark else 0,
+                )
+                uow.commit()
+                return registration_view(uow.session, row)
+
+        return PrintOutcome(self._write(record), path, printed, message)
 
     def _keep(self, reg_no: str, pdf: bytes) -> Path:
         private_dir(self._slips_dir)

@@ -16,17 +16,18 @@ from kiosk.services import queries
 from kiosk.services.auth import OPERATOR_DISABLED, operator_disabled
 from kiosk.services.catalog_apply import apply_changes
 from kiosk.services.central_client import (
-    CentralAuthExpired,
     CentralClient,
     CentralRefused,
     ChangePage,
     EventAnswer,
     OutboxItem,
 )
+from kiosk.services.central_session import CentralSession
+from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
 from kiosk.services.photos import MAX_PHOTO_BYTES, PhotoCache
 from kiosk.services.review_apply import apply_reviews
-from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, DEVICE_TOKEN, SecretStore, operator_token_name
+from kiosk.services.secrets import SecretStore, operator_token_name
 from kiosk.services.views import SyncStatus
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -73,66 +74,89 @@ class DeviceDisabled(KioskError):
 
 
 class SyncService:
+    """``central`` is the sync thread's own session with the centre, ``sign_in`` the operators' sign-in's (on the
+    database lane): two clients, so no token is shared between threads. ``changes`` hears what a round moved."""
+
     def __init__(
         self,
         uow: UnitOfWorkFactory,
         clock: Clock,
-        client: CentralClient | None,
+        central: CentralSession | None,
         secrets: SecretStore,
         limits: SyncLimits = SyncLimits(),
         photos: PhotoCache | None = None,
+        *,
+        sign_in: CentralSession | None = None,
+        changes: ChangeNotice | None = None,
     ):
         self._uow = uow
         self._photos = photos
         self._clock = clock
-        self._client = client
+        self._central = central
+        self._sign_in = sign_in
         self._secrets = secrets
+        self._changes = changes or ChangeNotice()
         self.limits = limits
         self.batch_size = BATCH_SIZE
         self.online = False
         self.device_disabled = False
+        self.problem = ""  # why the last round failed, in staff's words (the sync strip shows it)
 
     @property
     def configured(self) -> bool:
-        return self._client is not None
+        return self._central is not None
 
     @property
     def client(self) -> CentralClient:
-        if self._client is None:
-            raise KioskError("本机未配置中心服务地址，只能离线办理", code="central_not_configured")
-        return self._client
+        return self._session().client
 
     def sync_once(self, progress: Progress | None = None) -> SyncStatus:
-        """One full round: send everything unsent, then pull catalog and reviews. Raises when the centre is away."""
+        """One full round: send everything unsent, then pull catalog and reviews. Raises when the centre is away.
+
+        Whatever the round moved is told on ``changes`` once it ends, a failed round's too (what it committed
+        before failing stays committed).
+        """
         report = progress or (lambda _f, _t: None)
+        moved: set[Change] = set()
         try:
             self._ensure_token()
             report(0.05, "发送登记")
-            self.send_outbox(lambda f: report(0.05 + 0.45 * f, "发送登记"))
+            if self.send_outbox(lambda f: report(0.05 + 0.45 * f, "发送登记")):
+                moved.add(Change.REGISTRATION)  # the centre's answers settled them: accepted or turned down
             report(0.5, "更新房源和备案名单")
-            self.pull_catalog()
+            if self.pull_catalog():
+                moved.add(Change.CATALOG)
             report(0.75, "下载项目照片")
             self.fetch_photos()
             report(0.85, "更新各计划登记人数")
             self.pull_plan_counts()
             report(0.9, "更新审核结果")
-            self.pull_reviews()
+            if self.pull_reviews():
+                moved.add(Change.REGISTRATION)
+            self.online = True
+            self.device_disabled = False
+            self.problem = ""
+            with self._uow() as uow:
+                _set(uow, LAST_SYNC, self._clock().isoformat())
+                uow.commit()
         except CentralRefused as exc:
-            self.online = False
+            self._failed(exc)
             if exc.code == DEVICE_DISABLED:
                 self.device_disabled = True
                 raise DeviceDisabled() from None
             raise
-        except Exception:
-            self.online = False
+        except Exception as exc:
+            self._failed(exc)
             raise
-        self.online = True
-        self.device_disabled = False
-        with self._uow() as uow:
-            _set(uow, LAST_SYNC, self._clock().isoformat())
-            uow.commit()
+        finally:
+            for change in (*sorted(moved), Change.SYNC_STATE):
+                self._changes.publish(change)
         report(1.0, "同步完成")
         return self.status()
+
+    def _failed(self, exc: Exception) -> None:
+        self.online = False
+        self.problem = exc.message if isinstance(exc, KioskError) else "同步出错，稍后自动重试"
 
     def send_outbox(self, progress: Callable[[float], None] | None = None) -> int:
         """Oldest first, in batches; stops at the first network failure so order is kept. Returns how many."""
@@ -214,6 +238,7 @@ class SyncService:
                 last_catalog_sync_at=_get_time(uow, LAST_CATALOG_SYNC),
                 unsent=unsent,
                 rejected=rejected,
+                message="" if self.online else self.problem,
                 device_disabled=self.device_disabled,
             )
 
@@ -244,11 +269,12 @@ class SyncService:
 
         Offline (or not enrolled) the local sign-in stands; a centre that refuses the account is final.
         """
-        if not self.configured:
+        session = self._sign_in
+        if session is None:
             return
         try:
-            self._ensure_token()
-            token = self._with_token(partial(self.client.operator_token, username, password))
+            session.ensure_token()
+            token = session.call(partial(session.client.operator_token, username, password))
             self._secrets.set(operator_token_name(username), token)
         except CentralRefused as exc:
             if exc.code == OPERATOR_DISABLED:
@@ -256,29 +282,22 @@ class SyncService:
             if exc.code == DEVICE_DISABLED:
                 # The centre said nothing about the operator: the local sign-in stands, the sync strip says why.
                 self.device_disabled = True
+                self._changes.publish(Change.SYNC_STATE)
                 return
             raise AuthFailed(f"中心拒绝登录：{exc.message}", hint="请联系主管核对账号") from None
         except KioskError:
             return  # centre away, keyring missing, not enrolled: work on with the local account
 
-    def _ensure_token(self) -> None:
-        if not self.client.token:
-            self.client.token = self._secrets.get(DEVICE_TOKEN) or ""
-        if not self.client.token:
-            self._authenticate()
+    def _session(self) -> CentralSession:
+        if self._central is None:
+            raise KioskError("本机未配置中心服务地址，只能离线办理", code="central_not_configured")
+        return self._central
 
-    def _authenticate(self) -> None:
-        device_id, secret = self._secrets.get(DEVICE_ID), self._secrets.get(DEVICE_SECRET)
-        if not device_id or not secret:
-            raise KioskError("本机尚未在中心登记", hint="请管理员运行 kiosk enroll")
-        self._secrets.set(DEVICE_TOKEN, self.client.device_token(device_id, secret))
+    def _ensure_token(self) -> None:
+        self._session().ensure_token()
 
     def _with_token(self, call: Callable[[], _T]) -> _T:
-        try:
-            return call()
-        except CentralAuthExpired:
-            self._authenticate()
-            return call()
+        return self._session().call(call)
 
     def _pull(
         self,

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 
+from kiosk.services.changes import Change
+from kiosk.services.failures import log_unexpected
 from kiosk.services.sync import SyncService
 from kiosk.services.views import SyncStatus
 from kiosk_core.errors import KioskError
@@ -53,6 +55,14 @@ class SyncWorker:
     def sync_now(self) -> None:
         self._wake.set()
 
+    def on_change(self, _change: Change) -> None:
+        """A listener on the change notice: a registration made here goes out now, not at the next poll.
+
+        What this worker's own round published (the centre's answers, reviews) is already here: no second round.
+        """
+        if threading.current_thread() is not self._thread:
+            self._wake.set()
+
     def stop(self, timeout: float = 20.0) -> None:
         self._stopping.set()
         self._wake.set()
@@ -65,7 +75,7 @@ class SyncWorker:
             try:
                 delay = self._round()
             except Exception as exc:
-                log.exception("sync loop failed; it goes on")
+                log_unexpected(exc, "sync loop failed; it goes on", log)
                 self.failures += 1
                 delay = backoff_delay(self.failures, self._base, self._cap, self._rng)
                 self._report(self._status_after(exc))
@@ -79,8 +89,7 @@ class SyncWorker:
         except Exception as exc:  # keep the loop alive whatever happens; the status shows why
             self.failures += 1
             delay = backoff_delay(self.failures, self._base, self._cap, self._rng)
-            if not isinstance(exc, KioskError):
-                log.exception("sync round failed")
+            log_unexpected(exc, "sync round failed", log)  # a KioskError (the centre away) is no fault
             status = self._status_after(exc)
         self._on_status(status)
         return delay
@@ -88,8 +97,8 @@ class SyncWorker:
     def _report(self, status: SyncStatus) -> None:
         try:
             self._on_status(status)
-        except Exception:
-            log.exception("could not report the sync status")
+        except Exception as exc:
+            log_unexpected(exc, "could not report the sync status", log)
 
     def _wait(self, delay: float) -> None:
         try:

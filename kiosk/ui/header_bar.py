@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
+from kiosk.services.clock import Clock, system_clock
 from kiosk.ui import theme
 from kiosk.ui.i18n import operator_label
 from kiosk_core.model import Role
@@ -25,8 +26,16 @@ class HeaderBar(QWidget):
     only a supervisor takes (the hall screen), shown to supervisors only.
     """
 
-    def __init__(self, counter: str, workflows: Sequence[Workflow] = (), parent: QWidget | None = None):
+    def __init__(
+        self,
+        counter: str,
+        workflows: Sequence[Workflow] = (),
+        parent: QWidget | None = None,
+        *,
+        clock: Clock = system_clock,
+    ):
         super().__init__(parent)
+        self._clock = clock
         self.setObjectName("headerBar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         centre = QLabel(self.tr("Public rental housing registration"))
@@ -105,4 +114,4 @@ class HeaderBar(QWidget):
             button.setEnabled(enabled)
 
     def _tick(self) -> None:
-        self.clock.setText(QLocale().toString(QDateTime.currentDateTime(), "MM-dd dddd HH:mm"))
+        self.clock.setText(QLocale().toString(QDateTime(self._clock()), "MM-dd dddd HH:mm"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -20,11 +21,11 @@ class LockScreen(QWidget):
     unlocked = Signal(object)  # OperatorSession
     switch_user_requested = Signal()
 
-    def __init__(self, auth: AuthService, parent: QWidget | None = None):
+    def __init__(self, auth: Callable[[], AuthService], parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("lockScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self._auth = auth
+        self._auth = auth  # read on the worker: the first sign-in may wait there for the services' build
         self._session: OperatorSession | None = None
         self._busy = False
 
@@ -92,7 +93,7 @@ class LockScreen(QWidget):
         self._busy = True
         self.unlock_button.setEnabled(False)
         run_in_background(
-            self, lambda: self._auth.unlock(session, password), self._on_succeeded, self._on_failed
+            self, lambda: self._auth().unlock(session, password), self._on_succeeded, self._on_failed
         )
 
     def _on_succeeded(self, session: OperatorSession) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -18,9 +19,9 @@ if TYPE_CHECKING:
 class LoginScreen(QWidget):
     logged_in = Signal(object)  # OperatorSession
 
-    def __init__(self, auth: AuthService, parent: QWidget | None = None):
+    def __init__(self, auth: Callable[[], AuthService], parent: QWidget | None = None):
         super().__init__(parent)
-        self._auth = auth
+        self._auth = auth  # read on the worker: the first sign-in may wait there for the services' build
         self._busy = False  # a second Enter while the first is checked does nothing
 
         title = QLabel(self.tr("Staff sign-in"))
@@ -73,7 +74,7 @@ class LoginScreen(QWidget):
         self._busy = True
         self.sign_in.setEnabled(False)
         run_in_background(
-            self, lambda: self._auth.login(username, password), self._on_succeeded, self._on_failed
+            self, lambda: self._auth().login(username, password), self._on_succeeded, self._on_failed
         )
 
     def reset(self) -> None:

@@ -2,6 +2,10 @@
 
 It hosts the workflows of kiosk/ui/workflows.py: builds each page from its entry, gives it a header button and a
 shortcut, and switches pages. What happens inside a workflow is the workflow's business.
+
+The window is up before the services are: it gets them deferred (kiosk/services/deferred.py), the sign-in
+and the sync strip read them on the database lane (waiting there for the build), and the workflows' pages
+are built once they exist (``prepare()``, or after the first sign-in), each from the part it uses.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.services.clock import Clock, system_clock
 from kiosk.ui import messages, theme
+from kiosk.ui.change_relay import ChangeRelay
 from kiosk.ui.hall.launcher import HallLauncher
 from kiosk.ui.header_bar import HeaderBar
 from kiosk.ui.idle_lock import IdleLock, IdleWarningBar
@@ -36,6 +42,7 @@ from kiosk_core.model import Role
 if TYPE_CHECKING:
     from kiosk.config import Config
     from kiosk.services.container import Services
+    from kiosk.services.deferred import Deferred
     from kiosk.services.views import OperatorSession
 
 WizardFactory = Callable[["Services", Any, OperatorGetter, QWidget], QWidget]
@@ -72,11 +79,12 @@ def _scrolling(stack: QWidget) -> QScrollArea:
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        services: Services,
+        services: Deferred[Services],
         speech: Any,
         config: Config,
         parent: QWidget | None = None,
         *,
+        clock: Clock = system_clock,
         workflows: Sequence[Workflow] | None = None,
         wizard_factory: WizardFactory | None = None,
         idle_ms: int | None = None,
@@ -99,16 +107,23 @@ class MainWindow(QMainWindow):
         self.workflows: dict[str, Workflow] = {w.name: w for w in entries}
         self._home = next(w.name for w in entries if w.home)
         self._pages: dict[str, QWidget] = {}
-        self._context = WorkflowContext(services, speech, self.current_operator, self)
+        self._services = services
+        self._speech = speech
+        self._clock = clock
+        # Services publish on their own threads; pages and the strip hear it on this one.
+        self.changes = ChangeRelay(self)
+        services.when_built(lambda built: self.changes.attach(built.changes))
 
-        self.header = HeaderBar(config.counter, entries)
+        self.header = HeaderBar(config.counter, entries, clock=clock)
         self.message_bar = messages.MessageBar()
         self.idle_warning = IdleWarningBar()
-        self.login_screen = LoginScreen(services.auth)
-        self.lock_screen = LockScreen(services.auth)
+        self.login_screen = LoginScreen(lambda: services.get().auth)
+        self.lock_screen = LockScreen(lambda: services.get().auth)
         self.sync_relay = SyncRelay(self)
-        self.sync_bar = SyncBar(self.sync_relay)
-        self.hall = HallLauncher(config, self)
+        self.sync_bar = SyncBar(
+            self.sync_relay, clock=clock, status=lambda: services.get().sync.status(), changes=self.changes
+        )
+        self.hall = HallLauncher(config, self, clock=clock)
         self.stack = PageStack()
         for page in (self.login_screen, self.lock_screen):
             self.stack.addWidget(page)
@@ -149,9 +164,6 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self._on_unlocked)
         self.lock_screen.switch_user_requested.connect(self.logout)
         self.sync_bar.rejected_requested.connect(self.show_rejected)
-        for workflow in entries:
-            if workflow.early:
-                self.page(workflow.name)
 
         self._sync_text_size_buttons()
         self.header.set_operator(None)
@@ -160,11 +172,17 @@ class MainWindow(QMainWindow):
     # --- the workflows' pages -----------------------------------------------------------------------------
 
     def page(self, name: str) -> QWidget:
-        """The workflow's page, built on first use (or by ``prepare()`` once the first frame is up)."""
+        """The workflow's page, built on first use (or by ``prepare()`` once the services are built).
+
+        Never before the services exist in the app: a page is opened after sign-in, which waits for them.
+        """
         page = self._pages.get(name)
         if page is None:
             workflow = self.workflows[name]
-            page = self._pages[name] = workflow.open(self._context)
+            context = WorkflowContext(
+                self._services.get(), self._speech, self.current_operator, self, self._clock, self.changes
+            )
+            page = self._pages[name] = workflow.open(context)
             page.setAccessibleName(QCoreApplication.translate("Workflow", workflow.title))
             self.stack.addWidget(page)
             if workflow.wire is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sys
 import traceback
@@ -13,6 +12,7 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from kiosk.services.failures import log_unexpected
 from kiosk_core.errors import KioskError, Refused, disk_full
 
 log = logging.getLogger(__name__)
@@ -62,16 +62,8 @@ def describe(exc: BaseException) -> Message:
 
 
 def _log_once(exc: BaseException) -> bool:
-    """Log ``exc`` with its traceback (once); True only if it reached the log file."""
-    done = getattr(exc, "_kiosk_logged", None)
-    if done is not None:
-        return bool(done)
-    log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
-    files = [h for h in logging.getLogger().handlers if hasattr(h, "last_write_ok")]
-    logged = bool(files) and all(h.last_write_ok for h in files)
-    with contextlib.suppress(AttributeError):  # an exception class with __slots__ cannot remember it
-        exc._kiosk_logged = logged  # type: ignore[attr-defined]
-    return logged
+    """Log ``exc`` with its traceback (once: the lane it failed on may have logged it); True if it reached the file."""
+    return log_unexpected(exc)
 
 
 class MessageBridge(QObject):

@@ -1,15 +1,27 @@
-"""The always-visible sync strip: online or not, last sync, what is still to send, and "sync now"."""
+"""The always-visible sync strip: online or not, last sync, what is still to send, and "sync now".
+
+The sync worker reports each round; between rounds the strip reads the status again by itself when the change
+notice says a registration or the sync state moved (a registration made here is one more to send).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
 
+from kiosk.services.changes import Change
+from kiosk.services.clock import Clock, system_clock
 from kiosk.services.views import SyncStatus
 from kiosk.ui import theme
 from kiosk.ui.flow_layout import FlowLayout
+from kiosk.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from kiosk.ui.change_relay import ChangeRelay
 
 
 class SyncRelay(QObject):
@@ -29,9 +41,19 @@ class SyncBar(QWidget):
     sync_requested = Signal()
     rejected_requested = Signal()
 
-    def __init__(self, relay: SyncRelay, parent: QWidget | None = None):
+    def __init__(
+        self,
+        relay: SyncRelay,
+        parent: QWidget | None = None,
+        *,
+        clock: Clock = system_clock,
+        status: Callable[[], SyncStatus] | None = None,
+        changes: ChangeRelay | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("syncBar")
+        self._clock = clock
+        self._read_status = status  # read on the database lane
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.state = QLabel()
         self.state.setObjectName("syncState")
@@ -58,6 +80,8 @@ class SyncBar(QWidget):
             row.addWidget(w)
         relay.status_changed.connect(self.show_status)
         relay.progress_changed.connect(self.show_progress)
+        if changes is not None:
+            changes.connect_to((Change.REGISTRATION, Change.SYNC_STATE), self.refresh, self)
         self.status: SyncStatus | None = None
         self.show_status(
             SyncStatus(
@@ -69,6 +93,18 @@ class SyncBar(QWidget):
                 rejected=0,
             )
         )
+
+    def refresh(self) -> None:
+        """Read the status again (on the database lane) and show it; a round under way keeps its progress."""
+        if self._read_status is not None:
+            run_in_background(self, self._read_status, self._refreshed, lambda _exc: None)
+
+    def _refreshed(self, status: SyncStatus) -> None:
+        syncing = not self.progress.isHidden() and self.progress.value() < 100
+        self.show_status(status)
+        if syncing:
+            self.progress.show()
+            self.now.setEnabled(False)
 
     def show_status(self, status: SyncStatus) -> None:
         self.status = status
@@ -89,7 +125,9 @@ class SyncBar(QWidget):
             offline = self.tr("● Offline: registrations are kept here and sent later")
             self._set_state("offline", f"{offline}  {status.message}".strip())
         self.last.setText(
-            self.tr("Last sync {time}").format(time=_when(status.last_sync_at, self.tr("never")))
+            self.tr("Last sync {time}").format(
+                time=_when(status.last_sync_at, self.tr("never"), self._clock())
+            )
         )
         self.last.setVisible(status.enrolled)
         self.unsent.setText(self.tr("Not yet sent: {n}").format(n=status.unsent))
@@ -118,7 +156,7 @@ class SyncBar(QWidget):
         self.state.style().polish(self.state)
 
 
-def _when(at: datetime | None, never: str) -> str:
+def _when(at: datetime | None, never: str, now: datetime) -> str:
     if at is None:
         return never
-    return f"{at:%H:%M}" if at.date() == datetime.now().date() else f"{at:%m-%d %H:%M}"
+    return f"{at:%H:%M}" if at.date() == now.date() else f"{at:%m-%d %H:%M}"

@@ -2,17 +2,22 @@
 
 Two lanes, one policy: ``Lane.DATABASE`` is the only writer to the local cache (one thread: SQLite writes one
 at a time, and a registration never waits for a printer); ``Lane.NETWORK`` runs printing and calls to the
-centre, which may take seconds and must not hold up the counter's reads and writes.
+centre, which may take seconds and must not hold up the counter's reads and writes. Work on the network lane
+that has something to record hands it to the database lane (``write_on_database_lane``). An unexpected error
+is logged, with its traceback, where the job ends, whatever the screen then does with it.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from kiosk.services.failures import log_unexpected
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +29,8 @@ class Lane(Enum):
 
 _LANE_THREADS = {Lane.DATABASE: 1, Lane.NETWORK: 2}
 _pools: dict[Lane, QThreadPool] = {}
+_running = threading.local()  # .lane: the lane of the job this thread runs now
+T = TypeVar("T")
 
 
 def lane_pool(lane: Lane) -> QThreadPool:
@@ -41,9 +48,57 @@ def service_pool() -> QThreadPool:
 
 
 def wait_for_lanes(msecs: int) -> None:
-    """At shutdown: a registration or a print still under way finishes before the database closes."""
-    for pool in _pools.values():
-        pool.waitForDone(msecs)
+    """At shutdown: a registration or a print still under way finishes before the database closes.
+
+    Again until every lane is idle: a print finishing on the network lane may still hand the database lane
+    its record after that lane first looked idle.
+    """
+    for _ in range(3):
+        for pool in list(_pools.values()):
+            pool.waitForDone(msecs)
+        if all(pool.activeThreadCount() == 0 for pool in _pools.values()):
+            return
+
+
+def current_lane() -> Lane | None:
+    """The lane of the job this thread runs (None off the lanes: the GUI thread, the sync worker)."""
+    lane: Lane | None = getattr(_running, "lane", None)
+    return lane
+
+
+class _Write(QRunnable):
+    def __init__(self, write: Callable[[], Any]):
+        super().__init__()
+        self._write = write
+        self.done = threading.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        _running.lane = Lane.DATABASE
+        try:
+            self.result = self._write()
+        except BaseException as exc:  # handed back to the waiting thread, which raises it there
+            self.error = exc
+        finally:
+            _running.lane = None
+            self.done.set()
+
+
+def write_on_database_lane(write: Callable[[], T]) -> T:
+    """``write`` on the database lane, waited for (kiosk.services.database_lane.DatabaseWriter).
+
+    For work on another lane; on the database lane itself it runs in place (waiting there would wait forever).
+    """
+    if current_lane() is Lane.DATABASE:
+        return write()
+    job = _Write(write)
+    lane_pool(Lane.DATABASE).start(job)
+    job.done.wait()
+    if job.error is not None:
+        raise job.error
+    result: T = job.result
+    return result
 
 
 class _Relay(QObject):
@@ -52,18 +107,24 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay, lane: Lane):
         super().__init__()
         self._fn = fn
         self._relay = relay
+        self._lane = lane
 
     def run(self) -> None:
+        _running.lane = self._lane
         try:
             result = self._fn()
         except Exception as exc:  # every failure goes back to the GUI thread to be shown
+            # Logged here, once: the screen's own handler may show its own words and log nothing.
+            log_unexpected(exc, f"unexpected error on the {self._lane.value} lane")
             self._relay.failed.emit(exc)
         else:
             self._relay.succeeded.emit(result)
+        finally:
+            _running.lane = None
 
 
 class Operation(QObject):
@@ -78,6 +139,7 @@ class Operation(QObject):
     def __init__(self, parent: QObject, fn: Callable[[], Any], lane: Lane = Lane.DATABASE):
         super().__init__(parent)
         self._fn = fn
+        self._lane = lane
         self._pool = lane_pool(lane)
         self._success: Callable[[Any], None] = lambda _r: None
         self._error: Callable[[Exception], None] | None = None
@@ -96,7 +158,7 @@ class Operation(QObject):
 
     def run(self) -> Operation:
         self.running = True
-        self._pool.start(_Job(self._fn, self._relay))
+        self._pool.start(_Job(self._fn, self._relay, self._lane))
         return self
 
     @Slot(object)

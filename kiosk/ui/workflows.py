@@ -14,20 +14,25 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from kiosk.services.clock import Clock
     from kiosk.services.container import Services
     from kiosk.services.views import OperatorSession
+    from kiosk.ui.change_relay import ChangeRelay
 
 OperatorGetter = Callable[[], "OperatorSession | None"]
 
 
 @dataclass(frozen=True)
 class WorkflowContext:
-    """What a workflow's page may be built from: the services, the speech engine, who is signed in."""
+    """What a workflow's page may be built from: the services (built by then), the speech engine, who is signed
+    in, the clock and the change notice on the GUI thread. A page is handed only the parts it uses."""
 
     services: Services
     speech: Any
     operator: OperatorGetter
     parent: QWidget
+    clock: Clock
+    changes: ChangeRelay
 
 
 class Navigator(Protocol):
@@ -53,10 +58,9 @@ class HeaderButton:
 class Workflow:
     """One registry entry.
 
-    ``open`` builds the page (imports inside it: the first frame loads no workflow). ``home``: the page shown
-    after sign-in and when another page goes back. ``early``: built with the window rather than by
-    ``prepare()`` once the first frame is up. ``wire`` connects the page's own signals to the shell;
-    ``show`` hands the page the argument it was opened with. A page may have ``reset()`` (forget the
+    ``open`` builds the page (imports inside it: the first frame loads no workflow), once the services are
+    built. ``home``: the page shown after sign-in and when another page goes back. ``wire`` connects the
+    page's own signals to the shell; ``show`` hands the page the argument it was opened with. A page may have ``reset()`` (forget the
     household: next household, sign-out) and ``back_requested`` (Esc and its back button lead home).
     """
 
@@ -65,7 +69,6 @@ class Workflow:
     open: Callable[[WorkflowContext], QWidget]
     button: HeaderButton | None = None
     home: bool = False
-    early: bool = False
     supervisor_only: bool = False
     wire: Callable[[QWidget, Navigator], None] | None = None
     show: Callable[[QWidget, str], None] | None = None

@@ -33,11 +33,7 @@ def built(tmp_path: Path, clock: MovableClock, printer: FakePrinter) -> Iterator
 
 @pytest.fixture
 def world(built: Built) -> World:
-    from sqlalchemy.orm import sessionmaker
-
-    from kiosk.storage.uow import uow_factory
-
-    return build_world(uow_factory(sessionmaker(built.engine, expire_on_commit=False)), built.services.auth)
+    return build_world(built.uow, built.services.auth)
 
 
 @pytest.fixture

@@ -263,7 +263,7 @@ def test_a_registration_at_another_counter_brings_the_plan_count_at_once(
 def test_the_app_starts_a_push_client_that_wakes_its_sync_worker(
     kiosk: KioskFactory, centre: CentralUnderTest
 ) -> None:
-    from kiosk.app import _start_push
+    from kiosk.bootstrap import start_push
 
     k = kiosk("01")
     k.services.sync.sync_once()
@@ -277,7 +277,7 @@ def test_the_app_starts_a_push_client_that_wakes_its_sync_worker(
             self.woken.set()
 
     worker = Worker()
-    push = _start_push(centre.base_url, worker)
+    push = start_push(centre.base_url, SecretStore(), worker.sync_now)
     try:
         assert worker.woken.wait(WAIT)
         assert push.last_event_id  # woken by the stream's first event (reset), not by a refused token

@@ -12,14 +12,13 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy.orm import sessionmaker
 
 from kiosk.bootstrap import Built, build_services
 from kiosk.config import Config
 from kiosk.services.container import Services
+from kiosk.services.deferred import Deferred
 from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView, UnitFilter
 from kiosk.storage import tables as t
-from kiosk.storage.uow import uow_factory
 from kiosk.ui import i18n, theme
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.workers import wait_for_lanes
@@ -91,7 +90,7 @@ def services(built: Built) -> Services:
 
 @pytest.fixture
 def world(built: Built) -> World:
-    uow = uow_factory(sessionmaker(built.engine, expire_on_commit=False))
+    uow = built.uow
     w = build_world(uow, built.services.auth)
     with uow() as u:
         u.session.add(
@@ -218,14 +217,17 @@ def hold(qtbot: QtBot) -> Iterator[Hold]:
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot, hold: Hold, services: Services, config: Config, world: World) -> WindowFactory:
+def make_window(
+    qtbot: QtBot, hold: Hold, services: Services, config: Config, world: World, clock: MovableClock
+) -> WindowFactory:
     """A shown MainWindow with FakeWizard; idle timings in ms (long unless a test asks otherwise)."""
 
     def make(idle_ms: int = 600_000, warning_ms: int = 60_000, tick_ms: int = 1000) -> MainWindow:
         window = MainWindow(
-            services,
+            Deferred.of(services),
             None,
             config,
+            clock=clock,
             wizard_factory=FakeWizard,
             idle_ms=idle_ms,
             warning_ms=warning_ms,

@@ -18,7 +18,6 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy.orm import sessionmaker
 
 from kiosk.bootstrap import build_services
 from kiosk.config import RESOURCES, Config
@@ -27,7 +26,6 @@ from kiosk.services.clock import system_clock
 from kiosk.services.container import Services
 from kiosk.services.demo_data import load_demo
 from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView, UnitFilter
-from kiosk.storage.uow import uow_factory
 from kiosk.ui.registration.screens import Screen
 from kiosk.ui.registration.screens.plan_screen import PlanCard
 from kiosk.ui.registration.wizard import CounterWizard
@@ -91,7 +89,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, OperatorSes
     folder = tmp_path_factory.mktemp("demo-cache")
     built = build_services(Config(data_dir=folder), FakePrinter())
     load_demo(
-        uow_factory(sessionmaker(built.engine, expire_on_commit=False)),
+        built.uow,
         now=system_clock(),
         resources=RESOURCES,
     )

@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import DeferredServices, block
+from kiosk.app import _build, block, warm_up
 from kiosk.bootstrap import build_services
 from kiosk.config import Config
 from kiosk.platform import qt_printer  # noqa: F401 - Qt modules load on the main thread, not the build worker
+from kiosk.services.clock import system_clock
+from kiosk.services.deferred import Deferred
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.recovery_screen import RecoveryScreen
+from kiosk_core.errors import CacheUnusable
 from tests.disks import tmpfs
 from tests.fakes import CHEAP_HASHER, FakePrinter
 from tests.ui.conftest import FakeWizard, Hold
@@ -41,10 +44,10 @@ def test_a_damaged_cache_covers_the_window_with_the_facts(
     config = Config(data_dir=tmp_path)
     build_services(config, FakePrinter(), hasher=CHEAP_HASHER).engine.dispose()
     config.database_path.write_bytes(b"")  # emptied, as a failing disk leaves it
-    backend = DeferredServices(config, demo=False)
-    window = hold(MainWindow(backend.services(), None, config, wizard_factory=FakeWizard))
+    root = Deferred(lambda: _build(config, system_clock, demo=False), final=(CacheUnusable,))
+    window = hold(MainWindow(root.map(lambda built: built.services), None, config, wizard_factory=FakeWizard))
     window.show()
-    backend.warm_up(window, on_ready=lambda: None, on_unusable=lambda exc: block(window, exc))
+    warm_up(root, window, on_ready=lambda _built: None, on_unusable=lambda exc: block(window, exc))
     qtbot.waitUntil(lambda: isinstance(window.centralWidget(), RecoveryScreen), timeout=10_000)
     screen = window.centralWidget()
     assert isinstance(screen, RecoveryScreen)
@@ -53,10 +56,8 @@ def test_a_damaged_cache_covers_the_window_with_the_facts(
     assert not config.database_path.exists()
     screenshot(window, "cache-damaged")
     # Any service call after that gets the same answer and builds nothing.
-    from kiosk_core.errors import CacheUnusable
-
     with pytest.raises(CacheUnusable):
-        backend.get()
+        root.get()
     assert not config.database_path.exists()
 
 

@@ -43,7 +43,7 @@ def test_login_screen_says_the_centre_disabled_the_account(
 ) -> None:
     with centre.central.db.session() as s:
         centre.central.auth.disable_operator(s, "clerk1", actor="admin")
-    screen = LoginScreen(counter.services.auth)
+    screen = LoginScreen(lambda: counter.services.auth)
     hold(screen)
     screen.resize(1280, 760)
     screen.show()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kiosk.platform.speech import EspeakSpeechEngine, NullSpeechEngine, SpeechEngine
+from kiosk.services.deferred import Deferred
 from kiosk.services.views import SyncStatus
 from kiosk.ui import theme
 from kiosk.ui.main_window import MainWindow
@@ -185,7 +186,7 @@ def voice() -> Iterator[SpeechEngine]:
 
 @pytest.fixture
 def window(qtbot: QtBot, counter: Counter, voice: SpeechEngine, look: Look) -> Iterator[MainWindow]:
-    w = MainWindow(counter.services, voice, counter.config)
+    w = MainWindow(Deferred.of(counter.services), voice, counter.config)
     qtbot.addWidget(w)
     w.resize(look.screen)
     w.show()

@@ -14,7 +14,7 @@ from tests.ui.conftest import Hold, Registered, WindowFactory, sign_in
 
 
 def _login_screen(hold: Hold, services: Services) -> LoginScreen:
-    screen = LoginScreen(services.auth)
+    screen = LoginScreen(lambda: services.auth)
     hold(screen)
     screen.resize(1280, 760)
     return screen

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import SERVICE_NAMES, DeferredServices, mask_personal
+from kiosk.app import _build, mask_personal
+from kiosk.bootstrap import Built
 from kiosk.config import RESOURCES, Config
+from kiosk.services.clock import system_clock
 from kiosk.services.container import Services
+from kiosk.services.deferred import Deferred
 from kiosk.ui import theme
 from kiosk.ui.main_window import MainWindow
 from tests.builders import CLERK
@@ -172,21 +174,29 @@ def test_kiosk_starts_with_demo_data_and_saves_its_first_frame(tmp_path: Path) -
     assert not re.search(r"\d{17}[\dX]", log)
 
 
-def test_service_stand_ins_match_the_services_container() -> None:
-    assert tuple(f.name for f in fields(Services)) == SERVICE_NAMES
-
-
 def test_window_works_on_services_built_after_the_first_frame(
     qtbot: QtBot, hold, config: Config, services: Services, world
 ) -> None:
-    backend = DeferredServices(config, demo=False)
-    window = MainWindow(backend.services(), None, config, wizard_factory=FakeWizard)
+    builds: list[Built] = []
+
+    def build() -> Built:
+        builds.append(_build(config, system_clock, demo=False))
+        return builds[-1]
+
+    root: Deferred[Built] = Deferred(build)
+    window = MainWindow(root.map(lambda built: built.services), None, config, wizard_factory=FakeWizard)
     hold(window)
     window.show()
-    assert backend.built is None  # the login screen is up before any of the service layer
-    sign_in(qtbot, window, *CLERK)  # the first call builds it on the service worker
-    assert backend.built is not None and window.header.operator.text() == "王晓梅（办事员）"
-    backend.built.engine.dispose()
+    assert root.built is None  # the login screen is up before any of the service layer
+    sign_in(qtbot, window, *CLERK)  # the first call builds it on the database lane
+    assert len(builds) == 1 and window.header.operator.text() == "王晓梅（办事员）"
+    window.prepare()  # every page, from the same build
+    window.lock()
+    qtbot.keyClicks(window.lock_screen.password, CLERK[1])
+    with qtbot.waitSignal(window.lock_screen.unlocked, timeout=5000):
+        qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    assert len(builds) == 1
+    builds[0].engine.dispose()
 
 
 def test_login_records_and_lock_open_with_the_focus_visible_on_their_field(

@@ -33,7 +33,7 @@ def full_width(text: str) -> str:
 
 @pytest.fixture
 def records(hold: Hold, services: Services, clerk: OperatorSession, registered: Registered) -> RecordsScreen:
-    screen = RecordsScreen(services, lambda: clerk)
+    screen = RecordsScreen(services.records, services.slips, lambda: clerk)
     hold(screen)
     screen.resize(1366, 760)
     screen.show()

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config
 from kiosk.services.container import Services
+from kiosk.services.deferred import Deferred
 from kiosk.ui import theme
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.registration.steps import STEPS, path
@@ -59,7 +60,9 @@ LOTTERY = Workflow(
 
 def shell(qtbot: QtBot, hold: Hold, services: Services, config: Config) -> MainWindow:
     home = next(w for w in registered() if w.home)
-    window = MainWindow(services, None, config, workflows=(LOTTERY, home), wizard_factory=FakeWizard)
+    window = MainWindow(
+        Deferred.of(services), None, config, workflows=(LOTTERY, home), wizard_factory=FakeWizard
+    )
     hold(window)
     window.resize(1366, 820)
     window.show()

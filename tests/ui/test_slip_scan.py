@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import Config
 from kiosk.platform.speech import NullSpeechEngine
 from kiosk.services.container import Services
+from kiosk.services.deferred import Deferred
 from kiosk.ui.main_window import MainWindow
 from tests.builders import CLERK, World
 from tests.ui.conftest import Hold, Registered, sign_in
@@ -18,7 +19,7 @@ from tests.ui.conftest import Hold, Registered, sign_in
 @pytest.fixture
 def window(qtbot: QtBot, hold: Hold, services: Services, config: Config, world: World) -> MainWindow:
     """The main window with the real counter wizard, signed in."""
-    w = MainWindow(services, NullSpeechEngine(), config, idle_ms=600_000, warning_ms=60_000)
+    w = MainWindow(Deferred.of(services), NullSpeechEngine(), config, idle_ms=600_000, warning_ms=60_000)
     hold(w)
     w.resize(1366, 820)
     w.show()

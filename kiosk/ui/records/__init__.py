@@ -15,9 +15,14 @@ if TYPE_CHECKING:
 
 
 def _open(context: WorkflowContext) -> QWidget:
+    from kiosk.services.changes import Change
     from kiosk.ui.records.records_screen import RecordsScreen
 
-    return RecordsScreen(context.services, context.operator)
+    services = context.services
+    page = RecordsScreen(services.records, services.slips, context.operator)
+    # A registration made, cancelled or settled elsewhere (the wizard, the sync worker) shows at once.
+    context.changes.connect_to((Change.REGISTRATION,), page.refresh, page)
+    return page
 
 
 def _show(page: QWidget, query: str) -> None:
@@ -30,7 +35,5 @@ WORKFLOW = Workflow(
     title=QT_TRANSLATE_NOOP("Workflow", "Records"),
     open=_open,
     button=HeaderButton(QT_TRANSLATE_NOOP("Workflow", "Records"), "openRecords", shortcut="F3"),
-    # Light (no storage or PDF code), and the text-size buttons and tests reach it before it is first shown.
-    early=True,
     show=_show,
 )

@@ -27,9 +27,8 @@ from kiosk.ui.theme import InlineError, set_kind
 from kiosk.ui.workers import Lane, run_in_background
 
 if TYPE_CHECKING:
-    from kiosk.services.container import Services
-    from kiosk.services.records import Found
-    from kiosk.services.slip_printing import PrintOutcome
+    from kiosk.services.records import Found, RecordsService
+    from kiosk.services.slip_printing import PrintOutcome, SlipService
     from kiosk.services.views import OperatorSession, RegistrationView, SlipCheck
 
 
@@ -49,15 +48,18 @@ class RecordsScreen(QWidget):
 
     def __init__(
         self,
-        services: Services,
+        records: RecordsService,
+        slips: SlipService,
         operator_getter: Callable[[], OperatorSession | None],
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
-        self._services = services
+        self._records = records
+        self._slips = slips
         self._operator = operator_getter
         self._views: list[RegistrationView] = []
         self._query = ""
+        self._searched = ""
         self._busy = False
         self._reload: Callable[[], None] | None = (
             None  # the last search or list, to show it again after a change
@@ -159,10 +161,11 @@ class RecordsScreen(QWidget):
             self.query.setText(query)
         text = self.query.text()
         self._reload = lambda: self.search(text)
+        self._searched = text  # what refresh() runs again
         self.error.clear()
         self.summary.clear()
         self._show_verdict(None)
-        records, operator = self._services.records, self._operator()
+        records, operator = self._records, self._operator()
         counter = operator.counter if operator else ""
         run_in_background(
             self, lambda: records.search(text, counter), lambda found: self._found(text, found), self._failed
@@ -174,8 +177,28 @@ class RecordsScreen(QWidget):
         self.error.clear()
         self._show_verdict(None)
         self._reload = self.show_rejected
-        records = self._services.records
+        records = self._records
         run_in_background(self, records.rejected, self._show_rejected, self._failed)
+
+    def refresh(self) -> None:
+        """Registrations changed elsewhere (the change notice): the table shows the database again.
+
+        The search box, the slip check and the focus are left as they are: staff may be typing the next scan.
+        """
+        if self._reload is None:
+            return
+        records, query = self._records, self._searched
+        if self._reload == self.show_rejected:
+            run_in_background(self, records.rejected, self._show_rejected, lambda _exc: None)
+            return
+        operator = self._operator()
+        counter = operator.counter if operator else ""
+        run_in_background(
+            self,
+            lambda: records.search(query, counter),
+            lambda found: self._show(query, found.registrations),
+            lambda _exc: None,  # logged where it failed; the table stays as it was
+        )
 
     def clear(self) -> None:
         """Nothing of the last household left (sign-out, next household)."""
@@ -302,7 +325,7 @@ class RecordsScreen(QWidget):
             return
         self._busy = True
         self._update_actions()
-        slips = self._services.slips
+        slips = self._slips
         run_in_background(
             self,
             lambda: slips.print_slip(view.reg_no, operator, reprint=True),
@@ -326,7 +349,7 @@ class RecordsScreen(QWidget):
         view, operator = self.selected(), self._operator()
         if view is None or operator is None:
             return
-        cancelled = CancelDialog.ask(self, self._services.records, view, operator)
+        cancelled = CancelDialog.ask(self, self._records, view, operator)
         self._read_again()
         if cancelled is not None:
             self._replace(cancelled)
@@ -339,7 +362,7 @@ class RecordsScreen(QWidget):
         view, operator = self.selected(), self._operator()
         if view is None or operator is None:
             return
-        changed = PhoneDialog.ask(self, self._services.records, view, operator)
+        changed = PhoneDialog.ask(self, self._records, view, operator)
         self._read_again()  # every active registration of the household carries the phone
         if changed is not None:
             messages.show(

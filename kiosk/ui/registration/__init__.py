@@ -18,7 +18,9 @@ def _open(context: WorkflowContext) -> QWidget:
     # The flow screens pull in the whole service layer, which the first frame (the login screen) does without.
     from kiosk.ui.registration.wizard import CounterWizard
 
-    return CounterWizard(context.services, context.speech, context.operator, context.parent)
+    return CounterWizard(
+        context.services, context.speech, context.operator, context.parent, clock=context.clock
+    )
 
 
 def _wire(page: QWidget, shell: Navigator) -> None:

@@ -23,6 +23,7 @@ from kiosk.ui.registration.screens.unit_screen import UnitScreen
 from kiosk_core.model import PlanKind
 
 if TYPE_CHECKING:
+    from kiosk.services.clock import Clock
     from kiosk.services.container import Services
     from kiosk.services.views import OperatorSession
     from kiosk.ui.registration.draft_state import DraftState
@@ -35,12 +36,13 @@ ALL_KINDS = frozenset(PlanKind)
 
 @dataclass(frozen=True)
 class StepContext:
-    """What a step's screen may be built from."""
+    """What a step's screen may be built from; each screen is handed the parts it uses."""
 
     state: DraftState
     services: Services
     speech: Any
     operator: Callable[[], OperatorSession]
+    clock: Clock
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "plans",
         QT_TRANSLATE_NOOP("CounterWizard", "Choose a plan"),
-        lambda c: PlanScreen(c.state, c.services.catalog),
+        lambda c: PlanScreen(c.state, c.services.catalog, c.clock),
     ),
     Step(
         "projects",
@@ -82,12 +84,12 @@ STEPS: tuple[Step, ...] = (
     Step(
         "notice",
         QT_TRANSLATE_NOOP("CounterWizard", "Notice"),
-        lambda c: NoticeScreen(c.state, c.services.catalog, c.speech),
+        lambda c: NoticeScreen(c.state, c.services.catalog, c.speech, c.clock),
     ),
     Step(
         "review",
         QT_TRANSLATE_NOOP("CounterWizard", "Confirm"),
-        lambda c: ReviewScreen(c.state, c.services, c.operator),
+        lambda c: ReviewScreen(c.state, c.services.registration, c.services.slips, c.operator),
     ),
     Step(
         "done",

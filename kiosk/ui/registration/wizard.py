@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.services.clock import Clock, system_clock
 from kiosk.services.container import Services
 from kiosk.services.views import (
     HouseholdView,
@@ -68,6 +69,7 @@ class CounterWizard(QWidget):
         parent: QWidget | None = None,
         *,
         steps: tuple[Step, ...] = STEPS,
+        clock: Clock = system_clock,
     ):
         super().__init__(parent)
         self.setObjectName("counterWizard")
@@ -78,7 +80,7 @@ class CounterWizard(QWidget):
         )
         state = self.state
         self.steps = steps
-        context = StepContext(state, services, speech, operator_getter)
+        context = StepContext(state, services, speech, operator_getter, clock)
         self._step_of: dict[Screen, Step] = {}
         self.screens: list[Screen] = []
         self.stack = QStackedWidget()

@@ -12,7 +12,6 @@ from PySide6.QtGui import QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.services.container import Services
 from kiosk.services.online import OnlineAnswer, offline
 from kiosk.services.registration import ClaimRefused, Prepared
 from kiosk.services.views import OperatorSession, RegistrationView
@@ -21,6 +20,8 @@ from kiosk.ui.registration.screens import MessageLabel, Screen, area, discard, l
 from kiosk.ui.workers import Lane, run_in_background
 
 if TYPE_CHECKING:
+    from kiosk.services.registration import RegistrationService
+    from kiosk.services.slip_printing import SlipService
     from kiosk.ui.registration.draft_state import DraftState
 
 log = logging.getLogger(__name__)
@@ -106,13 +107,14 @@ class ReviewScreen(Screen):
     def __init__(
         self,
         state: DraftState,
-        services: Services,
+        registration: RegistrationService,
+        slips: SlipService,
         operator_getter: Callable[[], OperatorSession],
         parent: QWidget | None = None,
     ):
         super().__init__(state, parent)
-        self._registration = services.registration
-        self._slips = services.slips
+        self._registration = registration
+        self._slips = slips
         self._operator = operator_getter
         self.view: RegistrationView | None = None
         self._sections: list[tuple[str, list[tuple[str, str]]]] = []

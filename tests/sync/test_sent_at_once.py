@@ -1,0 +1,52 @@
+"""A registration is sent the moment it is made: the sync worker listens to the change notice, not only its poll."""
+
+from __future__ import annotations
+
+import queue
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kiosk.bootstrap import build_services, start_background
+from kiosk.config import Config
+from kiosk.services.views import SyncStatus
+from kiosk.storage import tables as t
+from tests.fakes import CHEAP_HASHER, FakePrinter
+from tests.sync.conftest import KioskFactory
+from tests.sync.test_sync import quick_draft, sign_in
+
+WAIT = 30  # seconds: a bound for a hung loop, never a speed floor
+
+
+def test_a_registration_reaches_the_centre_without_waiting_for_the_hourly_poll(kiosk: KioskFactory) -> None:
+    k = kiosk("01", interval_seconds=3600)
+    rounds: queue.Queue[SyncStatus] = queue.Queue()
+    background = start_background(k, rounds.put)
+    try:
+        # The first round fills the cache; the push stream's first event (reset) brings one more. After that
+        # nothing but the change notice can wake the worker within the hour: the stream is closed.
+        for _ in range(2):
+            assert rounds.get(timeout=WAIT).online
+        assert background.push is not None
+        background.push.stop()
+        background.push = None
+
+        view = k.services.registration.register(quick_draft(k), sign_in(k))
+
+        assert rounds.get(timeout=WAIT).unsent == 0
+        with k.uow() as uow:
+            status = uow.session.scalar(
+                select(t.Registration.central_status).where(t.Registration.reg_no == view.reg_no)
+            )
+        assert status == "accepted"
+    finally:
+        background.stop()
+
+
+def test_a_counter_without_a_centre_starts_no_loop(tmp_path: Path) -> None:
+    k = build_services(Config(data_dir=tmp_path), FakePrinter(), hasher=CHEAP_HASHER)
+    try:
+        background = start_background(k, lambda _s: None)
+        assert background.sync is None and background.push is None
+    finally:
+        k.engine.dispose()

@@ -50,3 +50,14 @@ def test_a_counter_without_a_centre_starts_no_loop(tmp_path: Path) -> None:
         assert background.sync is None and background.push is None
     finally:
         k.engine.dispose()
+
+
+def test_the_sign_in_and_the_sync_worker_each_carry_their_own_token(kiosk: KioskFactory) -> None:
+    k = kiosk("01")
+    sync = k.services.sync
+    sync.sync_once()  # the operators come down with the catalog
+    sync.client.token = "expired"  # as the sync thread's token might be, in the middle of its round
+    sign_in(k)  # on the database lane in the app: its own client, renewing its own token if it must
+    assert sync.client.token == "expired"  # never changed under the sync thread from another one
+    sync.sync_once()  # which renews its own when the centre says so
+    assert sync.client.token != "expired"

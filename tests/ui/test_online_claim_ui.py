@@ -137,7 +137,7 @@ def test_centre_down_the_slip_and_records_say_awaiting_the_centre_until_a_sync_s
         )
 
         operator = sign_in(k)
-        records = RecordsScreen(k.services, lambda: operator)
+        records = RecordsScreen(k.services.records, k.services.slips, lambda: operator)
         hold(records)
         records.resize(1366, 760)
         records.show()

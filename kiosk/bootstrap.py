@@ -83,7 +83,7 @@ def build_services(
     sync = SyncService(
         uow,
         clock,
-        # Two clients: the sync thread's and the sign-in's (database lane); each has its own token.
+        # Two clients: the sync thread's and the sign-in's (network lane); each has its own token.
         CentralSession(CentralClient(url), secrets) if url else None,
         secrets,
         SyncLimits(timedelta(hours=config.central.offline_max_hours), config.central.offline_max_unsent),

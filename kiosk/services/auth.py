@@ -83,26 +83,44 @@ class AuthService:
             return uow.session.scalar(select(t.Operator.id).limit(1)) is not None
 
     def login(self, username: str, password: str) -> OperatorSession:
-        operator = self._check_on_a_full_disk_too(username.strip(), password, action="login")
+        """The whole sign-in, for callers that may wait. The counter's screen runs its three steps each on its
+        own lane, so the centre's answer never holds up the database: ``check_locally`` (database),
+        ``ask_centre`` (network), ``record_refusal`` (database, only when the centre refused)."""
+        operator = self.check_locally(username, password)
         try:
-            self._central_sign_in(operator.username, password)
-        except AuthFailed as exc:
-            with self._uow() as uow:
-                if exc.code == OPERATOR_DISABLED:
-                    # Refused offline too from now on, without waiting for the next catalog sync.
-                    uow.session.get_one(t.Operator, operator.id).active = False
-                audit.record(
-                    uow.session,
-                    action="login_refused_by_centre",
-                    at=self._clock(),
-                    counter=self._counter,
-                    operator_id=operator.id,
-                    subject=operator.username,
-                    code=exc.code,
-                )
-                uow.commit()
+            self.ask_centre(operator, password)
+        except AuthFailed as refusal:
+            self.record_refusal(operator, refusal)
             raise
         return operator
+
+    def check_locally(self, username: str, password: str) -> OperatorSession:
+        """The password against the local cache (audited); raises when it is refused here."""
+        return self._check_on_a_full_disk_too(username.strip(), password, action="login")
+
+    def ask_centre(self, operator: OperatorSession, password: str) -> None:
+        """The centre's word on an account already checked here; touches no database (the keyring only).
+
+        Raises AuthFailed when the centre refuses the account; a centre that is away lets the sign-in stand.
+        """
+        self._central_sign_in(operator.username, password)
+
+    def record_refusal(self, operator: OperatorSession, refusal: AuthFailed) -> None:
+        """The centre refused ``operator``: audited, and a disabled account is refused offline too from now on,
+        without waiting for the next catalog sync."""
+        with self._uow() as uow:
+            if refusal.code == OPERATOR_DISABLED:
+                uow.session.get_one(t.Operator, operator.id).active = False
+            audit.record(
+                uow.session,
+                action="login_refused_by_centre",
+                at=self._clock(),
+                counter=self._counter,
+                operator_id=operator.id,
+                subject=operator.username,
+                code=refusal.code,
+            )
+            uow.commit()
 
     def unlock(self, session: OperatorSession, password: str) -> OperatorSession:
         """The idle lock: only the operator who was signed in can take the screen back."""

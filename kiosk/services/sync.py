@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -75,7 +76,7 @@ class DeviceDisabled(KioskError):
 
 class SyncService:
     """``central`` is the sync thread's own session with the centre, ``sign_in`` the operators' sign-in's (on the
-    database lane): two clients, so no token is shared between threads. ``changes`` hears what a round moved."""
+    network lane): two clients, so no token is shared between threads. ``changes`` hears what a round moved."""
 
     def __init__(
         self,
@@ -94,6 +95,7 @@ class SyncService:
         self._clock = clock
         self._central = central
         self._sign_in = sign_in
+        self._sign_in_lock = threading.Lock()
         self._secrets = secrets
         self._changes = changes or ChangeNotice()
         self.limits = limits
@@ -273,9 +275,11 @@ class SyncService:
         if session is None:
             return
         try:
-            session.ensure_token()
-            token = session.call(partial(session.client.operator_token, username, password))
-            self._secrets.set(operator_token_name(username), token)
+            # The network lane has two threads and the session's token is mutable: one sign-in at a time.
+            with self._sign_in_lock:
+                session.ensure_token()
+                token = session.call(partial(session.client.operator_token, username, password))
+                self._secrets.set(operator_token_name(username), token)
         except CentralRefused as exc:
             if exc.code == OPERATOR_DISABLED:
                 raise operator_disabled() from None

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from kiosk.ui.i18n import operator_label
 from kiosk.ui.theme import InlineError, set_kind
-from kiosk.ui.workers import run_in_background
+from kiosk.ui.workers import Lane, run_in_background
 
 if TYPE_CHECKING:
     from kiosk.services.auth import AuthService
@@ -92,8 +92,13 @@ class LockScreen(QWidget):
         password = self.password.text()
         self._busy = True
         self.unlock_button.setEnabled(False)
+        # The local check alone (the centre is asked at sign-in only), so all of it on the database lane.
         run_in_background(
-            self, lambda: self._auth().unlock(session, password), self._on_succeeded, self._on_failed
+            self,
+            lambda: self._auth().unlock(session, password),
+            self._on_succeeded,
+            self._on_failed,
+            lane=Lane.DATABASE,
         )
 
     def _on_succeeded(self, session: OperatorSession) -> None:

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.theme import InlineError, set_kind
-from kiosk.ui.workers import run_in_background
+from kiosk.ui.workers import Lane, run_in_background
+from kiosk_core.errors import AuthFailed
 
 if TYPE_CHECKING:
     from kiosk.services.auth import AuthService
@@ -73,8 +74,38 @@ class LoginScreen(QWidget):
         username, password = self.username.text(), self.password.text()
         self._busy = True
         self.sign_in.setEnabled(False)
+        # Three steps, each on its lane (AuthService.login is the same, waited for): the centre's answer may
+        # take seconds, and the database lane must not wait for it.
         run_in_background(
-            self, lambda: self._auth().login(username, password), self._on_succeeded, self._on_failed
+            self,
+            lambda: self._auth().check_locally(username, password),
+            lambda session: self._ask_centre(session, password),
+            self._on_failed,
+            lane=Lane.DATABASE,
+        )
+
+    def _ask_centre(self, session: OperatorSession, password: str) -> None:
+        def refused(exc: Exception) -> None:
+            if isinstance(exc, AuthFailed):
+                self._record_refusal(session, exc)
+            else:
+                self._on_failed(exc)
+
+        run_in_background(
+            self,
+            lambda: self._auth().ask_centre(session, password),
+            lambda _none: self._on_succeeded(session),
+            refused,
+            lane=Lane.NETWORK,
+        )
+
+    def _record_refusal(self, session: OperatorSession, refusal: AuthFailed) -> None:
+        run_in_background(
+            self,
+            lambda: self._auth().record_refusal(session, refusal),
+            lambda _none: self._on_failed(refusal),
+            self._on_failed,
+            lane=Lane.DATABASE,
         )
 
     def reset(self) -> None:

@@ -16,9 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from kiosk.services.central_client import CentralAuthExpired, CentralClient, CentralUnavailable
+from kiosk.services.central_client import (
+    CentralAuthExpired,
+    CentralClient,
+    CentralUnavailable,
+    EventAnswer,
+)
 from kiosk.services.secrets import DEVICE_TOKEN, SecretStore, SecretsUnavailable
-from kiosk_core.wire import RegistrationPayload
+from kiosk_core.wire import EventResult, RegistrationPayload
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +42,7 @@ class OnlineAnswer:
     message: str = ""  # refused: the centre's Chinese message; offline: why, for the log
     hint: str = ""
     received_at: datetime | None = None  # accepted: the centre's time
+    result: EventResult | None = None  # refused: rejected (a rule) or invalid (never takeable as sent)
 
     @property
     def accepted(self) -> bool:
@@ -53,6 +59,13 @@ class OnlineAnswer:
     @property
     def standalone(self) -> bool:
         return self.answer is Answer.STANDALONE
+
+    def event_answer(self) -> EventAnswer:
+        """The centre's word (accepted or refused) as the answer to the outbox message it was claimed under."""
+        if not (self.accepted or self.refused):
+            raise ValueError(f"the centre gave no answer ({self.answer})")
+        result = EventResult.ACCEPTED if self.accepted else self.result or EventResult.REJECTED
+        return EventAnswer(result, self.code, self.message, self.received_at, self.hint)
 
 
 def offline(why: str) -> OnlineAnswer:
@@ -94,4 +107,4 @@ class OnlineCalls:
             return offline(exc.message)
         if answer.accepted:
             return OnlineAnswer(Answer.ACCEPTED, received_at=answer.received_at)
-        return OnlineAnswer(Answer.REFUSED, answer.code, answer.message, answer.hint)
+        return OnlineAnswer(Answer.REFUSED, answer.code, answer.message, answer.hint, result=answer.result)

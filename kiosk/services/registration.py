@@ -1,8 +1,9 @@
 """Turning the clerk's choice into a registration: every rule checked again, one transaction with its outbox row.
 
-A real-time plan's unit is claimed at the centre first while the centre answers (``prepare`` on the database
-lane, ``claim`` on the network lane, ``finish`` on the database lane again): two counters can no longer both
-print a slip for one unit. A quick plan, and a claim the centre did not answer, go the offline way.
+A real-time plan's unit is claimed at the centre before its slip prints, write-ahead: ``prepare`` (database
+lane) registers it as without a network, ``claim`` (network lane) sends its outbox message now, ``finish``
+(database lane) records the centre's answer as a sync round would. Two counters can no longer both print a slip
+for one unit, and a counter stopped between the steps holds what the centre holds once its outbox is sent.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.services import audit, mapping, queries
+from kiosk.services.central_client import OutboxItem
 from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
 from kiosk.services.online import STANDALONE, STANDALONE_ANSWER, OnlineAnswer, OnlineCalls
-from kiosk.services.registration_views import Choice, choice_view
+from kiosk.services.registration_views import Choice, choice_view, registration_view
+from kiosk.services.settle import record_answers
 from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
@@ -40,25 +43,26 @@ _SECRET_KEY = "verification_secret"
 
 @dataclass(frozen=True)
 class Prepared:
-    """A real-time registration judged and numbered, not yet stored: what the claim sends and finish keeps.
+    """A real-time registration committed as a provisional one, before its claim: what the claim sends.
 
-    The key and the payload are the outbox message's, byte for byte, so the centre sees one message twice
-    (claim, then outbox) and answers the second from the first.
+    The key and the payload are its outbox message's, byte for byte, so the centre sees one message twice
+    (claim, then outbox, if the claim's answer never came back) and answers the second from the first.
     """
 
     draft: RegistrationDraft
-    operator: OperatorSession
-    reg_no: str
-    sequence: int
+    view: RegistrationView  # as committed: provisional (or standalone, with no centre configured)
+    message_id: int
     key: str
     at: datetime  # the event time, created_at and the rules' moment
-    ack_at: datetime
-    verification_code: str
     payload: RegistrationPayload
+
+    @property
+    def reg_no(self) -> str:
+        return self.view.reg_no
 
 
 class ClaimRefused(KioskError):
-    """The centre refused the claim: nothing is registered here, nothing is printed."""
+    """The centre refused the claim: the registration is turned down here too, nothing is printed."""
 
     code = "claim_refused"
 
@@ -105,6 +109,79 @@ class RegistrationService:
             )
 
     def register(self, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
+        view = self._commit(draft, operator).view
+        self._changes.publish(Change.REGISTRATION)  # the sync worker sends it now, Records shows it
+        return view
+
+    # --- real-time plans: claim the unit at the centre before anything is printed ---
+
+    def prepare(self, draft: RegistrationDraft, operator: OperatorSession) -> Prepared:
+        """Database lane: registered exactly as without a network (provisional, its message unsent), then claimed.
+
+        Written ahead of the claim: a counter stopped at any moment after this holds the registration the
+        centre may hold, and its outbox sends the same message under the same key, answered from the claim's
+        stored answer. The number is taken here, so a refused claim uses one up (Records shows it turned down).
+        Not published yet: the sync worker would send the message beside the claim; finish publishes.
+        """
+        if draft.unit_id is None:
+            raise InvalidInput("实时配租须选定一套具体房源", hint="请在房源列表中选择一套")
+        # No centre configured: the claim can only answer standalone, and nothing will ever settle it.
+        standalone = self._online is None or not self._online.configured
+        return self._commit(draft, operator, central_status=STANDALONE if standalone else "pending")
+
+    def claim(self, prepared: Prepared) -> OnlineAnswer:
+        """Network lane: the centre's answer to this registration, in a few seconds at most."""
+        if self._online is None:
+            return STANDALONE_ANSWER
+        return self._online.claim_registration(prepared.key, prepared.at, prepared.payload)
+
+    def finish(self, prepared: Prepared, answer: OnlineAnswer) -> RegistrationView:
+        """Database lane: the centre's answer recorded as a sync round records it; raises ClaimRefused when it said no.
+
+        Accepted: its message answered and the registration accepted. Refused: turned down as a refused
+        message turns it down (the unit taken or free again, the people free) and its message answered, so it
+        is never sent again. Offline: nothing more, it stays provisional and the outbox sends it later.
+        """
+        if answer.offline:
+            self._changes.publish(Change.REGISTRATION)  # Records shows it; the sync worker tries it again
+            return prepared.view
+        if answer.standalone:
+            return self._standalone(prepared)
+        item = OutboxItem(prepared.key, EventKind.REGISTRATION, prepared.at, dict(prepared.payload))
+        with self._uow() as uow:
+            s = uow.session
+            record_answers(s, [(prepared.message_id, item)], [answer.event_answer()], self._clock())
+            row = s.scalars(select(t.Registration).where(t.Registration.reg_no == prepared.reg_no)).one()
+            view = registration_view(s, row)
+            uow.commit()
+        self._changes.publish(Change.REGISTRATION)
+        if answer.refused:
+            raise ClaimRefused(answer)
+        return view
+
+    def register_claimed(self, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
+        """The three steps in a row, for callers that may wait (scripts, tests); the UI runs them on lanes."""
+        prepared = self.prepare(draft, operator)
+        return self.finish(prepared, self.claim(prepared))
+
+    def _standalone(self, prepared: Prepared) -> RegistrationView:
+        # prepare wrote it so already (the claim answers standalone exactly when no centre is configured)
+        if prepared.view.central_status != STANDALONE:
+            with self._uow() as uow:
+                uow.session.execute(
+                    update(t.Registration)
+                    .where(t.Registration.reg_no == prepared.reg_no)
+                    .values(central_status=STANDALONE)
+                )
+                uow.commit()
+        self._changes.publish(Change.REGISTRATION)
+        return replace(prepared.view, central_status=STANDALONE)
+
+    def _commit(
+        self, draft: RegistrationDraft, operator: OperatorSession, *, central_status: str = "pending"
+    ) -> Prepared:
+        """Every rule, then the registration, its unit, its people, its outbox message and the audit entry in
+        one transaction."""
         self._guard()
         now = self._clock()
         with self._uow() as uow:
@@ -126,6 +203,7 @@ class RegistrationService:
                 ack.at,
                 verification_code(secret, reg_no, household.applicant_id_number),
             )
+            row.central_status = central_status
             s.add(row)
             if choice.unit is not None:
                 taken: CursorResult[Any] = s.execute(  # type: ignore[assignment]
@@ -143,7 +221,9 @@ class RegistrationService:
                 t.RegisteredPerson(registration_id=row.id, plan_id=choice.plan.id, id_number=n)
                 for n in household.id_numbers()
             )
-            s.add(outbox_message(EventKind.REGISTRATION, reg_no, now, _payload(row, choice)))
+            payload = _payload(row, choice)
+            message = outbox_message(EventKind.REGISTRATION, reg_no, now, payload)
+            s.add(message)
             audit.record(
                 s,
                 action="register",
@@ -154,6 +234,7 @@ class RegistrationService:
                 filing_no=household.filing_no,
                 plan=choice.plan.code,
             )
+            s.flush()  # the message's id, which finish answers by
             # Built from what this registration already loaded (the row was flushed above): reading it all
             # back after the commit loaded the household, plan, project and unit type a second time.
             view = choice_view(
@@ -166,133 +247,7 @@ class RegistrationService:
             )
             uow.commit()
             self._secret = secret
-        self._changes.publish(Change.REGISTRATION)  # the sync worker sends it now, Records shows it
-        return view
-
-    # --- real-time plans: claim the unit at the centre before anything is printed ---
-
-    def prepare(self, draft: RegistrationDraft, operator: OperatorSession) -> Prepared:
-        """Database lane: every rule, the number, the key and the payload; nothing is registered yet.
-
-        The number is not taken here (a refused claim leaves no gap): finish stores the one prepared, and
-        only this counter's one database lane registers, so nothing else takes it in between.
-        """
-        if draft.unit_id is None:
-            raise InvalidInput("实时配租须选定一套具体房源", hint="请在房源列表中选择一套")
-        self._guard()
-        now = self._clock()
-        with self._uow() as uow:
-            s = uow.session
-            choice = _load_choice(s, draft)
-            ack = _check(s, choice, draft, now)
-            sequence = s.get_one(t.Plan, choice.plan.id).next_sequence
-            reg_no = make_reg_no(choice.plan.code, sequence, operator.counter)
-            secret = self._verification_secret(s)
-            uow.commit()  # the verification secret, made on a new cache's first registration
-            self._secret = secret
-            code = verification_code(secret, reg_no, choice.household.applicant_id_number)
-            row = _row(choice, draft, operator, reg_no, now, ack.at, code)
-            return Prepared(
-                draft, operator, reg_no, sequence, str(uuid.uuid4()), now, ack.at, code, _payload(row, choice)
-            )
-
-    def claim(self, prepared: Prepared) -> OnlineAnswer:
-        """Network lane: the centre's answer to this registration, in a few seconds at most."""
-        if self._online is None:
-            return STANDALONE_ANSWER
-        return self._online.claim_registration(prepared.key, prepared.at, prepared.payload)
-
-    def finish(self, prepared: Prepared, answer: OnlineAnswer) -> RegistrationView:
-        """Database lane: store what the centre's answer allows; raises ClaimRefused when it said no.
-
-        Accepted: registered with its outbox message already answered. Offline: registered as if there were
-        no network (its message waits in the outbox, the registration is provisional). The rules were judged
-        by prepare at the registration's own time and are not judged again: the claim may have reached the
-        centre with its answer lost, and the catalog may since say the unit is taken by that very claim.
-        Not storing it would leave the centre holding a registration no counter knows.
-        """
-        if answer.refused:
-            self._refused(prepared, answer)
-            raise ClaimRefused(answer)
-        now = self._clock()
-        with self._uow() as uow:
-            s = uow.session
-            choice = _load_choice(s, prepared.draft)
-            plan_row = s.get_one(t.Plan, choice.plan.id)
-            plan_row.next_sequence = max(plan_row.next_sequence, prepared.sequence + 1)
-            row = _row(
-                choice,
-                prepared.draft,
-                prepared.operator,
-                prepared.reg_no,
-                prepared.at,
-                prepared.ack_at,
-                prepared.verification_code,
-            )
-            message = outbox_message(
-                EventKind.REGISTRATION, prepared.reg_no, prepared.at, prepared.payload, key=prepared.key
-            )
-            if answer.standalone:
-                row.central_status = STANDALONE  # not provisional: there is no centre to wait for
-            elif answer.accepted:
-                row.central_status = "accepted"
-                row.central_received_at = answer.received_at
-                message.sent_at, message.attempts, message.result = now, 1, "accepted"
-            s.add(row)
-            s.execute(
-                update(t.Unit)
-                .where(t.Unit.id == prepared.draft.unit_id)
-                .values(status=UnitStatus.TAKEN.value)
-            )
-            try:
-                s.flush()
-            except IntegrityError:
-                raise Conflict("房源刚被其他登记占用", hint="请返回重新选择房源") from None
-            s.add_all(
-                t.RegisteredPerson(registration_id=row.id, plan_id=choice.plan.id, id_number=n)
-                for n in choice.household.id_numbers()
-            )
-            s.add(message)
-            audit.record(
-                s,
-                action="register",
-                at=prepared.at,
-                counter=prepared.operator.counter,
-                operator_id=prepared.operator.id,
-                subject=prepared.reg_no,
-                filing_no=choice.household.filing_no,
-                plan=choice.plan.code,
-                claim=answer.answer.value,
-            )
-            view = choice_view(
-                choice,
-                operator_name=prepared.operator.display_name,
-                counter=row.counter,
-                notice_version=row.notice_version,
-                notice_read_aloud=row.notice_read_aloud,
-                row=row,
-            )
-            uow.commit()
-        self._changes.publish(Change.REGISTRATION)
-        return view
-
-    def register_claimed(self, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
-        """The three steps in a row, for callers that may wait (scripts, tests); the UI runs them on lanes."""
-        prepared = self.prepare(draft, operator)
-        return self.finish(prepared, self.claim(prepared))
-
-    def _refused(self, prepared: Prepared, answer: OnlineAnswer) -> None:
-        # The only trace of a refused claim: the unit shows taken here too, so staff cannot pick it again.
-        if answer.code != "unit_taken":
-            return
-        with self._uow() as uow:
-            uow.session.execute(
-                update(t.Unit)
-                .where(t.Unit.id == prepared.draft.unit_id)
-                .values(status=UnitStatus.TAKEN.value)
-            )
-            uow.commit()
-        self._changes.publish(Change.CATALOG)
+        return Prepared(draft, view, message.id, message.idempotency_key, now, payload)
 
     def _verification_secret(self, session: Session) -> bytes:
         # Made once per cache and never changed: read it from the database only until it is committed.

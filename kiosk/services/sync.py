@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select, update
 
 from kiosk.services import queries
 from kiosk.services.auth import OPERATOR_DISABLED, operator_disabled
@@ -29,11 +28,11 @@ from kiosk.services.clock import Clock
 from kiosk.services.photos import MAX_PHOTO_BYTES, PhotoCache
 from kiosk.services.review_apply import apply_reviews
 from kiosk.services.secrets import SecretStore, operator_token_name
+from kiosk.services.settle import record_answers
 from kiosk.services.views import SyncStatus
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
 from kiosk_core.errors import AuthFailed, KioskError
-from kiosk_core.model import RegistrationStatus, UnitStatus
 from kiosk_core.wire import CatalogChange, EventKind, ReviewChange
 
 CATALOG_VERSION = "catalog_version"
@@ -332,57 +331,8 @@ class SyncService:
         """
         now = self._clock()
         with self._uow() as uow:
-            s = uow.session
-            s.execute(
-                update(t.OutboxMessage),
-                [
-                    {
-                        "id": msg_id,
-                        "sent_at": now,
-                        "attempts": 1,
-                        "result": answer.result,
-                        # The centre will never take an invalid message as it is: kept visible, the queue goes on.
-                        "last_error": "" if answer.accepted else f"{answer.code}: {answer.message}",
-                    }
-                    for (msg_id, _item), answer in zip(chunk, answers, strict=True)
-                ],
-            )
-            # An invalid registration is as void as a rejected one: the centre will never hold it. Staff must
-            # see it in Records and on the strip like any other turned down, not only in the outbox table.
-            registrations = [
-                (item.payload["reg_no"], answer)
-                for (_id, item), answer in zip(chunk, answers, strict=True)
-                if item.kind == EventKind.REGISTRATION
-            ]
-            accepted = [(reg_no, a) for reg_no, a in registrations if a.accepted]
-            if accepted:
-                s.connection().execute(
-                    update(t.Registration)
-                    .where(t.Registration.reg_no == bindparam("key"))
-                    .values(central_status="accepted", central_received_at=bindparam("received_at")),
-                    [{"key": reg_no, "received_at": a.received_at} for reg_no, a in accepted],
-                )
-            for reg_no, answer in registrations:
-                if not answer.accepted:
-                    reg = s.scalar(select(t.Registration).where(t.Registration.reg_no == reg_no))
-                    if reg is not None:
-                        _mark_rejected(s, reg, answer)
+            record_answers(uow.session, chunk, answers, now)
             uow.commit()
-
-
-def _mark_rejected(s: Session, reg: t.Registration, answer: EventAnswer) -> None:
-    """Another counter got there first: this registration is void, its unit and people are free again here."""
-    reg.central_status = "rejected"
-    reg.central_code = answer.code
-    reg.central_message = (
-        answer.message if answer.result == "rejected" else f"中心认为登记内容有误，未受理：{answer.message}"
-    )
-    if reg.status == RegistrationStatus.ACTIVE:
-        reg.status = RegistrationStatus.REJECTED.value
-        if reg.unit_id is not None:
-            unit = s.get_one(t.Unit, reg.unit_id)
-            unit.status = UnitStatus.TAKEN.value if answer.code == "unit_taken" else UnitStatus.FREE.value
-        s.execute(delete(t.RegisteredPerson).where(t.RegisteredPerson.registration_id == reg.id))
 
 
 def _apply_catalog(uow: UnitOfWork, changes: list[CatalogChange]) -> None:

@@ -64,14 +64,29 @@ def test_two_counters_one_realtime_unit_the_second_is_refused_before_printing(
         raise AssertionError("a refused claim was registered")
     except ClaimRefused as refused:
         assert refused.unit_taken and "中心未受理本次登记" in refused.message
-    # Nothing stored at the second counter, nothing to print; only the unit shows taken there now.
-    assert rows(b, t.Registration) == rows(b, t.OutboxMessage) == rows(b, t.RegisteredPerson) == 0
+    # Turned down at the second counter as a refused outbox message turns it down: its number used up, its
+    # people free, its message answered (never sent again), the unit taken; nothing to print.
+    turned_down = b.services.records.get(prepared.reg_no)
+    assert turned_down.status == turned_down.central_status == "rejected"
+    assert turned_down.central_message == answer.message and not turned_down.provisional
+    assert rows(b, t.Registration) == rows(b, t.OutboxMessage) == 1 and rows(b, t.RegisteredPerson) == 0
+    assert b.services.sync.status().unsent == 0
+    with b.engine.connect() as c:
+        assert c.execute(select(t.OutboxMessage.result, t.OutboxMessage.last_error)).one() == (
+            "rejected",
+            f"unit_taken: {answer.message}",
+        )
     assert not list(b.config.slips_dir.glob("**/*.pdf"))
     draft = prepared.draft
     units = b.services.catalog.unit_options(draft.household_id, draft.plan_id, UnitFilter())
     unit = next(u for u in units if u.code == UNIT)
     assert not unit.available and unit.refusals[0].rule == "unit_taken"
+    assert b.services.sync.send_outbox() == 0  # the refusal is not sent again
     assert centre.registrations() == [(first.reg_no, "active")]
+    # The household may go on with another unit under the next number.
+    other = registration.register_claimed(realtime_draft(b, "elderly_single", "P-FT-01-1-303"), sign_in(b))
+    assert other.central_status == "accepted" and other.reg_no != prepared.reg_no
+    assert centre.registrations() == sorted([(first.reg_no, "active"), (other.reg_no, "active")])
 
 
 def test_a_claim_whose_answer_was_lost_is_sent_again_with_its_key_and_held_once(

@@ -1,5 +1,6 @@
-"""The wizard claims a real-time unit at the real centre before printing: refused, it goes back to the units;
-unanswered, the slip and Records say 待中心确认 until a sync round settles it."""
+"""The wizard claims a real-time unit at the real centre before printing: refused, it goes back to the units
+(the registration written ahead of the claim turned down); unanswered, the slip and Records say 待中心确认
+until a sync round settles it."""
 
 from __future__ import annotations
 
@@ -94,7 +95,11 @@ def test_confirm_with_a_refused_claim_goes_back_to_the_units_with_the_centres_me
     qtbot.waitUntil(lambda: any(u.code == UNIT and not u.available for u in units._units))
     assert wizard.state.unit is None or wizard.state.unit.code != UNIT
     assert wizard.state.registration is None
-    assert b.services.records.find(str(SHOWCASE["elderly_single"]["filing_no"])) == []
+    # Written ahead of the claim, now turned down with the centre's reason, as Records shows it.
+    (turned_down,) = b.services.records.find(str(SHOWCASE["elderly_single"]["filing_no"]))
+    assert turned_down.status == turned_down.central_status == "rejected"
+    assert turned_down.central_message and turned_down.central_message in units.message.text()
+    assert b.services.sync.status().unsent == 0  # answered: never sent again
     assert not list(b.config.slips_dir.glob("**/*.pdf"))  # nothing printed
     save_screenshot(wizard, "realtime_claim_refused")
 

@@ -178,8 +178,8 @@ class ReviewScreen(Screen):
                 lambda: self._registration.register(draft, operator), self._on_registered, self._on_failed
             )
             return
-        # A real-time unit: claimed at the centre before anything is printed. Prepare and finish write the
-        # cache on the database lane; the claim waits for the centre on the network lane.
+        # A real-time unit: claimed at the centre before anything is printed. Prepare registers it (provisional)
+        # and finish records the centre's answer, on the database lane; the claim waits on the network lane.
         self.run(lambda: self._registration.prepare(draft, operator), self._claim, self._claim_failed)
 
     def clear(self) -> None:
@@ -191,7 +191,7 @@ class ReviewScreen(Screen):
         self.message.show_text(self.tr("Asking the centre for this unit…"), "info")
 
         def lost(exc: Exception) -> None:
-            # The claim may have reached the centre: store it as unanswered, never drop it.
+            # The claim may have reached the centre: recorded as unanswered (provisional), the outbox asks again.
             log.error("claim of %s failed unexpectedly", prepared.reg_no, exc_info=exc)
             self._finish(prepared, offline(type(exc).__name__))
 
@@ -204,7 +204,7 @@ class ReviewScreen(Screen):
         )
 
     def _finish(self, prepared: Prepared, answer: OnlineAnswer) -> None:
-        """Stored whatever the screen does meanwhile (next household): the centre may hold it already."""
+        """Recorded whatever the screen does meanwhile (next household): it is this registration's answer."""
         generation = self.state.generation
 
         def done(view: RegistrationView) -> None:

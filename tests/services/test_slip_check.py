@@ -153,7 +153,7 @@ def test_slips_the_centre_turned_down(
     assert found.check is not None
     assert (found.check.verdict, found.check.label) == (Verdict.TURNED_DOWN, "中心未通过")
     assert "收入超标" in found.check.message
-    with built.engine.begin() as c:  # what the centre's refusal writes (sync._mark_rejected)
+    with built.engine.begin() as c:  # what the centre's refusal writes (settle.turn_down)
         c.execute(
             update(t.Registration)
             .where(t.Registration.reg_no == view.reg_no)

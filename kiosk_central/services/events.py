@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk_central.clock import Clock, to_local_naive
 from kiosk_central.db import begin_write
 from kiosk_central.services.auth import Principal
+from kiosk_central.services.bulk import PlainInsert
 from kiosk_central.services.errors import Busy, Forbidden, InvalidRequest, Rejected
 from kiosk_central.services.payloads import AnyEvent
 from kiosk_central.tables import Device, IdempotencyRecord
@@ -161,8 +162,9 @@ class EventService:
         try:
             begin_write(session)
             # One query for the keys already answered, instead of one per message.
-            stored = _stored(session, principal, [k for k in (_maybe_key(i.key) for i in items) if k])
-            return _Batch(self, session, principal, items, stored, set_wise(session, items)).run()
+            keys = [_maybe_key(i.key) for i in items]
+            stored = _stored(session, principal, [k for k in keys if k])
+            return _Batch(self, session, principal, items, keys, stored, set_wise(session, items)).run()
         except DBAPIError as e:
             session.rollback()
             twin = isinstance(e, IntegrityError) and "idempotency_keys" in str(e.orig)
@@ -214,10 +216,12 @@ class _Batch:
         session: Session,
         principal: Principal,
         items: list[BatchWork],
+        keys: list[str | None],
         stored: dict[str, _Answer],
         set_wise: Mapping[str, SetWise],
     ) -> None:
         self.service, self.session, self.principal, self.items = service, session, principal, items
+        self.keys = keys  # each message's key as parse_key reads it, None if it cannot
         self.set_wise = set_wise
         self.outcomes: list[Outcome] = []
         self.contexts: dict[int, EventContext[Any]] = {}
@@ -244,14 +248,13 @@ class _Batch:
         ]
         # The answers are stored with the changes. A twin of one of these messages committed meanwhile
         # elsewhere makes this fail: the whole batch is undone and the kiosk sends it again.
-        if rows:
-            self.session.connection().execute(_STORE_ANSWER, rows)
+        _STORE_ANSWERS.execute(self.session.connection(), rows)
         self.session.commit()
         return self.outcomes
 
     def _one(self, position: int, item: BatchWork) -> Outcome:
         try:
-            key = parse_key(item.key)
+            key = self.keys[position] or parse_key(item.key)  # parsing again says why it cannot be read
             digest = request_hash(item.endpoint, item.event)
             earlier = self.answered.get(key)
             if earlier is not None:
@@ -306,7 +309,7 @@ class _Batch:
 
 _IDEMPOTENCY: Table = IdempotencyRecord.__table__  # type: ignore[assignment]
 # Built once, values bound per message: constructing it for each message of a batch cost more than running it.
-_STORE_ANSWER = insert(_IDEMPOTENCY)
+_STORE_ANSWERS = PlainInsert(_IDEMPOTENCY)
 
 
 def _maybe_key(raw: str) -> str | None:
@@ -333,15 +336,31 @@ def _stored(session: Session, principal: Principal, keys: list[str]) -> dict[str
     """
     if not keys:
         return {}
-    rows = session.execute(
-        select(IdempotencyRecord, IdempotencyRecord.device_id == principal.device_id)
-        .join(Device, Device.id == IdempotencyRecord.device_id)
-        .where(IdempotencyRecord.key.in_(keys), Device.counter == principal.counter)
-    ).all()
+    params = {"keys": keys, "device_id": principal.device_id, "counter": principal.counter}
     found: dict[str, _Answer] = {}
-    for record, _own in sorted(rows, key=lambda row: bool(row[1])):  # the caller's own answer last: it wins
-        found[record.key] = _Answer(record.endpoint, record.request_hash, record.status_code, record.response)
+    # The caller's own answer last: it wins.
+    for key, endpoint, digest, status, response, _own in sorted(
+        session.execute(_STORED, params), key=lambda row: bool(row[5])
+    ):
+        found[key] = _Answer(endpoint, digest, status, response)
     return found
+
+
+# Built once, plain rows: the keys of a batch looked up in one statement.
+_STORED = (
+    select(
+        IdempotencyRecord.key,
+        IdempotencyRecord.endpoint,
+        IdempotencyRecord.request_hash,
+        IdempotencyRecord.status_code,
+        IdempotencyRecord.response,
+        IdempotencyRecord.device_id == bindparam("device_id"),
+    )
+    .join(Device, Device.id == IdempotencyRecord.device_id)
+    .where(
+        IdempotencyRecord.key.in_(bindparam("keys", expanding=True)), Device.counter == bindparam("counter")
+    )
+)
 
 
 def _replay(stored: _Answer, endpoint: str, digest: str) -> Outcome:

@@ -6,6 +6,7 @@ stores nothing a counter could not have sent; a rule's code (``phone_format``) i
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -34,9 +35,13 @@ def rule_error(error: KioskError) -> PydanticCustomError:
 
 
 def _rule(check: Callable[[str], object]) -> AfterValidator:
+    # A value that passed once passes again (the rules are pure); a batch repeats its plan, project, unit
+    # type, counter and phone in every message. Refusals raise, so they are never kept.
+    passes = functools.lru_cache(maxsize=2048)(check)
+
     def validate(value: str) -> str:
         try:
-            check(value)
+            passes(value)
         except InvalidInput as e:
             raise rule_error(e) from None
         return value  # checked, not rewritten: the idempotency hash is of what the kiosk sent

@@ -23,30 +23,40 @@ from sqlalchemy.orm import Session
 
 from kiosk_central import versions
 from kiosk_central.services import registrations
+from kiosk_central.services.bulk import PlainInsert
 from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import RegistrationPayload
-from kiosk_central.tables import Registration, RegistrationPerson, Unit
+from kiosk_central.tables import ACTIVE_REGISTRATION, Plan, Registration, RegistrationPerson, Unit
 from kiosk_core import model as m
 from kiosk_core.errors import InvalidInput
-from kiosk_core.reg_no import parse_reg_no
 
 _REG_NOS = select(Registration.reg_no).where(Registration.reg_no.in_(bindparam("reg_nos", expanding=True)))
-_ACTIVE = select(
-    Registration.plan_id, Registration.household_id, Registration.slot, Registration.unit_id
-).where(
+# Two statements, each on its index: an OR of the two made SQLite scan every active registration.
+_ACTIVE_SLOTS = select(Registration.plan_id, Registration.household_id, Registration.slot).where(
     Registration.status == registrations.ACTIVE,
-    Registration.household_id.in_(bindparam("households", expanding=True))
-    | Registration.unit_id.in_(bindparam("units", expanding=True)),
+    Registration.household_id.in_(bindparam("households", expanding=True)),
 )
-_PERSONS = select(
-    RegistrationPerson.plan_id, RegistrationPerson.id_number, RegistrationPerson.household_id
-).where(RegistrationPerson.active, RegistrationPerson.id_number.in_(bindparam("numbers", expanding=True)))
+# The partial index's own condition, written as it is, so that SQLite can use the index.
+_HELD_UNITS = select(Registration.unit_id).where(
+    ACTIVE_REGISTRATION, Registration.unit_id.in_(bindparam("units", expanding=True))
+)
+# By plan and number, as the partial unique index on active persons is keyed.
+_PERSONS = (
+    select(RegistrationPerson.plan_id, RegistrationPerson.id_number, RegistrationPerson.household_id)
+    .join(Plan, Plan.id == RegistrationPerson.plan_id)
+    .where(
+        Plan.code.in_(bindparam("plans", expanding=True)),
+        RegistrationPerson.id_number.in_(bindparam("numbers", expanding=True)),
+        RegistrationPerson.active,
+    )
+)
 _TAKE = (
     update(Unit)
     .where(Unit.id == bindparam("unit_id"), Unit.status == m.UnitStatus.FREE.value)
     .values(status=m.UnitStatus.TAKEN.value, version=bindparam("new_version"))
     .execution_options(synchronize_session=False)
 )
+_INSERT = PlainInsert(Registration.__table__)  # type: ignore[arg-type]
 _CLAIMS_PER_STATEMENT = 500  # 4 parameters each: well inside SQLite's and PostgreSQL's limits
 
 
@@ -66,9 +76,10 @@ class RegistrationBatch:
 
     def __init__(self, session: Session, payloads: list[RegistrationPayload]) -> None:
         registrations.prefetch_households(session, [p.filing_no for p in payloads])
-        self._reg_nos_wanted = sorted({n for n in (_maybe_reg_no(p.reg_no) for p in payloads) if n})
+        self._reg_nos_wanted = sorted({n for n in (_maybe_reg_no(session, p.reg_no) for p in payloads) if n})
         self._unit_codes = sorted({p.unit_code for p in payloads if p.unit_code})
         self._filing_nos = {p.filing_no for p in payloads}
+        self._plan_codes = sorted({p.plan_code for p in payloads})
         self._stale = True
         self._queue: list[_Queued] = []
         self._reg_nos: set[str] = set()
@@ -135,16 +146,18 @@ class RegistrationBatch:
         unit_ids = [u.id for c in self._unit_codes if (u := units.get(c)) is not None]
         conn = session.connection()
         self._reg_nos = set(conn.scalars(_REG_NOS, {"reg_nos": self._reg_nos_wanted}))
-        self._slots, self._held_units = {}, set()
-        active = conn.execute(_ACTIVE, {"households": [h.id for h in households], "units": unit_ids})
-        for plan_id, household_id, slot, unit_id in active:
+        self._slots = {}
+        for plan_id, household_id, slot in conn.execute(
+            _ACTIVE_SLOTS, {"households": [h.id for h in households]}
+        ):
             self._slots.setdefault((plan_id, household_id), set()).add(slot)
-            if unit_id is not None:
-                self._held_units.add(unit_id)
+        self._held_units = set(conn.scalars(_HELD_UNITS, {"units": unit_ids})) if unit_ids else set()
         numbers = sorted({n for h in households for n in h.id_numbers()})
         self._persons = {
             (plan_id, number): household_id
-            for plan_id, number, household_id in conn.execute(_PERSONS, {"numbers": numbers})
+            for plan_id, number, household_id in conn.execute(
+                _PERSONS, {"plans": self._plan_codes, "numbers": numbers}
+            )
         }
         self._stale = False
 
@@ -152,7 +165,7 @@ class RegistrationBatch:
 def _write(session: Session, queue: list[_Queued]) -> None:
     """The queue's rows in the single path's lock order: registrations, persons, the catalog counter, units."""
     conn = session.connection()
-    conn.execute(registrations.INSERT, [q.row for q in queue])
+    _INSERT.execute(conn, [q.row for q in queue])
     claims = Counter((q.row["plan_id"], q.row["household_id"], n) for q in queue for n in q.persons)
     wanted = sorted(claims.items())
     for start in range(0, len(wanted), _CLAIMS_PER_STATEMENT):
@@ -194,8 +207,8 @@ def _claims_sql(rows: int, paramstyle: str) -> str:
     )
 
 
-def _maybe_reg_no(raw: str) -> str | None:
+def _maybe_reg_no(session: Session, raw: str) -> str | None:
     try:
-        return parse_reg_no(raw)
+        return registrations.canonical_reg_no(session, raw)
     except InvalidInput:
         return None

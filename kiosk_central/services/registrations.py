@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Insert, TextClause, bindparam, insert, select, text, update
@@ -121,7 +122,7 @@ def judge(session: Session, ctx: EventContext[RegistrationPayload]) -> Judged:
     What concurrency can break (slots, persons, units, the reg_no) is left to the writes that follow.
     """
     p = ctx.payload
-    reg_no = _reg_no(p, ctx.principal.counter)
+    reg_no = _reg_no(session, p, ctx.principal.counter)
     choice = _load_choice(session, p)
     rule_ctx = eligibility.RegistrationContext(
         household=choice.household,
@@ -176,12 +177,17 @@ def registration_row(judged: Judged, ctx: EventContext[RegistrationPayload], slo
 
 
 def accepted(reg_no: str, ctx: EventContext[Any]) -> dict[str, Any]:
-    return {"result": "accepted", "reg_no": reg_no, "received_at": wire_time(ctx.received_at)}
+    return {"result": "accepted", "reg_no": reg_no, "received_at": _wire_time(ctx.received_at)}
 
 
-def _reg_no(p: RegistrationPayload, counter: str) -> str:
+@functools.lru_cache(maxsize=16)  # a batch's messages arrive within a second or two: a few distinct times
+def _wire_time(received_at: datetime) -> str:
+    return wire_time(received_at)
+
+
+def _reg_no(s: Session, p: RegistrationPayload, counter: str) -> str:
     try:
-        reg_no = parse_reg_no(p.reg_no)
+        reg_no = canonical_reg_no(s, p.reg_no)
     except InvalidInput as e:
         raise InvalidRequest.from_kiosk(e, "reg_no") from None
     plan_code, reg_counter = reg_no.split("-")[:2]
@@ -194,6 +200,14 @@ def _reg_no(p: RegistrationPayload, counter: str) -> str:
             code="counter_mismatch",
         )
     return reg_no
+
+
+def canonical_reg_no(s: Session, raw: str) -> str:
+    """``parse_reg_no``, once per number in a request: a batch needs each twice (its lookups, its message)."""
+    known: dict[str, str] = s.info.setdefault("registration_reg_nos", {})
+    if raw not in known:
+        known[raw] = parse_reg_no(raw)
+    return known[raw]
 
 
 def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
@@ -235,7 +249,10 @@ def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
     if plan.kind == m.PlanKind.REALTIME and unit is None:
         raise Rejected("实时配租须选定一套具体房源", hint="请在房源列表中选择一套", code="unit_required")
     # Version 0 (none acknowledged) is for eligibility.notice_acknowledged to name.
-    if p.notice_version >= 1 and p.notice_version not in {n.notice_version for n in plan.notices}:
+    notices_key = ("notices", p.plan_code)
+    if notices_key not in cache:
+        cache[notices_key] = {n.notice_version for n in plan.notices}
+    if p.notice_version >= 1 and p.notice_version not in cache[notices_key]:
         raise Rejected(
             f"「{plan.name}」没有第{p.notice_version}版告知书",
             hint="请同步目录后重新确认告知书",

@@ -16,11 +16,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from kiosk_central.api.app import create_app
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings
 from kiosk_central.db import Database
+from kiosk_central.services import registrations
+from kiosk_central.services.auth import Principal
+from kiosk_central.services.events import EventContext
+from kiosk_central.services.payloads import RegistrationPayload
+from kiosk_central.services.registration_batch import RegistrationBatch
 from kiosk_central.tables import (
     Base,
     Household,
@@ -321,3 +327,35 @@ def test_keys_answered_before_the_batch(single: Api, world: Central, batched: Ap
     ]
     answers = same_both_ways(single, world, batched, twin, messages)
     assert codes(answers) == [201, 201, "filing_expired", "idempotency_key_reused", "unit_taken"]
+
+
+def test_a_row_the_batch_did_not_read_sends_its_queue_alone(
+    batched: Api, twin: Central, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer's row landing between the batch's read and its write: the queue goes alone, in order."""
+    sneaked = registration(CROWD[5], seq=2)
+    read = RegistrationBatch._read
+    raced: list[bool] = []
+
+    def read_then_race(self: RegistrationBatch, session: Session) -> None:
+        read(self, session)
+        if not raced:  # once: as another counter's registration committed just after the read
+            raced.append(True)
+            principal = Principal(batched.device_id, "01")
+            payload = RegistrationPayload.model_validate(sneaked["payload"])
+            registrations.register(session, EventContext(principal, payload, NOW, NOW))
+
+    monkeypatch.setattr(RegistrationBatch, "_read", read_then_race)
+    messages = [reg(FAMILIES["ok"], seq=1), reg(FAMILIES["ok2"], seq=2), reg(CROWD[6], seq=3)]
+    assert codes(as_batch(batched, messages)) == [201, "duplicate_reg_no", 201]
+    with twin.db.session() as s:
+        held = s.execute(
+            select(Registration.reg_no, Household.filing_no)
+            .join(Household, Household.id == Registration.household_id)
+            .order_by(Registration.reg_no)
+        ).all()
+    assert [tuple(h) for h in held] == [
+        (reg_no(messages[0]), FAMILIES["ok"].filing_no),
+        (sneaked["payload"]["reg_no"], CROWD[5].filing_no),
+        (reg_no(messages[2]), CROWD[6].filing_no),
+    ]

@@ -331,8 +331,8 @@ class SyncService:
             uow.commit()
 
 
-# Built once with bound values, as plain rows and updates: a drain sends thousands of messages, and the ORM's
-# objects and its per-call statement building cost more than the rows themselves.
+# Plain rows, built once: a drain reads thousands of messages, and loading each as an ORM object cost more
+# than reading it.
 _OUTBOX: Table = t.OutboxMessage.__table__  # type: ignore[assignment]
 _UNSENT = (
     select(_OUTBOX.c.id, _OUTBOX.c.idempotency_key, _OUTBOX.c.kind, _OUTBOX.c.event_time, _OUTBOX.c.payload)

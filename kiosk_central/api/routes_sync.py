@@ -22,12 +22,14 @@ from kiosk_central.api.schemas import (
 from kiosk_central.services import catalog, records, registrations, reviews
 from kiosk_central.services.events import BatchWork, Outcome, SetWise
 from kiosk_central.services.payloads import (
+    UTF8_CLEAN,
     AnyEvent,
     BatchItem,
     CancellationEvent,
     EventBatch,
     PhoneUpdateEvent,
     RegistrationEvent,
+    utf8_clean,
 )
 from kiosk_central.services.registration_batch import RegistrationBatch
 from kiosk_core.wire import EventKind
@@ -172,11 +174,12 @@ def post_batch(
     """
     keys: list[str] = []
     answers: list[Outcome | BatchWork] = []
+    context = {UTF8_CLEAN: utf8_clean(batch.events)}
     for raw in cast(list[Any], batch.events):  # each checked below, on its own
         key = raw.get("idempotency_key") if isinstance(raw, dict) else None
         keys.append(key if isinstance(key, str) else "")
         try:
-            item = BatchItem.model_validate(raw)
+            item = BatchItem.model_validate(raw, context=context)
             use_case, status = _BATCH_USE_CASES[item.kind]
             answers.append(BatchWork(item.kind, item.idempotency_key, item.event(), use_case, status))
         except ValidationError as e:

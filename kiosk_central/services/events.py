@@ -228,7 +228,7 @@ class _Batch:
         # A key answered before this batch, or by a message of this batch (its position).
         self.answered: dict[str, _Answer | int] = dict(stored)
         self.to_store: list[tuple[int, str, str]] = []  # position, key, request hash
-        self.queued: dict[str, list[int]] = {}  # positions judged in memory and not yet written, by kind
+        self.queued: dict[str, list[int]] = {}  # positions judged in memory since the last write, by kind
 
     def run(self) -> list[Outcome]:
         for position, item in enumerate(self.items):
@@ -274,6 +274,8 @@ class _Batch:
                 self.service.check_clock(ctx)
                 body = set_wise.judge(self.session, ctx)
             except _REFUSALS as refused:
+                # Kept with the queue: judged against it (a unit it took), so answered again if it fails.
+                self.queued.setdefault(item.endpoint, []).append(position)
                 return Outcome(refused.status, refused.body())
             if body is not None:
                 self.queued.setdefault(item.endpoint, []).append(position)
@@ -301,7 +303,8 @@ class _Batch:
             self.queued[kind] = []
             if self.set_wise[kind].flush(self.session):
                 continue
-            # Another transaction got there first: each message goes alone, in order, as it would have.
+            # Another transaction got there first: each message judged against the queue goes alone, in
+            # order, as it would have (a refusal too: a unit the queue took may be free after all).
             for i in positions:
                 self.outcomes[i] = self.service.alone(self.session, self.items[i], self.contexts[i])
             self.set_wise[kind].changed()

@@ -329,33 +329,59 @@ def test_keys_answered_before_the_batch(single: Api, world: Central, batched: Ap
     assert codes(answers) == [201, 201, "filing_expired", "idempotency_key_reused", "unit_taken"]
 
 
-def test_a_row_the_batch_did_not_read_sends_its_queue_alone(
-    batched: Api, twin: Central, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Another writer's row landing between the batch's read and its write: the queue goes alone, in order."""
-    sneaked = registration(CROWD[5], seq=2)
+def race_after_read(monkeypatch: pytest.MonkeyPatch, api: Api, sneaked: dict[str, Any]) -> None:
+    """Another counter's registration committed just after the batch read what it judges against.
+
+    Written in the batch's own transaction, once, right after its first read: the batch does not know it.
+    """
     read = RegistrationBatch._read
     raced: list[bool] = []
 
     def read_then_race(self: RegistrationBatch, session: Session) -> None:
         read(self, session)
-        if not raced:  # once: as another counter's registration committed just after the read
+        if not raced:
             raced.append(True)
-            principal = Principal(batched.device_id, "01")
             payload = RegistrationPayload.model_validate(sneaked["payload"])
-            registrations.register(session, EventContext(principal, payload, NOW, NOW))
+            registrations.register(session, EventContext(Principal(api.device_id, "01"), payload, NOW, NOW))
 
     monkeypatch.setattr(RegistrationBatch, "_read", read_then_race)
-    messages = [reg(FAMILIES["ok"], seq=1), reg(FAMILIES["ok2"], seq=2), reg(CROWD[6], seq=3)]
-    assert codes(as_batch(batched, messages)) == [201, "duplicate_reg_no", 201]
-    with twin.db.session() as s:
-        held = s.execute(
-            select(Registration.reg_no, Household.filing_no)
+
+
+def held(central: Central) -> list[tuple[Any, ...]]:
+    with central.db.session() as s:
+        rows = s.execute(
+            select(Registration.reg_no, Household.filing_no, Unit.code)
             .join(Household, Household.id == Registration.household_id)
+            .outerjoin(Unit, Unit.id == Registration.unit_id)
+            .where(Registration.status == "active")
             .order_by(Registration.reg_no)
         ).all()
-    assert [tuple(h) for h in held] == [
-        (reg_no(messages[0]), FAMILIES["ok"].filing_no),
-        (sneaked["payload"]["reg_no"], CROWD[5].filing_no),
-        (reg_no(messages[2]), CROWD[6].filing_no),
+    return [tuple(r) for r in rows]
+
+
+def test_a_row_the_batch_did_not_read_sends_its_queue_alone(
+    batched: Api, twin: Central, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sneaked = registration(CROWD[5], seq=2)
+    race_after_read(monkeypatch, batched, sneaked)
+    messages = [reg(FAMILIES["ok"], seq=1), reg(FAMILIES["ok2"], seq=2), reg(CROWD[6], seq=3)]
+    assert codes(as_batch(batched, messages)) == [201, "duplicate_reg_no", 201]
+    assert held(twin) == [
+        (reg_no(messages[0]), FAMILIES["ok"].filing_no, None),
+        (sneaked["payload"]["reg_no"], CROWD[5].filing_no, None),
+        (reg_no(messages[2]), CROWD[6].filing_no, None),
+    ]
+
+
+def test_a_refusal_judged_against_a_queue_that_failed_is_answered_again(
+    batched: Api, twin: Central, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second took "its" unit from the first in memory; the first then fails: the unit was free after all."""
+    sneaked = registration(CROWD[7], "R2611", 9, unit="R-1-701")  # the first's household, elsewhere
+    race_after_read(monkeypatch, batched, sneaked)
+    first, second = reg(CROWD[7], "R2611", 1, unit="R-1-301"), reg(CROWD[8], "R2611", 2, unit="R-1-301")
+    assert codes(as_batch(batched, [first, second])) == ["already_registered", 201]
+    assert held(twin) == [
+        (reg_no(second), CROWD[8].filing_no, "R-1-301"),
+        (sneaked["payload"]["reg_no"], CROWD[7].filing_no, "R-1-701"),
     ]

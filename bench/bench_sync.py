@@ -1,6 +1,9 @@
 """Draining a counter's outbox to the centre on loopback: 10 000 queued registrations, the real HTTP path.
 
-Also the first catalog sync of a counter (11 000 households). Central: the embedded SQLite default.
+Also the first catalog sync of a counter (11 000 households). Central: the embedded SQLite default, served by
+``kiosk-central serve`` in a process of its own as it is deployed (the counter and the centre are different
+machines; in one process they would also share one interpreter lock). ``--in-process`` serves it from a thread
+of this process instead, as the figures before 2026-12-01's item-6 work were measured.
 
 The drain's floor, from the same run: the rows the centre wrote for those messages (registrations, their
 persons, the stored answers) inserted again by plain sqlite3, a transaction per batch as the drain commits
@@ -9,11 +12,14 @@ them, into a copy of the centre's database taken just before the drain, on the s
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,16 +36,18 @@ from kiosk.services.sync import BATCH_SIZE
 from kiosk.services.views import RegistrationDraft
 from kiosk.storage import tables as t
 from kiosk_central.api.app import create_app
-from kiosk_central.bootstrap import build
+from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings, sqlite_url
 from kiosk_central.db import begin_write
 from kiosk_central.services.demo import load_demo
 from kiosk_central.services.importer import import_kind
-from tests.central.server import LiveServer
+from tests.central.server import LiveServer, serve_in_subprocess
 from tests.fakes import CHEAP_HASHER, FakePrinter
 from tests.sync.conftest import MemoryKeyring
 
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+IN_PROCESS = "--in-process" in sys.argv
+_counts = [a for a in sys.argv[1:] if a.isdigit()]
+N = int(_counts[0]) if _counts else 10_000
 PLAN = "Q2699"
 
 
@@ -89,7 +97,7 @@ def bench_catalog(today: date, households: list[dict[str, Any]]) -> list[tuple[s
 def main() -> None:
     keyring.set_keyring(MemoryKeyring())
     households = list(generate_households(N, seed=99))
-    with tempfile.TemporaryDirectory() as tmp, LiveServer() as server:
+    with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "central").mkdir()
         central = build(Settings(sqlite_url(root / "central")), hasher=CHEAP_HASHER)
@@ -105,9 +113,9 @@ def main() -> None:
             enrolment = central.auth.enroll_device(s, "01", "基准窗口")
         SecretStore().set(DEVICE_ID, enrolment.device_id)
         SecretStore().set(DEVICE_SECRET, enrolment.secret)
-        with server.serving(create_app(central)):
+        with _serve(central, root / "central") as url:
             # Guardrail off: this bench queues far more than a counter would before refusing.
-            central_config = CentralConfig(url=server.base_url, offline_max_unsent=10 * N)
+            central_config = CentralConfig(url=url, offline_max_unsent=10 * N)
             config = Config(data_dir=root / "kiosk", central=central_config)
             kiosk = build_services(config, FakePrinter(), hasher=CHEAP_HASHER)
             s = kiosk.services
@@ -138,8 +146,10 @@ def main() -> None:
             central_db = root / "central" / "central.db"
             floor_db = _copy_sqlite(central_db, root / "floor.db")
             started = time.perf_counter()
+            cpu0, centre0 = time.process_time(), _centre_cpu()
             s.sync.send_outbox()
             elapsed = time.perf_counter() - started
+            counter_cpu, centre_cpu = time.process_time() - cpu0, _centre_cpu() - centre0
             assert s.sync.status().unsent == 0
             emit("outbox_drain_registrations", queued, "registrations")
             emit("outbox_drain_10k", elapsed * 10_000 / queued, "s", 20)
@@ -147,8 +157,36 @@ def main() -> None:
             floor = _floor(central_db, floor_db)
             emit("outbox_drain_floor", floor * 10_000 / queued, "s")
             emit("outbox_drain_ratio", elapsed / floor, "x", 5)
+            # Where the time goes: CPU per message in this process (the counter; with --in-process, both) and
+            # in the centre's process.
+            emit("outbox_drain_counter_cpu_per_message", counter_cpu * 1000 / queued, "ms")
+            if not IN_PROCESS:
+                emit("outbox_drain_centre_cpu_per_message", centre_cpu * 1000 / queued, "ms")
             kiosk.engine.dispose()
         central.close()
+
+
+@contextmanager
+def _serve(central: Central, data_dir: Path) -> Iterator[str]:
+    if IN_PROCESS:
+        with LiveServer() as server, server.serving(create_app(central)):
+            yield server.base_url
+        return
+    with serve_in_subprocess("--data-dir", str(data_dir)) as (url, process):
+        global CENTRE_PID
+        CENTRE_PID = process.pid
+        yield url
+
+
+CENTRE_PID = 0
+
+
+def _centre_cpu() -> float:
+    """CPU seconds the centre's process has used (user + system, from /proc; Linux)."""
+    if not CENTRE_PID:
+        return 0.0
+    fields = Path(f"/proc/{CENTRE_PID}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 _WRITTEN = ("registrations", "registration_persons", "idempotency_keys")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -166,12 +167,28 @@ class SyncService:
                 (msg_id, OutboxItem(key, EventKind(kind), event_time, payload))
                 for msg_id, key, kind, event_time, payload in uow.session.execute(_UNSENT)
             ]
-        for start in range(0, len(pending), self.batch_size):
-            chunk = pending[start : start + self.batch_size]
-            answers = self._with_token(partial(self.client.post_batch, [item for _, item in chunk]))
-            self._record_answers(chunk, answers)
-            if progress:
-                progress(min(1.0, (start + len(chunk)) / len(pending)))
+        chunks = [pending[i : i + self.batch_size] for i in range(0, len(pending), self.batch_size)]
+        if not chunks:
+            return 0
+
+        def post(chunk: list[tuple[int, OutboxItem]]) -> list[EventAnswer]:
+            return self._with_token(partial(self.client.post_batch, [item for _, item in chunk]))
+
+        # The next batch travels while this one's answers are committed here: the centre's work and the
+        # counter's fsync overlap. Batches still go in order, each only after the one before was answered; a
+        # failure stops the drain after the answers already received are kept (a batch the centre took but
+        # whose answers were not kept here is sent again, and answered from the centre's stored answers).
+        with ThreadPoolExecutor(1, thread_name_prefix="kiosk-sync-send") as sender:
+            in_flight = sender.submit(post, chunks[0])
+            sent = 0
+            for number, chunk in enumerate(chunks):
+                answers = in_flight.result()
+                if number + 1 < len(chunks):
+                    in_flight = sender.submit(post, chunks[number + 1])
+                self._record_answers(chunk, answers)
+                sent += len(chunk)
+                if progress:
+                    progress(min(1.0, sent / len(pending)))
         return len(pending)
 
     def pull_catalog(self) -> int:

@@ -65,9 +65,13 @@ def _canonical_filing_no(raw: str) -> None:
         )
 
 
+# The registration stores the canonical phone its payload's check already computed: parsed once a message.
+canonical_phone = functools.lru_cache(maxsize=2048)(parse_phone)
+
+
 def _phone_or_empty(raw: str) -> None:
     if raw:
-        parse_phone(raw)
+        canonical_phone(raw)
 
 
 def _cancel_reason(raw: str) -> None:

@@ -18,7 +18,7 @@ from kiosk_central.clock import to_local_naive, wire_time
 from kiosk_central.services import domain_map
 from kiosk_central.services.errors import InvalidRequest, Rejected
 from kiosk_central.services.events import EventContext
-from kiosk_central.services.payloads import RegistrationPayload
+from kiosk_central.services.payloads import RegistrationPayload, canonical_phone
 from kiosk_central.tables import (
     Household,
     Member,
@@ -32,7 +32,6 @@ from kiosk_central.tables import (
 from kiosk_core import eligibility
 from kiosk_core import model as m
 from kiosk_core.errors import InvalidInput
-from kiosk_core.identity import parse_phone
 from kiosk_core.reg_no import parse_reg_no
 
 ACTIVE = m.RegistrationStatus.ACTIVE.value
@@ -160,7 +159,9 @@ def registration_row(judged: Judged, ctx: EventContext[RegistrationPayload], slo
         unit_id=choice.unit.id if choice.unit else None,
         slot=slot,
         status=ACTIVE,
-        phone=parse_phone(p.phone) if p.phone else "",  # the payload's schema checked it; stored canonical
+        phone=canonical_phone(p.phone)
+        if p.phone
+        else "",  # the payload's schema checked it; stored canonical
         counter=ctx.principal.counter,
         device_id=ctx.principal.device_id,
         kiosk_operator_id=p.operator_id,

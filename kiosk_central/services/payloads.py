@@ -57,16 +57,18 @@ def _rule(check: Callable[[str], object]) -> AfterValidator:
     return AfterValidator(validate)
 
 
+# The registration stores the canonical phone and number its payload's checks already computed: each is
+# parsed once a message (the rules are pure; refusals raise and are never kept).
+canonical_phone = functools.lru_cache(maxsize=2048)(parse_phone)
+canonical_reg_no = functools.lru_cache(maxsize=2048)(parse_reg_no)
+
+
 def _canonical_filing_no(raw: str) -> None:
     # parse_filing_no finds a number inside a scanned label; on the wire only the number itself will do.
     if parse_filing_no(raw) != raw:
         raise InvalidInput(
             f"备案编号格式不对：{raw[:20]}", hint="应为2个字母加10位数字", code="filing_format"
         )
-
-
-# The registration stores the canonical phone its payload's check already computed: parsed once a message.
-canonical_phone = functools.lru_cache(maxsize=2048)(parse_phone)
 
 
 def _phone_or_empty(raw: str) -> None:
@@ -96,7 +98,7 @@ def _in_calendar(value: datetime) -> datetime:
 
 Moment = Annotated[datetime, AfterValidator(_in_calendar)]
 OperatorId = Annotated[int, Field(ge=1, le=INT32_MAX)]
-RegNo = Annotated[str, _rule(parse_reg_no)]
+RegNo = Annotated[str, _rule(canonical_reg_no)]
 FilingNo = Annotated[str, _rule(_canonical_filing_no)]
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from kiosk_central import versions
 from kiosk_central.clock import to_local_naive, wire_time
-from kiosk_central.services import domain_map
+from kiosk_central.services import domain_map, payloads
 from kiosk_central.services.errors import InvalidRequest, Rejected
 from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import RegistrationPayload, canonical_phone
@@ -32,7 +32,6 @@ from kiosk_central.tables import (
 from kiosk_core import eligibility
 from kiosk_core import model as m
 from kiosk_core.errors import InvalidInput
-from kiosk_core.reg_no import parse_reg_no
 
 ACTIVE = m.RegistrationStatus.ACTIVE.value
 PENDING_REVIEW = "待审核"
@@ -203,12 +202,9 @@ def _reg_no(s: Session, p: RegistrationPayload, counter: str) -> str:
     return reg_no
 
 
-def canonical_reg_no(s: Session, raw: str) -> str:
-    """``parse_reg_no``, once per number in a request: a batch needs each twice (its lookups, its message)."""
-    known: dict[str, str] = s.info.setdefault("registration_reg_nos", {})
-    if raw not in known:
-        known[raw] = parse_reg_no(raw)
-    return known[raw]
+def canonical_reg_no(_s: Session, raw: str) -> str:
+    """``parse_reg_no``, once per number: the payload's check, a batch's lookups and its message share it."""
+    return payloads.canonical_reg_no(raw)
 
 
 def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:

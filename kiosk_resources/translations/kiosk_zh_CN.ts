@@ -630,7 +630,7 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>Project / unit type / unit</source>
-            <translation>项目 / 户型 / 房源</translation>
+            <translation>项目/户型/房源</translation>
         </message>
         <message>
             <source>Status</source>

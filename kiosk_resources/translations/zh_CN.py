@@ -100,7 +100,7 @@ ZH_CN = {
     "Printed": "已打印",
     "Printing the slip…": "正在打印回执…",
     "Project": "项目",
-    "Project / unit type / unit": "项目 / 户型 / 房源",
+    "Project / unit type / unit": "项目/户型/房源",
     "Public rental housing registration": "公共租赁住房登记窗口",
     "Reading aloud…": "正在朗读…",
     "Reason": "取消原因",

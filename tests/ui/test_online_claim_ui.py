@@ -151,6 +151,11 @@ def test_centre_down_the_slip_and_records_say_awaiting_the_centre_until_a_sync_s
         qtbot.waitUntil(lambda: records.table.rowCount() == 1)
         assert "待中心确认" in records.table.item(0, 3).text()
         save_screenshot(records, "records-provisional")
+        # Every column wide enough to read: a plan's name sized to its contents once left the status one
+        # character wide, 待中心确认 standing one character a line.
+        four_characters = 4 * records.table.fontMetrics().horizontalAdvance("房")
+        narrowest = min(records.table.columnWidth(c) for c in range(records.table.columnCount()))
+        assert narrowest >= four_characters, (narrowest, four_characters)
 
         proxy.drop_requests = 0.0  # back: a sync round settles it
         k.services.sync.sync_once()

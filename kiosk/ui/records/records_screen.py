@@ -111,8 +111,10 @@ class RecordsScreen(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # status: a turned-down reason wraps
+        # The long texts share what the short columns leave and wrap there: a plan's full name sized to its
+        # contents left the choice and the status a character wide (待中心确认 stood one character a line).
+        for column in (1, 2, 3):  # plan; project / unit type / unit; status (a turned-down reason)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
         self.reprint = QPushButton(self.tr("Reprint slip"))
         self.reprint.setObjectName("reprint")

@@ -101,6 +101,7 @@ def test_confirm_with_a_refused_claim_goes_back_to_the_units_with_the_centres_me
     assert turned_down.central_message and turned_down.central_message in units.message.text()
     assert b.services.sync.status().unsent == 0  # answered: never sent again
     assert not list(b.config.slips_dir.glob("**/*.pdf"))  # nothing printed
+    assert units._units[units.table.currentRow()].available  # the keyboard starts on a unit free to choose
     save_screenshot(wizard, "realtime_claim_refused")
 
 

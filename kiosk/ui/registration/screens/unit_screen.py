@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -268,6 +268,8 @@ class UnitScreen(Screen):
             table.scrollToItem(table.item(units.index(keep), 0))
         else:
             table.scrollToTop()
+            if available:  # the keyboard starts on a unit that can be chosen, not on a taken one
+                table.setCurrentCell(units.index(available[0]), 0, QItemSelectionModel.SelectionFlag.NoUpdate)
         table.blockSignals(False)
         self.count_label.setText(
             self.tr("{n} units, {free} can be chosen").format(n=len(units), free=len(available))

@@ -274,14 +274,11 @@ def _process_age_ms() -> float | None:
 
 
 def _shut_down(root: Deferred[Built], speech: SpeechEngine) -> None:
-    from PySide6.QtCore import QThreadPool
-
     from kiosk.ui.workers import wait_for_lanes
 
     speech.stop()
     # A registration or a print still under way finishes before the database closes.
     wait_for_lanes(10_000)
-    QThreadPool.globalInstance().waitForDone(10_000)
     if root.built is not None:
         root.built.engine.dispose()
     log.info("stopped")

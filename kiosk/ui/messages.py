@@ -43,7 +43,8 @@ def describe(exc: BaseException) -> Message:
         return Message(Level.ERROR, "\n".join(lines), "；".join(dict.fromkeys(hints)))
     if isinstance(exc, KioskError):
         return Message(Level.ERROR, exc.message, exc.hint)
-    logged = _log_once(exc)
+    # Once (the lane it failed on may have logged it already); True when it reached the log file.
+    logged = log_unexpected(exc)
     if disk_full(exc):
         return Message(
             Level.ERROR,
@@ -59,11 +60,6 @@ def describe(exc: BaseException) -> Message:
         "系统出了点问题，刚才的操作没有完成",
         "日志也未能写入；请重试，如仍不行请联系技术支持，并说明刚才的操作和时间",
     )
-
-
-def _log_once(exc: BaseException) -> bool:
-    """Log ``exc`` with its traceback (once: the lane it failed on may have logged it); True if it reached the file."""
-    return log_unexpected(exc)
 
 
 class MessageBridge(QObject):

@@ -42,11 +42,6 @@ def lane_pool(lane: Lane) -> QThreadPool:
     return pool
 
 
-def service_pool() -> QThreadPool:
-    """The database lane (the name older callers use)."""
-    return lane_pool(Lane.DATABASE)
-
-
 def wait_for_lanes(msecs: int) -> None:
     """At shutdown: a registration or a print still under way finishes before the database closes.
 

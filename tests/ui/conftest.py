@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -79,7 +79,6 @@ def built(config: Config, clock: MovableClock, printer: FakePrinter) -> Iterator
     yield b
     # Workers still running would touch a closed database (or a deleted folder) after the test.
     wait_for_lanes(10_000)
-    QThreadPool.globalInstance().waitForDone(10_000)
     b.engine.dispose()
 
 

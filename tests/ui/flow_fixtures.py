@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -127,7 +127,6 @@ def wizard(qtbot: QtBot, counter: Counter, speech: SpeechEngine) -> Iterator[Cou
     yield widget
     # Let workers finish before the widgets go: their results must not land on deleted screens.
     wait_for_lanes(10_000)
-    QThreadPool.globalInstance().waitForDone(10_000)
     QApplication.processEvents()
 
 

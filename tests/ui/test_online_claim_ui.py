@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -51,7 +51,6 @@ def open_wizard(qtbot: QtBot, hold: Hold, k: Built) -> CounterWizard:
 def lanes_done() -> Iterator[None]:
     yield
     wait_for_lanes(10_000)  # workers finish with the caches before they close
-    QThreadPool.globalInstance().waitForDone(10_000)
     QApplication.processEvents()
 
 

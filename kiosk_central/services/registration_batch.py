@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk_central import versions
-from kiosk_central.services import registrations
+from kiosk_central.services import registrations, request_cache
 from kiosk_central.services.bulk import PlainInsert
 from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import RegistrationPayload
@@ -75,7 +75,7 @@ class RegistrationBatch:
     """The registrations of one batch, inside its write transaction (``events.SetWise``)."""
 
     def __init__(self, session: Session, payloads: list[RegistrationPayload]) -> None:
-        registrations.prefetch_households(session, [p.filing_no for p in payloads])
+        request_cache.prefetch_households(session, [p.filing_no for p in payloads])
         self._reg_nos_wanted = sorted({n for n in (_maybe_reg_no(session, p.reg_no) for p in payloads) if n})
         self._unit_codes = sorted({p.unit_code for p in payloads if p.unit_code})
         self._filing_nos = {p.filing_no for p in payloads}
@@ -139,10 +139,10 @@ class RegistrationBatch:
         self._stale = True
 
     def _read(self, session: Session) -> None:
-        registrations.read_units(session, self._unit_codes)
-        known = registrations.households(session)
+        request_cache.read_units(session, self._unit_codes)
+        known = request_cache.households(session)
         households = [h for n in self._filing_nos if (h := known.get(n)) is not None]
-        units = registrations.units(session)
+        units = request_cache.units(session)
         unit_ids = [u.id for c in self._unit_codes if (u := units.get(c)) is not None]
         conn = session.connection()
         self._reg_nos = set(conn.scalars(_REG_NOS, {"reg_nos": self._reg_nos_wanted}))

@@ -15,13 +15,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from kiosk_central import versions
 from kiosk_central.clock import to_local_naive, wire_time
-from kiosk_central.services import domain_map, payloads
+from kiosk_central.services import domain_map, payloads, request_cache
 from kiosk_central.services.errors import InvalidRequest, Rejected
 from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import RegistrationPayload, canonical_phone
 from kiosk_central.tables import (
     Household,
-    Member,
     Plan,
     Project,
     Registration,
@@ -49,34 +48,12 @@ STATIC_RULES = (
 # Built once: a statement made per message cost more to construct and key than to run (a batch is 100 of
 # them). The values arrive as bound parameters.
 _PLAN = select(Plan).where(Plan.code == bindparam("code")).options(joinedload(Plan.notices))
-# Plain rows, not ORM objects: a batch reads a hundred households and their members, and building the
-# core's values from rows costs a fraction of loading and then converting mapped objects.
-_HOUSEHOLDS = (
-    select(
-        Household.id,
-        Household.filing_no,
-        Household.applicant_name,
-        Household.applicant_id_number,
-        Household.district,
-        Household.status,
-        Household.valid_until,
-        Household.phone,
-        Member.relation,
-        Member.name,
-        Member.id_number,
-    )
-    .outerjoin(Member, Member.household_id == Household.id)
-    .where(Household.filing_no.in_(bindparam("filing_nos", expanding=True)))
-    .order_by(Household.id, Member.id)
-)
 _PLACE = (
     select(Project, UnitType)
     .select_from(Project)
     .join(UnitType, UnitType.code == bindparam("unit_type_code"))
     .where(Project.code == bindparam("project_code"))
 )
-_UNIT = select(Unit).where(Unit.code == bindparam("code"))
-_UNITS = select(Unit).where(Unit.code.in_(bindparam("codes", expanding=True)))
 # A plain insert of the row: nothing reads it back in this request, so the ORM's flush of one object (a
 # fifth of a registration's time) buys nothing.
 INSERT: Insert = insert(Registration.__table__)  # type: ignore[arg-type]
@@ -217,9 +194,9 @@ def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
     plan = cache[plan_key]
     if plan is None:
         raise Rejected(f"中心没有配租计划 {p.plan_code}", hint="请同步目录后重试", code="plan_not_found")
-    households: dict[str, m.Household | None] = s.info.setdefault(_HOUSEHOLDS_KEY, {})
+    households: dict[str, m.Household | None] = s.info.setdefault(request_cache.HOUSEHOLDS_KEY, {})
     if p.filing_no not in households:
-        prefetch_households(s, [p.filing_no])
+        request_cache.prefetch_households(s, [p.filing_no])
     household = households[p.filing_no]
     if household is None:
         raise Rejected(f"中心没有备案编号 {p.filing_no}", hint="请核对备案通知单", code="household_not_found")
@@ -234,7 +211,7 @@ def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
         params = {"unit_type_code": p.unit_type_code, "project_code": p.project_code}
         cache[place_key] = s.execute(_PLACE, params).first()
     project, unit_type = cache[place_key] or (None, None)
-    unit = _unit(s, p.unit_code) if p.unit_code else None
+    unit = request_cache.unit(s, p.unit_code) if p.unit_code else None
     if project is None or unit_type is None or (p.unit_code and unit is None):
         raise Rejected("中心没有所选的项目、户型或房源", hint="请同步目录后重新选择", code="choice_not_found")
     if (
@@ -256,75 +233,6 @@ def _load_choice(s: Session, p: RegistrationPayload) -> _Choice:
             code="notice_unknown",
         )
     return _Choice(plan, household, project, unit_type, unit)
-
-
-_HOUSEHOLDS_KEY = "registration_households"
-_UNITS_KEY = "registration_units"
-
-
-def _unit(s: Session, code: str) -> Unit | None:
-    units: dict[str, Unit | None] = s.info.setdefault(_UNITS_KEY, {})
-    if code in units:
-        return units[code]
-    return s.scalars(_UNIT, {"code": code}).first()
-
-
-def prefetch_households(session: Session, filing_nos: list[str]) -> None:
-    """These households as the core's values, in one query (a batch's: instead of one query per message).
-
-    Inside the batch's write transaction, before its first message: what the messages then read is what
-    they would have read one by one (a batch changes no household's filing, members or district).
-    """
-    wanted = sorted(set(filing_nos))
-    if not wanted:
-        return
-    heads: dict[str, tuple[Any, ...]] = {}
-    members: dict[str, list[m.Member]] = {}
-    for row in session.execute(_HOUSEHOLDS, {"filing_nos": wanted}):
-        filing_no = row[1]
-        if filing_no not in heads:
-            heads[filing_no], members[filing_no] = tuple(row[:8]), []
-        if row[10] is not None:
-            members[filing_no].append(m.Member(row[8], row[9], row[10]))
-    cache: dict[str, m.Household | None] = session.info.setdefault(_HOUSEHOLDS_KEY, {})
-    cache.update({n: None for n in wanted})
-    for n, (hid, filing_no, name, id_number, district, status, valid_until, phone) in heads.items():
-        cache[n] = m.Household(
-            hid,
-            filing_no,
-            name,
-            id_number,
-            district,
-            m.FilingStatus(status),
-            valid_until,
-            phone,
-            tuple(members[n]),
-        )
-
-
-def units(session: Session) -> dict[str, Unit | None]:
-    """The units read so far in this request, by code."""
-    cache: dict[str, Unit | None] = session.info.get(_UNITS_KEY, {})
-    return cache
-
-
-def households(session: Session) -> dict[str, m.Household | None]:
-    """The households read so far in this request, by filing number (None: the centre has no such filing)."""
-    cache: dict[str, m.Household | None] = session.info.get(_HOUSEHOLDS_KEY, {})
-    return cache
-
-
-def read_units(session: Session, codes: list[str]) -> None:
-    """The batch's units as they are now, in one query (again after a message applied alone moved them).
-
-    Populating existing objects: a unit taken or freed by plain SQL earlier in the batch is read as it is.
-    """
-    if not codes:
-        return
-    rows = session.scalars(_UNITS, {"codes": codes}, execution_options={"populate_existing": True})
-    found = {u.code: u for u in rows}
-    cache: dict[str, Unit | None] = session.info.setdefault(_UNITS_KEY, {})
-    cache.update({c: found.get(c) for c in codes})
 
 
 def _free_slot(s: Session, choice: _Choice, rule_ctx: eligibility.RegistrationContext) -> int:

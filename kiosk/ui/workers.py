@@ -9,13 +9,15 @@ is logged, with its traceback, where the job ends, whatever the screen then does
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from kiosk.services.failures import log_unexpected
 
@@ -96,52 +98,83 @@ def write_on_database_lane(write: Callable[[], T]) -> T:
     return result
 
 
-class _Relay(QObject):
-    succeeded = Signal(object)
-    failed = Signal(object)
+class _Dispatcher(QObject):
+    """Lives on the GUI thread for the whole run: a job's end is delivered there by this one queued signal.
+
+    Nothing a job touches is released on its worker thread. The function (whose closure may hold the last
+    reference to a screen), its result and its exception (whose traceback holds the function's frames) go back
+    to the GUI thread in ``_outcomes`` before the job says it is done, so a widget is never destroyed on a
+    worker, and no per-job Qt object is ever deleted on one thread while another delivers to it.
+    """
+
+    done = Signal(object)  # the job's token
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _deliver(self, token: int) -> None:
+        with _lock:
+            operation = _waiting.pop(token, None)
+            outcome = _outcomes.pop(token, None)
+        if operation is not None and outcome is not None:
+            operation._deliver(*outcome)
+
+
+_lock = threading.Lock()
+_tokens = itertools.count(1)
+_waiting: dict[int, Operation] = {}  # GUI thread: the operations whose jobs have not been delivered
+_outcomes: dict[int, tuple[bool, Any]] = {}  # worker -> GUI thread: (succeeded, result or exception)
+_dispatcher: _Dispatcher | None = None
+
+
+def _gui_dispatcher() -> _Dispatcher:
+    global _dispatcher
+    if _dispatcher is None:  # made by the first operation, on the GUI thread, where it then lives
+        _dispatcher = _Dispatcher()
+    return _dispatcher
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay, lane: Lane):
+    def __init__(self, token: int, fn: Callable[[], Any], lane: Lane, dispatcher: _Dispatcher):
         super().__init__()
-        self._fn = fn
-        self._relay = relay
+        self._token = token
+        self._fn: Callable[[], Any] | None = fn
         self._lane = lane
+        self._dispatcher = dispatcher
 
     def run(self) -> None:
+        fn, self._fn = self._fn, None
+        assert fn is not None
         _running.lane = self._lane
         try:
-            result = self._fn()
+            outcome: tuple[bool, Any] = (True, fn())
         except Exception as exc:  # every failure goes back to the GUI thread to be shown
             # Logged here, once: the screen's own handler may show its own words and log nothing.
             log_unexpected(exc, f"unexpected error on the {self._lane.value} lane")
-            self._relay.failed.emit(exc)
-        else:
-            self._relay.succeeded.emit(result)
+            outcome = (False, exc)
         finally:
             _running.lane = None
+            del fn  # the operation still holds it; the GUI thread lets go of it
+        with _lock:
+            _outcomes[self._token] = outcome
+        del outcome
+        self._dispatcher.done.emit(self._token)
 
 
-class Operation(QObject):
-    """``Operation(parent, fn).on_success(cb).on_error(cb).run()``: fn runs on a worker.
+class Operation:
+    """``Operation(parent, fn).on_success(cb).on_error(cb).run()``: fn runs on a lane.
 
     The callbacks run on the GUI thread and are dropped if ``parent`` is gone by then.
-    ``running`` tells screens to ignore a second press while the first is under way.
     """
 
-    finished = Signal()
-
     def __init__(self, parent: QObject, fn: Callable[[], Any], lane: Lane = Lane.DATABASE):
-        super().__init__(parent)
+        self._parent = parent
         self._fn = fn
         self._lane = lane
-        self._pool = lane_pool(lane)
         self._success: Callable[[Any], None] = lambda _r: None
         self._error: Callable[[Exception], None] | None = None
-        self._relay = _Relay()
-        self._relay.succeeded.connect(self._on_succeeded)
-        self._relay.failed.connect(self._on_failed)
-        self.running = False
 
     def on_success(self, callback: Callable[[Any], None]) -> Operation:
         self._success = callback
@@ -152,39 +185,24 @@ class Operation(QObject):
         return self
 
     def run(self) -> Operation:
-        self.running = True
-        self._pool.start(_Job(self._fn, self._relay, self._lane))
+        dispatcher = _gui_dispatcher()
+        token = next(_tokens)
+        with _lock:
+            _waiting[token] = self
+        lane_pool(self._lane).start(_Job(token, self._fn, self._lane, dispatcher))
         return self
 
-    @Slot(object)
-    def _on_succeeded(self, result: object) -> None:
-        self.running = False
-        try:
-            self._success(result)
-        finally:
-            self._done()
+    def _deliver(self, succeeded: bool, payload: Any) -> None:
+        if not shiboken6.isValid(self._parent):
+            return  # the screen that asked is gone; nobody is left to tell
+        if succeeded:
+            self._success(payload)
+        elif self._error is not None:
+            self._error(payload)
+        else:
+            from kiosk.ui.messages import show_error
 
-    @Slot(object)
-    def _on_failed(self, exc: Exception) -> None:
-        self.running = False
-        try:
-            if self._error is not None:
-                self._error(exc)
-            else:
-                from kiosk.ui.messages import show_error
-
-                show_error(exc)
-        finally:
-            self._done()
-
-    def _done(self) -> None:
-        # The callbacks may hold the last reference to our parent; drop them before Qt deletes us, or the
-        # parent is freed inside our own destructor.
-        self._success = lambda _r: None
-        self._error = None
-        self._fn = lambda: None
-        self.finished.emit()
-        self.deleteLater()
+            show_error(payload)
 
 
 def run_in_background(

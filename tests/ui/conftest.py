@@ -200,9 +200,8 @@ Hold = Callable[[QWidget], QWidget]
 def hold(qtbot: QtBot) -> Iterator[Hold]:
     """``qtbot.addWidget`` plus a strong reference until teardown.
 
-    qtbot keeps only weak references. A finished Operation's callbacks are then the last reference to its
-    parent widget, and when the Operation's deferred delete releases them, the parent dies inside its child's
-    destructor and PySide6 6.11 crashes. Holding the widget lets the Operation go first.
+    qtbot keeps only weak references: a screen the test no longer names would go whenever the collector
+    runs, and its answers from the lanes with it.
     """
     kept: list[QWidget] = []
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
@@ -90,3 +92,49 @@ def test_a_slip_printed_on_the_network_lane_is_recorded_on_the_database_lane(
     finally:
         wait_for_lanes(10_000)
         built.engine.dispose()
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_what_a_job_holds_is_let_go_on_the_gui_thread(qtbot: QtBot, fails: bool) -> None:
+    """A job's function may hold the last reference to a screen (its closure), and so may its exception (the
+    traceback's frames): a Qt object freed on a worker thread while the GUI thread delivers to it crashes the
+    app now and then. Chained like the sign-in (one step's callback starts the next on another lane)."""
+    gui = threading.get_ident()
+    freed_on: list[int] = []
+    answered: list[int] = []
+    owner = QObject()
+
+    def start(n: int) -> None:
+        held = QObject()
+        held.destroyed.connect(lambda *_: freed_on.append(threading.get_ident()))
+
+        def work() -> int:
+            if fails:
+                raise InvalidInput(f"{held.objectName()} 不对")
+            return n
+
+        def next_step(_result: object) -> None:
+            answered.append(n)
+            if n % 2 == 0:
+                start(n + 1)
+
+        lane = Lane.NETWORK if n % 2 else Lane.DATABASE
+        run_in_background(owner, work, next_step, next_step, lane=lane)
+
+    for n in range(0, 400, 2):
+        start(n)
+    qtbot.waitUntil(lambda: len(answered) == 400 and len(freed_on) == 400, timeout=60_000)
+    assert set(freed_on) == {gui}
+
+
+def test_a_job_whose_screen_is_gone_tells_nobody(qtbot: QtBot) -> None:
+    parent = QObject()
+    owner = QObject(parent)
+    told: list[object] = []
+    run_in_background(owner, lambda: wait_for_lanes(0), told.append, told.append)
+    done: list[object] = []
+    del owner
+    shiboken6.delete(parent)  # the screen goes (its child with it) before the answer comes back
+    run_in_background(QObject(), lambda: None, done.append)
+    qtbot.waitUntil(lambda: bool(done))
+    assert told == []

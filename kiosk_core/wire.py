@@ -219,3 +219,62 @@ class ChangesPage(TypedDict):
     version: int  # the highest version in the page, or ``since`` when it is empty
     more: bool
     changes: list[Any]  # CatalogChange or ReviewChange
+
+
+# The public lottery (docs/lottery.md): a draw's record, and the outcomes counters pull once it is published.
+
+
+class DrawState(StrEnum):
+    FROZEN = "frozen"  # the list and pools files are fixed and their hashes published
+    COMMITTED = "committed"  # the sources' values are entered
+    DRAWN = "drawn"
+    PUBLISHED = "published"
+    RETRACTED = "retracted"
+
+
+class DrawSourceSpec(TypedDict):
+    """A source committed to before the event: what it will be and the entropy it counts for, not its value."""
+
+    kind: str  # digits | public
+    label: str
+    bits: float
+
+
+class DrawRecord(TypedDict):
+    """``GET /v1/draws/{draw_id}`` and the public record of a draw."""
+
+    draw_id: int
+    plan_code: str
+    plan_name: str
+    state: str  # DrawState
+    algorithm: str
+    mode: str  # units | selection
+    list_text: str
+    list_hash: str
+    pools_text: str
+    pools_hash: str
+    source_specs: list[DrawSourceSpec]
+    sources_text: str | None
+    seed: str | None  # hex
+    cancelled: list[str]  # reg_nos cancelled after the freeze: skipped
+    result_text: str | None
+    result_hash: str | None
+    frozen_at: str
+    drawn_at: str | None
+    published_at: str | None
+    retracted_at: str | None
+    retract_reason: str | None
+    replaces: int | None  # the retracted draw this one replaces
+
+
+class DrawOutcomeRow(TypedDict):
+    """One registration's outcome in the counters' feed of published draws."""
+
+    draw_id: int
+    plan_code: str
+    reg_no: str
+    rank: int
+    pool: str
+    kind: str  # unit | waiting | order | skipped
+    unit_code: str | None
+    number: int | None

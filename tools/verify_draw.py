@@ -1,0 +1,1 @@
+../kiosk_resources/verify_draw.py

@@ -25,6 +25,8 @@ from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock, system_clock
 from kiosk.services.container import Services
 from kiosk.services.database_lane import DatabaseWriter, write_here
+from kiosk.services.draw_prints import DrawPrints
+from kiosk.services.draws import DrawService
 from kiosk.services.households import HouseholdService
 from kiosk.services.online import OnlineCalls
 from kiosk.services.photos import PhotoCache
@@ -92,7 +94,8 @@ def build_services(
         changes=changes,
     )
     auth = AuthService(uow, clock, config.counter, hasher, sync.sign_in_operator, reserve.release)
-    renderer = SlipRenderer(config.resources / "fonts" / "wqy-microhei.ttc")
+    font = config.resources / "fonts" / "wqy-microhei.ttc"
+    renderer = SlipRenderer(font)
     services = Services(
         auth=auth,
         households=HouseholdService(uow, clock),
@@ -118,6 +121,16 @@ def build_services(
             writer=database_writer,
         ),
         sync=sync,
+        # The lottery's own client (a fourth): no token of its own, the supervisor's is read per call.
+        draws=DrawService(
+            uow,
+            clock,
+            CentralClient(url) if url else None,
+            secrets,
+            DrawPrints(font, config.data_dir / "draws"),
+            writer=database_writer,
+            changes=changes,
+        ),
         changes=changes,
     )
     return Built(config, engine, uow, clock, secrets, services)

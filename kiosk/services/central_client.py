@@ -20,6 +20,8 @@ READ_TIMEOUT = 15.0
 # Staff and a household wait at the counter for an online answer: past this it is "offline", not a hang.
 ONLINE_READ_TIMEOUT = 5.0
 
+UNSENT_HEADER = "X-Kiosk-Unsent"
+
 _TOKEN_PROBLEMS = {"token_missing", "token_invalid", "token_expired"}
 
 
@@ -37,6 +39,7 @@ class CentralRefused(KioskError):
     """The centre answered and said no (bad request or payload mismatch): retrying will not help."""
 
     code = "central_refused"
+    extra: dict[str, Any] = {}  # the problem's body as the centre sent it (a refusal may list counters)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ class CentralClient:
         self._http = session or requests.Session()
         self._read_timeout = read_timeout
         self.token = ""
+        # The sync worker's client says how many outbox messages wait here on every request (X-Kiosk-Unsent):
+        # the centre refuses to freeze a draw while a counter it knows of still holds registrations.
+        self.unsent: int | None = None
 
     def health(self) -> bool:
         try:
@@ -183,16 +189,46 @@ class CentralClient:
             raise CentralUnavailable(f"中心暂时不能回答（HTTP {response.status_code}）")
         return _answer(response.status_code, _json(response))
 
+    def draw_outcomes(self, since: int, limit: int = 5000) -> ChangePage | None:
+        """Outcome rows of published draws (kiosk_core.wire.DrawOutcomeRow), withdrawn ones as the feed says;
+        None from a centre without the lottery (an older release answers 404)."""
+        response = self._request("GET", "/v1/draws/outcomes", params={"since": since, "limit": limit})
+        if response.status_code == 404 and _json(response).get("code", "not_found") == "not_found":
+            return None
+        return self._change_page(response)
+
+    def draw_call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        key: str | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> Any:
+        """A lottery call under ``token`` (a supervisor's operator token for a change; None: this client's), a
+        change under its ``Idempotency-Key``: the centre's JSON, or CentralRefused with its code and message
+        and the problem's body (``extra``), CentralAuthExpired (the token), CentralUnavailable."""
+        headers = {"Idempotency-Key": key} if key else {}
+        response = self._request(method, path, token=token, headers=headers, json=body)
+        self._raise_for_status(response)
+        return response.json()
+
     def _page(self, path: str, since: int, limit: int) -> ChangePage:
-        response = self._request("GET", path, params={"since": since, "limit": limit})
+        return self._change_page(self._request("GET", path, params={"since": since, "limit": limit}))
+
+    def _change_page(self, response: requests.Response) -> ChangePage:
         self._raise_for_status(response)
         body = response.json()
-        return ChangePage(int(body["version"]), bool(body["more"]), list(body["changes"]))
+        changes = body["changes"] if "changes" in body else body.get("rows", [])
+        return ChangePage(int(body["version"]), bool(body.get("more", False)), list(changes))
 
     def _request(
         self, method: str, path: str, *, auth: bool = True, token: str | None = None, **kw: Any
     ) -> requests.Response:
         headers = dict(kw.pop("headers", {}))
+        if self.unsent is not None:
+            headers[UNSENT_HEADER] = str(self.unsent)
         if auth:
             headers["Authorization"] = f"Bearer {self.token if token is None else token}"
         try:
@@ -215,10 +251,12 @@ class CentralClient:
     def _raise_for_status(response: requests.Response) -> None:
         if response.status_code >= 400:
             body = _json(response)
-            raise CentralRefused(
+            refused = CentralRefused(
                 str(body.get("message") or body.get("detail") or f"HTTP {response.status_code}"),
                 code=str(body.get("code") or CentralRefused.code),  # the wire code: callers branch on it
             )
+            refused.extra = body
+            raise refused
 
 
 def _answer(status: int, body: dict[str, Any]) -> EventAnswer:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from kiosk.services.auth import AuthService
     from kiosk.services.catalog import CatalogService
     from kiosk.services.changes import ChangeNotice
+    from kiosk.services.draws import DrawService
     from kiosk.services.households import HouseholdService
     from kiosk.services.records import RecordsService
     from kiosk.services.registration import RegistrationService
@@ -29,4 +30,5 @@ class Services:
     records: RecordsService
     slips: SlipService
     sync: SyncService
+    draws: DrawService  # the lottery: the supervisor's console calls, the households' results and prints
     changes: ChangeNotice  # the one every service above publishes to; the UI relays it to the GUI thread

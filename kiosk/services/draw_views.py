@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kiosk_core.errors import KioskError
+from kiosk_core.lottery import DrawMismatch  # the centre's result differs from ours: show nothing
+
+__all__ = ["DrawMismatch"]  # re-exported: the UI catches it from here
 
 DIGIT_BITS = math.log2(10)
 
@@ -46,10 +49,18 @@ class DrawRefused(KioskError):
         self.counters = counters
 
 
-class DrawMismatch(KioskError):
-    """The centre's result is not what this counter computes from the same list and sources: show nothing."""
+class DrawRecordMismatch(DrawMismatch):
+    """The centre's hash, seed or mode is not what this counter computes from the same files."""
 
-    code = "draw_mismatch"
+    def __init__(self, what: str, expected: str, found: str) -> None:
+        KioskError.__init__(
+            self,
+            f"中心记录的{what}与本机计算不一致",
+            hint="请勿公布，请主管核对名单、随机源与算法版本",
+        )
+        self.rank = 0
+        self.expected = expected
+        self.found = found
 
 
 class SourcesDiffer(KioskError):

@@ -9,52 +9,143 @@ work like every other service, handed to ``writer`` (the database lane) when the
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from kiosk.services import draw_names
+from kiosk.services.central_client import (
+    CentralAuthExpired,
+    CentralClient,
+    CentralRefused,
+    CentralUnavailable,
+    local_time,
+)
+from kiosk.services.changes import Change, ChangeNotice
+from kiosk.services.clock import Clock
+from kiosk.services.database_lane import DatabaseWriter, write_here
+from kiosk.services.draw_apply import keep_record
+from kiosk.services.draw_prints import DrawPrints
 from kiosk.services.draw_views import (
+    DrawMismatch,
+    DrawOffline,
     DrawOutcomeView,
+    DrawRecordMismatch,
+    DrawRefused,
     DrawView,
     PublicListRow,
     ReadyPlan,
+    ReadyPool,
+    SourcesDiffer,
     SourceSpec,
     SourceValue,
+    UnsentCounter,
 )
+from kiosk.services.secrets import DEVICE_TOKEN, SecretStore, operator_token_name
 from kiosk.services.views import OperatorSession
+from kiosk.storage import tables as t
+from kiosk.storage.uow import UnitOfWorkFactory
+from kiosk_core import lottery
+from kiosk_core.errors import AuthFailed, InvalidInput, KioskError, NotAllowed, NotFound
+from kiosk_core.identity import FILING_NO, normalize, parse_id_number
+from kiosk_core.lottery import DrawResult
+from kiosk_core.model import Role
+from kiosk_core.reg_no import parse_reg_no
 
-if TYPE_CHECKING:
-    from kiosk_core.lottery import DrawResult
+log = logging.getLogger(__name__)
+
+__all__ = ["DrawMismatch", "DrawService", "SourcesDiffer", "check_twice"]
+
+# What a household may be told: a draw kept here that the centre published (or withdrew after publishing).
+_SHOWN_STATES = ("published", "retracted")
+MAX_RESULTS = 20
 
 
 def check_twice(first: Sequence[SourceValue], second: Sequence[SourceValue]) -> tuple[SourceValue, ...]:
-    """The sources as two people entered them, normalised; raises SourcesDiffer naming every label that differs."""
-    raise NotImplementedError
+    """The sources as two people entered them, normalised; raises SourcesDiffer naming every label that differs.
+
+    Digits are compared as the draw will read them (full-width digits, spaces and commas do not count as a
+    difference); a value that is not digits at all is refused (InvalidInput) whoever typed it.
+    """
+    if [v.label for v in first] != [v.label for v in second]:
+        raise InvalidInput(
+            "两次录入的随机源项目不一致", hint="请按冻结时登记的随机源逐项录入", code="sources_labels"
+        )
+    values, differ = [], []
+    for a, b in zip(first, second, strict=True):
+        one, other = lottery.normalise_digits(a.value), lottery.normalise_digits(b.value)
+        if one != other:
+            differ.append(a.label)
+        values.append(SourceValue(a.label, one))
+    if differ:
+        raise SourcesDiffer(tuple(differ))
+    return tuple(values)
 
 
 class DrawService:
+    """``client`` None: no centre configured, and every console call answers DrawOffline."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        client: CentralClient | None,
+        secrets: SecretStore,
+        prints: DrawPrints,
+        *,
+        writer: DatabaseWriter = write_here,
+        changes: ChangeNotice | None = None,
+    ):
+        self._uow = uow
+        self._clock = clock
+        self._client = client
+        self._secrets = secrets
+        self._prints = prints
+        self._write = writer
+        self._changes = changes or ChangeNotice()
+
+    @property
+    def configured(self) -> bool:
+        return self._client is not None
+
+    # --- the console: each a call to the centre (slow: on the network lane) ---
+
     def ready_plans(self, operator: OperatorSession) -> list[ReadyPlan]:
         """Quick plans whose window has closed, with pools, entries, the current draw and unsent counters."""
-        raise NotImplementedError
+        body = self._call(operator, "GET", "/v1/draws/ready")
+        plans = body.get("plans", body) if isinstance(body, dict) else body
+        labels = self._write(self._pool_labels)
+        return [_ready_plan(p, labels) for p in plans]
 
     def freeze(
         self, operator: OperatorSession, plan_code: str, specs: Sequence[SourceSpec], force: bool = False
     ) -> DrawView:
         """Freeze the plan's entry list and commit to the sources' kinds and labels (no values yet)."""
-        raise NotImplementedError
+        body = {
+            "sources": [{"kind": s.kind, "label": s.label, "bits": s.bits} for s in specs],
+            "force": force,
+        }
+        return self._change(operator, f"/v1/plans/{plan_code}/draw/freeze", body)
 
     def commit_sources(
         self, operator: OperatorSession, draw_id: int, values: Sequence[SourceValue]
     ) -> DrawView:
         """The sources' values, once both entries agreed (``check_twice``)."""
-        raise NotImplementedError
+        body = {"values": [{"label": v.label, "value": lottery.normalise_digits(v.value)} for v in values]}
+        return self._change(operator, f"/v1/draws/{draw_id}/sources", body)
 
     def run(self, operator: OperatorSession, draw_id: int) -> DrawView:
         """The draw, at the centre, once. Check the result with ``check`` before showing any of it."""
-        raise NotImplementedError
+        return self._change(operator, f"/v1/draws/{draw_id}/run")
 
     def publish(self, operator: OperatorSession, draw_id: int) -> DrawView:
-        raise NotImplementedError
+        return self._change(operator, f"/v1/draws/{draw_id}/publish")
 
     def retract(
         self,
@@ -65,23 +156,83 @@ class DrawService:
         second_password: str,
     ) -> DrawView:
         """Withdraw a draw for a recorded reason, with a second supervisor's password; it stays on record."""
-        raise NotImplementedError
+        if not reason.strip():
+            raise InvalidInput("请填写撤销原因", code="retract_reason_empty")
+        if second_username.strip() == operator.username:
+            raise InvalidInput(
+                "撤销需另一位主管确认", hint="请另一位主管输入其账号和密码", code="second_same"
+            )
+        body = {
+            "reason": reason.strip(),
+            "second_username": second_username.strip(),
+            "second_password": second_password,
+        }
+        return self._change(operator, f"/v1/draws/{draw_id}/retract", body)
 
     def record(self, draw_id: int) -> DrawView:
         """The centre's record of a draw (device token), kept here too."""
-        raise NotImplementedError
+        token = self._device_token()
+        return self._keep(self._request("GET", f"/v1/draws/{draw_id}", token))
+
+    # --- the local check ---
 
     def local_result(self, draw: DrawView) -> DrawResult:
         """The draw recomputed here from its published list, pools, sources and cancellations."""
-        raise NotImplementedError
+        if draw.sources_text is None:
+            raise KioskError("随机源尚未录入，还不能计算结果", code="draw_no_sources")
+        entries = lottery.parse_list(draw.list_text)
+        mode, pools = lottery.parse_pools(draw.pools_text)
+        sources = lottery.parse_sources(draw.sources_text)
+        return lottery.draw(entries, mode, pools, sources, frozenset(draw.cancelled))
 
     def check(self, draw: DrawView) -> DrawResult:
-        """``local_result``, after checking the centre's seed, result and hashes agree with it (DrawMismatch)."""
-        raise NotImplementedError
+        """``local_result``, after checking the centre's hashes, seed and result agree with it (DrawMismatch)."""
+        if lottery.sha256_hex(draw.list_text) != draw.list_hash:
+            raise DrawRecordMismatch("冻结名单的哈希", draw.list_hash, lottery.sha256_hex(draw.list_text))
+        if lottery.sha256_hex(draw.pools_text) != draw.pools_hash:
+            raise DrawRecordMismatch(
+                "房源与配额表的哈希", draw.pools_hash, lottery.sha256_hex(draw.pools_text)
+            )
+        mode, _ = lottery.parse_pools(draw.pools_text)
+        if mode != draw.mode:
+            raise DrawRecordMismatch("摇号方式", mode, draw.mode)
+        result = self.local_result(draw)
+        if draw.seed is not None and draw.seed != result.seed.hex():
+            raise DrawRecordMismatch("种子", result.seed.hex(), draw.seed)
+        if draw.result_text is not None:
+            lottery.check_same(lottery.result_text(result), draw.result_text)
+            if draw.result_hash is not None and lottery.sha256_hex(draw.result_text) != draw.result_hash:
+                raise DrawRecordMismatch("结果哈希", lottery.sha256_hex(draw.result_text), draw.result_hash)
+        return result
 
     def public_rows(self, draw: DrawView) -> list[PublicListRow]:
         """The checked result in rank order, masked, with pool and outcome labels (projection, notice board)."""
-        raise NotImplementedError
+        if draw.result_text is None:
+            raise KioskError("尚未摇号，还没有结果", code="draw_not_drawn")
+        result = self.check(draw)
+        groups = {entry.reg_no: entry.group for entry in result.entries}
+
+        def read() -> list[PublicListRow]:
+            with self._uow() as uow:
+                names = draw_names.Names.read(uow.session, draw.draw_id, list(groups))
+            return [
+                PublicListRow(
+                    rank=o.rank,
+                    reg_no=o.reg_no,
+                    applicant_masked=names.applicant(o.reg_no),
+                    id_masked=names.id_number(o.reg_no),
+                    pool=o.pool,
+                    pool_label=names.pool_label(o.pool),
+                    group_label=draw_names.group_label(groups[o.reg_no]),
+                    kind=o.kind,
+                    outcome_label=names.outcome_label(o.kind, o.unit, o.number),
+                )
+                for o in result.outcomes
+            ]
+
+        return self._write(read)
+
+    # --- the counter's lookup and prints ---
 
     def lookup(self, text: str) -> list[DrawOutcomeView]:
         """A household's results by ID number (applicant or member), filing no. or reg no., newest draw first.
@@ -89,14 +240,282 @@ class DrawService:
         Input normalised as at the other searches (full-width digits, stray spaces, lower-case x); NotFound when
         no published draw here has it.
         """
-        raise NotImplementedError
+        query = normalize(text)
+        if not query:
+            raise InvalidInput("请输入身份证号码、备案编号或登记编号", code="query_empty")
+
+        def read() -> list[DrawOutcomeView]:
+            with self._uow() as uow:
+                return self._lookup(uow.session, query)
+
+        found = self._write(read)
+        if not found:
+            raise NotFound(
+                f"没有查到 {text.strip()[:24]} 的摇号结果",
+                hint="摇号结果公布后随同步下载到本机；请核对号码，或稍后同步后再查",
+            )
+        return found
 
     def result_notice_pdf(self, view: DrawOutcomeView) -> Path:
-        """摇号结果通知书 as a PDF file readable by the kiosk's user only."""
-        raise NotImplementedError
+        """摇号结果通知书 as a PDF file readable by the kiosk's user only (slow: on the network lane)."""
+        return self._prints.result_notice(view, self._clock())
 
     def public_list_pdf(self, draw_id: int) -> Path:
-        raise NotImplementedError
+        draw, rows = self._public_list(draw_id)
+        return self._prints.public_list_pdf(draw, rows, self._clock())
 
     def public_list_csv(self, draw_id: int) -> Path:
-        raise NotImplementedError
+        draw, rows = self._public_list(draw_id)
+        return self._prints.public_list_csv(draw, rows)
+
+    # --- internals ---
+
+    def _public_list(self, draw_id: int) -> tuple[DrawView, list[PublicListRow]]:
+        """A published draw's list: the record kept here, else the centre's (kept for next time)."""
+        draw = self._write(lambda: self._kept(draw_id))
+        if draw is None:
+            draw = self.record(draw_id)
+        if draw.state not in _SHOWN_STATES:
+            raise KioskError("该摇号结果尚未公布，不能打印公示名单", code="draw_not_published")
+        return draw, self.public_rows(draw)
+
+    def _kept(self, draw_id: int) -> DrawView | None:
+        with self._uow() as uow:
+            row = uow.session.get(t.Draw, draw_id)
+            return self._view(row.record_json) if row else None
+
+    def _lookup(self, s: Session, query: str) -> list[DrawOutcomeView]:
+        reg_nos: set[str] = set()
+        filings: set[str] = set()
+        if FILING_NO.match(query):
+            filings.add(query)
+        elif len(query) == 18 and query[:17].isdigit():
+            id_number = parse_id_number(query)
+            member_of = select(t.Member.household_id).where(t.Member.id_number == id_number)
+            filings.update(
+                s.scalars(
+                    select(t.Household.filing_no).where(
+                        or_(t.Household.applicant_id_number == id_number, t.Household.id.in_(member_of))
+                    )
+                )
+            )
+        else:
+            reg_nos.add(parse_reg_no(query))
+        if filings:
+            reg_nos.update(
+                s.scalars(
+                    select(t.Registration.reg_no)
+                    .join(t.Household, t.Household.id == t.Registration.household_id)
+                    .where(t.Household.filing_no.in_(filings))
+                )
+            )
+        rows = s.scalars(
+            select(t.DrawOutcome)
+            .join(t.Draw, t.Draw.draw_id == t.DrawOutcome.draw_id)
+            .where(
+                t.Draw.state.in_(_SHOWN_STATES),
+                or_(t.DrawOutcome.reg_no.in_(reg_nos), t.DrawOutcome.filing_no.in_(filings)),
+            )
+            .order_by(t.DrawOutcome.draw_id.desc())
+            .limit(MAX_RESULTS)
+        ).all()
+        return [self._outcome_view(s, row) for row in rows]
+
+    def _outcome_view(self, s: Session, row: t.DrawOutcome) -> DrawOutcomeView:
+        draw = self._view(s.get_one(t.Draw, row.draw_id).record_json)
+        names = draw_names.Names.read(s, row.draw_id, [row.reg_no])
+        group = draw_names.group_of(draw.list_text, row.reg_no)
+        return DrawOutcomeView(
+            draw_id=draw.draw_id,
+            plan_code=draw.plan_code,
+            plan_name=draw.plan_name,
+            reg_no=row.reg_no,
+            filing_no=names.filing_no(row.reg_no),
+            applicant_masked=names.applicant(row.reg_no),
+            id_masked=names.id_number(row.reg_no),
+            rank=row.rank,
+            entries=draw.entries,
+            pool=row.pool,
+            pool_label=names.pool_label(row.pool),
+            group_label=draw_names.group_label(group),
+            kind=row.kind,
+            unit_code=row.unit_code,
+            number=row.number,
+            outcome_label=names.outcome_label(row.kind, row.unit_code, row.number),
+            list_hash=draw.list_hash,
+            seed=draw.seed or "",
+            result_hash=draw.result_hash or "",
+            algorithm=draw.algorithm,
+            state=draw.state,
+            published_at=draw.published_at,
+            retracted_at=draw.retracted_at,
+            retract_reason=draw.retract_reason,
+            public_url=draw.public_url,
+        )
+
+    def _pool_labels(self) -> dict[str, str]:
+        with self._uow() as uow:
+            return draw_names.pool_labels(uow.session)
+
+    def _change(self, operator: OperatorSession, path: str, body: dict[str, Any] | None = None) -> DrawView:
+        """One console change under a fresh idempotency key; the record it answers is kept here too."""
+        record = self._call(operator, "POST", path, body, key=str(uuid.uuid4()))
+        view = self._keep(record)
+        self._changes.publish(Change.DRAW)
+        return view
+
+    def _call(
+        self,
+        operator: OperatorSession,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        key: str | None = None,
+    ) -> Any:
+        if operator.role != Role.SUPERVISOR:
+            raise NotAllowed("摇号操作需主管账号", hint="请主管登录后操作")
+        token = self._secrets.get(operator_token_name(operator.username))
+        if self._client is not None and not token:
+            raise AuthFailed(
+                "本次登录未取得中心的主管授权，不能操作摇号",
+                hint="请在联网时退出并重新登录",
+                code="operator_token_missing",
+            )
+        return self._request(method, path, token or "", body, key=key, operator=True)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        body: dict[str, Any] | None = None,
+        *,
+        key: str | None = None,
+        operator: bool = False,
+    ) -> Any:
+        if self._client is None:
+            raise DrawOffline("本机未配置中心服务地址，摇号需要连接中心", hint="请管理员配置 [central] url")
+        try:
+            return self._client.draw_call(method, path, token=token, key=key, body=body)
+        except CentralUnavailable as exc:
+            raise DrawOffline(
+                f"连接不上中心，未办理：{exc.message}", hint="摇号的每一步都需联网；请检查网络后重试"
+            ) from None
+        except CentralAuthExpired:
+            if operator:
+                raise AuthFailed(
+                    "与中心的主管登录已过期", hint="请退出并重新登录后再操作", code="operator_token_expired"
+                ) from None
+            raise DrawOffline("本机与中心的登录已过期", hint="同步一次后重试") from None
+        except CentralRefused as exc:
+            extra = exc.extra
+            raise DrawRefused(
+                exc.message,
+                hint=str(extra.get("hint") or ""),
+                code=exc.code,
+                counters=_counters(extra),
+            ) from None
+
+    def _device_token(self) -> str:
+        token = self._secrets.get(DEVICE_TOKEN)
+        if self._client is not None and not token:
+            raise DrawOffline("本机尚未取得中心授权", hint="同步一次后重试")
+        return token or ""
+
+    def _keep(self, record: dict[str, Any]) -> DrawView:
+        now = self._clock()
+
+        def write() -> None:
+            with self._uow() as uow:
+                keep_record(uow.session, record, now)
+                uow.commit()
+
+        self._write(write)
+        return self._view(record)
+
+    def _view(self, record: dict[str, Any]) -> DrawView:
+        base = self._client.base_url if self._client else ""
+        draw_id = int(record["draw_id"])
+        return DrawView(
+            draw_id=draw_id,
+            plan_code=str(record["plan_code"]),
+            plan_name=str(record.get("plan_name") or record["plan_code"]),
+            state=str(record["state"]),
+            algorithm=str(record.get("algorithm") or lottery.ALGORITHM),
+            mode=str(record["mode"]),
+            list_text=str(record["list_text"]),
+            list_hash=str(record["list_hash"]),
+            pools_text=str(record["pools_text"]),
+            pools_hash=str(record["pools_hash"]),
+            source_specs=tuple(
+                SourceSpec(str(s["kind"]), str(s["label"]), float(s["bits"]))
+                for s in record.get("source_specs") or ()
+            ),
+            sources_text=record.get("sources_text"),
+            seed=record.get("seed"),
+            cancelled=tuple(record.get("cancelled") or ()),
+            result_text=record.get("result_text"),
+            result_hash=record.get("result_hash"),
+            frozen_at=_time(record.get("frozen_at")) or self._clock(),
+            drawn_at=_time(record.get("drawn_at")),
+            published_at=_time(record.get("published_at")),
+            retracted_at=_time(record.get("retracted_at")),
+            retract_reason=record.get("retract_reason"),
+            replaces=record.get("replaces"),
+            public_url=f"{base}/public/draws/{draw_id}" if base else "",
+            record=dict(record),
+        )
+
+
+def _ready_plan(plan: dict[str, Any], labels: dict[str, str]) -> ReadyPlan:
+    draw = plan.get("draw") or {}
+    pools = tuple(
+        ReadyPool(
+            code=str(p["code"] if "code" in p else p["pool"]),
+            label=labels.get(str(p.get("code") or p.get("pool")), ""),
+            entries=int(p.get("entries", 0)),
+            units=int(p.get("units", 0)) if not isinstance(p.get("units"), list) else len(p["units"]),
+            quotas=_quotas(p.get("quotas")),
+        )
+        for p in plan.get("pools") or ()
+    )
+    unsent = tuple(
+        UnsentCounter(
+            str(u.get("counter", "")), int(u.get("unsent", 0)), _time(u.get("at") or u.get("reported_at"))
+        )
+        for u in plan.get("unsent") or ()
+    )
+    draw_id = plan.get("draw_id", draw.get("draw_id"))
+    return ReadyPlan(
+        plan_code=str(plan["plan_code"]),
+        plan_name=str(plan.get("plan_name") or plan["plan_code"]),
+        entries=int(plan.get("entries", sum(p.entries for p in pools))),
+        pools=pools,
+        draw_id=int(draw_id) if draw_id is not None else None,
+        draw_state=plan.get("draw_state", draw.get("state")),
+        unsent=unsent,
+        window_end=_time(plan.get("window_end")),
+    )
+
+
+def _quotas(raw: Any) -> tuple[tuple[str, int], ...]:
+    if isinstance(raw, dict):
+        return tuple((str(g), int(k)) for g, k in raw.items())
+    if isinstance(raw, list):
+        return tuple(
+            (str(q["group"]), int(q["quota"])) if isinstance(q, dict) else (str(q[0]), int(q[1])) for q in raw
+        )
+    return ()
+
+
+def _counters(problem: dict[str, Any]) -> tuple[str, ...]:
+    """The counters a freeze refusal names (``unsent``: a list of counters or of {counter, unsent})."""
+    raw = problem.get("unsent") or problem.get("counters") or ()
+    if not isinstance(raw, list):
+        return ()
+    return tuple(str(c.get("counter", "")) if isinstance(c, dict) else str(c) for c in raw)
+
+
+def _time(text: object) -> datetime | None:
+    return local_time(str(text)) if text else None

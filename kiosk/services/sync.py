@@ -26,6 +26,7 @@ from kiosk.services.central_client import (
 from kiosk.services.central_session import CentralSession
 from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
+from kiosk.services.draw_apply import apply_outcomes
 from kiosk.services.photos import MAX_PHOTO_BYTES, PhotoCache
 from kiosk.services.review_apply import apply_reviews
 from kiosk.services.secrets import SecretStore, operator_token_name
@@ -38,6 +39,7 @@ from kiosk_core.wire import CatalogChange, EventKind, ReviewChange
 
 CATALOG_VERSION = "catalog_version"
 REVIEWS_VERSION = "reviews_version"
+DRAWS_VERSION = "draws_version"
 LAST_SYNC = "last_sync_at"
 LAST_CATALOG_SYNC = "last_catalog_sync_at"
 BATCH_SIZE = 100  # one request and one local commit per hundred messages
@@ -135,6 +137,9 @@ class SyncService:
             report(0.9, "更新审核结果")
             if self.pull_reviews():
                 moved.add(Change.REGISTRATION)
+            report(0.95, "更新摇号结果")
+            if self.pull_draws():
+                moved.add(Change.DRAW)
             self.online = True
             self.device_disabled = False
             self.problem = ""
@@ -167,6 +172,8 @@ class SyncService:
                 (msg_id, OutboxItem(key, EventKind(kind), event_time, payload))
                 for msg_id, key, kind, event_time, payload in uow.session.execute(_UNSENT)
             ]
+        # Every request of the round tells the centre how many wait here (the lottery's freeze looks).
+        self.client.unsent = len(pending)
         chunks = [pending[i : i + self.batch_size] for i in range(0, len(pending), self.batch_size)]
         if not chunks:
             return 0
@@ -187,6 +194,7 @@ class SyncService:
                     in_flight = sender.submit(post, chunks[number + 1])
                 self._record_answers(chunk, answers)
                 sent += len(chunk)
+                self.client.unsent = len(pending) - sent
                 if progress:
                     progress(min(1.0, sent / len(pending)))
         return len(pending)
@@ -199,6 +207,31 @@ class SyncService:
             apply_reviews(uow.session, changes, self._clock())
 
         return self._pull(REVIEWS_VERSION, self.client.review_changes, apply)
+
+    def pull_draws(self) -> int:
+        """Outcomes of published draws (and withdrawn ones) with their draws' records; returns how many rows.
+
+        The records are fetched before the page's transaction, so no request waits inside it; the version
+        moves with the rows, as for the other feeds.
+        """
+        applied = 0
+        while True:
+            with self._uow() as uow:
+                since = int(_get(uow, DRAWS_VERSION) or 0)
+            page = self._with_token(partial(self.client.draw_outcomes, since))
+            if page is None:
+                return applied  # a centre without the lottery
+            records = {
+                draw_id: self._with_token(partial(self.client.draw_call, "GET", f"/v1/draws/{draw_id}"))
+                for draw_id in sorted({int(row["draw_id"]) for row in page.changes})
+            }
+            with self._uow() as uow:
+                apply_outcomes(uow.session, page.changes, records, self._clock())
+                _set(uow, DRAWS_VERSION, str(page.version))
+                uow.commit()
+            applied += len(page.changes)
+            if not page.more:
+                return applied
 
     def fetch_photos(self) -> int:
         """Download the photos the catalog names and this counter lacks; returns how many it kept.

@@ -226,3 +226,36 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str]
+
+
+class Draw(Base):
+    """A draw of a plan (the lottery) as the centre recorded it; pulled on sync once published."""
+
+    __tablename__ = "draws"
+    draw_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # the centre's id
+    plan_code: Mapped[str] = mapped_column(String(16), index=True)
+    state: Mapped[str] = mapped_column(String(16))
+    list_hash: Mapped[str] = mapped_column(String(64))
+    seed: Mapped[str | None] = mapped_column(String(64))
+    published_at: Mapped[datetime | None]
+    retracted_at: Mapped[datetime | None]
+    record_json: Mapped[dict[str, Any]]  # kiosk_core.wire.DrawRecord as received
+    fetched_at: Mapped[datetime]
+
+
+class DrawOutcome(Base):
+    """One registration's outcome in a published draw (the centre's outcomes feed)."""
+
+    __tablename__ = "draw_outcomes"
+    __table_args__ = (UniqueConstraint("draw_id", "reg_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draws.draw_id"))
+    plan_code: Mapped[str] = mapped_column(String(16))
+    reg_no: Mapped[str] = mapped_column(String(32), index=True)
+    rank: Mapped[int]
+    pool: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))  # unit | waiting | order | skipped
+    unit_code: Mapped[str | None] = mapped_column(String(32))
+    number: Mapped[int | None]
+    # The household, when the feed or this counter's own registration says: lookup by filing no. and ID.
+    filing_no: Mapped[str | None] = mapped_column(String(16), index=True)

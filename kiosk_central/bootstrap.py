@@ -10,7 +10,9 @@ from kiosk_central.clock import Clock, system_clock
 from kiosk_central.config import Settings
 from kiosk_central.db import Database
 from kiosk_central.services.auth import AuthService
+from kiosk_central.services.draws import DrawService
 from kiosk_central.services.events import EventService
+from kiosk_central.services.unsent import UnsentReports
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Central:
     clock: Clock
     auth: AuthService
     events: EventService
+    draws: DrawService
 
     def close(self) -> None:
         self.db.dispose()
@@ -33,5 +36,7 @@ def build(
     db: Database | None = None,
 ) -> Central:
     db = db or Database(settings.database_url)
+    hasher = hasher or PasswordHasher()
     auth = AuthService(clock, hasher, settings.device_token_ttl, settings.operator_token_ttl)
-    return Central(settings, db, clock, auth, EventService(clock, settings.max_clock_skew))
+    draws = DrawService(clock, hasher, UnsentReports(clock))
+    return Central(settings, db, clock, auth, EventService(clock, settings.max_clock_skew), draws)

@@ -23,3 +23,17 @@ def test_answers_map_to_results() -> None:
     assert wire.result_of(200) is wire.EventResult.ACCEPTED
     assert wire.result_of(409) is wire.EventResult.REJECTED
     assert wire.result_of(422) is wire.EventResult.INVALID
+
+
+def test_the_draw_records_are_what_the_centre_documents() -> None:
+    from kiosk_central.api import schemas_draws
+
+    for counter, centre in (
+        (wire.DrawSourceSpec, schemas_draws.DrawSourceSpec),
+        (wire.DrawRecord, schemas_draws.DrawRecord),
+        (wire.DrawOutcomeRow, schemas_draws.DrawOutcomeRow),
+    ):
+        assert set(counter.__annotations__) == set(centre.model_fields), (
+            counter,
+            set(counter.__annotations__) ^ set(centre.model_fields),
+        )

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
-from kiosk_central.api import contract, routes_auth, routes_catalog, routes_push, routes_sync
+from kiosk_central.api import contract, routes_auth, routes_catalog, routes_draws, routes_push, routes_sync
 from kiosk_central.api.body_guard import JsonBodyGuard
 from kiosk_central.api.body_limit import BodySizeLimit
 from kiosk_central.api.problems import validation_body
@@ -49,6 +49,8 @@ def create_app(central: Central) -> FastAPI:
     app.include_router(routes_sync.router, prefix="/v1")
     app.include_router(routes_catalog.router, prefix="/v1")
     app.include_router(routes_push.router, prefix="/v1")
+    app.include_router(routes_draws.router, prefix="/v1")
+    app.include_router(routes_draws.public, prefix="/public")
     app.add_exception_handler(CentralError, _central_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, contract.http_error)

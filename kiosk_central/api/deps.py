@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kiosk_central.bootstrap import Central
 from kiosk_central.services.auth import Principal
+from kiosk_central.services.unsent import HEADER as UNSENT_HEADER
 
 _bearer = HTTPBearer(auto_error=False, description="device or operator token from /v1/auth/*")
 
@@ -28,11 +29,15 @@ def get_session(central: Annotated[Central, Depends(get_central)]) -> Iterator[S
 
 
 def get_principal(
+    request: Request,
     central: Annotated[Central, Depends(get_central)],
     session: Annotated[Session, Depends(get_session, scope="function")],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    return central.auth.authenticate(session, credentials.credentials if credentials else None)
+    principal = central.auth.authenticate(session, credentials.credentials if credentials else None)
+    # Read from the request, not declared: every sync request may carry it, and no answer depends on it.
+    central.draws.unsent.record(session, principal.device_id, request.headers.get(UNSENT_HEADER))
+    return principal
 
 
 CentralDep = Annotated[Central, Depends(get_central)]

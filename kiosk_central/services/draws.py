@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk_central import versions
-from kiosk_central.clock import Clock
+from kiosk_central.clock import Clock, wire_time
 from kiosk_central.db import begin_write
 from kiosk_central.services import draw_list, draw_views
 from kiosk_central.services.auth import LOCK_DURATION, Principal
@@ -47,6 +47,13 @@ class DrawRefused(CentralError):
 
     status = 409
     code = "draw_refused"
+
+    def __init__(self, message: str, *, code: str | None = None, hint: str = "", **extra: Any) -> None:
+        super().__init__(message, code=code, hint=hint)
+        self.extra = extra  # what a console lists beside the message (the counters still sending)
+
+    def body(self) -> dict[str, Any]:
+        return super().body() | self.extra
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,10 @@ class DrawService:
                     f"以下窗口还有未上传的登记：{shown}",
                     hint="请等这些窗口同步完成；确认无误后可强制冻结",
                     code="unsent_registrations",
+                    unsent=[
+                        {"counter": c.counter, "unsent": c.unsent, "reported_at": wire_time(c.reported_at)}
+                        for c in pending
+                    ],
                 )
             entries = draw_list.entries(session, plan)
             pools = draw_list.pools(session, plan, {e.pool for e in entries})

@@ -1,7 +1,8 @@
-"""The public lottery (摇号): the frozen list, the sources, the seed, the order and the allocation (docs/lottery.md).
+"""The public lottery (摇号): seed, order and allocation of a frozen list, exactly as docs/lottery.md says.
 
-Pure functions over plain text files, so that anyone can replay a draw: tools/verify_draw.py re-implements
-the same algorithm with the standard library alone, and the tests hold the two to the same answers.
+Pure functions over the published files (kiosk_core.draw_files), so that anyone can replay a draw:
+tools/verify_draw.py re-implements the same algorithm with the standard library alone, and the tests hold
+the two to the same answers.
 """
 
 from __future__ import annotations
@@ -9,25 +10,90 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import islice
-from operator import lt
+from itertools import compress, count
+from operator import attrgetter, itemgetter, mod
 from pathlib import Path
 
+from kiosk_core.draw_files import (
+    DIGIT_BITS,
+    GROUP_NONE,
+    KINDS,
+    MODES,
+    Entry,
+    Outcome,
+    Pool,
+    Source,
+    canonical,
+    canonical_list_text,
+    check_mode,
+    check_pool,
+    digits_source,
+    list_text,
+    normalise_digits,
+    outcome_of,
+    parse_list,
+    parse_pools,
+    parse_result,
+    parse_sources,
+    pools_text,
+    public_source,
+    sources_text,
+)
 from kiosk_core.errors import InvalidInput, KioskError
 from kiosk_core.resources import RESOURCES
 
+__all__ = [
+    "ALGORITHM",
+    "DIGIT_BITS",
+    "GROUP_LABELS",
+    "GROUP_NONE",
+    "KINDS",
+    "MIN_BITS",
+    "MODES",
+    "CancelledNotListed",
+    "DrawMismatch",
+    "DrawResult",
+    "EmptyList",
+    "EmptyPool",
+    "Entry",
+    "EntropyTooLow",
+    "LotteryError",
+    "Outcome",
+    "Pool",
+    "QuotaExceedsUnits",
+    "Source",
+    "UnknownPool",
+    "check_entropy",
+    "check_same",
+    "digits_source",
+    "draw",
+    "entropy_bits",
+    "list_text",
+    "missing_digits",
+    "normalise_digits",
+    "parse_list",
+    "parse_pools",
+    "parse_result",
+    "parse_sources",
+    "pools_text",
+    "public_source",
+    "result_text",
+    "seed_of",
+    "sha256_hex",
+    "shuffle_order",
+    "sources_text",
+    "verifier_path",
+    "verifier_source",
+]
+
 ALGORITHM = "kiosk-draw-1"
 MIN_BITS = 128
-DIGIT_BITS = math.log2(10)
-MODES = ("units", "selection")
-KINDS = ("digits", "public")
-GROUP_NONE = "-"
 GROUP_LABELS: dict[str, str] = {"elderly": "老年人家庭", "disabled": "残疾人家庭", "hardship": "特殊困难家庭"}
-
-# --- errors ---------------------------------------------------------------------------------------------
 
 
 class LotteryError(KioskError):
@@ -48,19 +114,19 @@ class EntropyTooLow(LotteryError):
         self.missing_digits = missing_digits
 
 
+class EmptyList(LotteryError):
+    code = "empty_list"
+
+    def __init__(self) -> None:
+        super().__init__("冻结名单为空，不能摇号", hint="请确认登记已截止且已同步")
+
+
 class EmptyPool(LotteryError):
     code = "empty_pool"
 
     def __init__(self, pool: str) -> None:
         super().__init__(f"号池 {pool} 没有登记，不能摇号", hint="请从房源表中去掉该号池，或确认名单是否完整")
         self.pool = pool
-
-
-class EmptyList(LotteryError):
-    code = "empty_list"
-
-    def __init__(self) -> None:
-        super().__init__("冻结名单为空，不能摇号", hint="请确认登记已截止且已同步")
 
 
 class QuotaExceedsUnits(LotteryError):
@@ -92,14 +158,6 @@ class CancelledNotListed(LotteryError):
         self.reg_nos = tuple(reg_nos)
 
 
-class DuplicateEntry(LotteryError):
-    code = "duplicate_entry"
-
-    def __init__(self, reg_no: str) -> None:
-        super().__init__(f"登记编号 {reg_no} 在名单中出现了两次", hint="每个登记在名单中只能出现一次")
-        self.reg_no = reg_no
-
-
 class DrawMismatch(LotteryError):
     """Two computations of the same draw disagree (the centre's result and ours, or a published file)."""
 
@@ -107,7 +165,7 @@ class DrawMismatch(LotteryError):
 
     def __init__(self, rank: int, expected: str, found: str) -> None:
         super().__init__(
-            f"摇号结果不一致：第 {rank} 位应为 {expected or '（无）'}，实为 {found or '（无）'}",
+            f"摇号结果不一致：第 {rank} 行应为 {expected or '（无）'}，实为 {found or '（无）'}",
             hint="请勿公布，请主管核对名单、随机源与算法版本",
         )
         self.rank = rank
@@ -115,287 +173,7 @@ class DrawMismatch(LotteryError):
         self.found = found
 
 
-def _bad(message: str, code: str, hint: str = "") -> InvalidInput:
-    return InvalidInput(message, hint=hint, code=code)
-
-
-# --- values ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Entry:
-    reg_no: str
-    pool: str
-    group: str = GROUP_NONE
-
-
-@dataclass(frozen=True)
-class Pool:
-    code: str
-    units: tuple[str, ...] = ()
-    quotas: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class Source:
-    kind: str  # digits | public
-    label: str
-    value: str
-    bits: float
-
-
-@dataclass(frozen=True)
-class Outcome:
-    rank: int
-    reg_no: str
-    pool: str
-    kind: str  # unit | waiting | order | skipped
-    unit: str | None
-    number: int | None
-
-    def text(self) -> str:
-        if self.kind == "unit":
-            return f"unit:{self.unit}"
-        if self.kind == "skipped":
-            return "skipped"
-        return f"{self.kind}:{self.number}"
-
-
-def outcome_of(rank: int, reg_no: str, pool: str, text: str) -> Outcome:
-    """The outcome a result line says (``unit:A-0301``, ``waiting:3``, ``order:5``, ``skipped``)."""
-    kind, _, value = text.partition(":")
-    if kind == "skipped" and not value:
-        return Outcome(rank, reg_no, pool, kind, None, None)
-    if kind == "unit" and value:
-        return Outcome(rank, reg_no, pool, kind, value, None)
-    if kind in ("waiting", "order") and value.isascii() and value.isdigit() and not value.startswith("0"):
-        return Outcome(rank, reg_no, pool, kind, None, int(value))
-    raise _bad(f"摇号结果第 {rank} 行的结果无法识别：{text[:40]}", "draw_result_format")
-
-
-@dataclass(frozen=True, eq=False)
-class DrawResult:
-    """A draw's seed and, in rank order, each entry's outcome.
-
-    Kept as columns (the list in reg_no order, the permutation, each entry's outcome text): a million
-    ``Outcome`` objects take seconds to build, and the centre only needs the result file.
-    """
-
-    seed: bytes
-    entries: tuple[Entry, ...] = field(repr=False)
-    order: tuple[int, ...] = field(repr=False)  # rank r is entries[order[r - 1]]
-    texts: tuple[str, ...] = field(repr=False)  # by entry index
-
-    @cached_property
-    def outcomes(self) -> tuple[Outcome, ...]:
-        entries, texts = self.entries, self.texts
-        return tuple(
-            outcome_of(rank, entries[k].reg_no, entries[k].pool, texts[k])
-            for rank, k in enumerate(self.order, 1)
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, DrawResult):
-            return NotImplemented
-        return self.seed == other.seed and result_text(self) == result_text(other)
-
-    def __hash__(self) -> int:
-        return hash(self.seed)
-
-
-# --- the list file --------------------------------------------------------------------------------------
-
-
-def _field_ok(value: str) -> bool:
-    return bool(value) and "\t" not in value and "\n" not in value and "\r" not in value
-
-
-def _group_ok(group: str) -> bool:
-    return group == GROUP_NONE or (
-        bool(group)
-        and group.isascii()
-        and all(c.isalnum() or c in "_.-" for c in group)
-        and group[0] not in ".-"
-    )
-
-
-def _canonical(entries: Iterable[Entry]) -> tuple[Entry, ...]:
-    """The entries sorted by reg_no (code-point order); a reg_no twice is refused."""
-    ordered = tuple(entries)
-    regs = [e.reg_no for e in ordered]
-    if all(map(lt, regs, islice(regs, 1, None))):
-        return ordered
-    ordered = tuple(sorted(ordered, key=lambda e: e.reg_no))
-    for a, b in zip(ordered, ordered[1:], strict=False):
-        if a.reg_no == b.reg_no:
-            raise DuplicateEntry(a.reg_no)
-    return ordered
-
-
-def _list_text(ordered: Sequence[Entry]) -> str:
-    text = "".join([f"{e.reg_no}\t{e.pool}\t{e.group}\n" for e in ordered])
-    # One count instead of a check per field: a tab or newline inside any field changes these totals.
-    if text.count("\n") != len(ordered) or text.count("\t") != 2 * len(ordered) or "\r" in text:
-        bad = next(
-            e for e in ordered if not (_field_ok(e.reg_no) and _field_ok(e.pool) and _field_ok(e.group))
-        )
-        raise _bad(f"名单中的登记含有制表符或换行：{bad.reg_no[:24]!r}", "draw_list_format")
-    if any(not e.reg_no or not e.pool for e in ordered):
-        raise _bad("名单中有空的登记编号或号池", "draw_list_format")
-    for group in {e.group for e in ordered}:
-        if not _group_ok(group):
-            raise _bad(
-                f"优先组代码无效：{group[:16]!r}", "draw_list_format", hint="用英文字母、数字或 -（无）"
-            )
-    return text
-
-
-def list_text(entries: Iterable[Entry]) -> str:
-    """The frozen list's canonical file: ``reg_no\\tpool\\tgroup\\n`` per entry, sorted by reg_no."""
-    return _list_text(_canonical(entries))
-
-
-def parse_list(text: str) -> tuple[Entry, ...]:
-    """The entries of a list file; anything but the canonical form is refused (it would hash differently)."""
-    if text and not text.endswith("\n"):
-        raise _bad("名单文件最后一行没有换行", "draw_list_format")
-    entries = []
-    for number, line in enumerate(text.split("\n")[:-1], 1):
-        parts = line.split("\t")
-        if len(parts) != 3 or not all(_field_ok(p) for p in parts) or not _group_ok(parts[2]):
-            raise _bad(f"名单文件第 {number} 行格式不对：{line[:40]!r}", "draw_list_format")
-        entries.append(Entry(parts[0], parts[1], parts[2]))
-    regs = [e.reg_no for e in entries]
-    if not all(map(lt, regs, islice(regs, 1, None))):
-        raise _bad("名单文件未按登记编号排序或有重复", "draw_list_format", hint="这不是公布的名单文件")
-    return tuple(entries)
-
-
-# --- the pools file -------------------------------------------------------------------------------------
-
-
-def _check_pool(mode: str, pool: Pool) -> None:
-    if not _field_ok(pool.code):
-        raise _bad(f"号池代码无效：{pool.code[:24]!r}", "draw_pools_format")
-    if mode == "selection" and pool.units:
-        raise _bad(f"现场选房模式下号池 {pool.code} 不应列出房源", "draw_pools_format")
-    if len(set(pool.units)) != len(pool.units):
-        raise _bad(f"号池 {pool.code} 的房源有重复", "draw_pools_format")
-    for unit in pool.units:
-        if not _field_ok(unit) or "," in unit:
-            raise _bad(f"房源编号无效：{unit[:24]!r}", "draw_pools_format")
-    groups = [g for g, _ in pool.quotas]
-    if len(set(groups)) != len(groups):
-        raise _bad(f"号池 {pool.code} 的优先配额有重复的组", "draw_pools_format")
-    for group, quota in pool.quotas:
-        if group == GROUP_NONE or not _group_ok(group) or type(quota) is not int or quota < 0:
-            raise _bad(f"号池 {pool.code} 的优先配额无效：{group}={quota}", "draw_pools_format")
-
-
-def pools_text(mode: str, pools: Iterable[Pool]) -> str:
-    """The pools file published with the list: the mode, then each pool's units in order and its quotas."""
-    if mode not in MODES:
-        raise _bad(f"摇号模式无效：{mode}", "draw_pools_format", hint="units 或 selection")
-    ordered = sorted(pools, key=lambda p: p.code)
-    lines = [f"mode\t{mode}\n"]
-    for a, b in zip(ordered, ordered[1:], strict=False):
-        if a.code == b.code:
-            raise _bad(f"号池 {a.code} 出现了两次", "draw_pools_format")
-    for pool in ordered:
-        _check_pool(mode, pool)
-        quotas = ",".join(f"{g}={k}" for g, k in pool.quotas)
-        lines.append(f"pool\t{pool.code}\tunits\t{','.join(pool.units)}\tquota\t{quotas}\n")
-    return "".join(lines)
-
-
-def parse_pools(text: str) -> tuple[str, tuple[Pool, ...]]:
-    lines = text.split("\n")
-    if not text.endswith("\n") or len(lines) < 2:
-        raise _bad("房源表文件不完整（最后一行没有换行）", "draw_pools_format")
-    head = lines[0].split("\t")
-    if len(head) != 2 or head[0] != "mode" or head[1] not in MODES:
-        raise _bad(f"房源表第 1 行应为 mode 与 units/selection：{lines[0][:40]!r}", "draw_pools_format")
-    pools = []
-    for number, line in enumerate(lines[1:-1], 2):
-        parts = line.split("\t")
-        if len(parts) != 6 or parts[0] != "pool" or parts[2] != "units" or parts[4] != "quota":
-            raise _bad(f"房源表第 {number} 行格式不对：{line[:40]!r}", "draw_pools_format")
-        units = tuple(parts[3].split(",")) if parts[3] else ()
-        quotas = []
-        for item in parts[5].split(",") if parts[5] else ():
-            group, sep, k = item.partition("=")
-            if not sep or not k.isascii() or not k.isdigit() or (len(k) > 1 and k[0] == "0"):
-                raise _bad(f"房源表第 {number} 行的配额无效：{item[:20]!r}", "draw_pools_format")
-            quotas.append((group, int(k)))
-        pools.append(Pool(parts[1], units, tuple(quotas)))
-    result = tuple(pools)
-    if pools_text(head[1], result) != text:
-        raise _bad("房源表文件不是规范格式（号池未排序或有重复）", "draw_pools_format")
-    return head[1], result
-
-
-# --- sources, entropy, seed -----------------------------------------------------------------------------
-
-_FULL_WIDTH = {ord("０") + d: ord("0") + d for d in range(10)}
-_SEPARATORS = {ord(c): None for c in ",，、"}
-
-
-def normalise_digits(raw: str) -> str:
-    """ASCII digits from what was typed: full-width digits become ASCII, spaces and commas go; nothing else."""
-    text = "".join(raw.translate(_FULL_WIDTH).translate(_SEPARATORS).split())
-    for c in text:
-        if not ("0" <= c <= "9"):
-            raise _bad(f"随机数只能是数字，不能有“{c}”", "draw_digits", hint="只输入 0–9，空格和逗号可以省略")
-    return text
-
-
-def _check_label(label: str) -> str:
-    if not label.strip() or "\t" in label or "\n" in label or "\r" in label:
-        raise _bad("随机源名称不能为空，也不能含制表符或换行", "draw_source_label")
-    return label
-
-
-def digits_source(label: str, raw: str) -> Source:
-    """Digits drawn on site (balls, dice): each decimal digit counts log2(10) bits."""
-    value = normalise_digits(raw)
-    if not value:
-        raise _bad("请输入现场摇出的数字", "draw_digits")
-    return Source("digits", _check_label(label), value, len(value) * DIGIT_BITS)
-
-
-def public_source(label: str, raw: str, bits: float) -> Source:
-    """A named public result (its numbers as digits, in published order) with the entropy declared for it."""
-    value = normalise_digits(raw)
-    if not value:
-        raise _bad(f"请输入“{label}”的开奖号码", "draw_digits")
-    if not bits >= 0 or math.isinf(bits):
-        raise _bad("声明的熵必须是不小于 0 的数", "draw_source_bits")
-    return Source("public", _check_label(label), value, float(bits))
-
-
-def sources_text(sources: Iterable[Source]) -> str:
-    """``kind\\tlabel\\tvalue\\n`` per source in committed order; its bytes go into the seed."""
-    lines = []
-    for s in sources:
-        if s.kind not in KINDS or not s.value.isascii() or not s.value.isdigit():
-            raise _bad(f"随机源无效：{s.kind} {s.label[:24]}", "draw_sources_format")
-        lines.append(f"{s.kind}\t{_check_label(s.label)}\t{s.value}\n")
-    return "".join(lines)
-
-
-def parse_sources(text: str) -> tuple[Source, ...]:
-    """The sources of a published sources file. A public source's declared bits are not in the file: 0 here."""
-    if text and not text.endswith("\n"):
-        raise _bad("随机源文件最后一行没有换行", "draw_sources_format")
-    sources = []
-    for number, line in enumerate(text.split("\n")[:-1], 1):
-        parts = line.split("\t")
-        if len(parts) != 3 or parts[0] not in KINDS or not parts[2].isascii() or not parts[2].isdigit():
-            raise _bad(f"随机源文件第 {number} 行格式不对：{line[:40]!r}", "draw_sources_format")
-        kind, label, value = parts
-        bits = len(value) * DIGIT_BITS if kind == "digits" else 0.0
-        sources.append(Source(kind, _check_label(label), value, bits))
-    return tuple(sources)
+# --- entropy and seed -----------------------------------------------------------------------------------
 
 
 def entropy_bits(sources: Iterable[Source]) -> float:
@@ -403,9 +181,9 @@ def entropy_bits(sources: Iterable[Source]) -> float:
 
 
 def missing_digits(bits: float) -> int:
-    """How many more decimal digits bring ``bits`` to MIN_BITS."""
+    """How many more decimal digits bring ``bits`` up to MIN_BITS."""
     n = max(0, math.ceil((MIN_BITS - bits) / DIGIT_BITS))
-    while n > 0 and bits + (n - 1) * DIGIT_BITS >= MIN_BITS:
+    while n > 0 and bits + (n - 1) * DIGIT_BITS >= MIN_BITS:  # float rounding either way
         n -= 1
     while bits + n * DIGIT_BITS < MIN_BITS:
         n += 1
@@ -425,7 +203,7 @@ def sha256_hex(text: str) -> str:
 def seed_of(list_hash: str, sources: Iterable[Source]) -> bytes:
     """SHA-256 of the list hash (64 lowercase hex characters) followed by the canonical sources text."""
     if len(list_hash) != 64 or any(c not in "0123456789abcdef" for c in list_hash):
-        raise _bad("名单哈希应为 64 位小写十六进制", "draw_list_hash")
+        raise InvalidInput("名单哈希应为 64 位小写十六进制", code="draw_list_hash")
     return hashlib.sha256(list_hash.encode("ascii") + sources_text(sources).encode("utf-8")).digest()
 
 
@@ -445,125 +223,207 @@ class _Stream:
     def extend(self, count: int) -> None:
         """At least ``count`` more words at the end of ``words``."""
         blocks = -(-count // 4)
-        seed, sha = self.seed, hashlib.sha256
-        first = self.blocks
-        data = b"".join([sha(seed + k.to_bytes(8, "big")).digest() for k in range(first, first + blocks)])
-        self.words.extend(struct.unpack(f">{4 * blocks}Q", data))
+        copy = hashlib.sha256(self.seed).copy  # the seed hashed once; each block adds only its counter
+        digests = []
+        for k in range(self.blocks, self.blocks + blocks):
+            h = copy()
+            h.update(k.to_bytes(8, "big"))
+            digests.append(h.digest())
+        self.words.extend(struct.unpack(f">{4 * blocks}Q", b"".join(digests)))
         self.blocks += blocks
 
 
 def _shuffle(n: int, stream: _Stream) -> list[int]:
     a = list(range(n))
+    if n < 2:
+        return a
+    stream.extend(n - 1 + 8)
     words = stream.words
-    stream.extend(max(0, n - 1) + 8)
-    # u below 2^64 - n is below every limit 2^64 - (2^64 mod m) for m <= n: the exact limit only near the top.
-    safe = _TWO64 - n
+    # A word below 2^64 - n is below every limit 2^64 - (2^64 mod m) for m <= n, so when no word reaches
+    # that far (all but about n / 2^64 of draws) none is discarded and the draws can be reduced all at once.
+    if max(words[: n - 1]) < _TWO64 - n:
+        for i, j in zip(range(n - 1, 0, -1), map(mod, words, range(n, 1, -1)), strict=False):
+            a[i], a[j] = a[j], a[i]
+        return a
     p = 0
     for i in range(n - 1, 0, -1):
+        m = i + 1
+        limit = _TWO64 - _TWO64 % m
         u = words[p]
         p += 1
-        if u >= safe:
-            m = i + 1
-            limit = _TWO64 - _TWO64 % m
-            while u >= limit:
-                if p + i + 8 > len(words):
-                    stream.extend(i + 8)
-                u = words[p]
-                p += 1
-        j = u % (i + 1)
+        while u >= limit:
+            if len(words) - p < i + 1:
+                stream.extend(i + 8)
+            u = words[p]
+            p += 1
+        j = u % m
         a[i], a[j] = a[j], a[i]
     return a
 
 
 def shuffle_order(n: int, seed: bytes) -> list[int]:
-    """The drawn order: position r - 1 holds the index (in list order) of the entry ranked r."""
+    """The drawn order: position r - 1 holds the index (in reg_no order) of the entry ranked r."""
     return _shuffle(n, _Stream(seed))
 
 
 # --- the allocation -------------------------------------------------------------------------------------
 
 
-def _check_pools(
-    mode: str, pools: Sequence[Pool], entries: Sequence[Entry], cancelled: Collection[str]
-) -> dict[str, Pool]:
-    if mode not in MODES:
-        raise _bad(f"摇号模式无效：{mode}", "draw_pools_format", hint="units 或 selection")
+@dataclass(frozen=True, eq=False)
+class DrawResult:
+    """A draw's seed and, in rank order, each entry's outcome.
+
+    Kept as columns: a million ``Outcome`` objects take seconds to build, and the centre needs only the
+    result file. ``outs[r - 1]`` is rank r's outcome text, or its waiting (or selection order) number.
+    """
+
+    seed: bytes
+    mode: str
+    entries: tuple[Entry, ...] = field(repr=False)  # in reg_no order
+    order: Sequence[int] = field(repr=False)  # rank r is entries[order[r - 1]]
+    pools: Sequence[str] = field(repr=False)  # by rank
+    outs: Sequence[str | int] = field(repr=False)  # by rank
+
+    @cached_property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        entries, kind = self.entries, _number_kind(self.mode)
+        return tuple(
+            Outcome(rank, e.reg_no, e.pool, kind, None, out)
+            if isinstance(out, int)
+            else outcome_of(rank, e.reg_no, e.pool, out)
+            for rank, (e, out) in enumerate(
+                zip(map(entries.__getitem__, self.order), self.outs, strict=True), 1
+            )
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DrawResult):
+            return NotImplemented
+        return self.seed == other.seed and result_text(self) == result_text(other)
+
+    def __hash__(self) -> int:
+        return hash(self.seed)
+
+
+def _number_kind(mode: str) -> str:
+    return "order" if mode == "selection" else "waiting"
+
+
+def _gather(column: Sequence[str], order: Sequence[int]) -> Sequence[str]:
+    """column[k] for k in order, in one C loop."""
+    if len(order) == 1:
+        return [column[order[0]]]
+    return itemgetter(*order)(column)  # type: ignore[no-any-return]
+
+
+def _check(mode: str, pools: Sequence[Pool], entries: Sequence[Entry], cancelled: Collection[str]) -> None:
+    check_mode(mode)
     if not entries:
         raise EmptyList()
-    by_code = {p.code: p for p in pools}
-    if len(by_code) != len(pools):
-        raise _bad("房源表中有重复的号池", "draw_pools_format")
+    codes = [p.code for p in pools]
+    if len(set(codes)) != len(codes):
+        raise InvalidInput("房源表中有重复的号池", code="draw_pools_format")
     for pool in pools:
-        _check_pool(mode, pool)
-    used = {e.pool for e in entries}
-    for code in sorted(used - by_code.keys()):
+        check_pool(mode, pool)
+    used = set(map(attrgetter("pool"), entries))
+    for code in sorted(used - set(codes)):
         raise UnknownPool(code)
-    for code in sorted(by_code.keys() - used):
+    for code in sorted(set(codes) - used):
         raise EmptyPool(code)
     if mode == "units":
-        for pool in sorted(pools, key=lambda p: p.code):
+        for pool in sorted(pools, key=attrgetter("code")):
             quota = sum(k for _, k in pool.quotas)
             if quota > len(pool.units):
                 raise QuotaExceedsUnits(pool.code, quota, len(pool.units))
-    if cancelled:
-        listed = {e.reg_no for e in entries}
-        unknown = sorted(set(cancelled) - listed)
-        if unknown:
-            raise CancelledNotListed(unknown)
-    return by_code
+    unknown = sorted(reg_no for reg_no in cancelled if _index_of(entries, reg_no) is None)
+    if unknown:
+        raise CancelledNotListed(unknown)
+
+
+def _index_of(entries: Sequence[Entry], reg_no: str) -> int | None:
+    """Where ``reg_no`` is in entries sorted by reg_no."""
+    k = bisect_left(entries, reg_no, key=attrgetter("reg_no"))
+    return k if k < len(entries) and entries[k].reg_no == reg_no else None
 
 
 def _allocate(
     mode: str,
-    by_code: dict[str, Pool],
+    pools: Sequence[Pool],
     entries: Sequence[Entry],
     order: Sequence[int],
     cancelled: Collection[str],
-) -> list[str]:
-    """Each entry's outcome text, by entry index."""
-    texts = [""] * len(entries)
-    ranked: dict[str, list[int]] = {code: [] for code in by_code}
-    appenders = {code: ranked[code].append for code in by_code}
-    pool_of = [e.pool for e in entries]
-    for k in order:
-        appenders[pool_of[k]](k)
-    skipped = {i for i, e in enumerate(entries) if e.reg_no in cancelled} if cancelled else set()
-    for i in skipped:
-        texts[i] = "skipped"
-    selection = mode == "selection"
-    for code, members in ranked.items():
-        pool = by_code[code]
-        left = dict(pool.quotas)
-        allocated: list[int] = []
-        if left:
-            for k in members:
-                if k in skipped:
-                    continue
-                group = entries[k].group
-                if left.get(group):
-                    left[group] -= 1
-                    allocated.append(k)
-                    texts[k] = "*"  # taken in the priority phase
-        room = len(members) if selection else len(pool.units)
-        if len(allocated) < room:
-            for k in members:
-                if not texts[k]:
-                    allocated.append(k)
-                    texts[k] = "*"
-                    if len(allocated) == room:
-                        break
-        if selection:
-            for n, k in enumerate(allocated, 1):
-                texts[k] = f"order:{n}"
-        else:
-            for unit, k in zip(pool.units, allocated, strict=False):
-                texts[k] = f"unit:{unit}"
-            waiting = 0
-            for k in members:
-                if not texts[k]:
-                    waiting += 1
-                    texts[k] = f"waiting:{waiting}"
-    return texts
+) -> tuple[Sequence[str], list[str | int]]:
+    """Each rank's pool and outcome: text for those the allocation names (skipped, units, priority order),
+    else a number.
+
+    Only the top of the order is walked (until the quotas and units run out); everyone below gets the next
+    waiting number (selection: order number) of their pool from one counter per pool.
+    """
+    pool_col = list(map(attrgetter("pool"), entries))
+    group_col = list(map(attrgetter("group"), entries))
+    by_rank = _gather(pool_col, order)
+    special: dict[int, str] = {}  # rank - 1 -> outcome text
+    gone = {k for reg_no in cancelled if (k := _index_of(entries, reg_no)) is not None}
+    if gone:
+        special.update((r, "skipped") for r in compress(count(), map(gone.__contains__, order)))
+    taken: dict[str, list[int]] = {p.code: [] for p in pools}
+
+    # Priority phase: stop once every quota that can still be met is met.
+    left = {(p.code, g): q for p in pools for g, q in p.quotas if q}
+    if left:
+        # A quota the pool's group cannot fill would otherwise walk the whole order.
+        groups = Counter(zip(pool_col, group_col, strict=True))
+        for k in gone:
+            groups[pool_col[k], group_col[k]] -= 1
+        left = {key: min(q, groups[key]) for key, q in left.items()}
+    wanted = sum(left.values())
+    r = 0
+    while wanted:
+        if r not in special:
+            k = order[r]
+            key = (pool_col[k], group_col[k])
+            if left.get(key):
+                left[key] -= 1
+                wanted -= 1
+                taken[key[0]].append(r)
+                special[r] = ""
+        r += 1
+
+    first_number = {p.code: 1 for p in pools}
+    if mode == "selection":
+        for code, ranks in taken.items():
+            for n, r in enumerate(ranks, 1):
+                special[r] = f"order:{n}"
+            first_number[code] = len(ranks) + 1
+    else:
+        # General phase: everyone else in rank order, while units remain.
+        members = Counter(pool_col)
+        for r in special:  # skipped and priority-allocated: not in this phase
+            members[by_rank[r]] -= 1
+        room = {p.code: min(len(p.units) - len(taken[p.code]), members[p.code]) for p in pools}
+        wanted = sum(room.values())
+        r = 0
+        while wanted:
+            code = by_rank[r]
+            if r not in special and room[code]:
+                room[code] -= 1
+                wanted -= 1
+                taken[code].append(r)
+                special[r] = ""
+            r += 1
+        for pool in pools:
+            for unit, r in zip(pool.units, taken[pool.code], strict=False):
+                special[r] = f"unit:{unit}"
+
+    next_number = {code: count(start).__next__ for code, start in first_number.items()}
+    outs: list[str | int] = []
+    start = 0
+    for r in sorted(special):
+        outs.extend([next_number[code]() for code in by_rank[start:r]])
+        outs.append(special[r])
+        start = r + 1
+    outs.extend([next_number[code]() for code in by_rank[start:]])
+    return by_rank, outs
 
 
 def draw(
@@ -578,40 +438,27 @@ def draw(
     The sources' entropy is checked when they are committed (``check_entropy``), not here: replaying a
     published draw must not depend on declared figures the published sources file does not carry.
     """
-    ordered = _canonical(entries)
+    ordered = canonical(entries)
     pool_list = tuple(pools)
     cancelled = frozenset(cancelled)
-    by_code = _check_pools(mode, pool_list, ordered, cancelled)
-    seed = seed_of(sha256_hex(_list_text(ordered)), sources)
+    _check(mode, pool_list, ordered, cancelled)
+    seed = seed_of(sha256_hex(canonical_list_text(ordered)), sources)
     order = shuffle_order(len(ordered), seed)
-    texts = _allocate(mode, by_code, ordered, order, cancelled)
-    return DrawResult(seed, ordered, tuple(order), tuple(texts))
-
-
-# --- the result file ------------------------------------------------------------------------------------
+    by_rank, outs = _allocate(mode, pool_list, ordered, order, cancelled)
+    return DrawResult(seed, mode, ordered, tuple(order), tuple(by_rank), tuple(outs))
 
 
 def result_text(result: DrawResult) -> str:
-    """``rank\\treg_no\\tpool\\toutcome\\n`` per entry in rank order."""
-    entries, texts = result.entries, result.texts
+    """The result file: ``rank\\treg_no\\tpool\\toutcome\\n`` per entry in rank order."""
+    entries, order = result.entries, result.order
+    regs = _gather(list(map(attrgetter("reg_no"), entries)), order)
+    kind = _number_kind(result.mode)
     return "".join(
         [
-            f"{rank}\t{entries[k].reg_no}\t{entries[k].pool}\t{texts[k]}\n"
-            for rank, k in enumerate(result.order, 1)
+            f"{r}\t{g}\t{p}\t{kind}:{o}\n" if o.__class__ is int else f"{r}\t{g}\t{p}\t{o}\n"
+            for r, g, p, o in zip(count(1), regs, result.pools, result.outs, strict=False)
         ]
     )
-
-
-def parse_result(text: str) -> tuple[Outcome, ...]:
-    if text and not text.endswith("\n"):
-        raise _bad("结果文件最后一行没有换行", "draw_result_format")
-    outcomes = []
-    for rank, line in enumerate(text.split("\n")[:-1], 1):
-        parts = line.split("\t")
-        if len(parts) != 4 or parts[0] != str(rank) or not _field_ok(parts[1]) or not _field_ok(parts[2]):
-            raise _bad(f"结果文件第 {rank} 行格式不对：{line[:40]!r}", "draw_result_format")
-        outcomes.append(outcome_of(rank, parts[1], parts[2], parts[3]))
-    return tuple(outcomes)
 
 
 def check_same(expected: str, found: str) -> None:
@@ -619,11 +466,11 @@ def check_same(expected: str, found: str) -> None:
     if expected == found:
         return
     mine, theirs = expected.split("\n"), found.split("\n")
-    for rank, (a, b) in enumerate(zip(mine, theirs, strict=False), 1):
+    for line, (a, b) in enumerate(zip(mine, theirs, strict=False), 1):
         if a != b:
-            raise DrawMismatch(rank, a, b)
-    shorter = min(len(mine), len(theirs))
-    raise DrawMismatch(shorter, "\n".join(mine[shorter - 1 :])[:80], "\n".join(theirs[shorter - 1 :])[:80])
+            raise DrawMismatch(line, a, b)
+    line = min(len(mine), len(theirs))
+    raise DrawMismatch(line, "\n".join(mine[line - 1 :])[:80], "\n".join(theirs[line - 1 :])[:80])
 
 
 def verifier_path() -> Path:

@@ -31,10 +31,22 @@ def _lines(text, name):
 
 
 def read_list(text):
-    """[(reg_no, pool, group)] in file order; refuses anything but the canonical, sorted form."""
-    entries = []
+    """(reg_nos, pools, groups): three columns in file order; anything but the canonical form is refused."""
+    lines = _lines(text, "list")
+    # The whole file at once while it is well formed; line by line only to say where it is not.
+    fields = text.replace("\n", "\t").split("\t")[:-1]
+    regs, pools, groups = fields[0::3], fields[1::3], fields[2::3]
+    if (
+        len(fields) == 3 * len(lines)
+        and text.count("\t") == 2 * len(lines)
+        and all(regs)
+        and all(pools)
+        and all(groups)
+        and all(a < b for a, b in zip(regs, regs[1:]))  # noqa: B905 (Python 3.8: no strict=)
+    ):
+        return regs, pools, groups
     previous = None
-    for number, line in enumerate(_lines(text, "list"), 1):
+    for number, line in enumerate(lines, 1):
         parts = line.split("\t")
         if len(parts) != 3 or not all(parts):
             raise BadFile(
@@ -46,8 +58,7 @@ def read_list(text):
                 f"/ 名单第 {number} 行未按登记编号排序或重复"
             )
         previous = parts[0]
-        entries.append((parts[0], parts[1], parts[2]))
-    return entries
+    raise BadFile("list: malformed / 名单文件格式不对")
 
 
 def read_pools(text):
@@ -96,95 +107,124 @@ def read_sources(text):
     return text
 
 
+def words(seed, count):
+    """The first ``count`` (or a few more) 64-bit words of the stream SHA-256(seed || k), k = 0, 1, 2 ..."""
+    start = hashlib.sha256(seed)  # hashed once; each block only adds its counter
+    digests = []
+    for k in range((count + 3) // 4):
+        h = start.copy()
+        h.update(k.to_bytes(8, "big"))
+        digests.append(h.digest())
+    data = b"".join(digests)
+    return list(struct.unpack(">" + "Q" * (len(data) // 8), data))
+
+
 def shuffle(n, seed):
-    """Fisher-Yates over 0..n-1 driven by SHA-256(seed || k as 8 bytes big-endian), four 64-bit words a block."""
-    sha = hashlib.sha256
-    blocks = [0]
-
-    def more(count):
-        first, last = blocks[0], blocks[0] + (count + 3) // 4
-        blocks[0] = last
-        data = b"".join([sha(seed + k.to_bytes(8, "big")).digest() for k in range(first, last)])
-        return list(struct.unpack(f">{len(data) // 8}Q", data))
-
-    words = more(max(0, n - 1) + 8)
+    """Fisher-Yates over 0..n-1: for i = n-1 down to 1, j = uniform(i + 1), swap a[i] and a[j]."""
     a = list(range(n))
+    if n < 2:
+        return a
+    w = words(seed, n - 1)
     p = 0
     for i in range(n - 1, 0, -1):
         m = i + 1
-        u = words[p]
+        u = w[p]
         p += 1
-        limit = TWO64 - TWO64 % m if u >= TWO64 - n else TWO64  # the exact limit matters only near 2^64
-        while u >= limit:
-            if len(words) - p < i + 1:
-                words += more(i + 8)
-            u = words[p]
-            p += 1
+        # uniform(m): discard a word at or above 2^64 - (2^64 mod m). Such a word is at least 2^64 - n,
+        # so the limit is computed only for those (about one draw in 2^64 / n ever meets one).
+        if u >= TWO64 - n:
+            while u >= TWO64 - TWO64 % m:
+                if len(w) - p < i + 1:  # keep enough words for the draws still to come
+                    w += words(seed, len(w) + 4 * (i + 1))[len(w) :]
+                u = w[p]
+                p += 1
         j = u % m
         a[i], a[j] = a[j], a[i]
     return a
 
 
-def allocate(mode, pools, entries, order, cancelled):
-    """{entry index: outcome text}."""
-    out = {}
-    ranked = {code: [] for code in pools}
-    for k in order:
-        pool = entries[k][1]
-        if pool not in ranked:
-            raise BadFile(f"list: pool {pool} is not in the pools file / 名单中的号池不在房源表中")
-        ranked[pool].append(k)
-    for code, members in ranked.items():
-        units, quotas = pools[code]
-        left = dict(quotas)
-        taken = []
-        done = set()
-        for k in members:
-            if entries[k][0] in cancelled:
-                out[k] = "skipped"
-                done.add(k)
-        for k in members:  # priority phase: groups with quota left, in rank order
-            group = entries[k][2]
-            if k not in done and left.get(group, 0) > 0:
-                left[group] -= 1
-                taken.append(k)
-                done.add(k)
-        for k in members:  # general phase: everyone else, while units remain
-            if k not in done and (mode == "selection" or len(taken) < len(units)):
-                taken.append(k)
-                done.add(k)
-        if mode == "selection":
-            for n, k in enumerate(taken, 1):
-                out[k] = f"order:{n}"
-        else:
-            for n, k in enumerate(taken):  # never more than the units
-                out[k] = "unit:" + units[n]
-            waiting = 0
-            for k in members:
-                if k not in out:
-                    waiting += 1
-                    out[k] = f"waiting:{waiting}"
+def allocate(mode, pools, ranked_pools, ranked_groups, skipped):
+    """Each rank's outcome text (index r is rank r + 1). ``skipped``: the ranks (from 0) of cancelled entries."""
+    n = len(ranked_pools)
+    out = [None] * n
+    for r in skipped:
+        out[r] = "skipped"
+    taken = {code: [] for code in pools}  # each pool's allocated ranks, in the order allocated
+    # Priority phase: in rank order, an entry whose group has quota left in its pool.
+    left = {(code, group): k for code, (_, quotas) in pools.items() for group, k in quotas if k}
+    for r in range(n):
+        if not left:
+            break
+        key = (ranked_pools[r], ranked_groups[r])
+        if out[r] is None and key in left:
+            left[key] -= 1
+            if not left[key]:
+                del left[key]
+            taken[key[0]].append(r)
+            out[r] = "taken"
+    if mode == "selection":
+        numbers = {code: len(ranks) for code, ranks in taken.items()}
+        for ranks in taken.values():
+            for number, r in enumerate(ranks, 1):
+                out[r] = f"order:{number}"
+        word = "order"
+    else:
+        # General phase: in rank order, everyone else while units remain.
+        room = {code: len(units) - len(taken[code]) for code, (units, _) in pools.items()}
+        room = {code: k for code, k in room.items() if k}
+        for r in range(n):
+            if not room:
+                break
+            code = ranked_pools[r]
+            if out[r] is None and code in room:
+                room[code] -= 1
+                if not room[code]:
+                    del room[code]
+                taken[code].append(r)
+                out[r] = "taken"
+        for code, ranks in taken.items():
+            units = pools[code][0]
+            for unit, r in zip(units, ranks):  # noqa: B905 (Python 3.8: no strict=)
+                out[r] = "unit:" + unit
+        numbers = dict.fromkeys(pools, 0)
+        word = "waiting"
+    # Everyone else: the next number of their pool, in rank order.
+    for r in range(n):
+        if out[r] is None:
+            code = ranked_pools[r]
+            numbers[code] += 1
+            out[r] = f"{word}:{numbers[code]}"
     return out
 
 
 def replay(list_text, pools_text, sources_text, cancelled=()):
     """(list_hash, pools_hash, seed hex, result text) computed from the published files."""
-    entries = read_list(list_text)
+    regs, entry_pools, groups = read_list(list_text)
     mode, pools = read_pools(pools_text)
     read_sources(sources_text)
-    listed = {e[0] for e in entries}
-    unknown = sorted(set(cancelled) - listed)
+    strangers = sorted(set(entry_pools) - set(pools))
+    if strangers:
+        raise BadFile(f"list: pool {strangers[0]} is not in the pools file / 名单中的号池不在房源表中")
+    wanted = set(cancelled)
+    position = {reg: k for k, reg in enumerate(regs) if reg in wanted} if wanted else {}
+    unknown = sorted(set(cancelled) - set(position))
     if unknown:
         raise BadFile(f"--cancelled names {unknown[0]}, which is not on the list / 已取消的登记不在名单中")
     list_hash = hashlib.sha256(list_text.encode("utf-8")).hexdigest()
     pools_hash = hashlib.sha256(pools_text.encode("utf-8")).hexdigest()
     seed = hashlib.sha256(list_hash.encode("ascii") + sources_text.encode("utf-8")).digest()
-    order = shuffle(len(entries), seed)
-    out = allocate(mode, pools, entries, order, set(cancelled))
-    result = "".join(
-        [f"{rank}\t{entries[k][0]}\t{entries[k][1]}\t{out[k]}\n" for rank, k in enumerate(order, 1)]
-    )
-    return list_hash, pools_hash, seed.hex(), result
+    order = shuffle(len(regs), seed)  # order[r] = the list index of the entry ranked r + 1
+    ranked_regs = [regs[k] for k in order]
+    ranked_pools = [entry_pools[k] for k in order]
+    ranked_groups = [groups[k] for k in order]
+    gone = set(position.values())
+    skipped = [r for r, k in enumerate(order) if k in gone] if gone else []
+    out = allocate(mode, pools, ranked_pools, ranked_groups, skipped)
+    lines = [
+        f"{r}\t{g}\t{p}\t{o}\n"
+        for r, g, p, o in zip(range(1, len(order) + 1), ranked_regs, ranked_pools, out)  # noqa: B905
+    ]
+    return list_hash, pools_hash, seed.hex(), "".join(lines)
 
 
 def first_difference(expected, found):

@@ -170,8 +170,9 @@ def test_an_entry_in_a_pool_not_in_the_pools_file_is_refused() -> None:
 
 def test_a_reg_no_twice_is_refused() -> None:
     entries = [L.Entry("R2", "P", "-"), L.Entry("R1", "P", "-"), L.Entry("R2", "P", "elderly")]
-    with pytest.raises(L.DuplicateEntry):
+    with pytest.raises(InvalidInput) as e:
         L.draw(entries, "units", [L.Pool("P", UNITS)], _sources())
+    assert e.value.code == "draw_duplicate_entry"
 
 
 def test_the_draw_does_not_depend_on_the_order_entries_are_given_in() -> None:

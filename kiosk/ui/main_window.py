@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         h.logout.clicked.connect(self.logout)
         h.hall_action.toggled.connect(self._on_hall_toggled)
         self.hall.closed.connect(lambda: h.hall_action.setChecked(False))
+        self.hall.opened.connect(lambda: h.hall_action.setChecked(True))  # the lottery console opens it too
         for workflow in entries:
             if workflow.button is not None:
                 start = self._starter(workflow)

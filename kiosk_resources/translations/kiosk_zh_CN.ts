@@ -125,6 +125,41 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>DrawScreen</name>
+        <message>
+            <source>Draw</source>
+            <translation>摇号</translation>
+        </message>
+        <message>
+            <source>The centre draws once. This counter then computes the same draw from the frozen list and the sources; the hall sees the result only if both agree.</source>
+            <translation>中心只摇号一次。本机随后用冻结名单和随机源重新计算，两者一致才在大屏公布结果。</translation>
+        </message>
+        <message>
+            <source>Retract this draw…</source>
+            <translation>撤销本次摇号…</translation>
+        </message>
+        <message>
+            <source>Source: {label}: {value}</source>
+            <translation>随机源：{label}：{value}</translation>
+        </message>
+        <message>
+            <source>Draw now ›</source>
+            <translation>开始摇号 ›</translation>
+        </message>
+        <message>
+            <source>Check the result ›</source>
+            <translation>核验结果 ›</translation>
+        </message>
+        <message>
+            <source>Drawing at the centre…</source>
+            <translation>中心正在摇号…</translation>
+        </message>
+        <message>
+            <source>Computing the draw on this counter and comparing…</source>
+            <translation>本机正在重新计算并与中心结果比对…</translation>
+        </message>
+    </context>
+    <context>
         <name>Format</name>
         <message>
             <source>{y}-{m:02d}-{d:02d} {hm}</source>
@@ -157,6 +192,81 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>{days} d {clock}</source>
             <translation>{days}天 {clock}</translation>
+        </message>
+    </context>
+    <context>
+        <name>FreezeScreen</name>
+        <message>
+            <source>Freeze the entry list</source>
+            <translation>冻结名单</translation>
+        </message>
+        <message>
+            <source>Digits drawn on site by the notary</source>
+            <translation>公证员现场摇出的数字</translation>
+        </message>
+        <message>
+            <source> digits</source>
+            <translation> 位</translation>
+        </message>
+        <message>
+            <source>Optional: e.g. a welfare lottery's draw of a named date</source>
+            <translation>可不填：如某日某期福利彩票开奖结果</translation>
+        </message>
+        <message>
+            <source> bits declared</source>
+            <translation> 比特（声明）</translation>
+        </message>
+        <message>
+            <source>Freeze anyway (the registrations not yet sent stay off the list)</source>
+            <translation>仍然冻结（尚未上传的登记不进入名单）</translation>
+        </message>
+        <message>
+            <source>On-site digits</source>
+            <translation>现场数字</translation>
+        </message>
+        <message>
+            <source>How many digits</source>
+            <translation>数字位数</translation>
+        </message>
+        <message>
+            <source>Public result</source>
+            <translation>公开开奖结果</translation>
+        </message>
+        <message>
+            <source>Its entropy</source>
+            <translation>其熵值</translation>
+        </message>
+        <message>
+            <source>Freeze the list ›</source>
+            <translation>冻结名单 ›</translation>
+        </message>
+        <message>
+            <source>{pool}: {entries} households, {units} units{quotas}</source>
+            <translation>{pool}：{entries} 户，{units} 套{quotas}</translation>
+        </message>
+        <message>
+            <source>, {group} first: {k}</source>
+            <translation>，{group}优先 {k} 套</translation>
+        </message>
+        <message>
+            <source>counter {counter}: {n}</source>
+            <translation>{counter}号窗口 {n} 笔</translation>
+        </message>
+        <message>
+            <source>Registrations not yet at the centre: {counters}. Let them sync before freezing.</source>
+            <translation>以下窗口还有未上传中心的登记：{counters}。请等其同步后再冻结。</translation>
+        </message>
+        <message>
+            <source>Sources: about {bits:.1f} bits; the draw needs {min}: {n} more digit(s)</source>
+            <translation>随机源约 {bits:.1f} 比特，摇号至少需要 {min}：还差 {n} 位数字</translation>
+        </message>
+        <message>
+            <source>Sources: about {bits:.1f} bits (the draw needs {min})</source>
+            <translation>随机源约 {bits:.1f} 比特（摇号至少需要 {min}）</translation>
+        </message>
+        <message>
+            <source>Freezing the list at the centre…</source>
+            <translation>正在中心冻结名单…</translation>
         </message>
     </context>
     <context>
@@ -359,6 +469,53 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Password</source>
             <translation>密码</translation>
+        </message>
+    </context>
+    <context>
+        <name>LotteryConsole</name>
+        <message>
+            <source>Public rental housing lottery</source>
+            <translation>公共租赁住房摇号</translation>
+        </message>
+        <message>
+            <source>Plans</source>
+            <translation>选择计划</translation>
+        </message>
+        <message>
+            <source>Freeze</source>
+            <translation>冻结</translation>
+        </message>
+        <message>
+            <source>Sources</source>
+            <translation>随机源</translation>
+        </message>
+        <message>
+            <source>Draw</source>
+            <translation>摇号</translation>
+        </message>
+        <message>
+            <source>Reveal</source>
+            <translation>公布</translation>
+        </message>
+        <message>
+            <source>Publish</source>
+            <translation>发布</translation>
+        </message>
+        <message>
+            <source>Show on the hall screen</source>
+            <translation>投到大屏</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>Frozen list: {n} households, SHA-256 {hash}</source>
+            <translation>冻结名单：{n} 户，SHA-256 {hash}</translation>
+        </message>
+        <message>
+            <source>Seed {seed}</source>
+            <translation>种子 {seed}</translation>
         </message>
     </context>
     <context>
@@ -566,6 +723,69 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>PlansScreen</name>
+        <message>
+            <source>Plans ready to draw</source>
+            <translation>可摇号的计划</translation>
+        </message>
+        <message>
+            <source>Plan</source>
+            <translation>配租计划</translation>
+        </message>
+        <message>
+            <source>Households</source>
+            <translation>户数</translation>
+        </message>
+        <message>
+            <source>Pools</source>
+            <translation>号池</translation>
+        </message>
+        <message>
+            <source>Draw</source>
+            <translation>摇号状态</translation>
+        </message>
+        <message>
+            <source>Unsent</source>
+            <translation>未上传</translation>
+        </message>
+        <message>
+            <source>Read again</source>
+            <translation>重新读取</translation>
+        </message>
+        <message>
+            <source>Open this plan ›</source>
+            <translation>打开此计划 ›</translation>
+        </message>
+        <message>
+            <source>Asking the centre…</source>
+            <translation>正在询问中心…</translation>
+        </message>
+        <message>
+            <source>Reading the draw…</source>
+            <translation>正在读取摇号记录…</translation>
+        </message>
+        <message>
+            <source>{pool}: {entries} households, {units} units</source>
+            <translation>{pool}：{entries} 户，{units} 套</translation>
+        </message>
+        <message>
+            <source>counter {counter}: {n}</source>
+            <translation>{counter}号窗口 {n} 笔</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>No plan is ready to draw: a quick plan is drawn after its window closes</source>
+            <translation>暂无可摇号的计划：快速配租计划在登记截止后才能摇号</translation>
+        </message>
+        <message>
+            <source>{n} households · {state}</source>
+            <translation>{n} 户 · {state}</translation>
+        </message>
+    </context>
+    <context>
         <name>ProjectCard</name>
         <message>
             <source>No unit type is offered in this project.</source>
@@ -585,6 +805,100 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Choose a project and a unit type</source>
             <translation>选择项目和户型</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProjectionScreen</name>
+        <message>
+            <source>No.</source>
+            <translation>序号</translation>
+        </message>
+        <message>
+            <source>Registration no.</source>
+            <translation>登记编号</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>姓名</translation>
+        </message>
+        <message>
+            <source>Pool</source>
+            <translation>号池</translation>
+        </message>
+        <message>
+            <source>Outcome</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>Page {page} of {pages}</source>
+            <translation>第 {page} / {pages} 页</translation>
+        </message>
+        <message>
+            <source>No draw is scheduled</source>
+            <translation>暂无摇号安排</translation>
+        </message>
+        <message>
+            <source>Today's draws</source>
+            <translation>今日摇号安排</translation>
+        </message>
+        <message>
+            <source>{n} households</source>
+            <translation>{n} 户</translation>
+        </message>
+        <message>
+            <source>Seed {seed}…</source>
+            <translation>种子 {seed}…</translation>
+        </message>
+        <message>
+            <source>Frozen list</source>
+            <translation>冻结名单</translation>
+        </message>
+        <message>
+            <source>List SHA-256</source>
+            <translation>名单 SHA-256</translation>
+        </message>
+        <message>
+            <source>to be entered</source>
+            <translation>待录入</translation>
+        </message>
+        <message>
+            <source>Source {n}</source>
+            <translation>随机源 {n}</translation>
+        </message>
+        <message>
+            <source>Seed</source>
+            <translation>种子</translation>
+        </message>
+    </context>
+    <context>
+        <name>PublishScreen</name>
+        <message>
+            <source>Publish the result</source>
+            <translation>发布摇号结果</translation>
+        </message>
+        <message>
+            <source>Retract this draw…</source>
+            <translation>撤销本次摇号…</translation>
+        </message>
+        <message>
+            <source>Publish ›</source>
+            <translation>发布 ›</translation>
+        </message>
+        <message>
+            <source>Publishing at the centre…</source>
+            <translation>正在中心发布…</translation>
+        </message>
+        <message>
+            <source>Published: counters show each household's result after their next sync</source>
+            <translation>已发布：各窗口同步后即可查询每户的摇号结果</translation>
+        </message>
+        <message>
+            <source>Result SHA-256 {hash}</source>
+            <translation>结果 SHA-256 {hash}</translation>
+        </message>
+        <message>
+            <source>Public record: {url}</source>
+            <translation>公开记录：{url}</translation>
         </message>
     </context>
     <context>
@@ -725,6 +1039,155 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>ResultLookupScreen</name>
+        <message>
+            <source>Draw results</source>
+            <translation>摇号结果</translation>
+        </message>
+        <message>
+            <source>Scan or type a resident ID, filing number or registration number</source>
+            <translation>扫描或输入身份证号码、备案编号或登记编号</translation>
+        </message>
+        <message>
+            <source>Search</source>
+            <translation>查询</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>Plan</source>
+            <translation>配租计划</translation>
+        </message>
+        <message>
+            <source>Registration no.</source>
+            <translation>登记编号</translation>
+        </message>
+        <message>
+            <source>Applicant</source>
+            <translation>主申请人</translation>
+        </message>
+        <message>
+            <source>Outcome</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>Rank</source>
+            <translation>摇号序号</translation>
+        </message>
+        <message>
+            <source>Print result notice</source>
+            <translation>打印摇号结果通知书</translation>
+        </message>
+        <message>
+            <source>{outcome} (draw retracted: void)</source>
+            <translation>{outcome}（该次摇号已撤销，结果作废）</translation>
+        </message>
+        <message>
+            <source>{rank} of {n}</source>
+            <translation>第 {rank} 位 / 共 {n} 户</translation>
+        </message>
+        <message>
+            <source>List SHA-256 {hash}</source>
+            <translation>名单 SHA-256 {hash}</translation>
+        </message>
+        <message>
+            <source>Seed {seed}</source>
+            <translation>种子 {seed}</translation>
+        </message>
+        <message>
+            <source>Retracted: {reason}</source>
+            <translation>已撤销：{reason}</translation>
+        </message>
+        <message>
+            <source>Result notice made: {path}</source>
+            <translation>摇号结果通知书已生成：{path}</translation>
+        </message>
+    </context>
+    <context>
+        <name>RetractDialog</name>
+        <message>
+            <source>Retract the draw</source>
+            <translation>撤销摇号</translation>
+        </message>
+        <message>
+            <source>Retract the draw of {plan}? It stays on record with its reason, and a new draw needs new sources.</source>
+            <translation>撤销“{plan}”的摇号？撤销记录和原因将保留并公开，重新摇号须使用新的随机源。</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>取消原因</translation>
+        </message>
+        <message>
+            <source>Second supervisor</source>
+            <translation>第二位主管账号</translation>
+        </message>
+        <message>
+            <source>Their password</source>
+            <translation>其密码</translation>
+        </message>
+        <message>
+            <source>Retract</source>
+            <translation>撤销摇号</translation>
+        </message>
+        <message>
+            <source>Keep the draw</source>
+            <translation>不撤销</translation>
+        </message>
+    </context>
+    <context>
+        <name>RevealScreen</name>
+        <message>
+            <source>Reveal the result</source>
+            <translation>公布结果</translation>
+        </message>
+        <message>
+            <source>No.</source>
+            <translation>序号</translation>
+        </message>
+        <message>
+            <source>Registration no.</source>
+            <translation>登记编号</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>姓名</translation>
+        </message>
+        <message>
+            <source>Pool</source>
+            <translation>号池</translation>
+        </message>
+        <message>
+            <source>Outcome</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>All at once</source>
+            <translation>全部公布</translation>
+        </message>
+        <message>
+            <source>‹ Previous page</source>
+            <translation>‹ 上一页</translation>
+        </message>
+        <message>
+            <source>Next page ›</source>
+            <translation>下一页 ›</translation>
+        </message>
+        <message>
+            <source>The hall shows page {page} of {pages}: {revealed} of {total} revealed</source>
+            <translation>大屏正在显示第 {page} / {pages} 页：已公布 {revealed} / {total} 户</translation>
+        </message>
+        <message>
+            <source>Reveal the next page ›</source>
+            <translation>公布下一页 ›</translation>
+        </message>
+        <message>
+            <source>Go on to publish ›</source>
+            <translation>去发布结果 ›</translation>
+        </message>
+    </context>
+    <context>
         <name>ReviewScreen</name>
         <message>
             <source>Check everything, then confirm</source>
@@ -854,6 +1317,45 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>SourcesScreen</name>
+        <message>
+            <source>Enter the sources twice</source>
+            <translation>两人分别录入随机源</translation>
+        </message>
+        <message>
+            <source>Two people type each value, one after the other; the first entry is hidden once typed.</source>
+            <translation>两人先后各录入一遍；第一人录入后内容即隐藏。</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>随机源</translation>
+        </message>
+        <message>
+            <source>First person</source>
+            <translation>第一人录入</translation>
+        </message>
+        <message>
+            <source>Second person</source>
+            <translation>第二人录入</translation>
+        </message>
+        <message>
+            <source>Compare and commit ›</source>
+            <translation>核对并提交 ›</translation>
+        </message>
+        <message>
+            <source>About {bits:.1f} bits entered; {n} more digit(s) needed</source>
+            <translation>已录入约 {bits:.1f} 比特，还差 {n} 位数字</translation>
+        </message>
+        <message>
+            <source>About {bits:.1f} bits entered (the draw needs {min})</source>
+            <translation>已录入约 {bits:.1f} 比特（摇号至少需要 {min}）</translation>
+        </message>
+        <message>
+            <source>Committing the sources at the centre…</source>
+            <translation>正在向中心提交随机源…</translation>
+        </message>
+    </context>
+    <context>
         <name>SyncBar</name>
         <message>
             <source>Sync now</source>
@@ -975,6 +1477,18 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Next household</source>
             <translation>下一户</translation>
+        </message>
+        <message>
+            <source>Lottery console</source>
+            <translation>摇号控制台</translation>
+        </message>
+        <message>
+            <source>Lottery</source>
+            <translation>摇号控制台</translation>
+        </message>
+        <message>
+            <source>Draw results</source>
+            <translation>摇号结果</translation>
         </message>
     </context>
 </TS>

@@ -84,7 +84,7 @@ def rows_of(result: DrawResult, names: tuple[str, ...] = NAMES) -> list[PublicLi
             pool_label="幸福家园 · 一居室" if o.pool == "P01/T01" else "幸福家园 · 两居室",
             group_label="",
             kind=o.kind,
-            outcome_label=o.text(),
+            outcome_label={"unit": f"{o.unit}室", "waiting": f"轮候号 {o.number}"}.get(o.kind, "登记已取消"),
         )
         for o in result.outcomes
     ]

@@ -75,7 +75,9 @@ class HallScreen(QWidget):
         """Fullscreen on ``screen``; a window on it otherwise (the hall's monitor is missing: staff see why)."""
         if fullscreen:
             self.place_on(screen)
-            self.showFullScreen()
+            # Not showFullScreen(): it also activates the window, and the counter's window keeps the keyboard.
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
+            self.show()
         else:
             self.setScreen(screen)
             area = screen.availableGeometry()

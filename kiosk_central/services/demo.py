@@ -1,5 +1,7 @@
 """The kiosk's demo data (kiosk_resources/demo, ``python -m kiosk.demo.generate``) loaded into the central catalog.
 
+A quick plan whose window has closed, with 300 registrations and quotas, waits to be drawn (demo_lottery.py).
+
 The projects' photos (kiosk_resources/demo/photos, drawn by kiosk/demo/photos.py) are stored at the centre too, so
 counters that sync get them with the catalog.
 
@@ -19,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk_central.db import begin_write
+from kiosk_central.services import demo_lottery
 from kiosk_central.services.auth import AuthService
 from kiosk_central.services.importer import ImportSummary, import_kind
 from kiosk_central.tables import Operator
@@ -53,6 +56,8 @@ def load_demo(
     summaries = [
         import_kind(session, kind, labeled, photo_dir=demo / "photos", now=now) for kind, labeled in batches
     ]
+    # After the households: the lottery's plan registers some of them.
+    summaries += demo_lottery.load(session, households, now=now, photo_dir=demo / "photos")
     session.commit()
     created = []
     existing = set(session.scalars(select(Operator.username)))

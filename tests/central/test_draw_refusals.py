@@ -223,3 +223,20 @@ def test_wrong_second_passwords_lock_that_supervisor(
         )
     refused(console.retract(draw_id, "名单遗漏", "super2", "super-pass-2"), 403, "second_supervisor_refused")
     assert api.operator_login("super2", "super-pass-2").json()["code"] == "account_locked"
+
+
+def test_every_lottery_body_is_bounded(registered: Central, api: Api, clock: MovableClock) -> None:
+    close_window(api, clock)
+    console = Console(api)
+    draw_id = ok(console.freeze())["draw_id"]
+    before = _state(registered)
+    huge = {"reason": "撤" * 40_000, "second_username": "super2", "second_password": "super-pass-2"}
+    refused(console.post(f"/v1/draws/{draw_id}/retract", huge), 413, "body_too_large")
+    long = {"reason": "撤" * 501, "second_username": "super2", "second_password": "super-pass-2"}
+    refused(console.post(f"/v1/draws/{draw_id}/retract", long), 422, "invalid_request")
+    many = [{"label": f"第{n}组", "value": "1"} for n in range(17)]
+    refused(console.sources(draw_id, many), 422, "invalid_request")
+    refused(
+        console.freeze([{"kind": "digits", "label": "x" * 201, "bits": DIGITS_40}]), 422, "invalid_request"
+    )
+    assert _state(registered) == before

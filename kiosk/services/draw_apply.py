@@ -46,12 +46,13 @@ def keep_record(session: Session, record: Mapping[str, Any], now: datetime) -> t
 def apply_outcomes(
     session: Session, rows: list[Any], records: Mapping[int, Mapping[str, Any]], now: datetime
 ) -> None:
-    """One feed page: its draws' records first (the rows point at them), then the rows, upserted by
-    (draw, reg_no). The household's filing no. is the feed's when it says, else this counter's registration's."""
+    """One feed page: the draws' records fetched for it first (the rows point at them), then the rows,
+    upserted by (draw, reg_no). The household's filing no. is the feed's when it says, else this counter's
+    registration's. Withdrawn rows change nothing here: the draw's record says retracted."""
     for record in records.values():
         keep_record(session, record, now)
     session.flush()
-    kept = [row for row in rows if not withdrawn(row) and int(row["draw_id"]) in records]
+    kept = [row for row in rows if not withdrawn(row)]
     if not kept:
         return
     filings = _local_filings(session, {str(row["reg_no"]) for row in kept})
@@ -89,13 +90,12 @@ def _local_filings(session: Session, reg_nos: Iterable[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
         chunk = wanted[start : start + 500]
-        found.update(
-            session.execute(
-                select(t.Registration.reg_no, t.Household.filing_no)
-                .join(t.Household, t.Household.id == t.Registration.household_id)
-                .where(t.Registration.reg_no.in_(chunk))
-            ).tuples()
+        query = (
+            select(t.Registration.reg_no, t.Household.filing_no)
+            .join(t.Household, t.Household.id == t.Registration.household_id)
+            .where(t.Registration.reg_no.in_(chunk))
         )
+        found.update((reg_no, filing_no) for reg_no, filing_no in session.execute(query))
     return found
 
 

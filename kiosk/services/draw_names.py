@@ -62,20 +62,19 @@ class Names:
         units: dict[str, str] = {}
         for start in range(0, len(reg_nos), _CHUNK):
             chunk = list(reg_nos[start : start + _CHUNK])
-            filings.update(
-                s.execute(
-                    select(t.Registration.reg_no, t.Household.filing_no)
-                    .join(t.Household, t.Household.id == t.Registration.household_id)
-                    .where(t.Registration.reg_no.in_(chunk))
-                ).tuples()
+            made_here = (
+                select(t.Registration.reg_no, t.Household.filing_no)
+                .join(t.Household, t.Household.id == t.Registration.household_id)
+                .where(t.Registration.reg_no.in_(chunk))
             )
+            filings.update((reg_no, filing) for reg_no, filing in s.execute(made_here))
             filings.update(
                 (reg_no, filing)
                 for reg_no, filing in s.execute(
                     select(t.DrawOutcome.reg_no, t.DrawOutcome.filing_no).where(
                         t.DrawOutcome.draw_id == draw_id, t.DrawOutcome.reg_no.in_(chunk)
                     )
-                ).tuples()
+                )
                 if filing
             )
         people: dict[str, tuple[str, str]] = {}

@@ -35,18 +35,10 @@ class DrawOffline(KioskError):
 
 
 class DrawRefused(KioskError):
-    """The centre answered no (window still open, unsent registrations, a draw already run …), in its words.
-
-    ``counters``: the counters the centre knows hold unsent registrations of the plan, when that is the reason.
-    """
+    """The centre answered no (window still open, unsent registrations at a counter, a draw already run …), in
+    its words; ``code`` is the centre's (unsent_registrations, draw_exists, window_open, …)."""
 
     code = "draw_refused"
-
-    def __init__(
-        self, message: str, *, hint: str = "", code: str | None = None, counters: tuple[str, ...] = ()
-    ) -> None:
-        super().__init__(message, hint=hint, code=code)
-        self.counters = counters
 
 
 class DrawRecordMismatch(DrawMismatch):
@@ -135,8 +127,15 @@ class ReadyPlan:
     pools: tuple[ReadyPool, ...]
     draw_id: int | None  # its current draw, if any
     draw_state: str | None
-    unsent: tuple[UnsentCounter, ...]  # a freeze is refused while any (unless forced)
+    unsent: tuple[
+        UnsentCounter, ...
+    ]  # every counter with unsent registrations: a freeze is refused (unless forced)
     window_end: datetime | None = None
+    mode: str = "units"  # units | selection
+
+    @property
+    def mode_label(self) -> str:
+        return MODE_LABELS.get(self.mode, self.mode)
 
     @property
     def draw_state_label(self) -> str:

@@ -9,10 +9,7 @@ work like every other service, handed to ``writer`` (the database lane) when the
 
 from __future__ import annotations
 
-import logging
-import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,45 +17,33 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.services import draw_names
-from kiosk.services.central_client import (
-    CentralAuthExpired,
-    CentralClient,
-    CentralRefused,
-    CentralUnavailable,
-    local_time,
-)
+from kiosk.services.central_client import CentralClient
 from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
 from kiosk.services.database_lane import DatabaseWriter, write_here
 from kiosk.services.draw_apply import keep_record
+from kiosk.services.draw_calls import DrawCalls, draw_view, ready_plans
 from kiosk.services.draw_prints import DrawPrints
 from kiosk.services.draw_views import (
     DrawMismatch,
-    DrawOffline,
     DrawOutcomeView,
     DrawRecordMismatch,
-    DrawRefused,
     DrawView,
     PublicListRow,
     ReadyPlan,
-    ReadyPool,
     SourcesDiffer,
     SourceSpec,
     SourceValue,
-    UnsentCounter,
 )
-from kiosk.services.secrets import DEVICE_TOKEN, SecretStore, operator_token_name
+from kiosk.services.secrets import SecretStore
 from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
 from kiosk_core import lottery
-from kiosk_core.errors import AuthFailed, InvalidInput, KioskError, NotAllowed, NotFound
+from kiosk_core.errors import InvalidInput, KioskError, NotFound
 from kiosk_core.identity import FILING_NO, normalize, parse_id_number
 from kiosk_core.lottery import DrawResult
-from kiosk_core.model import Role
 from kiosk_core.reg_no import parse_reg_no
-
-log = logging.getLogger(__name__)
 
 __all__ = ["DrawMismatch", "DrawService", "SourcesDiffer", "check_twice"]
 
@@ -104,24 +89,18 @@ class DrawService:
     ):
         self._uow = uow
         self._clock = clock
-        self._client = client
-        self._secrets = secrets
+        self._calls = DrawCalls(client, secrets)
+        self.configured = client is not None
         self._prints = prints
         self._write = writer
         self._changes = changes or ChangeNotice()
-
-    @property
-    def configured(self) -> bool:
-        return self._client is not None
 
     # --- the console: each a call to the centre (slow: on the network lane) ---
 
     def ready_plans(self, operator: OperatorSession) -> list[ReadyPlan]:
         """Quick plans whose window has closed, with pools, entries, the current draw and unsent counters."""
-        body = self._call(operator, "GET", "/v1/draws/ready")
-        plans = body.get("plans", body) if isinstance(body, dict) else body
-        labels = self._write(self._pool_labels)
-        return [_ready_plan(p, labels) for p in plans]
+        body = self._calls.read(operator, "/v1/draws/ready")
+        return ready_plans(body, self._write(self._pool_labels))
 
     def freeze(
         self, operator: OperatorSession, plan_code: str, specs: Sequence[SourceSpec], force: bool = False
@@ -171,8 +150,7 @@ class DrawService:
 
     def record(self, draw_id: int) -> DrawView:
         """The centre's record of a draw (device token), kept here too."""
-        token = self._device_token()
-        return self._keep(self._request("GET", f"/v1/draws/{draw_id}", token))
+        return self._keep(self._calls.read_as_device(f"/v1/draws/{draw_id}"))
 
     # --- the local check ---
 
@@ -359,69 +337,9 @@ class DrawService:
 
     def _change(self, operator: OperatorSession, path: str, body: dict[str, Any] | None = None) -> DrawView:
         """One console change under a fresh idempotency key; the record it answers is kept here too."""
-        record = self._call(operator, "POST", path, body, key=str(uuid.uuid4()))
-        view = self._keep(record)
+        view = self._keep(self._calls.change(operator, path, body))
         self._changes.publish(Change.DRAW)
         return view
-
-    def _call(
-        self,
-        operator: OperatorSession,
-        method: str,
-        path: str,
-        body: dict[str, Any] | None = None,
-        *,
-        key: str | None = None,
-    ) -> Any:
-        if operator.role != Role.SUPERVISOR:
-            raise NotAllowed("摇号操作需主管账号", hint="请主管登录后操作")
-        token = self._secrets.get(operator_token_name(operator.username))
-        if self._client is not None and not token:
-            raise AuthFailed(
-                "本次登录未取得中心的主管授权，不能操作摇号",
-                hint="请在联网时退出并重新登录",
-                code="operator_token_missing",
-            )
-        return self._request(method, path, token or "", body, key=key, operator=True)
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        token: str,
-        body: dict[str, Any] | None = None,
-        *,
-        key: str | None = None,
-        operator: bool = False,
-    ) -> Any:
-        if self._client is None:
-            raise DrawOffline("本机未配置中心服务地址，摇号需要连接中心", hint="请管理员配置 [central] url")
-        try:
-            return self._client.draw_call(method, path, token=token, key=key, body=body)
-        except CentralUnavailable as exc:
-            raise DrawOffline(
-                f"连接不上中心，未办理：{exc.message}", hint="摇号的每一步都需联网；请检查网络后重试"
-            ) from None
-        except CentralAuthExpired:
-            if operator:
-                raise AuthFailed(
-                    "与中心的主管登录已过期", hint="请退出并重新登录后再操作", code="operator_token_expired"
-                ) from None
-            raise DrawOffline("本机与中心的登录已过期", hint="同步一次后重试") from None
-        except CentralRefused as exc:
-            extra = exc.extra
-            raise DrawRefused(
-                exc.message,
-                hint=str(extra.get("hint") or ""),
-                code=exc.code,
-                counters=_counters(extra),
-            ) from None
-
-    def _device_token(self) -> str:
-        token = self._secrets.get(DEVICE_TOKEN)
-        if self._client is not None and not token:
-            raise DrawOffline("本机尚未取得中心授权", hint="同步一次后重试")
-        return token or ""
 
     def _keep(self, record: dict[str, Any]) -> DrawView:
         now = self._clock()
@@ -435,87 +353,4 @@ class DrawService:
         return self._view(record)
 
     def _view(self, record: dict[str, Any]) -> DrawView:
-        base = self._client.base_url if self._client else ""
-        draw_id = int(record["draw_id"])
-        return DrawView(
-            draw_id=draw_id,
-            plan_code=str(record["plan_code"]),
-            plan_name=str(record.get("plan_name") or record["plan_code"]),
-            state=str(record["state"]),
-            algorithm=str(record.get("algorithm") or lottery.ALGORITHM),
-            mode=str(record["mode"]),
-            list_text=str(record["list_text"]),
-            list_hash=str(record["list_hash"]),
-            pools_text=str(record["pools_text"]),
-            pools_hash=str(record["pools_hash"]),
-            source_specs=tuple(
-                SourceSpec(str(s["kind"]), str(s["label"]), float(s["bits"]))
-                for s in record.get("source_specs") or ()
-            ),
-            sources_text=record.get("sources_text"),
-            seed=record.get("seed"),
-            cancelled=tuple(record.get("cancelled") or ()),
-            result_text=record.get("result_text"),
-            result_hash=record.get("result_hash"),
-            frozen_at=_time(record.get("frozen_at")) or self._clock(),
-            drawn_at=_time(record.get("drawn_at")),
-            published_at=_time(record.get("published_at")),
-            retracted_at=_time(record.get("retracted_at")),
-            retract_reason=record.get("retract_reason"),
-            replaces=record.get("replaces"),
-            public_url=f"{base}/public/draws/{draw_id}" if base else "",
-            record=dict(record),
-        )
-
-
-def _ready_plan(plan: dict[str, Any], labels: dict[str, str]) -> ReadyPlan:
-    draw = plan.get("draw") or {}
-    pools = tuple(
-        ReadyPool(
-            code=str(p["code"] if "code" in p else p["pool"]),
-            label=labels.get(str(p.get("code") or p.get("pool")), ""),
-            entries=int(p.get("entries", 0)),
-            units=int(p.get("units", 0)) if not isinstance(p.get("units"), list) else len(p["units"]),
-            quotas=_quotas(p.get("quotas")),
-        )
-        for p in plan.get("pools") or ()
-    )
-    unsent = tuple(
-        UnsentCounter(
-            str(u.get("counter", "")), int(u.get("unsent", 0)), _time(u.get("at") or u.get("reported_at"))
-        )
-        for u in plan.get("unsent") or ()
-    )
-    draw_id = plan.get("draw_id", draw.get("draw_id"))
-    return ReadyPlan(
-        plan_code=str(plan["plan_code"]),
-        plan_name=str(plan.get("plan_name") or plan["plan_code"]),
-        entries=int(plan.get("entries", sum(p.entries for p in pools))),
-        pools=pools,
-        draw_id=int(draw_id) if draw_id is not None else None,
-        draw_state=plan.get("draw_state", draw.get("state")),
-        unsent=unsent,
-        window_end=_time(plan.get("window_end")),
-    )
-
-
-def _quotas(raw: Any) -> tuple[tuple[str, int], ...]:
-    if isinstance(raw, dict):
-        return tuple((str(g), int(k)) for g, k in raw.items())
-    if isinstance(raw, list):
-        return tuple(
-            (str(q["group"]), int(q["quota"])) if isinstance(q, dict) else (str(q[0]), int(q[1])) for q in raw
-        )
-    return ()
-
-
-def _counters(problem: dict[str, Any]) -> tuple[str, ...]:
-    """The counters a freeze refusal names (``unsent``: a list of counters or of {counter, unsent})."""
-    raw = problem.get("unsent") or problem.get("counters") or ()
-    if not isinstance(raw, list):
-        return ()
-    return tuple(str(c.get("counter", "")) if isinstance(c, dict) else str(c) for c in raw)
-
-
-def _time(text: object) -> datetime | None:
-    return local_time(str(text)) if text else None
+        return draw_view(record, self._calls.base_url)

@@ -26,7 +26,7 @@ from kiosk.services.central_client import (
 from kiosk.services.central_session import CentralSession
 from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
-from kiosk.services.draw_apply import apply_outcomes
+from kiosk.services.draw_apply import apply_outcomes, withdrawn
 from kiosk.services.photos import MAX_PHOTO_BYTES, PhotoCache
 from kiosk.services.review_apply import apply_reviews
 from kiosk.services.secrets import SecretStore, operator_token_name
@@ -35,7 +35,7 @@ from kiosk.services.views import SyncStatus
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
 from kiosk_core.errors import AuthFailed, KioskError
-from kiosk_core.wire import CatalogChange, EventKind, ReviewChange
+from kiosk_core.wire import CatalogChange, DrawOutcomeRow, EventKind, ReviewChange
 
 CATALOG_VERSION = "catalog_version"
 REVIEWS_VERSION = "reviews_version"
@@ -211,8 +211,9 @@ class SyncService:
     def pull_draws(self) -> int:
         """Outcomes of published draws (and withdrawn ones) with their draws' records; returns how many rows.
 
-        The records are fetched before the page's transaction, so no request waits inside it; the version
-        moves with the rows, as for the other feeds.
+        A draw's record (its list, a large text for a large plan) is fetched once: when it is new here, not yet
+        published here, or withdrawn by this page. The fetches come before the page's transaction, so no
+        request waits inside it; the version moves with the rows, as for the other feeds.
         """
         applied = 0
         while True:
@@ -223,7 +224,7 @@ class SyncService:
                 return applied  # a centre without the lottery
             records = {
                 draw_id: self._with_token(partial(self.client.draw_call, "GET", f"/v1/draws/{draw_id}"))
-                for draw_id in sorted({int(row["draw_id"]) for row in page.changes})
+                for draw_id in self._draws_to_fetch(page.changes)
             }
             with self._uow() as uow:
                 apply_outcomes(uow.session, page.changes, records, self._clock())
@@ -232,6 +233,19 @@ class SyncService:
             applied += len(page.changes)
             if not page.more:
                 return applied
+
+    def _draws_to_fetch(self, rows: list[DrawOutcomeRow]) -> list[int]:
+        ids = {int(row["draw_id"]) for row in rows}
+        withdrawn_here = {int(row["draw_id"]) for row in rows if withdrawn(row)}
+        with self._uow() as uow:
+            query = select(t.Draw.draw_id, t.Draw.state).where(t.Draw.draw_id.in_(ids))
+            kept = {draw_id: state for draw_id, state in uow.session.execute(query)}
+        return sorted(
+            i
+            for i in ids
+            if kept.get(i) not in ("published", "retracted")
+            or (i in withdrawn_here and kept[i] != "retracted")
+        )
 
     def fetch_photos(self) -> int:
         """Download the photos the catalog names and this counter lacks; returns how many it kept.

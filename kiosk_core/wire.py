@@ -278,3 +278,4 @@ class DrawOutcomeRow(TypedDict):
     kind: str  # unit | waiting | order | skipped
     unit_code: str | None
     number: int | None
+    filing_no: str | None  # the household's: any counter finds the result by ID or filing no. (its catalog)

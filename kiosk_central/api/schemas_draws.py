@@ -83,6 +83,7 @@ class DrawOutcomeRow(BaseModel):
     )
     unit_code: str | None
     number: int | None
+    filing_no: str | None = Field(description="the household's filing no., for look-ups at any counter")
 
 
 class OutcomesPage(BaseModel):

@@ -13,7 +13,7 @@ from kiosk_central.clock import wire_time
 from kiosk_central.services import draw_list
 from kiosk_central.services.errors import NotFound
 from kiosk_central.services.unsent import UnsentReports
-from kiosk_central.tables import Draw, DrawOutcome, Plan
+from kiosk_central.tables import Draw, DrawOutcome, Household, Plan, Registration
 from kiosk_core import model as m
 from kiosk_core.wire import DrawOutcomeRow, DrawRecord, DrawSourceSpec, DrawState
 
@@ -210,7 +210,9 @@ def outcomes(session: Session, since: int, limit: int) -> dict[str, Any]:
             start = max(1, since - block.first + 2)  # the first rank not yet seen
             rows = session.execute(
                 select(DrawOutcome.rank, DrawOutcome.reg_no, DrawOutcome.pool, DrawOutcome.kind)
-                .add_columns(DrawOutcome.unit_code, DrawOutcome.number)
+                .add_columns(DrawOutcome.unit_code, DrawOutcome.number, Household.filing_no)
+                .outerjoin(Registration, Registration.reg_no == DrawOutcome.reg_no)
+                .outerjoin(Household, Household.id == Registration.household_id)
                 .where(DrawOutcome.draw_id == block.draw_id, DrawOutcome.rank >= start)
                 .order_by(DrawOutcome.rank)
                 .limit(room + 1)
@@ -218,7 +220,7 @@ def outcomes(session: Session, since: int, limit: int) -> dict[str, Any]:
             if len(rows) > room:
                 more = True
                 rows = rows[:room]
-            for rank, reg_no, pool, kind, unit_code, number in rows:
+            for rank, reg_no, pool, kind, unit_code, number, filing_no in rows:
                 changes.append(
                     {
                         "draw_id": block.draw_id,
@@ -229,6 +231,7 @@ def outcomes(session: Session, since: int, limit: int) -> dict[str, Any]:
                         "kind": WITHDRAWN if block.withdrawn else kind,
                         "unit_code": None if block.withdrawn else unit_code,
                         "number": None if block.withdrawn else number,
+                        "filing_no": filing_no,
                     }
                 )
                 version = block.first + rank - 1

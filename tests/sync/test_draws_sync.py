@@ -171,6 +171,13 @@ def test_a_plan_drawn_from_a_counter_reaches_every_counter_and_prints(
     assert by_id == by_filing and by_id.reg_no == reg_no
     assert by_id.applicant_masked == mask_name(name) and by_id.filing_no == filing_no
     assert by_id.id_masked.startswith(id_number[:4]) and "*" in by_id.id_masked
+    # The feed names each household's filing no.: a counter where it did not register finds it by ID too.
+    [elsewhere] = other.services.draws.lookup(id_number)
+    assert (elsewhere.reg_no, elsewhere.applicant_masked, elsewhere.rank) == (
+        reg_no,
+        by_id.applicant_masked,
+        by_id.rank,
+    )
 
     notice = k.services.draws.result_notice_pdf(by_id)
     assert stat.S_IMODE(notice.stat().st_mode) == 0o600

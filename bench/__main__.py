@@ -13,6 +13,7 @@ BENCHES = (
     "bench.bench_central",
     "bench.bench_sync",
     "bench.bench_push",
+    "bench.bench_draw",
 )
 
 

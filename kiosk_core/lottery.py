@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import compress, count
+from itertools import count
 from operator import attrgetter, itemgetter, mod
 from pathlib import Path
 
@@ -210,6 +210,7 @@ def seed_of(list_hash: str, sources: Iterable[Source]) -> bytes:
 # --- the order ------------------------------------------------------------------------------------------
 
 _TWO64 = 1 << 64
+_SKIP = "\t"  # no pool code has a tab
 
 
 class _Stream:
@@ -352,6 +353,7 @@ def _allocate(
     entries: Sequence[Entry],
     order: Sequence[int],
     cancelled: Collection[str],
+    listed: str,
 ) -> tuple[Sequence[str], list[str | int]]:
     """Each rank's pool and outcome: text for those the allocation names (skipped, units, priority order),
     else a number.
@@ -360,32 +362,39 @@ def _allocate(
     waiting number (selection: order number) of their pool from one counter per pool.
     """
     pool_col = list(map(attrgetter("pool"), entries))
-    group_col = list(map(attrgetter("group"), entries))
-    by_rank = _gather(pool_col, order)
+    gone = [k for reg_no in cancelled if (k := _index_of(entries, reg_no)) is not None]
+    # The cancelled are marked in the pool column before it is put in rank order; finding the marks there
+    # is a scan in C, where asking each rank "cancelled?" costs a Python call a rank.
+    for k in gone:
+        pool_col[k] = _SKIP
+    by_rank = list(_gather(pool_col, order))
     special: dict[int, str] = {}  # rank - 1 -> outcome text
-    gone = {k for reg_no in cancelled if (k := _index_of(entries, reg_no)) is not None}
-    if gone:
-        special.update((r, "skipped") for r in compress(count(), map(gone.__contains__, order)))
+    r = -1
+    for _ in gone:
+        r = by_rank.index(_SKIP, r + 1)
+        special[r] = "skipped"
+    for r in special:
+        by_rank[r] = entries[order[r]].pool
     taken: dict[str, list[int]] = {p.code: [] for p in pools}
 
     # Priority phase: stop once every quota that can still be met is met.
     left = {(p.code, g): q for p in pools for g, q in p.quotas if q}
     if left:
-        # A quota the pool's group cannot fill would otherwise walk the whole order.
-        groups = Counter(zip(pool_col, group_col, strict=True))
-        for k in gone:
-            groups[pool_col[k], group_col[k]] -= 1
-        left = {key: min(q, groups[key]) for key, q in left.items()}
+        # A quota its group cannot fill would walk the whole order. Each of the list file's lines ends in
+        # "TAB pool TAB group LF", so counting that string counts the pool's entries of that group.
+        there = Counter({(p, g): listed.count(f"\t{p}\t{g}\n") for p, g in left})
+        there.subtract((entries[k].pool, entries[k].group) for k in gone)
+        left = {key: min(q, there[key]) for key, q in left.items()}
     wanted = sum(left.values())
     r = 0
     while wanted:
         if r not in special:
-            k = order[r]
-            key = (pool_col[k], group_col[k])
+            entry = entries[order[r]]
+            key = (entry.pool, entry.group)
             if left.get(key):
                 left[key] -= 1
                 wanted -= 1
-                taken[key[0]].append(r)
+                taken[entry.pool].append(r)
                 special[r] = ""
         r += 1
 
@@ -397,7 +406,7 @@ def _allocate(
             first_number[code] = len(ranks) + 1
     else:
         # General phase: everyone else in rank order, while units remain.
-        members = Counter(pool_col)
+        members = Counter({p.code: listed.count(f"\t{p.code}\t") for p in pools})
         for r in special:  # skipped and priority-allocated: not in this phase
             members[by_rank[r]] -= 1
         room = {p.code: min(len(p.units) - len(taken[p.code]), members[p.code]) for p in pools}
@@ -442,9 +451,10 @@ def draw(
     pool_list = tuple(pools)
     cancelled = frozenset(cancelled)
     _check(mode, pool_list, ordered, cancelled)
-    seed = seed_of(sha256_hex(canonical_list_text(ordered)), sources)
+    listed = canonical_list_text(ordered)
+    seed = seed_of(sha256_hex(listed), sources)
     order = shuffle_order(len(ordered), seed)
-    by_rank, outs = _allocate(mode, pool_list, ordered, order, cancelled)
+    by_rank, outs = _allocate(mode, pool_list, ordered, order, cancelled, listed)
     return DrawResult(seed, mode, ordered, tuple(order), tuple(by_rank), tuple(outs))
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from kiosk_central.clock import Clock, wire_time
 from kiosk_central.db import begin_write
 from kiosk_central.services import draw_list, draw_views
 from kiosk_central.services.auth import LOCK_DURATION, Principal
+from kiosk_central.services.bulk import PlainInsert
 from kiosk_central.services.errors import Busy, CentralError, Forbidden, InvalidRequest, NotFound
 from kiosk_central.services.events import parse_key
 from kiosk_central.services.unsent import UnsentReports
@@ -39,7 +40,8 @@ FEED = "draws"  # the counter the outcomes feed's versions come from
 MAX_SOURCES = 16
 _RETRYABLE = {"40P01", "40001", "55P03", "57014"}
 _ENSURE_FEED = text("INSERT INTO counters (name, value) VALUES ('draws', 0) ON CONFLICT (name) DO NOTHING")
-_INSERT_OUTCOMES = insert(DrawOutcome.__table__)  # type: ignore[arg-type]
+# The driver's executemany: the ORM's per-row bookkeeping cost more than the insert (bulk.py).
+_INSERT_OUTCOMES = PlainInsert(DrawOutcome.__table__)  # type: ignore[arg-type]
 
 
 class DrawRefused(CentralError):
@@ -228,16 +230,13 @@ class DrawService:
             mode, pools = lottery.parse_pools(draw.pools_text)
             assert draw.sources_text is not None
             sources = lottery.parse_sources(draw.sources_text)
-            listed = [e.reg_no for e in entries]
-            cancelled = sorted(
-                session.scalars(
-                    select(Registration.reg_no).where(
-                        Registration.plan_id == plan.id,
-                        Registration.status != m.RegistrationStatus.ACTIVE.value,
-                        Registration.reg_no.in_(listed),
-                    )
+            # On the list and no longer active: the plan's few inactive ones, not an IN of every reg_no.
+            inactive = session.scalars(
+                select(Registration.reg_no).where(
+                    Registration.plan_id == plan.id, Registration.status != m.RegistrationStatus.ACTIVE.value
                 )
             )
+            cancelled = sorted(set(inactive).intersection(e.reg_no for e in entries))
             try:
                 result = lottery.draw(entries, mode, pools, sources, frozenset(cancelled))
             except lottery.LotteryError as e:
@@ -255,7 +254,7 @@ class DrawService:
                 }
                 for o in result.outcomes
             ]
-            session.execute(_INSERT_OUTCOMES, rows)
+            _INSERT_OUTCOMES.execute(session.connection(), rows)
             draw.cancelled = cancelled
             draw.seed = result.seed.hex()
             draw.result_text = result_text
@@ -410,7 +409,7 @@ class DrawService:
             begin_write(session)
             stored = session.get(IdempotencyRecord, (key, principal.device_id))
             if stored is not None:
-                return _replay(stored, endpoint, digest)
+                return _replay(session, stored, endpoint, digest)
             record = IdempotencyRecord(
                 key=key,
                 device_id=principal.device_id,
@@ -427,14 +426,14 @@ class DrawService:
                 session.rollback()
                 stored = session.get(IdempotencyRecord, (key, principal.device_id))
                 assert stored is not None
-                return _replay(stored, endpoint, digest)
+                return _replay(session, stored, endpoint, digest)
             try:
                 with session.begin_nested():
                     answer = Answer(200, dict(apply()))
             except (DrawRefused, InvalidRequest, NotFound, Forbidden) as refused:
                 answer = Answer(refused.status, refused.body())
             record.status_code = answer.status
-            record.response = json.dumps(answer.body, ensure_ascii=False)
+            record.response = json.dumps(_stored_form(answer.body), ensure_ascii=False)
             session.commit()
             return answer
         except DBAPIError as e:
@@ -569,11 +568,33 @@ def _feed_versions(session: Session, n: int) -> int:
     return versions.allocate(session, FEED, n)
 
 
-def _replay(stored: IdempotencyRecord, endpoint: str, digest: str) -> Answer:
+def _replay(session: Session, stored: IdempotencyRecord, endpoint: str, digest: str) -> Answer:
     if stored.endpoint != endpoint or stored.request_hash != digest:
         raise InvalidRequest(
             "同一幂等键已用于内容不同的请求，本次请求未处理",
             hint="每次操作须有自己的幂等键",
             code="idempotency_key_reused",
         )
-    return Answer(stored.status_code, json.loads(stored.response))
+    return Answer(stored.status_code, _answer_form(session, json.loads(stored.response)))
+
+
+# A draw's files never change once written, and may be megabytes: the stored answer names them, a replay
+# reads them back from the draw into their places (the same bytes, the same key order).
+_FILES = ("list_text", "pools_text", "sources_text", "result_text")
+_FILES_KEY = "_files_of_draw"
+
+
+def _stored_form(body: dict[str, Any]) -> dict[str, Any]:
+    present = [k for k in _FILES if body.get(k) is not None]
+    if "draw_id" not in body or not present:
+        return body
+    return {**body, **dict.fromkeys(present), _FILES_KEY: present}
+
+
+def _answer_form(session: Session, stored: dict[str, Any]) -> dict[str, Any]:
+    present = stored.pop(_FILES_KEY, None)
+    if present:
+        draw = session.get(Draw, stored["draw_id"])
+        assert draw is not None
+        stored.update({k: getattr(draw, k) for k in present})
+    return stored

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk_central.bootstrap import Central
-from kiosk_central.tables import DrawAudit
+from kiosk_central.tables import DrawAudit, IdempotencyRecord
 from kiosk_core import lottery
 from tests.central.api import Api
 from tests.central.draw_world import (
@@ -190,6 +190,9 @@ def test_each_step_answers_a_retry_from_its_stored_answer(api: Api, ready: list[
         == ran.content
     )
     refused(console.run(draw_id), 409, "draw_done")  # a draw runs once
+    with world.db.session() as s:  # the files are not stored again with each answer: the draw holds them
+        stored = s.scalars(select(IdempotencyRecord.response).where(IdempotencyRecord.endpoint == "draw_run"))
+        assert all("unit:" not in r and "\\t" not in r for r in stored)
     with world.db.session() as s:
         audit = [
             (a.action, a.operator, a.counter) for a in s.scalars(select(DrawAudit).order_by(DrawAudit.id))

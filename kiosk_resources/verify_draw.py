@@ -37,8 +37,7 @@ def read_list(text):
     fields = text.replace("\n", "\t").split("\t")[:-1]
     regs, pools, groups = fields[0::3], fields[1::3], fields[2::3]
     if (
-        len(fields) == 3 * len(lines)
-        and text.count("\t") == 2 * len(lines)
+        all(line.count("\t") == 2 for line in lines)
         and all(regs)
         and all(pools)
         and all(groups)

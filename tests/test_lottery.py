@@ -74,6 +74,9 @@ def test_the_list_file_is_sorted_by_reg_no_and_round_trips() -> None:
         "R1\tP\n",
         "R1\tP\t-\r\n",
         "R1\tP\tbad group\n",
+        "R1\tP\t-\tx\nR2\tP\n",  # as many fields as two lines need, in the wrong lines
+        "R1\t\t-\n",
+        "R1\tP\t-\n\n",
     ],
 )
 def test_a_list_file_not_in_canonical_form_is_refused(text: str) -> None:

@@ -164,6 +164,13 @@ def test_a_tampered_list_file_is_refused_with_a_clear_message(tmp_path: Path) ->
         ("".join([lines[1], lines[0], *lines[2:]]), "list line 2"),
         (v["list.txt"].replace("\n", "\r\n"), "CRLF"),
         (v["list.txt"].replace("\tP01/T01\t-\n", "\tP01/T01\n", 1), "list line 1"),
+        # A field moved from line 2 to line 1: as many fields in all, in the wrong lines.
+        (
+            v["list.txt"].replace(
+                "-\nQ2611-01-00002-U\tP01/T01\telderly\n", "-\tQ2611-01-00002-U\nP01/T01\telderly\n"
+            ),
+            "list line 1",
+        ),
     ):
         done = run(tmp_path, (wrong, *files[1:]))
         assert done.returncode == 1 and "BAD FILE" in done.stdout and said in done.stdout, done.stdout

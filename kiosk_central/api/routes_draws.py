@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
+from kiosk_central.api import public_page
 from kiosk_central.api.deps import CentralDep, PrincipalDep, SessionDep
 from kiosk_central.api.schemas import ErrorBody
 from kiosk_central.api.schemas_draws import (
@@ -157,6 +158,16 @@ def retract(
 # --- the public record: no sign-in ---
 
 _FILES = {"list": "list.txt", "pools": "pools.txt", "sources": "sources.txt", "result": "result.txt"}
+
+
+@public.get(
+    "/",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+)
+def public_index(session: SessionDep) -> HTMLResponse:
+    """The public record as a page: every draw, its hashes and files, and the verifier."""
+    return HTMLResponse(public_page.page(draw_views.public_list(session)))
 
 
 @public.get("/draws", response_model=PublicDraws)

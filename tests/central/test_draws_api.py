@@ -109,6 +109,9 @@ def test_a_supervisor_draws_a_plan_and_anyone_can_recompute_the_published_result
     assert [(d["draw_id"], d["state"], d["result_hash"]) for d in listed["draws"]] == [
         (draw_id, "published", record["result_hash"])
     ]
+    page = api.client.get("/public/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert record["list_hash"] in page.text and f"/public/draws/{draw_id}/result.txt" in page.text
     verifier = api.client.get(listed["verifier"])
     assert verifier.status_code == 200 and verifier.text == lottery.verifier_source()
 

@@ -43,6 +43,7 @@ LIST_TITLE = "摇号结果公示"
 RETRACTED_MARK = "已撤销"
 CSV_HEADER = ("摇号序号", "登记编号", "申请人", "身份证号", "号池", "优先组", "结果")
 _ROW_SHADE = Color(0.95, 0.95, 0.95)
+_ROWS_A_TABLE = 50
 
 
 def grouped(hex_text: str, size: int = 8) -> str:
@@ -192,7 +193,7 @@ class DrawPrints:
             title=f"{draw.plan_name} {LIST_TITLE}",
             author="Kiosk",
         )
-        small, cell = style(f, 9, color=GREY), style(f, 9)
+        small = style(f, 9, color=GREY)
         head = [
             Paragraph(
                 escape(f"{draw.plan_name}（{draw.plan_code}）{LIST_TITLE}"), style(f, 16, align=TA_CENTER)
@@ -217,35 +218,24 @@ class DrawPrints:
         ]
         head += [Paragraph(escape(line), small) for line in facts]
         head.append(Spacer(1, 3 * mm))
-        data = [[Paragraph(escape(h), cell) for h in CSV_HEADER]]
-        data += [
-            [
-                Paragraph(escape(text), cell)
-                for text in (
-                    str(r.rank),
-                    r.reg_no,
-                    r.applicant_masked,
-                    r.id_masked,
-                    r.pool_label,
-                    r.group_label,
-                    r.outcome_label,
-                )
-            ]
+        # Plain strings, not paragraphs (a paragraph per cell took seconds for a few hundred rows), and one
+        # table per block of rows (platypus splits a long table again at every page: minutes for a big plan).
+        header = ("序号", *CSV_HEADER[1:])
+        lines = [
+            (
+                str(r.rank),
+                r.reg_no,
+                r.applicant_masked,
+                r.id_masked,
+                r.pool_label,
+                r.group_label,
+                r.outcome_label,
+            )
             for r in rows
         ]
-        widths = [14 * mm, 34 * mm, 18 * mm, 34 * mm, 38 * mm, 20 * mm, 24 * mm]
-        table = Table(data, colWidths=widths, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, black),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, _ROW_SHADE]),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                ]
-            )
-        )
+        tables = [
+            _table([header, *lines[i : i + _ROWS_A_TABLE]], f) for i in range(0, len(lines), _ROWS_A_TABLE)
+        ]
 
         def page_number(canvas: Canvas, document: SimpleDocTemplate) -> None:
             canvas.setFont(f, 8)
@@ -254,7 +244,9 @@ class DrawPrints:
             if draw.state == "retracted":
                 draw_watermark(canvas, RETRACTED_MARK, f, PALE_RED, A4[0], A4[1])
 
-        doc.build([*head, table], onFirstPage=page_number, onLaterPages=page_number)
+        doc.build(
+            [*head, *(tables or [_table([header], f)])], onFirstPage=page_number, onLaterPages=page_number
+        )
         return buffer.getvalue()
 
     def _keep(self, draw_id: int, stem: str, suffix: str, data: bytes) -> Path:
@@ -264,3 +256,21 @@ class DrawPrints:
         path = folder / f"{stem}{suffix}"
         write_private(path, data)
         return path
+
+
+def _table(data: list[tuple[str, ...]], font: str) -> Table:
+    widths = [12 * mm, 33 * mm, 15 * mm, 38 * mm, 42 * mm, 20 * mm, 22 * mm]  # 182 mm: A4 less margins
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), font, 8.5),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, _ROW_SHADE]),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return table

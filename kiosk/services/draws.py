@@ -148,9 +148,12 @@ class DrawService:
         }
         return self._change(operator, f"/v1/draws/{draw_id}/retract", body)
 
-    def record(self, draw_id: int) -> DrawView:
-        """The centre's record of a draw (device token), kept here too."""
-        return self._keep(self._calls.read_as_device(f"/v1/draws/{draw_id}"))
+    def record(self, draw_id: int, operator: OperatorSession | None = None) -> DrawView:
+        """The centre's record of a draw, kept here too: under the supervisor's token at the console, else the
+        device's (which the sync round keeps renewed)."""
+        path = f"/v1/draws/{draw_id}"
+        record = self._calls.read(operator, path) if operator else self._calls.read_as_device(path)
+        return self._keep(record)
 
     # --- the local check ---
 

@@ -145,6 +145,7 @@ def test_a_plan_drawn_from_a_counter_reaches_every_counter_and_prints(
     assert again.value.code and again.value.message  # the centre's words: a draw runs once
     published = draws.publish(boss, frozen.draw_id)
     assert published.state == "published"
+    assert draws.record(frozen.draw_id, boss) == published == other.services.draws.record(frozen.draw_id)
 
     other.services.sync.sync_once()
     k.services.sync.sync_once()

@@ -94,6 +94,7 @@ class DrawService:
         self._prints = prints
         self._write = writer
         self._changes = changes or ChangeNotice()
+        self._last_result: tuple[object, DrawResult] | None = None
 
     # --- the console: each a call to the centre (slow: on the network lane) ---
 
@@ -177,7 +178,11 @@ class DrawService:
         mode, _ = lottery.parse_pools(draw.pools_text)
         if mode != draw.mode:
             raise DrawRecordMismatch("摇号方式", mode, draw.mode)
-        result = self.local_result(draw)
+        # The console checks a draw, then lists its rows (public_rows checks again): computed once for both.
+        key = (draw.list_hash, draw.pools_hash, draw.sources_text, draw.cancelled)
+        last = self._last_result
+        result = last[1] if last is not None and last[0] == key else self.local_result(draw)
+        self._last_result = (key, result)
         if draw.seed is not None and draw.seed != result.seed.hex():
             raise DrawRecordMismatch("种子", result.seed.hex(), draw.seed)
         if draw.result_text is not None:

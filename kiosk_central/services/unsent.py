@@ -1,9 +1,11 @@
 """What each counter still holds unsent (``X-Kiosk-Unsent`` on its requests): a freeze waits for it.
 
-Written to ``device_unsent`` so every centre process sees it. Not on every request: a process writes when the
-value differs from the last it wrote for that device, or when that write is older than ``REFRESH``. With two
-centre processes one may have written a value the other does not know of; the other's next write of its own
-value comes at the latest ``REFRESH`` later, so the table is at most that far behind a counter's latest word.
+Written to ``device_unsent`` so every centre process sees it. Not on every request (a drain sends one batch
+after another, each with a smaller count): a process writes when the count becomes zero or stops being zero,
+as it last wrote it for that device, and otherwise when that write is older than ``REFRESH``. So the count a
+console shows may be up to ``REFRESH`` old, but whether a counter still holds messages is current. With two
+centre processes one may have written a value the other does not know of; the other writes its own at the
+latest ``REFRESH`` later, so the table is at most that far behind a counter's latest word.
 """
 
 from __future__ import annotations
@@ -55,14 +57,14 @@ class UnsentReports:
         self._lock = threading.Lock()
 
     def record(self, session: Session, device_id: str, raw: str | None) -> None:
-        """Keep a device's reported count; a cheap no-op when this process wrote the same value lately."""
+        """Keep a device's reported count; a no-op when this process lately wrote one as zero or not."""
         value = parse(raw)
         if value is None:
             return
         now = self._clock()
         with self._lock:
             last = self._written.get(device_id)
-        if last is not None and last[0] == value and now - last[1] < self._refresh:
+        if last is not None and (last[0] == 0) == (value == 0) and now - last[1] < self._refresh:
             return
         begin_write(session)
         session.execute(_UPSERT, {"device_id": device_id, "unsent": value, "at": now})

@@ -89,7 +89,9 @@ def test_the_ready_list_has_closed_quick_plans_with_pools_quotas_and_groups(
     assert (pools[TWO_ROOMS]["entries"], pools[TWO_ROOMS]["units"], pools[TWO_ROOMS]["groups"]) == (1, 1, [])
 
 
-def test_a_count_is_written_when_it_changes_and_refreshed_after_a_while(world: Central, api: Api) -> None:
+def test_a_count_is_written_when_it_becomes_or_stops_being_zero_and_refreshed_after_a_while(
+    world: Central, api: Api
+) -> None:
     clock = MovableClock(CLOSED)
     reports = UnsentReports(clock, refresh=timedelta(seconds=30))
 
@@ -106,10 +108,12 @@ def test_a_count_is_written_when_it_changes_and_refreshed_after_a_while(world: C
         s.execute(update(DeviceUnsent).values(unsent=9))
         s.commit()
         clock.advance(seconds=10)
-        reports.record(s, api.device_id, "4")  # the same as this process wrote: no write
+        reports.record(s, api.device_id, "3")  # a drain's next batch: still not zero, no write
         assert stored() == 9
         clock.advance(seconds=25)
-        reports.record(s, api.device_id, "4")  # past the refresh: written again
-        assert stored() == 4
-        reports.record(s, api.device_id, "0")  # changed: written at once
+        reports.record(s, api.device_id, "2")  # past the refresh: written again
+        assert stored() == 2
+        reports.record(s, api.device_id, "0")  # all sent: written at once
         assert stored() == 0
+        reports.record(s, api.device_id, "1")  # a new registration: written at once
+        assert stored() == 1

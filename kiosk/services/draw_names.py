@@ -18,7 +18,7 @@ from kiosk.storage import tables as t
 from kiosk_core.identity import mask_id_number, mask_name
 from kiosk_core.lottery import GROUP_LABELS, GROUP_NONE
 
-_CHUNK = 500  # SQLite's bound-parameter limit, with room
+_FEW = 500  # looked up by number (SQLite's bound-parameter limit, with room); more: the whole draw read
 
 
 def group_label(group: str) -> str:
@@ -58,37 +58,32 @@ class Names:
 
     @classmethod
     def read(cls, s: Session, draw_id: int, reg_nos: Sequence[str]) -> Names:
-        filings: dict[str, str] = {}
-        units: dict[str, str] = {}
-        for start in range(0, len(reg_nos), _CHUNK):
-            chunk = list(reg_nos[start : start + _CHUNK])
-            made_here = (
-                select(t.Registration.reg_no, t.Household.filing_no)
-                .join(t.Household, t.Household.id == t.Registration.household_id)
-                .where(t.Registration.reg_no.in_(chunk))
-            )
-            filings.update((reg_no, filing) for reg_no, filing in s.execute(made_here))
-            filings.update(
-                (reg_no, filing)
-                for reg_no, filing in s.execute(
-                    select(t.DrawOutcome.reg_no, t.DrawOutcome.filing_no).where(
-                        t.DrawOutcome.draw_id == draw_id, t.DrawOutcome.reg_no.in_(chunk)
-                    )
-                )
-                if filing
-            )
-        people: dict[str, tuple[str, str]] = {}
-        wanted = sorted(set(filings.values()))
-        for start in range(0, len(wanted), _CHUNK):
-            rows = s.execute(
-                select(
-                    t.Household.filing_no, t.Household.applicant_name, t.Household.applicant_id_number
-                ).where(t.Household.filing_no.in_(wanted[start : start + _CHUNK]))
-            )
-            people.update((f, (name, number)) for f, name, number in rows)
-        for code, building, number in s.execute(select(t.Unit.code, t.Unit.building, t.Unit.number)):
-            units[code] = unit_label(building, number)
-        households = {reg_no: (filing, *people.get(filing, ("", ""))) for reg_no, filing in filings.items()}
+        """The households of ``reg_nos``: the feed's filing no. (any counter), else this counter's registration.
+
+        A few are looked up by number; a whole draw is read in two statements without a list of numbers.
+        """
+        wanted = set(reg_nos)
+        person = (t.Household.filing_no, t.Household.applicant_name, t.Household.applicant_id_number)
+        from_feed = (
+            select(t.DrawOutcome.reg_no, *person)
+            .join(t.Household, t.Household.filing_no == t.DrawOutcome.filing_no)
+            .where(t.DrawOutcome.draw_id == draw_id)
+        )
+        made_here = select(t.Registration.reg_no, *person).join(
+            t.Household, t.Household.id == t.Registration.household_id
+        )
+        if len(wanted) <= _FEW:
+            from_feed = from_feed.where(t.DrawOutcome.reg_no.in_(wanted))
+            made_here = made_here.where(t.Registration.reg_no.in_(wanted))
+        households: dict[str, tuple[str, str, str]] = {}
+        for query in (from_feed, made_here):
+            for reg_no, filing_no, name, number in s.execute(query):
+                if reg_no in wanted:
+                    households[reg_no] = (filing_no, name, number)
+        units = {
+            code: unit_label(building, number)
+            for code, building, number in s.execute(select(t.Unit.code, t.Unit.building, t.Unit.number))
+        }
         return cls(households, pool_labels(s), units)
 
     def filing_no(self, reg_no: str) -> str:

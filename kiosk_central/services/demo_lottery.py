@@ -77,7 +77,7 @@ def catalog(today: date) -> list[tuple[str, list[tuple[str, dict[str, Any]]]]]:
         "district": "大兴区",
         "address": "北京市大兴区瀛海镇南海子公园东侧",
         "description": "瀛海和悦家园位于大兴区瀛海镇，距地铁亦庄线约1公里，共3栋高层住宅，精装修交付。",
-        "photos": ["P-FT-01-2.png"],
+        "photos": [],  # its window has closed: no counter shows it for registration
     }
     types: list[dict[str, Any]] = [
         {"project_code": PROJECT, "code": ONE_ROOM, "name": "一居室", "area": 38.5, "rent": 1540,

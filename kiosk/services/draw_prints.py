@@ -167,11 +167,12 @@ class DrawPrints:
                     Para(escape(view.qr_payload), style(f, small)),
                     Para(
                         escape(
-                            "任何人都可下载公开的名单、随机源、结果和核对程序（verify_draw.py），"
+                            "任何人都可下载公开的名单、随机源、结果和核对程序，"
                             "在自己的电脑上重算本次摇号，核对结果是否一致。"
                         ),
                         style(f, small, color=GREY),
                     ),
+                    Para(escape(f"核对程序：{view.verifier_url or 'verify_draw.py'}"), style(f, small)),
                 ],
                 spec.qr_size,
             ),
@@ -213,7 +214,7 @@ class DrawPrints:
             f"名单哈希 {grouped(draw.list_hash)}",
             f"种子 {grouped(draw.seed or '')}",
             f"结果哈希 {grouped(draw.result_hash or '')}",
-            f"公开记录与核对程序：{draw.public_url or '—'}",
+            f"公开记录：{draw.public_url or '—'}　核对程序：{draw.verifier_url or '—'}",
             f"姓名、身份证号已隐去部分字符。打印时间 {_when(now)}",
         ]
         head += [Paragraph(escape(line), small) for line in facts]

@@ -188,6 +188,10 @@ class DrawView:
         return self.list_text.count("\n")
 
     @property
+    def verifier_url(self) -> str:
+        return verifier_url(self.public_url)
+
+    @property
     def bits(self) -> float:
         return sum(spec.bits for spec in self.source_specs)
 
@@ -242,6 +246,17 @@ class DrawOutcomeView:
         return self.state == "retracted"
 
     @property
+    def verifier_url(self) -> str:
+        """Where anyone downloads the one-file verifier that replays the draw (``""`` with no centre)."""
+        return verifier_url(self.public_url)
+
+    @property
     def qr_payload(self) -> str:
         """The public record of the draw, with this registration's number to find its line."""
         return f"{self.public_url}?reg_no={self.reg_no}" if self.public_url else self.reg_no
+
+
+def verifier_url(public_url: str) -> str:
+    """``…/public/draws/7`` → ``…/public/verify_draw.py``, the centre's download of tools/verify_draw.py."""
+    base, found, _ = public_url.rpartition("/draws/")
+    return f"{base}/verify_draw.py" if found else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import re
 import stat
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -188,6 +189,12 @@ def test_a_plan_drawn_from_a_counter_reaches_every_counter_and_prints(
     assert f"第{by_id.rank}位" in flat and drawn.list_hash in flat and (drawn.seed or "-") in flat
     assert drawn.result_hash in flat and reg_no in flat and by_id.applicant_masked in flat
     assert not FULL_ID.search(flat) and name not in text
+    with urllib.request.urlopen(by_id.verifier_url) as got:  # printed where anyone can download it
+        assert got.status == 200 and b"def " in got.read()
+    assert (
+        f"{centre.base_url}/public/draws/{frozen.draw_id}" in flat
+        and f"{centre.base_url}/public/verify_draw.py" in flat
+    )
 
     # The notice board: every registration once, masked; nothing the public must not read.
     names = registered_names(k, reg_nos)

@@ -240,3 +240,16 @@ def test_every_lottery_body_is_bounded(registered: Central, api: Api, clock: Mov
         console.freeze([{"kind": "digits", "label": "x" * 201, "bits": DIGITS_40}]), 422, "invalid_request"
     )
     assert _state(registered) == before
+
+
+def test_a_draw_retracted_before_publication_sends_counters_nothing(
+    registered: Central, api: Api, clock: MovableClock
+) -> None:
+    close_window(api, clock)
+    console = Console(api)
+    drawn = console.drawn()
+    ok(console.retract(drawn["draw_id"], "随机源录入时公证员不在场", "super2", "super-pass-2"))
+    assert api.changes(path="/v1/draws/outcomes")["changes"] == []
+    public = ok(api.client.get(f"/public/draws/{drawn['draw_id']}"))
+    assert (public["state"], public["result_text"], public["seed"]) == ("retracted", None, None)
+    assert ok(console.freeze())["replaces"] == drawn["draw_id"]

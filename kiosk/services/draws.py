@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from kiosk.services import draw_names
+from kiosk.services import audit, draw_names
 from kiosk.services.central_client import CentralClient
 from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
@@ -344,21 +344,38 @@ class DrawService:
             return draw_names.pool_labels(uow.session)
 
     def _change(self, operator: OperatorSession, path: str, body: dict[str, Any] | None = None) -> DrawView:
-        """One console change under a fresh idempotency key; the record it answers is kept here too."""
-        view = self._keep(self._calls.change(operator, path, body))
+        """One console change under a fresh idempotency key; the record it answers is kept here, with the step
+        in this counter's audit log too (the centre's own audit has it as well)."""
+        view = self._keep(self._calls.change(operator, path, body), operator, path.rsplit("/", 1)[1])
         self._changes.publish(Change.DRAW)
         return view
 
-    def _keep(self, record: dict[str, Any]) -> DrawView:
+    def _keep(
+        self, record: dict[str, Any], operator: OperatorSession | None = None, step: str = ""
+    ) -> DrawView:
         now = self._clock()
+        view = self._view(record)
 
         def write() -> None:
             with self._uow() as uow:
                 keep_record(uow.session, record, now)
+                if operator is not None:
+                    audit.record(
+                        uow.session,
+                        action=f"draw_{step}",
+                        at=now,
+                        counter=operator.counter,
+                        operator_id=operator.id,
+                        subject=view.plan_code,
+                        draw_id=view.draw_id,
+                        state=view.state,
+                        list_hash=view.list_hash,
+                        reason=view.retract_reason or "",
+                    )
                 uow.commit()
 
         self._write(write)
-        return self._view(record)
+        return view
 
     def _view(self, record: dict[str, Any]) -> DrawView:
         return draw_view(record, self._calls.base_url)

@@ -147,6 +147,11 @@ def test_a_plan_drawn_from_a_counter_reaches_every_counter_and_prints(
     published = draws.publish(boss, frozen.draw_id)
     assert published.state == "published"
     assert draws.record(frozen.draw_id, boss) == published == other.services.draws.record(frozen.draw_id)
+    with k.engine.connect() as c:  # each step in this counter's audit log, by the supervisor who took it
+        steps = c.execute(
+            select(t.AuditEntry.action, t.AuditEntry.operator_id).where(t.AuditEntry.action.like("draw_%"))
+        ).all()
+    assert steps == [(f"draw_{s}", boss.id) for s in ("freeze", "sources", "run", "publish")]
 
     other.services.sync.sync_once()
     k.services.sync.sync_once()

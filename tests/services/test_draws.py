@@ -68,11 +68,12 @@ POOLS = [
 ]
 
 
-def record(state: str = "published", cancelled: tuple[str, ...] = ()) -> dict[str, Any]:
+def record(state: str = "published", cancelled: tuple[str, ...] = (), mode: str = "units") -> dict[str, Any]:
     """A draw as the centre would record it, computed here with the core's algorithm."""
     listed, sources = entries(), [lottery.digits_source(LABEL, DIGITS)]
-    result = lottery.draw(listed, "units", POOLS, sources, frozenset(cancelled))
-    list_text, pools_text = lottery.list_text(listed), lottery.pools_text("units", POOLS)
+    pools = POOLS if mode == "units" else [lottery.Pool(p.code, (), p.quotas) for p in POOLS]
+    result = lottery.draw(listed, mode, pools, sources, frozenset(cancelled))
+    list_text, pools_text = lottery.list_text(listed), lottery.pools_text(mode, pools)
     result_text = lottery.result_text(result)
     return {
         "draw_id": 7,
@@ -80,7 +81,7 @@ def record(state: str = "published", cancelled: tuple[str, ...] = ()) -> dict[st
         "plan_name": "快速配租测试计划",
         "state": state,
         "algorithm": lottery.ALGORITHM,
-        "mode": "units",
+        "mode": mode,
         "list_text": list_text,
         "list_hash": lottery.sha256_hex(list_text),
         "pools_text": pools_text,
@@ -275,3 +276,16 @@ def test_a_draw_not_yet_published_is_not_shown_to_households(built: Built, world
     keep(built, record(state="drawn"), world, {})
     with pytest.raises(NotFound):
         built.services.draws.lookup(entries()[0].reg_no)
+
+
+def test_a_selection_draw_gives_each_household_its_turn_to_choose(built: Built) -> None:
+    draws = built.services.draws
+    rows = draws.public_rows(draws._view(record(mode="selection")))
+    by_pool: dict[str, list[str]] = {}
+    for row in rows:
+        by_pool.setdefault(row.pool, []).append(row.outcome_label)
+    for labels in by_pool.values():  # every household one turn, none twice
+        assert sorted(labels) == [f"选房顺序号 {n}" for n in range(1, len(labels) + 1)]
+    # The one priority household of the one-room pool (quota 1) chooses first there.
+    first = next(r for r in rows if r.pool == "P-Q-01/UT-Q-1" and r.outcome_label == "选房顺序号 1")
+    assert first.group_label == "老年人家庭"

@@ -20,7 +20,8 @@ from kiosk_central.api.schemas_draws import (
     SourcesRequest,
 )
 from kiosk_central.services import catalog, draw_views
-from kiosk_central.services.draws import Answer, SpecIn
+from kiosk_central.services.draw_requests import Answer
+from kiosk_central.services.draw_rules import SpecIn
 from kiosk_core import lottery
 
 router = APIRouter(tags=["draws"])

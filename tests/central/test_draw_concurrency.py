@@ -12,7 +12,8 @@ from sqlalchemy import select, text
 from kiosk_central.bootstrap import Central
 from kiosk_central.db import begin_write
 from kiosk_central.services.auth import OperatorInfo, Principal
-from kiosk_central.services.draws import Answer, SpecIn
+from kiosk_central.services.draw_requests import Answer
+from kiosk_central.services.draw_rules import SpecIn
 from kiosk_central.tables import Draw, Plan
 from tests.central.api import Api
 from tests.central.draw_world import CLOSED, DIGITS_40, PLAN, add_units_quotas_groups, register_everyone

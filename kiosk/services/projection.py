@@ -97,7 +97,11 @@ class Projection:
 
     # --- between draws ---------------------------------------------------------------------------------------
 
-    def show_schedule(self, items: Sequence[ScheduleItem], notice: str = "") -> ProjectionState:
+    def show_schedule(self, items: Sequence[ScheduleItem], notice: str | None = None) -> ProjectionState:
+        """The schedule; ``notice`` None keeps the hall's line while it already shows the schedule (a draw was
+        just retracted, and the plans were read again)."""
+        if notice is None:
+            notice = self.state.notice if self.state.stage is Stage.SCHEDULE else ""
         self._rows = ()
         self._schedule = tuple(items)
         return self._set(ProjectionState(title=self._centre, schedule=self._schedule, notice=notice))
@@ -150,7 +154,7 @@ class Projection:
         self.show_draw(draw)
         self._rows = rows
         return self._set(
-            replace(self.state, stage=Stage.RESULT, notice=f"核验一致，共{len(rows)}户，按序号公布")
+            replace(self.state, stage=Stage.RESULT, notice=f"核验一致，共{len(rows)}户，按序号揭晓")
         )
 
     def halt(self, notice: str = "本机核验与中心结果不一致，暂停公布结果") -> ProjectionState:
@@ -191,7 +195,7 @@ class Projection:
         end = min(revealed, start + self.page_size)
         rows = tuple(_shown(r) for r in self._rows[start:end])
         left = self.total - revealed
-        notice = f"已公布{revealed}户，还有{left}户" if left else f"全部{self.total}户已公布"
+        notice = f"已揭晓{revealed}户，还有{left}户" if left else f"全部{self.total}户已揭晓"
         return self._set(
             replace(
                 self.state,

@@ -56,9 +56,24 @@ class HeaderBar(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._workflows = [w for w in workflows if w.button is not None]
         self.buttons: dict[str, QPushButton] = {}
+        self.supervisor = QPushButton(self.tr("Supervisor"))
+        self.supervisor.setObjectName("supervisorMenu")
+        self.supervisor_menu = QMenu(self.supervisor)
+        self.supervisor.setMenu(self.supervisor_menu)
+        # A supervisor's workflow (the lottery console) is in their menu: the row is full at 1366 px.
+        self.menu_actions: dict[str, QAction] = {}
         for workflow in self._workflows:
             spec = workflow.button
             assert spec is not None
+            if workflow.supervisor_only:
+                text = QCoreApplication.translate("Workflow", spec.text)
+                # After a tab the menu shows the key on the right; the shell's own shortcut handles it.
+                action = QAction(f"{text}\t{spec.shortcut}" if spec.shortcut else text, self.supervisor_menu)
+                action.setObjectName(spec.object_name)
+                action.setToolTip(spec.shortcut)
+                self.supervisor_menu.addAction(action)
+                self.menu_actions[workflow.name] = action
+                continue
             button = QPushButton(QCoreApplication.translate("Workflow", spec.text))
             button.setObjectName(spec.object_name)
             if spec.shortcut:
@@ -66,10 +81,6 @@ class HeaderBar(QWidget):
             if spec.primary:
                 theme.set_kind(button, "primary")
             self.buttons[workflow.name] = button
-        self.supervisor = QPushButton(self.tr("Supervisor"))
-        self.supervisor.setObjectName("supervisorMenu")
-        self.supervisor_menu = QMenu(self.supervisor)
-        self.supervisor.setMenu(self.supervisor_menu)
         self.hall_action = QAction(self.tr("Hall screen"), self.supervisor_menu, checkable=True)
         self.hall_action.setObjectName("hallScreenAction")
         self.supervisor_menu.addAction(self.hall_action)
@@ -105,7 +116,8 @@ class HeaderBar(QWidget):
         supervisor = session is not None and session.role == Role.SUPERVISOR
         for workflow in self._workflows:
             allowed = not workflow.supervisor_only or supervisor
-            self.buttons[workflow.name].setVisible(session is not None and allowed)
+            if workflow.name in self.buttons:
+                self.buttons[workflow.name].setVisible(session is not None and allowed)
         self.supervisor.setVisible(supervisor)
         self.logout.setVisible(session is not None)
 

@@ -158,7 +158,10 @@ class MainWindow(QMainWindow):
         for workflow in entries:
             if workflow.button is not None:
                 start = self._starter(workflow)
-                h.buttons[workflow.name].clicked.connect(start)
+                if workflow.name in h.menu_actions:  # a supervisor's workflow, in their menu
+                    h.menu_actions[workflow.name].triggered.connect(start)
+                else:
+                    h.buttons[workflow.name].clicked.connect(start)
                 if workflow.button.shortcut:
                     QShortcut(QKeySequence(workflow.button.shortcut), self, start)
         self.login_screen.logged_in.connect(self._on_logged_in)

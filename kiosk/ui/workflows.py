@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kiosk.services.container import Services
     from kiosk.services.views import OperatorSession
     from kiosk.ui.change_relay import ChangeRelay
+    from kiosk.ui.hall.launcher import HallLauncher
 
 OperatorGetter = Callable[[], "OperatorSession | None"]
 
@@ -36,7 +37,10 @@ class WorkflowContext:
 
 
 class Navigator(Protocol):
-    """What a page may ask of the shell: another workflow (with an argument, say a filing number), or back."""
+    """What a page may ask of the shell: another workflow (with an argument, say a filing number), or back;
+    the hall's window (the lottery console projects on it)."""
+
+    hall: HallLauncher
 
     def open(self, name: str, argument: str = "") -> None: ...
 
@@ -76,7 +80,9 @@ class Workflow:
 
 def registered() -> tuple[Workflow, ...]:
     """Every workflow, in the order of their header buttons (the primary one last, beside sign-out)."""
+    from kiosk.ui.lottery import RESULTS as DRAW_RESULTS
+    from kiosk.ui.lottery import WORKFLOW as LOTTERY
     from kiosk.ui.records import WORKFLOW as RECORDS
     from kiosk.ui.registration import WORKFLOW as REGISTRATION
 
-    return (RECORDS, REGISTRATION)
+    return (LOTTERY, DRAW_RESULTS, RECORDS, REGISTRATION)

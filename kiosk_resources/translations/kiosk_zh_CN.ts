@@ -132,7 +132,7 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>The centre draws once. This counter then computes the same draw from the frozen list and the sources; the hall sees the result only if both agree.</source>
-            <translation>中心只摇号一次。本机随后用冻结名单和随机源重新计算，两者一致才在大屏公布结果。</translation>
+            <translation>中心只摇号一次。本机随后用冻结名单和随机源重新计算，两者一致才在大屏揭晓结果。</translation>
         </message>
         <message>
             <source>Retract this draw…</source>
@@ -495,7 +495,7 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>Reveal</source>
-            <translation>公布</translation>
+            <translation>揭晓</translation>
         </message>
         <message>
             <source>Publish</source>
@@ -975,6 +975,10 @@ Cancellation possible until {deadline}</source>
             <translation>修改电话</translation>
         </message>
         <message>
+            <source>Draw results</source>
+            <translation>摇号结果</translation>
+        </message>
+        <message>
             <source>Slip check: {verdict}</source>
             <translation>回执核验：{verdict}</translation>
         </message>
@@ -1117,7 +1121,7 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>Reason</source>
-            <translation>取消原因</translation>
+            <translation>撤销原因</translation>
         </message>
         <message>
             <source>Second supervisor</source>
@@ -1140,7 +1144,7 @@ Cancellation possible until {deadline}</source>
         <name>RevealScreen</name>
         <message>
             <source>Reveal the result</source>
-            <translation>公布结果</translation>
+            <translation>逐页揭晓结果</translation>
         </message>
         <message>
             <source>No.</source>
@@ -1164,7 +1168,7 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>All at once</source>
-            <translation>全部公布</translation>
+            <translation>全部揭晓</translation>
         </message>
         <message>
             <source>‹ Previous page</source>
@@ -1176,11 +1180,11 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>The hall shows page {page} of {pages}: {revealed} of {total} revealed</source>
-            <translation>大屏正在显示第 {page} / {pages} 页：已公布 {revealed} / {total} 户</translation>
+            <translation>大屏正在显示第 {page} / {pages} 页：已揭晓 {revealed} / {total} 户</translation>
         </message>
         <message>
             <source>Reveal the next page ›</source>
-            <translation>公布下一页 ›</translation>
+            <translation>揭晓下一页 ›</translation>
         </message>
         <message>
             <source>Go on to publish ›</source>
@@ -1480,10 +1484,6 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>Lottery console</source>
-            <translation>摇号控制台</translation>
-        </message>
-        <message>
-            <source>Lottery</source>
             <translation>摇号控制台</translation>
         </message>
         <message>

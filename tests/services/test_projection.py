@@ -110,6 +110,9 @@ def test_between_draws_the_hall_sees_the_schedule(projection: Projection, publis
     assert published == [state]
     assert state.stage is Stage.SCHEDULE and state.title == "公租房登记中心"
     assert state.schedule == tuple(items) and not state.rows and not state.list_hash
+    again = projection.show_schedule(items[:1])  # read again: the hall's line stays
+    assert again.notice == "请在大厅等候" and again.schedule == tuple(items[:1])
+    assert projection.show_schedule(items, "").notice == ""
 
 
 def test_the_hash_then_the_sources_and_the_seed_show_as_they_become_known(projection: Projection) -> None:
@@ -139,12 +142,12 @@ def test_a_checked_result_is_revealed_a_page_at_a_time_in_rank_order(projection:
     assert [r.rank for r in first.rows] == list(range(1, 9))
     assert [r.reg_no for r in first.rows] == [o.reg_no for o in result.outcomes[:8]]
     assert (first.revealed, first.page, first.pages) == (8, 0, 1)
-    assert first.notice == "已公布8户，还有12户"
+    assert first.notice == "已揭晓8户，还有12户"
     second = projection.next_page()
     assert [r.rank for r in second.rows] == list(range(9, 17)) and (second.page, second.pages) == (1, 2)
     last = projection.next_page()
     assert [r.rank for r in last.rows] == [17, 18, 19, 20] and last.revealed == 20
-    assert last.notice == "全部20户已公布" and not projection.can_reveal()
+    assert last.notice == "全部20户已揭晓" and not projection.can_reveal()
     assert projection.next_page() == last  # nothing more to reveal
 
 
@@ -214,3 +217,4 @@ def test_a_new_draw_forgets_the_last_result(projection: Projection) -> None:
     state = projection.show_draw(frozen(view))
     assert state.stage is Stage.FROZEN and not state.rows and state.revealed == 0
     assert not projection.can_reveal() and projection.next_page() == state
+    assert projection.show_schedule([]).notice == ""  # a draw's line is not the schedule's

@@ -75,16 +75,17 @@ def test_a_new_workflow_is_one_registry_entry(
 ) -> None:
     window = shell(qtbot, hold, services, config)
     sign_in(qtbot, window, *CLERK)
-    assert not window.header.buttons["lottery"].isVisible()  # supervisors only, by button or by key
+    assert not window.header.supervisor.isVisible()  # supervisors only, by their menu or by key
     qtbot.keyClick(window.wizard, Qt.Key.Key_F6)
     window.open("lottery")
     assert window.stack.currentWidget() is window.wizard
     window.logout()
     sign_in(qtbot, window, *SUPERVISOR)
-    button = window.header.buttons["lottery"]
-    assert button.isVisible() and button.objectName() == "openLottery" and button.toolTip() == "F6"
+    entry = window.header.menu_actions["lottery"]  # a supervisor's workflow is in their menu
+    assert window.header.supervisor.isVisible() and entry in window.header.supervisor_menu.actions()
+    assert entry.objectName() == "openLottery" and entry.text() == "Lottery\tF6"
 
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    entry.trigger()
     console = window.page("lottery")
     assert isinstance(console, DrawConsole) and window.stack.currentWidget() is console
     window.open("lottery", "Q2611 一居室")

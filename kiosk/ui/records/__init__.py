@@ -11,7 +11,7 @@ from kiosk.ui.workflows import HeaderButton, Workflow
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from kiosk.ui.workflows import WorkflowContext
+    from kiosk.ui.workflows import Navigator, WorkflowContext
 
 
 def _open(context: WorkflowContext) -> QWidget:
@@ -30,10 +30,15 @@ def _show(page: QWidget, query: str) -> None:
         page.search(query)  # type: ignore[attr-defined]
 
 
+def _wire(page: QWidget, shell: Navigator) -> None:
+    page.draw_results_requested.connect(lambda query: shell.open("draw_results", query))  # type: ignore[attr-defined]
+
+
 WORKFLOW = Workflow(
     name="records",
     title=QT_TRANSLATE_NOOP("Workflow", "Records"),
     open=_open,
     button=HeaderButton(QT_TRANSLATE_NOOP("Workflow", "Records"), "openRecords", shortcut="F3"),
     show=_show,
+    wire=_wire,
 )

@@ -43,6 +43,7 @@ _VERDICT_LEVELS = {
 
 class RecordsScreen(QWidget):
     back_requested = Signal()
+    draw_results_requested = Signal(str)  # the search box's query: the lottery's result lookup finds it too
 
     COLUMNS = 7
 
@@ -123,6 +124,8 @@ class RecordsScreen(QWidget):
         set_kind(self.cancel, "danger")
         self.change_phone = QPushButton(self.tr("Change phone"))
         self.change_phone.setObjectName("changePhone")
+        self.draw_results = QPushButton(self.tr("Draw results"))
+        self.draw_results.setObjectName("openDrawResults")
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.query, 1)
@@ -133,6 +136,7 @@ class RecordsScreen(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.reprint)
         actions.addWidget(self.change_phone)
+        actions.addWidget(self.draw_results)
         actions.addStretch(1)
         actions.addWidget(self.cancel)
         column = QVBoxLayout(self)
@@ -152,6 +156,7 @@ class RecordsScreen(QWidget):
         self.reprint.clicked.connect(self._reprint)
         self.cancel.clicked.connect(self._cancel)
         self.change_phone.clicked.connect(self._change_phone)
+        self.draw_results.clicked.connect(lambda: self.draw_results_requested.emit(self.query.text().strip()))
         self.setFocusProxy(self.query)
         self._update_actions()
 

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from kiosk_central.api import contract, routes_auth, routes_catalog, routes_draws, routes_push, routes_sync
 from kiosk_central.api.body_guard import JsonBodyGuard
 from kiosk_central.api.body_limit import BodySizeLimit
+from kiosk_central.api.gc_policy import settle
 from kiosk_central.api.problems import validation_body
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings, resolve_database_url
@@ -33,7 +34,7 @@ See docs/central-api.md."""
 _SAMPLE_ID_NUMBER = "11010519491231002X"  # valid: Beijing, Chaoyang, 1949-12-31
 
 
-def create_app(central: Central) -> FastAPI:
+def create_app(central: Central, *, settle_gc: bool = False) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Handlers block on the database, so they run on anyio's thread pool; its size is set here.
@@ -41,6 +42,8 @@ def create_app(central: Central) -> FastAPI:
         # The first ID number checked loads stdnum's region table (~0.15 s of CPU): at start, not in the
         # first batch a counter sends.
         parse_id_number(_SAMPLE_ID_NUMBER)
+        if settle_gc:  # a serving process only: a test process would keep its tests' objects forever
+            settle()
         yield
 
     app = FastAPI(title="Kiosk central service", version="1", description=DESCRIPTION, lifespan=lifespan)
@@ -65,7 +68,7 @@ def create_app(central: Central) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory`` and for workers: the database from KIOSK_CENTRAL_DATABASE_URL."""
-    return create_app(build(Settings(database_url=resolve_database_url(None, None))))
+    return create_app(build(Settings(database_url=resolve_database_url(None, None))), settle_gc=True)
 
 
 async def _central_error(_request: Request, exc: Exception) -> JSONResponse:

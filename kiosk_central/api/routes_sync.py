@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Header, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -24,11 +25,11 @@ from kiosk_central.services.events import BatchWork, Outcome, SetWise
 from kiosk_central.services.payloads import (
     UTF8_CLEAN,
     AnyEvent,
-    BatchItem,
     CancellationEvent,
     EventBatch,
     PhoneUpdateEvent,
     RegistrationEvent,
+    read_item,
     utf8_clean,
 )
 from kiosk_central.services.registration_batch import RegistrationBatch
@@ -163,9 +164,7 @@ def _set_wise(session: Session, work: list[BatchWork]) -> dict[str, SetWise]:
 
 
 @router.post("/events/batch", response_model=BatchResults, responses=_EVENT_RESPONSES, tags=["events"])
-def post_batch(
-    batch: EventBatch, central: CentralDep, session: SessionDep, device: PrincipalDep
-) -> JSONResponse:
+def post_batch(batch: EventBatch, central: CentralDep, session: SessionDep, device: PrincipalDep) -> Response:
     """Up to 500 outbox messages in the kiosk's order, answered one by one as the single endpoints would.
 
     A message the schema refuses gets its own 422 in its place (not stored: there is no event to store) and
@@ -179,16 +178,26 @@ def post_batch(
         key = raw.get("idempotency_key") if isinstance(raw, dict) else None
         keys.append(key if isinstance(key, str) else "")
         try:
-            item = BatchItem.model_validate(raw, context=context)
-            use_case, status = _BATCH_USE_CASES[item.kind]
-            answers.append(BatchWork(item.kind, item.idempotency_key, item.event(), use_case, status))
+            kind, item_key, event = read_item(raw, context)
+            use_case, status = _BATCH_USE_CASES[kind]
+            answers.append(BatchWork(kind, item_key, event, use_case, status))
         except ValidationError as e:
             answers.append(Outcome(422, validation_body(e.errors())))
     work = [a for a in answers if isinstance(a, BatchWork)]
     done = iter(central.events.handle_batch(session, device, work, _set_wise))
     outcomes = [a if isinstance(a, Outcome) else next(done) for a in answers]
-    results = [
-        {"idempotency_key": key, "status": o.status, "body": o.body}
+    return _results(keys, outcomes)
+
+
+# As JSONResponse writes JSON. The answers stored under their keys are written out already: used as they are.
+_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _results(keys: list[str], outcomes: list[Outcome]) -> Response:
+    """``{"results": [{idempotency_key, status, body}, ...]}``, each body written out once."""
+    encode = _JSON.encode
+    results = ",".join(
+        f'{{"idempotency_key":{encode(key)},"status":{o.status},"body":{o.text or encode(o.body)}}}'
         for key, o in zip(keys, outcomes, strict=True)
-    ]
-    return JSONResponse({"results": results})
+    )
+    return Response(f'{{"results":[{results}]}}'.encode(), media_type="application/json")

@@ -6,7 +6,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -33,6 +33,8 @@ _REFUSALS = (Rejected, InvalidRequest, Forbidden)
 class Outcome:
     status: int
     body: dict[str, Any]
+    # The body as JSON when it is already written out (stored under its key): a batch's answer reuses it.
+    text: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -234,18 +236,22 @@ class _Batch:
         for position, item in enumerate(self.items):
             self.outcomes.append(self._one(position, item))
         self._flush()
-        rows = [
-            {
-                "key": key,
-                "device_id": self.principal.device_id,
-                "endpoint": self.items[i].endpoint,
-                "request_hash": digest,
-                "status_code": self.outcomes[i].status,
-                "response": json.dumps(self.outcomes[i].body, ensure_ascii=False),
-                "created_at": self.contexts[i].received_at,
-            }
-            for i, key, digest in self.to_store
-        ]
+        rows = []
+        for i, key, digest in self.to_store:
+            outcome = self.outcomes[i]
+            text = json.dumps(outcome.body, ensure_ascii=False)
+            self.outcomes[i] = Outcome(outcome.status, outcome.body, text)
+            rows.append(
+                {
+                    "key": key,
+                    "device_id": self.principal.device_id,
+                    "endpoint": self.items[i].endpoint,
+                    "request_hash": digest,
+                    "status_code": outcome.status,
+                    "response": text,
+                    "created_at": self.contexts[i].received_at,
+                }
+            )
         # The answers are stored with the changes. A twin of one of these messages committed meanwhile
         # elsewhere makes this fail: the whole batch is undone and the kiosk sends it again.
         _STORE_ANSWERS.execute(self.session.connection(), rows)
@@ -368,7 +374,7 @@ _STORED = (
 
 def _replay(stored: _Answer, endpoint: str, digest: str) -> Outcome:
     _same_request(stored.endpoint, stored.request_hash, endpoint, digest)
-    return Outcome(stored.status_code, json.loads(stored.response))
+    return Outcome(stored.status_code, json.loads(stored.response), stored.response)
 
 
 def _same_request(stored_endpoint: str, stored_digest: str, endpoint: str, digest: str) -> None:

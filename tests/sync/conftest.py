@@ -68,13 +68,17 @@ class CentralUnderTest:
         return e.device_id, e.secret
 
     def registrations(self) -> list[tuple[str, str]]:
-        """(reg_no, status) of every registration the centre holds."""
+        """(reg_no, status) of every registration the counters made (not the demo lottery plan's, imported)."""
         from sqlalchemy import text
 
+        from kiosk_central.services.demo_lottery import COUNTER as IMPORTED
+
         with self.central.db.engine.connect() as c:
-            return [
-                tuple(r) for r in c.execute(text("SELECT reg_no, status FROM registrations ORDER BY reg_no"))
-            ]
+            rows = c.execute(
+                text("SELECT reg_no, status FROM registrations WHERE counter <> :imported ORDER BY reg_no"),
+                {"imported": IMPORTED},
+            )
+            return [tuple(r) for r in rows]
 
 
 @pytest.fixture

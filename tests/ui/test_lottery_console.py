@@ -323,3 +323,44 @@ def test_a_draw_run_meanwhile_elsewhere_is_checked_here_not_run_again(
     assert console.state.draw is not None and console.state.draw.result_hash == drawn.result_hash
     assert console.state.checked == frozen.draw_id
     assert projection(site).feed.current.stage is Stage.RESULT
+
+
+def test_the_hall_keeps_its_pace_when_the_centre_is_unreachable(
+    qtbot: QtBot,
+    hold: Hold,
+    site: Site,
+    live_server,  # noqa: F811
+) -> None:
+    draws = site.counter.services.draws
+    frozen = draws.freeze(site.operator, "Q2611", [SourceSpec.digits("公证员现场摇号 第1组", 40)])
+    draws.commit_sources(site.operator, frozen.draw_id, [SourceValue("公证员现场摇号 第1组", DIGITS)])
+    draws.run(site.operator, frozen.draw_id)
+    console = open_console(qtbot, hold, site)
+    plans = console.plans
+    plans.table.selectRow(next(i for i, p in enumerate(plans.plans) if p.plan_code == "Q2611"))
+    plans.table.setFocus()
+    press_enter(qtbot, console)
+    wait_step(qtbot, console, console.drawing)
+    press_enter(qtbot, console)  # checked here against the centre's result
+    wait_step(qtbot, console, console.reveal)
+
+    app, live_server._switch.app = live_server._switch.app, None  # the centre stops answering
+    try:
+        for revealed in (8, 12):  # the checked result is held here: the pages need no network
+            press_enter(qtbot, console)
+            assert projection(site).feed.current.revealed == revealed
+        press_enter(qtbot, console)  # go on to publish: that one needs the centre
+        wait_step(qtbot, console, console.publish)
+        press_enter(qtbot, console)
+        qtbot.waitUntil(lambda: not console.publish.error.isHidden(), timeout=20_000)
+        assert console.publish.error.text()  # the typed error's own words, not a traceback
+        assert console.state.draw is not None and console.state.draw.state == "drawn"
+        assert console.publish.primary.isEnabled()  # staff try again once the network is back
+        assert console.focusWidget() is console.publish.primary  # Enter tries again, never Retract
+    finally:
+        live_server._switch.app = app
+    press_enter(qtbot, console)
+    qtbot.waitUntil(
+        lambda: console.state.draw is not None and console.state.draw.state == "published",
+        timeout=15_000,
+    )

@@ -27,6 +27,7 @@ class ConsoleStep(QWidget):
         super().__init__(parent)
         self.state = state
         self.busy = False
+        self._had_focus = False
         self.title = QLabel()  # each step says its own
         set_kind(self.title, "title")
         self.error = InlineError()
@@ -103,8 +104,14 @@ class ConsoleStep(QWidget):
         return run_in_background(self, fn, done, failed, lane=lane)
 
     def _set_busy(self, busy: bool) -> None:
+        if busy:
+            # Disabled while the centre answers, the button hands the focus on (to Retract, say): it gets it
+            # back after, so Enter tries again rather than pressing whatever came next.
+            self._had_focus = self.primary.hasFocus() or self.focusWidget() is self.primary
         self.busy = busy
         self.primary.setEnabled(not busy and self.primary_enabled())
+        if not busy and self._had_focus and self.primary.isEnabled() and self.primary.isVisible():
+            self.primary.setFocus()
 
     def primary_enabled(self) -> bool:
         return True

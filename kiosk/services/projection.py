@@ -17,7 +17,7 @@ from typing import Any
 from kiosk.services.draw_views import DrawView, PublicListRow
 from kiosk_core.errors import KioskError
 from kiosk_core.identity import mask_name
-from kiosk_core.lottery import DrawResult, result_text, sha256_hex
+from kiosk_core.lottery import DrawResult, parse_sources, result_text, seed_of, sha256_hex
 
 PAGE_SIZE = 8  # rows at 45 pt on 1080 lines, under the plan, the hash and the column heads
 
@@ -113,7 +113,7 @@ class Projection:
         self._rows = ()
         values = _source_values(draw.sources_text)
         sources = tuple(ShownSource(spec.label, values.get(spec.label, "")) for spec in draw.source_specs)
-        seed = draw.seed or ""
+        seed = known_seed(draw)
         stage = Stage.COMMITTED if seed or any(s.value for s in sources) else Stage.FROZEN
         notice = "随机源已录入，即将摇号" if stage is Stage.COMMITTED else "名单已冻结，等待录入随机源"
         return self._set(
@@ -224,6 +224,17 @@ def _shown(row: PublicListRow) -> ShownOutcome:
         outcome="已取消，跳过" if row.kind == "skipped" else row.outcome_label,
         skipped=row.kind == "skipped",
     )
+
+
+def known_seed(draw: DrawView) -> str:
+    """The seed, hex, as soon as the sources are committed: computed here from the list's hash and the sources
+    (the hall reads it before the draw); "" before. The centre's own seed is compared by DrawService.check."""
+    if draw.sources_text is None:
+        return ""
+    try:
+        return seed_of(draw.list_hash, parse_sources(draw.sources_text)).hex()
+    except KioskError:  # a malformed sources file: the check says so; the hall shows no seed
+        return ""
 
 
 def _pages(revealed: int, size: int) -> int:

@@ -70,6 +70,8 @@ def open_console(qtbot: QtBot, hold: Hold, site: Site, size: tuple[int, int] = (
     console.show()
     qtbot.waitExposed(console)
     console.show_on_hall()
+    console.activateWindow()  # the counter's window keeps the keyboard with the hall's open: focus is drawn
+    qtbot.waitActive(console)
     console.enter()
     qtbot.waitUntil(lambda: console.plans.table.rowCount() > 0 and not console.plans.busy, timeout=10_000)
     return console
@@ -136,6 +138,7 @@ def test_a_supervisor_draws_a_plan_with_the_keyboard_and_the_hall_follows(
     assert not console.freeze.primary.isEnabled()
     assert "还差 9 位数字" in console.freeze.bits.text()
     console.freeze.digits.setValue(40)
+    assert console.freeze.digits.hasFocus()  # the keyboard starts on the step's first field
     screenshot(console, "lottery_freeze_1366")
     console.freeze.digits.setFocus()
     press_enter(qtbot, console)
@@ -170,6 +173,9 @@ def test_a_supervisor_draws_a_plan_with_the_keyboard_and_the_hall_follows(
         "3141592653 5897932384 6264338327 9502884197" in hall_text(projection(site))
         and projection(site).feed.current.stage is Stage.COMMITTED
     )
+    # The seed, known once the sources are: the console computes it and the hall shows it before the draw.
+    seed = lottery.seed_of(draw.list_hash, lottery.parse_sources(committed.sources_text or "")).hex()
+    assert seed[:8] in hall_text(projection(site)) and seed[:8] in console.drawing.facts.text()
     screenshot(console, "lottery_draw_1366")
     hall_picture(screenshot, site, "lottery_hall_committed")
 

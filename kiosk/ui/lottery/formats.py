@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from kiosk.services.draw_views import DrawView
+from kiosk.services.projection import known_seed
 
 
 def grouped(hex_text: str | None) -> str:
@@ -20,8 +21,7 @@ def facts(draw: DrawView) -> str:
             n=draw.entries, hash=grouped(draw.list_hash)
         ),
     ]
-    if draw.seed:
-        lines.append(
-            QCoreApplication.translate("LotteryConsole", "Seed {seed}").format(seed=grouped(draw.seed))
-        )
+    seed = known_seed(draw)  # the console's own computation, the one the hall shows
+    if seed:
+        lines.append(QCoreApplication.translate("LotteryConsole", "Seed {seed}").format(seed=grouped(seed)))
     return "\n".join(lines)

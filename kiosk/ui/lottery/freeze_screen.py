@@ -47,6 +47,7 @@ class FreezeScreen(ConsoleStep):
         self.body.addStretch(1)
         self.fields = [self.digits_label, self.public_label]
         for box in (self.digits, self.public_bits):
+            box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)  # typed, or ↑/↓: the theme draws no arrows
             box.valueChanged.connect(self._bits_changed)
         self.public_label.textChanged.connect(self._bits_changed)
         self.primary.setText(self.tr("Freeze the list ›"))

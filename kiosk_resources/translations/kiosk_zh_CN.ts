@@ -881,6 +881,14 @@ Cancellation possible until {deadline}</source>
             <translation>撤销本次摇号…</translation>
         </message>
         <message>
+            <source>Public list (PDF)</source>
+            <translation>公示名单（PDF）</translation>
+        </message>
+        <message>
+            <source>Public list (CSV)</source>
+            <translation>公示名单（CSV）</translation>
+        </message>
+        <message>
             <source>Publish ›</source>
             <translation>发布 ›</translation>
         </message>
@@ -899,6 +907,10 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Public record: {url}</source>
             <translation>公开记录：{url}</translation>
+        </message>
+        <message>
+            <source>Saved: {path}</source>
+            <translation>已保存：{path}</translation>
         </message>
     </context>
     <context>

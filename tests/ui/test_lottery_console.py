@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
@@ -215,6 +217,16 @@ def test_a_supervisor_draws_a_plan_with_the_keyboard_and_the_hall_follows(
     console.resize(1920, 1080)
     screenshot(console, "lottery_published_1920")
     assert site.counter.services.draws.record(drawn.draw_id).state == "published"
+
+    # The notice board's list and its spreadsheet, masked: no whole ID, no whole name.
+    for button, suffix in ((console.publish.list_pdf, ".pdf"), (console.publish.list_csv, ".csv")):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda s=suffix: s in console.publish.status.text(), timeout=15_000)
+        path = Path(console.publish.status.text().split("：", 1)[1])
+        text = (
+            "".join(p.extract_text() for p in PdfReader(path).pages) if suffix == ".pdf" else path.read_text()
+        )
+        assert all(reg_no in text for reg_no in site.reg_nos) and not WHOLE_ID.search(text)
 
 
 def test_a_retraction_needs_a_reason_and_a_second_supervisor(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
@@ -27,11 +30,20 @@ class PublishScreen(ConsoleStep):
         self.retract.setObjectName("retractDraw")
         self.retract.setProperty("kind", "danger")
         self.retract.clicked.connect(self._retract)
+        # The notice board's copy and the spreadsheet, masked, once the result is public.
+        self.list_pdf = QPushButton(self.tr("Public list (PDF)"))
+        self.list_pdf.setObjectName("publicListPdf")
+        self.list_pdf.clicked.connect(lambda: self._export(self.state.draws.public_list_pdf))
+        self.list_csv = QPushButton(self.tr("Public list (CSV)"))
+        self.list_csv.setObjectName("publicListCsv")
+        self.list_csv.clicked.connect(lambda: self._export(self.state.draws.public_list_csv))
         self.body.addWidget(self.facts)
         self.body.addWidget(self.result)
         self.body.addWidget(self.public)
         self.body.addStretch(1)
         self.actions.insertWidget(0, self.retract)
+        self.actions.insertWidget(2, self.list_pdf)
+        self.actions.insertWidget(3, self.list_csv)
         self.primary.setText(self.tr("Publish ›"))
 
     def enter(self) -> None:
@@ -73,8 +85,19 @@ class PublishScreen(ConsoleStep):
         )
         self.public.setVisible(bool(self.public.text()))
         self.retract.setVisible(draw.state in ("drawn", "published"))
+        for button in (self.list_pdf, self.list_csv):
+            button.setVisible(draw.state == "published")
         self.primary.setVisible(draw.state == "drawn")
         self.refresh_primary()
+
+    def _export(self, make: Callable[[int], Path]) -> None:
+        draw = self.state.draw
+        if draw is None:
+            return
+        draw_id = draw.draw_id
+        self.run_network(
+            lambda: make(draw_id), lambda path: self.say(self.tr("Saved: {path}").format(path=path))
+        )
 
     def _check_again(self, draw: DrawView) -> None:
         draws = self.state.draws

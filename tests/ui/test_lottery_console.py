@@ -213,6 +213,7 @@ def test_a_supervisor_draws_a_plan_with_the_keyboard_and_the_hall_follows(
     )
     assert "已公布" in console.publish.facts.text()
     assert not console.publish.primary.isVisible() and console.publish.retract.isVisible()
+    assert console.focusWidget() is console.publish.list_pdf  # Enter goes on, never to Retract
     screenshot(console, "lottery_published_1366")
     console.resize(1920, 1080)
     screenshot(console, "lottery_published_1920")

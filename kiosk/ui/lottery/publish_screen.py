@@ -70,6 +70,7 @@ class PublishScreen(ConsoleStep):
         self.say(self.tr("Published: counters show each household's result after their next sync"))
         self.state.set_draw(draw)
         self._render(draw)
+        self.list_pdf.setFocus()  # the next thing to do; the hidden button would hand Enter to Retract
 
     def _render(self, draw: DrawView) -> None:
         self.facts.setText(facts(draw))

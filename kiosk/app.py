@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName("Kiosk")
+    from kiosk.ui.gc_on_gui_thread import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)  # noqa: F841  (kept by its parent; named for the reader)
     messages.install_excepthook()
     theme.apply(app, config.theme.font_pt, theme.load_font(config.resources), config.resources)
     i18n.install_translator(app, config.theme.language, config.resources / "translations")

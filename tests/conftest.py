@@ -17,3 +17,23 @@ os.environ["LANG"] = "C.UTF-8"
 os.environ.setdefault("KIOSK_SCREENSHOTS", str(Path(__file__).resolve().parent / "screenshots"))
 
 # --- fixtures ---
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_on_the_main_thread() -> Iterator[None]:
+    """As in the app (kiosk/ui/gc_on_gui_thread.py): no collection on a worker thread, where it would destroy a
+    widget caught in a cycle while the GUI thread uses Qt. Each test's garbage is collected here, at its end."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def collect_after_each_test() -> Iterator[None]:
+    yield
+    gc.collect()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
@@ -106,7 +106,10 @@ def test_what_a_job_holds_is_let_go_on_the_gui_thread(qtbot: QtBot, fails: bool)
 
     def start(n: int) -> None:
         held = QObject()
-        held.destroyed.connect(lambda *_: freed_on.append(threading.get_ident()))
+        # Direct: the thread that destroys it records itself (queued, the GUI thread always would).
+        held.destroyed.connect(
+            lambda *_: freed_on.append(threading.get_ident()), Qt.ConnectionType.DirectConnection
+        )
 
         def work() -> int:
             if fails:

@@ -27,7 +27,7 @@ import pytest
 @pytest.fixture(scope="session", autouse=True)
 def collect_on_the_main_thread() -> Iterator[None]:
     """As in the app (kiosk/ui/gc_on_gui_thread.py): no collection on a worker thread, where it would destroy a
-    widget caught in a cycle while the GUI thread uses Qt. Each test's garbage is collected here, at its end."""
+    widget caught in a cycle while the GUI thread uses Qt. The garbage is collected here, at each test's end."""
     gc.disable()
     yield
     gc.enable()
@@ -36,4 +36,6 @@ def collect_on_the_main_thread() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def collect_after_each_test() -> Iterator[None]:
     yield
-    gc.collect()
+    from kiosk.ui.gc_on_gui_thread import collect_due
+
+    collect_due(gc.get_threshold())  # what is due only: a full collection at every test costs minutes

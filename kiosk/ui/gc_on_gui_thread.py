@@ -27,18 +27,22 @@ class GuiThreadCollector(QObject):
         self._timer.start(interval_ms)
 
     def check(self) -> int:
-        """Collect the generations that are due, youngest first, as the collector itself would."""
-        young, middle, old = gc.get_count()
-        collected = 0
-        if young > self._threshold[0]:
-            collected += gc.collect(0)
-            if middle > self._threshold[1]:
-                collected += gc.collect(1)
-                if old > self._threshold[2]:
-                    collected += gc.collect(2)
-        return collected
+        return collect_due(self._threshold)
 
     def stop(self) -> None:
         self._timer.stop()
         if self._was_enabled:
             gc.enable()
+
+
+def collect_due(threshold: tuple[int, int, int]) -> int:
+    """Collect the generations that are due, youngest first, as the collector itself would."""
+    young, middle, old = gc.get_count()
+    collected = 0
+    if young > threshold[0]:
+        collected += gc.collect(0)
+        if middle > threshold[1]:
+            collected += gc.collect(1)
+            if old > threshold[2]:
+                collected += gc.collect(2)
+    return collected

@@ -53,6 +53,7 @@ class Built:
     clock: Clock
     secrets: SecretStore
     services: Services
+    printer: SlipPrinter  # the services print on it; kept here for whoever checks what was printed
 
     @property
     def changes(self) -> ChangeNotice:
@@ -130,10 +131,11 @@ def build_services(
             DrawPrints(font, config.data_dir / "draws"),
             writer=database_writer,
             changes=changes,
+            printer=printer,
         ),
         changes=changes,
     )
-    return Built(config, engine, uow, clock, secrets, services)
+    return Built(config, engine, uow, clock, secrets, services, printer)
 
 
 def build_counter(

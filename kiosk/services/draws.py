@@ -9,7 +9,9 @@ work like every other service, handed to ``writer`` (the database lane) when the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from kiosk.services.draw_views import (
     SourceSpec,
     SourceValue,
 )
+from kiosk.services.printing_port import PrintFailed, SlipPrinter
 from kiosk.services.secrets import SecretStore
 from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
@@ -73,6 +76,16 @@ def check_twice(first: Sequence[SourceValue], second: Sequence[SourceValue]) -> 
     return tuple(values)
 
 
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NoticePrinted:
+    path: Path
+    printed: bool
+    message: str  # Chinese, for the banner: sent to the printer, or why not (the file is kept either way)
+
+
 class DrawService:
     """``client`` None: no centre configured, and every console call answers DrawOffline."""
 
@@ -86,7 +99,9 @@ class DrawService:
         *,
         writer: DatabaseWriter = write_here,
         changes: ChangeNotice | None = None,
+        printer: SlipPrinter | None = None,
     ):
+        self._printer = printer
         self._uow = uow
         self._clock = clock
         self._calls = DrawCalls(client, secrets)
@@ -245,6 +260,40 @@ class DrawService:
     def result_notice_pdf(self, view: DrawOutcomeView) -> Path:
         """摇号结果通知书 as a PDF file readable by the kiosk's user only (slow: on the network lane)."""
         return self._prints.result_notice(view, self._clock())
+
+    def print_result_notice(self, view: DrawOutcomeView, operator: OperatorSession) -> NoticePrinted:
+        """The result notice made, kept and sent to the counter's printer (slow: on the network lane).
+
+        Kept whatever the printer says: a jam loses nothing, the file can be printed again or handed over.
+        """
+        path = self.result_notice_pdf(view)
+        printed, message = False, "本机未配置打印机，结果通知书已保存"
+        if self._printer is not None:
+            try:
+                self._printer.print_pdf(path)
+                printed, message = True, "摇号结果通知书已送打印机"
+            except PrintFailed as exc:
+                log.warning("result notice %s not printed (kept as %s): %s", view.reg_no, path, exc)
+                message = f"结果通知书未打印：{exc}。文件已保存，可再次打印"
+        now = self._clock()
+
+        def record() -> None:
+            with self._uow() as uow:
+                audit.record(
+                    uow.session,
+                    action="draw_notice_print",
+                    at=now,
+                    counter=operator.counter,
+                    operator_id=operator.id,
+                    subject=view.reg_no,
+                    draw_id=view.draw_id,
+                    printed=printed,
+                    file=path.name,
+                )
+                uow.commit()
+
+        self._write(record)
+        return NoticePrinted(path, printed, message)
 
     def public_list_pdf(self, draw_id: int) -> Path:
         draw, rows = self._public_list(draw_id)

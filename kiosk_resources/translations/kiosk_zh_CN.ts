@@ -1116,10 +1116,6 @@ Cancellation possible until {deadline}</source>
             <source>Retracted: {reason}</source>
             <translation>已撤销：{reason}</translation>
         </message>
-        <message>
-            <source>Result notice made: {path}</source>
-            <translation>摇号结果通知书已生成：{path}</translation>
-        </message>
     </context>
     <context>
         <name>RetractDialog</name>

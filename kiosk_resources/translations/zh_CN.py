@@ -188,7 +188,6 @@ ZH_CN = {
     "Required when the reason is “Other”": "原因选“其他”时必须填写",
     "Resident ID": "身份证号",
     "Result SHA-256 {hash}": "结果 SHA-256 {hash}",
-    "Result notice made: {path}": "摇号结果通知书已生成：{path}",
     "Resume": "继续",
     "Retract": "撤销摇号",
     "Retract the draw": "撤销摇号",

@@ -15,6 +15,7 @@ from kiosk.storage import tables as t
 from kiosk.ui.lottery.console import LotteryConsole
 from kiosk.ui.lottery.lookup_screen import ResultLookupScreen
 from tests.builders import CLERK, SUPERVISOR
+from tests.fakes import FakePrinter
 from tests.sync.conftest import KioskFactory, kiosk, live_server, memory_keyring  # noqa: F401
 from tests.sync.test_draws_sync import DIGITS, centre  # noqa: F401
 from tests.ui.conftest import ELDER, Hold, WindowFactory, sign_in
@@ -70,8 +71,23 @@ def test_staff_find_a_households_result_and_print_its_notice(
         qtbot.keyClick(screen.print_button, Qt.Key.Key_Space)
     pdf = printed.args[0]
     assert isinstance(pdf, Path) and pdf.exists()
+    printer = site.counter.printer
+    assert isinstance(printer, FakePrinter) and printer.printed == [pdf]  # on the counter's printer
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "摇号结果通知书" in text and reg_no in text and not WHOLE_ID.search(text)
+
+    printer.fail_with = "打印机缺纸"  # a jam: the notice is kept, staff are told, nothing else changes
+    with qtbot.waitSignal(screen.printed, timeout=15_000) as again:
+        qtbot.keyClick(screen.print_button, Qt.Key.Key_Space)
+    assert again.args[0].exists() and printer.printed == [pdf]
+    with site.counter.engine.connect() as c:
+        prints = c.execute(
+            select(t.AuditEntry.detail).where(
+                t.AuditEntry.action == "draw_notice_print", t.AuditEntry.subject == reg_no
+            )
+        ).all()
+    assert len(prints) == 2
+    printer.fail_with = None
 
     screen.query.clear()
     qtbot.keyClicks(screen.query, reg_no[:-1] + ("X" if reg_no[-1] != "X" else "Y"))  # one character wrong

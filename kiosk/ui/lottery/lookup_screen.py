@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -27,7 +26,7 @@ from kiosk.ui.workers import Lane, run_in_background
 
 if TYPE_CHECKING:
     from kiosk.services.draw_views import DrawOutcomeView
-    from kiosk.services.draws import DrawService
+    from kiosk.services.draws import DrawService, NoticePrinted
     from kiosk.services.views import OperatorSession
 
 
@@ -151,9 +150,18 @@ class ResultLookupScreen(QWidget):
             return
         self._busy = True
         self._selected_changed()
+        operator = self._operator()
+        if operator is None:
+            self._busy = False
+            self._selected_changed()
+            return
         draws = self._draws
         run_in_background(
-            self, lambda: draws.result_notice_pdf(view), self._printed, self._print_failed, lane=Lane.NETWORK
+            self,
+            lambda: draws.print_result_notice(view, operator),
+            self._printed,
+            self._print_failed,
+            lane=Lane.NETWORK,
         )
 
     # --- rendering ---
@@ -202,13 +210,14 @@ class ResultLookupScreen(QWidget):
         self.query.setFocus()
         self.query.selectAll()
 
-    def _printed(self, path: Path) -> None:
+    def _printed(self, outcome: NoticePrinted) -> None:
         self._busy = False
         self._selected_changed()
-        messages.show(messages.Level.SUCCESS, self.tr("Result notice made: {path}").format(path=path))
+        # The service's own words: sent to the printer, or why not and that the file is kept.
+        messages.show(messages.Level.SUCCESS if outcome.printed else messages.Level.WARNING, outcome.message)
         self.query.setFocus()  # ready for the next household's scan
         self.query.selectAll()
-        self.printed.emit(path)
+        self.printed.emit(outcome.path)
 
     def _print_failed(self, exc: Exception) -> None:
         self._busy = False

@@ -65,6 +65,7 @@ def test_staff_find_a_households_result_and_print_its_notice(
     assert view.list_hash[:8] in screen.detail.text() and view.seed[:8] in screen.detail.text()
     shown = "\n".join(screen.table.item(0, c).text() for c in range(5)) + screen.detail.text()
     assert not WHOLE_ID.search(shown)
+    qtbot.waitUntil(lambda: screen.print_button.hasFocus())  # the next action, for Enter or Space
     screenshot(screen, "lottery_lookup_1366")
 
     with qtbot.waitSignal(screen.printed, timeout=15_000) as printed:

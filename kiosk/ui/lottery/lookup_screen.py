@@ -185,8 +185,10 @@ class ResultLookupScreen(QWidget):
         self.table.resizeRowsToContents()
         if views:
             self.table.selectRow(0)
-        self.query.selectAll()  # the next scan replaces this one
+        self.query.selectAll()  # a scan typed now replaces this one
         self._selected_changed()
+        # The next action: print the notice (Enter or Space); printing hands the keyboard back to the query.
+        (self.print_button if views else self.query).setFocus()
 
     def _selected_changed(self) -> None:
         view = self.selected()

@@ -162,6 +162,8 @@ def main() -> None:
             emit("outbox_drain_counter_cpu_per_message", counter_cpu * 1000 / queued, "ms")
             if not IN_PROCESS:
                 emit("outbox_drain_centre_cpu_per_message", centre_cpu * 1000 / queued, "ms")
+            # The machine is shared: its load while the drain and its floor ran, to read the ratio against.
+            emit("outbox_drain_load_average", os.getloadavg()[0], "runnable")
             kiosk.engine.dispose()
         central.close()
 

@@ -14,6 +14,7 @@ BENCHES = (
     "bench.bench_sync",
     "bench.bench_push",
     "bench.bench_draw",
+    "bench.bench_projection",
 )
 
 

@@ -19,7 +19,6 @@ from kiosk.ui.gc_on_gui_thread import GuiThreadCollector
 def test_widgets_in_cycles_are_destroyed_on_the_gui_thread_while_workers_allocate(qtbot: QtBot) -> None:
     gui = threading.get_ident()
     freed_on: list[int] = []
-    stop = threading.Event()
     gc.collect()
     for _ in range(50):
         label = QLabel("cycle")
@@ -30,22 +29,21 @@ def test_widgets_in_cycles_are_destroyed_on_the_gui_thread_while_workers_allocat
         del label
 
     def allocate() -> None:  # what the sync worker and the lanes do all day: garbage the collector must see
-        while not stop.is_set():
-            for _ in range(1000):
-                junk: list[object] = []
-                junk.append(junk)
+        for _ in range(50 * gc.get_threshold()[0]):
+            junk: list[object] = []
+            junk.append(junk)
 
+    # Enough garbage for many automatic collections, on the workers (they would free the labels there).
     workers = [threading.Thread(target=allocate) for _ in range(2)]
-    for w in workers:
-        w.start()
     collector = GuiThreadCollector(interval_ms=10)
     try:
-        assert not gc.isenabled()
-        qtbot.waitUntil(lambda: len(freed_on) == 50, timeout=30_000)
-    finally:
-        stop.set()
+        for w in workers:
+            w.start()
         for w in workers:
             w.join()
+        assert not gc.isenabled() and freed_on == []  # nothing collected on a worker
+        qtbot.waitUntil(lambda: len(freed_on) == 50, timeout=30_000)
+    finally:
         collector.stop()
     assert set(freed_on) == {gui}
 

@@ -297,6 +297,22 @@ class DrawResult:
             )
         )
 
+    @cached_property
+    def text(self) -> str:
+        """The result file: ``rank\\treg_no\\tpool\\toutcome\\n`` per entry in rank order.
+
+        Made once per result: the console checks it against the centre's, lists its rows and hands it to the
+        projection, which checks its hash again; a million lines take seconds.
+        """
+        regs = _gather(list(map(attrgetter("reg_no"), self.entries)), self.order)
+        kind = _number_kind(self.mode)
+        return "".join(
+            [
+                f"{r}\t{g}\t{p}\t{kind}:{o}\n" if o.__class__ is int else f"{r}\t{g}\t{p}\t{o}\n"
+                for r, g, p, o in zip(count(1), regs, self.pools, self.outs, strict=False)
+            ]
+        )
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DrawResult):
             return NotImplemented
@@ -460,15 +476,7 @@ def draw(
 
 def result_text(result: DrawResult) -> str:
     """The result file: ``rank\\treg_no\\tpool\\toutcome\\n`` per entry in rank order."""
-    entries, order = result.entries, result.order
-    regs = _gather(list(map(attrgetter("reg_no"), entries)), order)
-    kind = _number_kind(result.mode)
-    return "".join(
-        [
-            f"{r}\t{g}\t{p}\t{kind}:{o}\n" if o.__class__ is int else f"{r}\t{g}\t{p}\t{o}\n"
-            for r, g, p, o in zip(count(1), regs, result.pools, result.outs, strict=False)
-        ]
-    )
+    return result.text
 
 
 def check_same(expected: str, found: str) -> None:

@@ -111,7 +111,7 @@ class Projection:
     def show_draw(self, draw: DrawView) -> ProjectionState:
         """The plan, the list hash, the sources and the seed as far as the draw's record knows them."""
         self._rows = ()
-        values = _source_values(draw.sources_text)
+        values = source_values(draw.sources_text)
         sources = tuple(ShownSource(spec.label, values.get(spec.label, "")) for spec in draw.source_specs)
         seed = known_seed(draw)
         stage = Stage.COMMITTED if seed or any(s.value for s in sources) else Stage.FROZEN
@@ -241,13 +241,12 @@ def _pages(revealed: int, size: int) -> int:
     return max(1, -(-revealed // size))
 
 
-def _source_values(text: object) -> dict[str, str]:
-    """label -> value from the canonical sources text (kind, label, value a line), once committed."""
-    if not isinstance(text, str):
+def source_values(sources_text: str | None) -> dict[str, str]:
+    """label -> value of a draw's committed sources (empty before, or if the file cannot be read: the console's
+    check refuses such a draw anyway, and the hall shows no value rather than a wrong one)."""
+    if not sources_text:
         return {}
-    values = {}
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) == 3:
-            values[parts[1]] = parts[2]
-    return values
+    try:
+        return {source.label: source.value for source in parse_sources(sources_text)}
+    except KioskError:
+        return {}

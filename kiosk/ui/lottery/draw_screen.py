@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from kiosk.services.draw_views import DrawMismatch, DrawView, PublicListRow
+from kiosk.services.projection import source_values
 from kiosk.ui.lottery.formats import facts
 from kiosk.ui.lottery.retract_dialog import RetractDialog
 from kiosk.ui.lottery.state import ConsoleState
@@ -44,10 +45,13 @@ class DrawScreen(ConsoleStep):
         if draw is None:
             return
         self.facts.setText(facts(draw))
+        values = source_values(draw.sources_text)
         self.sources.setText(
             "\n".join(
-                self.tr("Source: {label}: {value}").format(label=label, value=value)
-                for label, value in _values(draw)
+                self.tr("Source: {label}: {value}").format(
+                    label=spec.label, value=values.get(spec.label, "—")
+                )
+                for spec in draw.source_specs
             )
         )
         self.primary.setText(
@@ -123,12 +127,3 @@ class DrawScreen(ConsoleStep):
         if retracted is not None:
             self.state.retracted(retracted)
             self.moved_on.emit()
-
-
-def _values(draw: DrawView) -> list[tuple[str, str]]:
-    known = {}
-    for line in (draw.sources_text or "").splitlines():
-        parts = line.split("\t")
-        if len(parts) == 3:
-            known[parts[1]] = parts[2]
-    return [(spec.label, known.get(spec.label, "—")) for spec in draw.source_specs]

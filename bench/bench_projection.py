@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from datetime import datetime
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -22,67 +21,13 @@ from PySide6.QtCore import QRect  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.common import emit, median, percentile  # noqa: E402
-from kiosk.services.draw_views import DrawView, PublicListRow, SourceSpec  # noqa: E402
 from kiosk.services.projection import Projection, ProjectionState  # noqa: E402
 from kiosk.ui import theme  # noqa: E402
 from kiosk.ui.hall.feed import HallFeed  # noqa: E402
 from kiosk.ui.hall.projection_screen import ProjectionScreen  # noqa: E402
-from kiosk_core import lottery  # noqa: E402
+from tests.services.test_projection import a_draw, rows_of  # noqa: E402
 
 PAGE_TARGET_MS = 100.0
-DIGITS = "3141592653589793238462643383279502884197"
-NAMES = ("张*兰", "王*", "欧**国", "李*明")
-
-
-def a_draw(n: int) -> tuple[DrawView, lottery.DrawResult, list[PublicListRow]]:
-    pools = (
-        lottery.Pool("P01/T01", tuple(f"1-{f:02d}{u:02d}" for f in range(1, 31) for u in range(1, 11)), ()),
-        lottery.Pool("P01/T02", tuple(f"2-{f:02d}{u:02d}" for f in range(1, 31) for u in range(1, 11)), ()),
-    )
-    entries = [lottery.Entry(f"Q2611-01-{i:06d}", "P01/T01" if i % 2 else "P01/T02", "-") for i in range(n)]
-    sources = (lottery.digits_source("公证员现场摇出的号码", DIGITS),)
-    result = lottery.draw(entries, "units", pools, sources)
-    list_text = lottery.list_text(entries)
-    view = DrawView(
-        draw_id=1,
-        plan_code="Q2611",
-        plan_name="2026年第四批公共租赁住房快速配租",
-        state="drawn",
-        algorithm=lottery.ALGORITHM,
-        mode="units",
-        list_text=list_text,
-        list_hash=lottery.sha256_hex(list_text),
-        pools_text=lottery.pools_text("units", pools),
-        pools_hash="",
-        source_specs=(SourceSpec.digits("公证员现场摇出的号码", len(DIGITS)),),
-        sources_text=lottery.sources_text(sources),
-        seed=result.seed.hex(),
-        cancelled=(),
-        result_text=None,
-        result_hash=lottery.sha256_hex(lottery.result_text(result)),
-        frozen_at=datetime(2026, 12, 2, 9, 0),
-        drawn_at=None,
-        published_at=None,
-        retracted_at=None,
-        retract_reason=None,
-        replaces=None,
-        public_url="",
-    )
-    rows = [
-        PublicListRow(
-            rank=o.rank,
-            reg_no=o.reg_no,
-            applicant_masked=NAMES[o.rank % len(NAMES)],
-            id_masked="1101**********002X",
-            pool=o.pool,
-            pool_label="东坝嘉园 · 一居室" if o.pool == "P01/T01" else "东坝嘉园 · 两居室",
-            group_label="",
-            kind=o.kind,
-            outcome_label=f"{o.unit}室" if o.kind == "unit" else f"轮候号 {o.number}",
-        )
-        for o in result.outcomes
-    ]
-    return view, result, rows
 
 
 def main() -> None:
@@ -101,7 +46,8 @@ def main() -> None:
     screen.show()
     app.processEvents()
 
-    view, result, rows = a_draw(args.entries)
+    view, result = a_draw(args.entries)  # the projection tests' draw: real files, real hashes
+    rows = rows_of(result)
     started = time.perf_counter()
     projection.show_result(view, result, rows)
     emit("projection_check", time.perf_counter() - started, "s")

@@ -2,6 +2,88 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
     <context>
+        <name>BoardScreen</name>
+        <message>
+            <source>Free</source>
+            <translation>可选</translation>
+        </message>
+        <message>
+            <source>Taken</source>
+            <translation>已选</translation>
+        </message>
+        <message>
+            <source>{floor}F</source>
+            <translation>{floor}层</translation>
+        </message>
+        <message>
+            <source>Building {name}</source>
+            <translation>{name}栋</translation>
+        </message>
+        <message>
+            <source>No units to show</source>
+            <translation>暂无房源</translation>
+        </message>
+        <message>
+            <source>Unit board</source>
+            <translation>房源播报</translation>
+        </message>
+        <message>
+            <source>{type}: {free} free, {taken} taken</source>
+            <translation>{type}：可选 {free} 套，已选 {taken} 套</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallingScreen</name>
+        <message>
+            <source>Counter</source>
+            <translation>窗口</translation>
+        </message>
+        <message>
+            <source>No.</source>
+            <translation>序号</translation>
+        </message>
+        <message>
+            <source>Household</source>
+            <translation>申请家庭</translation>
+        </message>
+        <message>
+            <source>Unit type</source>
+            <translation>户型</translation>
+        </message>
+        <message>
+            <source>Time left</source>
+            <translation>剩余时间</translation>
+        </message>
+        <message>
+            <source>Unit selection</source>
+            <translation>选房</translation>
+        </message>
+        <message>
+            <source>No household is at a counter yet</source>
+            <translation>暂无家庭在窗口选房</translation>
+        </message>
+        <message>
+            <source>Please get ready: {names}</source>
+            <translation>请准备：{names}</translation>
+        </message>
+        <message>
+            <source>Page {page} of {pages}</source>
+            <translation>第 {page} / {pages} 页</translation>
+        </message>
+        <message>
+            <source>Counter {n}</source>
+            <translation>{n} 号窗口</translation>
+        </message>
+        <message>
+            <source>Preparing</source>
+            <translation>准备中</translation>
+        </message>
+        <message>
+            <source>Paused {time}</source>
+            <translation>暂停 {time}</translation>
+        </message>
+    </context>
+    <context>
         <name>CancelDialog</name>
         <message>
             <source>Cancel registration</source>

@@ -5,7 +5,8 @@ The window is the notice board, or the lottery's projection while the console pr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QScreen
@@ -33,6 +34,7 @@ class HallLauncher(QObject):
         self._clock = clock
         self.feed: HallFeed[NoticeBoardState] | None = None
         self.projection: HallFeed[ProjectionState] | None = None  # the console's, while it projects a draw
+        self._make: Callable[[HallFeed[Any]], HallScreen] | None = None  # its window; None: ProjectionScreen
         self.window: HallScreen | None = None
         self._screen: QScreen | None = None
         self._fullscreen = True
@@ -63,14 +65,17 @@ class HallLauncher(QObject):
         self.opened.emit()
         return True
 
-    def project(self, feed: HallFeed[ProjectionState] | None) -> None:
-        """The lottery's projection of ``feed`` on the hall's window from now on (None: the notice board again).
+    def project(
+        self, feed: HallFeed[Any] | None, screen: Callable[[HallFeed[Any]], HallScreen] | None = None
+    ) -> None:
+        """The lottery's projection of ``feed`` on the hall's window from now on (None: the notice board again);
+        ``screen`` makes another hall window of it (selection's calling screen or unit board).
 
         An open window changes at once, on the same screen; a closed one shows it when opened.
         """
-        if feed is self.projection:
+        if feed is self.projection and screen is self._make:
             return
-        self.projection = feed
+        self.projection, self._make = feed, screen
         if self.window is not None:
             # The old one first: closed after the new one shows, it would hand the activation to the new one,
             # which takes no focus.
@@ -88,7 +93,7 @@ class HallLauncher(QObject):
 
             self._timer.stop()
             self.feed = None
-            window = ProjectionScreen(self.projection)
+            window = (self._make or ProjectionScreen)(self.projection)
         else:
             self.feed = HallFeed(
                 NoticeBoardState(

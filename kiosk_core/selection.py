@@ -1,0 +1,595 @@
+"""On-site unit selection (选房): rounds, turns in draw order, the wish list, auto-pick; pure rules.
+
+The centre decides with these functions (its database constraints arbitrate a unit chosen twice at once);
+counters and screens use the same ones to explain and show. A turn's timeline: ``waiting`` in its round,
+``called`` to a counter (identify, re-declare, wish list), ``open`` when every household before it in its pool
+has finished, then one finished state. Times are the centre's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from kiosk_core.errors import KioskError
+
+MAX_WISHES = 5
+TURN_SECONDS = 120
+SUPPLEMENTARY_MINUTES = 3
+QUEUE_STEP = 1000  # queue_pos = order * QUEUE_STEP leaves room for late arrivals between two households
+PAUSE_AFTER_SECONDS = 6.0  # an open turn whose counter has not been heard this long pauses
+
+REASON_NO_UNIT = "倒计时结束时预选房源均已被选定"
+REASON_ABSENT = "本场次结束时未到场"
+
+
+class TurnState(StrEnum):
+    WAITING = "waiting"  # in its round, not called yet (or passed over: ``late``)
+    CALLED = "called"  # at a counter: identify, re-declare, wish list; formal turn not open yet
+    OPEN = "open"  # formal selection: the countdown runs (or is paused)
+    CONFIRMED = "confirmed"
+    AUTO_PICKED = "auto_picked"
+    NO_UNIT = "no_unit"  # time ran out and no wish was free
+    ABSENT = "absent"  # had not come by the end of its round
+    DECLINED = "declined"  # gave up on purpose: no supplementary selection
+
+
+FINISHED = frozenset(
+    {TurnState.CONFIRMED, TurnState.AUTO_PICKED, TurnState.NO_UNIT, TurnState.ABSENT, TurnState.DECLINED}
+)
+CHOSEN = frozenset({TurnState.CONFIRMED, TurnState.AUTO_PICKED})
+SUPPLEMENTARY_ALLOWED = frozenset({TurnState.NO_UNIT, TurnState.ABSENT})
+
+
+class RoundState(StrEnum):
+    UPCOMING = "upcoming"
+    RUNNING = "running"
+    ENDED = "ended"
+
+
+# --- errors ---------------------------------------------------------------------------------------------
+
+
+class SelectionError(KioskError):
+    """A selection action refused; nothing changed."""
+
+    code = "selection"
+
+
+class BadRounds(SelectionError):
+    code = "bad_rounds"
+
+
+class TooManyWishes(SelectionError):
+    code = "too_many_wishes"
+
+    def __init__(self) -> None:
+        super().__init__(f"最多预选 {MAX_WISHES} 套房源", hint="请先删除一套，再添加其他房源")
+
+
+class DuplicateWish(SelectionError):
+    code = "duplicate_wish"
+
+    def __init__(self, unit: str) -> None:
+        super().__init__(f"房源 {unit} 已在预选清单中", hint="同一套房源只能预选一次")
+        self.unit = unit
+
+
+class UnitNotInPool(SelectionError):
+    code = "unit_not_in_pool"
+
+    def __init__(self, unit: str) -> None:
+        super().__init__(f"房源 {unit} 不属于该家庭登记的项目和户型", hint="只能从本家庭号池的房源中选择")
+        self.unit = unit
+
+
+class UnitTaken(SelectionError):
+    code = "unit_taken"
+
+    def __init__(self, unit: str) -> None:
+        super().__init__(f"该房源刚被其他家庭选定：{unit}", hint="清单已刷新，请从仍可选的房源中选择")
+        self.unit = unit
+
+
+class UnitNotWished(SelectionError):
+    code = "unit_not_wished"
+
+    def __init__(self, unit: str) -> None:
+        super().__init__(f"房源 {unit} 不在该家庭的预选清单中", hint="请先把它加入预选清单，再确认正选")
+        self.unit = unit
+
+
+class NotYourTurn(SelectionError):
+    code = "not_your_turn"
+
+    def __init__(self, hint: str = "请等排在前面的家庭选完，倒计时开始后再确认") -> None:
+        super().__init__("还没有轮到该家庭正式选房", hint=hint)
+
+
+class TurnFinished(SelectionError):
+    code = "turn_finished"
+
+    def __init__(self, state: TurnState) -> None:
+        super().__init__(
+            f"该家庭的选房已结束（{STATE_LABELS[state]}）", hint="结果不可更改；如需查看请打印确认书"
+        )
+        self.state = state
+
+
+class TurnExpired(SelectionError):
+    code = "turn_expired"
+
+    def __init__(self) -> None:
+        super().__init__("正选时间已到", hint="系统将按预选顺序自动选定第一套仍可选的房源")
+
+
+class NotRedeclared(SelectionError):
+    code = "not_redeclared"
+
+    def __init__(self) -> None:
+        super().__init__("该家庭尚未重新声明", hint="请家庭确认情况未变（上述条款，我已阅知）并勾选后再继续")
+
+
+class NotYourCounter(SelectionError):
+    code = "not_your_counter"
+
+    def __init__(self, counter: str | None) -> None:
+        where = f"{counter} 号窗口" if counter else "其他窗口"
+        super().__init__(f"该家庭正在 {where} 办理", hint="请到该窗口办理，或由主管转到本窗口")
+        self.counter = counter
+
+
+class NotCalled(SelectionError):
+    code = "not_called"
+
+    def __init__(self) -> None:
+        super().__init__("该家庭尚未叫号", hint="请先叫号，家庭到窗口后再办理")
+
+
+class NotLate(SelectionError):
+    code = "not_late"
+
+    def __init__(self) -> None:
+        super().__init__("该家庭没有被标为迟到", hint="只有叫号未到的家庭才能按迟到补排")
+
+
+class SupplementaryClosed(SelectionError):
+    code = "supplementary_closed"
+
+    def __init__(self, deadline: datetime | None) -> None:
+        if deadline is None:
+            super().__init__("补选申请尚未开放", hint="当天正选场次安排好后才能申请补选")
+        else:
+            super().__init__(
+                f"补选申请已于 {deadline:%H:%M} 截止", hint="补选申请须在当天正选场次结束后3分钟内提出"
+            )
+        self.deadline = deadline
+
+
+class DeclinedNoSupplementary(SelectionError):
+    code = "declined_no_supplementary"
+
+    def __init__(self) -> None:
+        super().__init__("主动放弃选房的家庭不能申请补选", hint="补选只面向未到场或未选定住房的家庭")
+
+
+class SupplementaryNotAllowed(SelectionError):
+    code = "supplementary_not_allowed"
+
+    def __init__(self, state: TurnState) -> None:
+        super().__init__(
+            f"该家庭当前不能申请补选（{STATE_LABELS[state]}）",
+            hint="补选只面向本场次结束后未到场或未选定住房的家庭",
+        )
+        self.state = state
+
+
+STATE_LABELS: dict[TurnState, str] = {
+    TurnState.WAITING: "等待叫号",
+    TurnState.CALLED: "已叫号",
+    TurnState.OPEN: "正在选房",
+    TurnState.CONFIRMED: "已确认正选",
+    TurnState.AUTO_PICKED: "系统自动选定",
+    TurnState.NO_UNIT: "未选定住房",
+    TurnState.ABSENT: "未到场",
+    TurnState.DECLINED: "主动放弃",
+}
+
+
+# --- values ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """One unit of a pool, as the wish list and the board show it."""
+
+    code: str
+    project_code: str
+    unit_type_code: str
+    building: str = ""
+    floor: int = 0
+    number: str = ""
+    orientation: str = ""
+    area: float = 0.0
+    rent: float = 0.0
+
+    @property
+    def pool(self) -> str:
+        return pool_code(self.project_code, self.unit_type_code)
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    round_no: int
+    reg_nos: tuple[str, ...]  # in global draw rank order
+    starts_at: datetime
+    ends_at: datetime
+
+    def state(self, now: datetime) -> RoundState:
+        if now < self.starts_at:
+            return RoundState.UPCOMING
+        return RoundState.RUNNING if now < self.ends_at else RoundState.ENDED
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One household's turn in a selection (or in its supplementary round)."""
+
+    reg_no: str
+    pool: str
+    rank: int  # the draw's global rank
+    order: int  # the draw's order within the pool
+    round_no: int
+    queue_pos: int
+    state: TurnState = TurnState.WAITING
+    late: bool = False  # passed over: called and not there
+    requeued: bool = False  # came late and was queued after the household being served
+    counter: str | None = None
+    redeclared_at: datetime | None = None
+    redeclared_by: str | None = None
+    wishes: tuple[str, ...] = ()
+    opened_at: datetime | None = None
+    deadline: datetime | None = None
+    paused_remaining: float | None = None  # seconds left when paused; None while the countdown runs
+    unit_code: str | None = None
+    finished_at: datetime | None = None
+    reason: str | None = None
+    supplementary: bool = False
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED
+
+    @property
+    def paused(self) -> bool:
+        return self.state is TurnState.OPEN and self.paused_remaining is not None
+
+
+def pool_code(project_code: str, unit_type_code: str) -> str:
+    """The draw's pool code of a project and unit type."""
+    return f"{project_code}/{unit_type_code}"
+
+
+def first_queue_pos(order: int) -> int:
+    return order * QUEUE_STEP
+
+
+def call_text(rank: int, masked_name: str, counter: str) -> str:
+    """What the calling screen shows and speaks: 请 0005 号 张*明 家庭到 3 号窗口选房."""
+    window = str(int(counter)) if counter.isdigit() else counter
+    return f"请 {rank:04d} 号 {masked_name} 家庭到 {window} 号窗口选房"
+
+
+# --- rounds ---------------------------------------------------------------------------------------------
+
+
+def cut_rounds(order: Sequence[str], size: int, first_start: datetime, minutes: int) -> list[RoundPlan]:
+    """Cut reg_nos in global draw rank order into rounds of ``size``; round n starts (n-1)*minutes later."""
+    if size < 1:
+        raise BadRounds("每场次家庭数至少为 1", hint="请填写每场次的家庭数", code="bad_round_size")
+    if minutes < 1:
+        raise BadRounds("每场次时长至少 1 分钟", hint="请填写每场次的分钟数", code="bad_round_minutes")
+    if not order:
+        raise BadRounds("没有可选房的家庭", hint="请确认选房摇号已公布且有未取消的登记", code="no_households")
+    if len(set(order)) != len(order):
+        raise BadRounds("选房顺序中有重复的登记", hint="同一登记只能排一次", code="duplicate_household")
+    step = timedelta(minutes=minutes)
+    return [
+        RoundPlan(
+            n + 1,
+            tuple(order[i : i + size]),
+            first_start + n * step,
+            first_start + (n + 1) * step,
+        )
+        for n, i in enumerate(range(0, len(order), size))
+    ]
+
+
+def supplementary_deadline(last_round_end: datetime, minutes: int = SUPPLEMENTARY_MINUTES) -> datetime:
+    return last_round_end + timedelta(minutes=minutes)
+
+
+# --- the wish list --------------------------------------------------------------------------------------
+
+
+def check_wishes(
+    units: Sequence[str],
+    pool_units: Mapping[str, UnitInfo],
+    taken: Collection[str],
+    kept: Collection[str] = (),
+) -> tuple[str, ...]:
+    """The wish list as given, or the first refusal: a sixth unit, one twice, one of another pool, one taken.
+
+    A unit taken by another household may stay on the list if it was already there (``kept``: the list
+    before this change), shown marked, as the seed says; it is never newly added.
+    """
+    if len(units) > MAX_WISHES:
+        raise TooManyWishes()
+    seen: set[str] = set()
+    for unit in units:
+        if unit in seen:
+            raise DuplicateWish(unit)
+        seen.add(unit)
+        if unit not in pool_units:
+            raise UnitNotInPool(unit)
+        if unit in taken and unit not in kept:
+            raise UnitTaken(unit)
+    return tuple(units)
+
+
+def add_wish(wishes: Sequence[str], unit: str) -> tuple[str, ...]:
+    """The list with ``unit`` at the end (check_wishes judges it)."""
+    return (*wishes, unit)
+
+
+def remove_wish(wishes: Sequence[str], unit: str) -> tuple[str, ...]:
+    return tuple(w for w in wishes if w != unit)
+
+
+def move_wish(wishes: Sequence[str], unit: str, where: str) -> tuple[str, ...]:
+    """Move ``unit`` ``up``, ``down`` or to the ``top``; at an end it stays."""
+    items = list(wishes)
+    if unit not in items:
+        raise UnitNotWished(unit)
+    i = items.index(unit)
+    if where == "top":
+        j = 0
+    elif where == "up":
+        j = max(0, i - 1)
+    elif where == "down":
+        j = min(len(items) - 1, i + 1)
+    else:
+        raise ValueError(where)
+    items.insert(j, items.pop(i))
+    return tuple(items)
+
+
+def auto_pick(wishes: Sequence[str], taken: Collection[str]) -> str | None:
+    """The first wish still free, or None."""
+    return next((w for w in wishes if w not in taken), None)
+
+
+# --- calling and order ----------------------------------------------------------------------------------
+
+
+def check_counter(turn: Turn, counter: str) -> None:
+    """A called or open turn belongs to the counter that called it."""
+    if turn.state in (TurnState.CALLED, TurnState.OPEN) and turn.counter != counter:
+        raise NotYourCounter(turn.counter)
+
+
+def next_to_call(turns: Iterable[Turn], started_rounds: Collection[int]) -> Turn | None:
+    """The household a counter calls next: late arrivals first, then the started rounds in draw rank order.
+
+    A household of an ended round that was never called is still called (it may well be in the hall); only
+    a passed-over one that has not come is recorded absent (``not_come``).
+    """
+    candidates = [
+        t
+        for t in turns
+        if t.state is TurnState.WAITING and not t.late and (t.requeued or t.round_no in started_rounds)
+    ]
+    return min(candidates, key=lambda t: (not t.requeued, t.rank), default=None)
+
+
+def not_come(turns: Iterable[Turn], ended_rounds: Collection[int]) -> list[Turn]:
+    """The households to record absent: of a round that has ended, called, passed over and not come since.
+
+    The centre asks at every tick, so one passed over after its round ended is recorded at once.
+    """
+    return [t for t in turns if t.state is TurnState.WAITING and t.late and t.round_no in ended_rounds]
+
+
+def may_open(turn: Turn, pool_turns: Iterable[Turn]) -> bool:
+    """A called, re-declared turn opens when every household before it in its pool that is there has finished.
+
+    ``pool_turns``: the turns of the same selection; those of other pools (or of the other kind, regular or
+    supplementary) are ignored. Passed-over households (``late``) do not hold up the ones after them.
+    """
+    if turn.state is not TurnState.CALLED or turn.redeclared_at is None or turn.late:
+        return False
+    for other in pool_turns:
+        if (
+            other.reg_no == turn.reg_no
+            or other.pool != turn.pool
+            or other.supplementary != turn.supplementary
+        ):
+            continue
+        if other.state is TurnState.OPEN:
+            return False
+        if other.queue_pos < turn.queue_pos and not other.late and not other.finished:
+            return False
+    return True
+
+
+def pass_over(turn: Turn) -> Turn:
+    """Called and not there: it keeps waiting, the pool goes on without it."""
+    if turn.state is not TurnState.CALLED:
+        raise NotCalled() if turn.state is TurnState.WAITING else _finished_or_open(turn)
+    return replace(turn, state=TurnState.WAITING, late=True, counter=None)
+
+
+def arrival_queue_pos(turn: Turn, pool_turns: Iterable[Turn]) -> int:
+    """Where a late household goes when it arrives: right after the ones being served in its pool.
+
+    The anchor is the last household of the pool that is open, at a counter or finished: putting the arrival
+    before one already at a counter would make that counter wait for a household no counter has called.
+    Arrivals take anchor+1, +2, ... in the order they come. One nobody behind it has passed keeps its place.
+    """
+    same = [t for t in pool_turns if t.pool == turn.pool and t.supplementary == turn.supplementary]
+    served = [t.queue_pos for t in same if t.state is not TurnState.WAITING and t.reg_no != turn.reg_no]
+    anchor = max(served, default=0)
+    if turn.queue_pos > anchor:
+        return turn.queue_pos
+    used = {t.queue_pos for t in same if t.reg_no != turn.reg_no}
+    pos = anchor + 1
+    while pos in used:
+        pos += 1
+    return pos
+
+
+def arrive(turn: Turn, pool_turns: Iterable[Turn]) -> Turn:
+    if not turn.late or turn.state is not TurnState.WAITING:
+        raise NotLate()
+    pos = arrival_queue_pos(turn, pool_turns)
+    return replace(turn, late=False, requeued=pos != turn.queue_pos, queue_pos=pos)
+
+
+def call(turn: Turn, counter: str) -> Turn:
+    if turn.state is not TurnState.WAITING:
+        raise _finished_or_open(turn) if turn.state is not TurnState.CALLED else NotYourCounter(turn.counter)
+    return replace(turn, state=TurnState.CALLED, counter=counter)
+
+
+def redeclare(turn: Turn, now: datetime, operator: str) -> Turn:
+    if turn.state not in (TurnState.CALLED, TurnState.OPEN):
+        raise NotCalled() if turn.state is TurnState.WAITING else _finished_or_open(turn)
+    return replace(turn, redeclared_at=now, redeclared_by=operator)
+
+
+def _finished_or_open(turn: Turn) -> SelectionError:
+    if turn.finished:
+        return TurnFinished(turn.state)
+    return NotYourTurn("该家庭已在正式选房") if turn.state is TurnState.OPEN else NotCalled()
+
+
+# --- the formal turn ------------------------------------------------------------------------------------
+
+
+def open_turn(turn: Turn, now: datetime, seconds: int = TURN_SECONDS) -> Turn:
+    return replace(
+        turn,
+        state=TurnState.OPEN,
+        opened_at=now,
+        deadline=now + timedelta(seconds=seconds),
+        paused_remaining=None,
+    )
+
+
+def remaining_seconds(turn: Turn, now: datetime) -> float | None:
+    """Seconds left of an open turn (a paused one keeps what it had); None for any other turn."""
+    if turn.state is not TurnState.OPEN or turn.deadline is None:
+        return None
+    if turn.paused_remaining is not None:
+        return turn.paused_remaining
+    return max(0.0, (turn.deadline - now).total_seconds())
+
+
+def expired(turn: Turn, now: datetime) -> bool:
+    """An open, running turn whose time is up (the centre then auto-picks)."""
+    return (
+        turn.state is TurnState.OPEN
+        and turn.paused_remaining is None
+        and turn.deadline is not None
+        and turn.deadline <= now
+    )
+
+
+def pause(turn: Turn, last_heard: datetime) -> Turn:
+    """The counter went quiet: the countdown stops where it was when the counter was last heard."""
+    if turn.state is not TurnState.OPEN or turn.paused_remaining is not None or turn.deadline is None:
+        return turn
+    return replace(turn, paused_remaining=max(0.0, (turn.deadline - last_heard).total_seconds()))
+
+
+def resume(turn: Turn, now: datetime) -> Turn:
+    if turn.state is not TurnState.OPEN or turn.paused_remaining is None:
+        return turn
+    return replace(turn, deadline=now + timedelta(seconds=turn.paused_remaining), paused_remaining=None)
+
+
+def check_confirm(turn: Turn, unit: str, taken: Collection[str], now: datetime | None = None) -> None:
+    """Whether the household may confirm ``unit`` now: its turn open (time not up), the unit wished and free."""
+    if turn.finished:
+        raise TurnFinished(turn.state)
+    if turn.state is not TurnState.OPEN:
+        raise NotYourTurn()
+    if now is not None and expired(turn, now):
+        raise TurnExpired()
+    if unit not in turn.wishes:
+        raise UnitNotWished(unit)
+    if unit in taken:
+        raise UnitTaken(unit)
+
+
+def confirm(turn: Turn, unit: str, taken: Collection[str], now: datetime) -> Turn:
+    check_confirm(turn, unit, taken, now)
+    return replace(
+        turn, state=TurnState.CONFIRMED, unit_code=unit, finished_at=now, paused_remaining=None, reason=None
+    )
+
+
+def time_out(turn: Turn, taken: Collection[str], now: datetime) -> Turn:
+    """The deadline passed: the first free wish is chosen, or the household ends with no unit."""
+    unit = auto_pick(turn.wishes, taken)
+    if unit is None:
+        return replace(
+            turn, state=TurnState.NO_UNIT, finished_at=now, reason=REASON_NO_UNIT, paused_remaining=None
+        )
+    return replace(turn, state=TurnState.AUTO_PICKED, unit_code=unit, finished_at=now, paused_remaining=None)
+
+
+def mark_absent(turn: Turn, now: datetime) -> Turn:
+    """The round ended and the household, called and passed over, had not come (``not_come``)."""
+    if turn.state is not TurnState.WAITING:
+        raise _finished_or_open(turn)
+    if not turn.late:
+        raise NotLate()
+    return replace(turn, state=TurnState.ABSENT, finished_at=now, reason=REASON_ABSENT, counter=None)
+
+
+def decline(turn: Turn, reason: str, now: datetime) -> Turn:
+    if turn.finished:
+        raise TurnFinished(turn.state)
+    if not reason.strip():
+        raise SelectionError("请填写放弃选房的原因", hint="例如：家庭决定不选房", code="reason_empty")
+    return replace(
+        turn, state=TurnState.DECLINED, finished_at=now, reason=reason.strip(), paused_remaining=None
+    )
+
+
+# --- supplementary selection ----------------------------------------------------------------------------
+
+
+def supplementary_allowed(turn: Turn, now: datetime, deadline: datetime | None) -> None:
+    """Raise unless the household may apply for supplementary selection now (absent or no unit, in time)."""
+    if turn.state is TurnState.DECLINED:
+        raise DeclinedNoSupplementary()
+    if turn.state not in SUPPLEMENTARY_ALLOWED:
+        raise SupplementaryNotAllowed(turn.state)
+    if deadline is None or now > deadline:
+        raise SupplementaryClosed(deadline)
+
+
+# --- the board ------------------------------------------------------------------------------------------
+
+
+def counts(units: Iterable[UnitInfo], taken: Collection[str]) -> dict[str, dict[str, int]]:
+    """Free and taken units per unit type."""
+    out: dict[str, dict[str, int]] = {}
+    for u in units:
+        c = out.setdefault(u.unit_type_code, {"free": 0, "taken": 0})
+        c["taken" if u.code in taken else "free"] += 1
+    return out

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk_core.identity import mask_name
+from kiosk_core.selection import call_text
 
 CALLING_PAGE = 7  # households at counters on one page at 45 pt on 1080 lines, under the title and the next up
 NEXT_UP = 6  # waiting households shown as "please get ready"
@@ -121,11 +122,6 @@ def _clock_time(text: str | None) -> str:
     return f"{(moment.astimezone() if moment.tzinfo else moment):%H:%M}"
 
 
-def call_text(order: int, masked_name: str, counter: str) -> str:
-    """The call as the hall hears it: 请 0005 号 张*明 家庭到 3 号窗口选房."""
-    return f"请 {order:04d} 号 {mask_name(masked_name)} 家庭到 {counter} 号窗口选房"
-
-
 def remaining_at(turn: Mapping[str, Any], server_time: datetime, server_now: datetime) -> int | None:
     """Whole seconds left on ``turn`` at ``server_now`` (the centre's clock); a paused turn keeps what it had."""
     if turn.get("state") != "open":
@@ -229,7 +225,9 @@ def build_calling(
     announcements = tuple(
         Announcement(
             key=f"{t.get('reg_no')}@{t.get('called_at')}",
-            text=call_text(int(t.get("rank", 0)), str(t.get("masked_name", "")), str(t["counter"])),
+            text=call_text(
+                int(t.get("rank", 0)), mask_name(str(t.get("masked_name", ""))), str(t["counter"])
+            ),
         )
         for t in calls
     )

@@ -1,9 +1,11 @@
 """The public lottery on a million registrations: the service's draw, its result file, and the verifier's replay.
 
-``draw_1m`` is ``kiosk_core.lottery.draw`` on 1 000 000 entries in four pools with quotas and cancellations
-(list hash, seed, order, allocation); ``draw_1m_result_text`` writes the result file from it. The verifier
-(tools/verify_draw.py, loaded as a module) replays the same from the published files; its ratio is against
-the service doing the same work (draw + result file). Median of ``--runs``; wall-clock figures, and the
+``draw_1m`` is the draw of a frozen list of 1 000 000 entries in four pools with quotas and cancellations as
+the centre runs it (and a counter checks it): the list file read (``read_list``), its hash, the seed, the
+order and the allocation (``draw_list``). ``draw_1m_from_entries`` is ``lottery.draw`` on the same entries as
+objects, which writes the list file first (what the freeze does); ``draw_1m_result_text`` writes the result
+file. The verifier (tools/verify_draw.py, loaded as a module) replays the same from the published files; its
+ratio is against the service doing the same work (draw from the list file + result file). Median of ``--runs``; wall-clock figures, and the
 process's CPU time beside them, because the machine is shared. One JSON line a figure.
 
 python -m bench.bench_draw [--entries 1000000] [--runs 3]
@@ -90,15 +92,24 @@ def main(argv: list[str]) -> int:
     name = "draw_1m" if args.entries == 1_000_000 else f"draw_{args.entries}"
     entries, pools, sources, cancelled = plan(args.entries)
 
-    draw_s, draw_cpu, result = timed(args.runs, lambda: L.draw(entries, "units", pools, sources, cancelled))
+    listed = L.list_text(entries)
+    draw_s, draw_cpu, result = timed(
+        args.runs, lambda: L.draw_list(L.read_list(listed), "units", pools, sources, cancelled)
+    )
+    read_s, read_cpu, _ = timed(args.runs, lambda: L.read_list(listed))
+    objects_s, objects_cpu, _ = timed(args.runs, lambda: L.draw(entries, "units", pools, sources, cancelled))
     # A fresh copy each run: a result keeps its file once made.
     text_s, text_cpu, text = timed(args.runs, lambda: L.result_text(replace(result)))
     emit(name, draw_s, "s", DRAW_TARGET_S)
     emit(f"{name}_cpu", draw_cpu, "s")
+    emit(f"{name}_read_list", read_s, "s")
+    emit(f"{name}_read_list_cpu", read_cpu, "s")
+    emit(f"{name}_from_entries", objects_s, "s")
+    emit(f"{name}_from_entries_cpu", objects_cpu, "s")
     emit(f"{name}_result_text", text_s, "s")
     emit(f"{name}_result_text_cpu", text_cpu, "s")
 
-    files = (L.list_text(entries), L.pools_text("units", pools), L.sources_text(sources), sorted(cancelled))
+    files = (listed, L.pools_text("units", pools), L.sources_text(sources), sorted(cancelled))
     vd = verifier()
     replay_s, replay_cpu, replayed = timed(args.runs, lambda: vd.replay(*files))
     if replayed[3] != text:

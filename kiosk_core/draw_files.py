@@ -7,6 +7,7 @@ written canonically, reading refuses anything but the canonical form (it would h
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice, repeat
@@ -123,14 +124,51 @@ def list_text(entries: Iterable[Entry]) -> str:
     return canonical_list_text(canonical(entries))
 
 
-def parse_list(text: str) -> tuple[Entry, ...]:
-    """The entries of a list file; anything but the canonical form is refused."""
+@dataclass(frozen=True, eq=False)
+class FrozenList:
+    """A list file and its three columns, in reg_no order.
+
+    Columns, not ``Entry`` objects: a million of those take seconds to build, and the draw needs only the
+    columns and the file's text (which it hashes).
+    """
+
+    text: str
+    reg_nos: Sequence[str]
+    pools: Sequence[str]
+    groups: Sequence[str]
+
+    def __len__(self) -> int:
+        return len(self.reg_nos)
+
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(map(Entry, self.reg_nos, self.pools, self.groups))
+
+    def index_of(self, reg_no: str) -> int | None:
+        """Where ``reg_no`` is on the list."""
+        k = bisect_left(self.reg_nos, reg_no)
+        return k if k < len(self.reg_nos) and self.reg_nos[k] == reg_no else None
+
+
+def frozen_list(entries: Iterable[Entry]) -> FrozenList:
+    """The list file of these entries, with its columns."""
+    ordered = canonical(entries)
+    return FrozenList(
+        canonical_list_text(ordered),
+        list(map(attrgetter("reg_no"), ordered)),
+        list(map(attrgetter("pool"), ordered)),
+        list(map(attrgetter("group"), ordered)),
+    )
+
+
+def read_list(text: str) -> FrozenList:
+    """A list file read as columns; anything but the canonical form is refused."""
     if text and not text.endswith("\n"):
         raise bad("名单文件最后一行没有换行", "draw_list_format")
     lines = text.split("\n")[:-1]
     # The whole file as columns while it is well formed (a million lines); line by line only to say where not.
     fields = text.replace("\n", "\t").split("\t")[:-1] if text else []
-    regs, pools, groups = fields[0::3], fields[1::3], fields[2::3]
+    regs, pools, groups = fields[0::3], _shared(fields[1::3]), _shared(fields[2::3])
+    del fields
     if (
         set(map(str.count, lines, repeat("\t"))) - {2}
         or "\r" in text
@@ -144,7 +182,22 @@ def parse_list(text: str) -> tuple[Entry, ...]:
         raise bad("名单文件格式不对", "draw_list_format")
     if not all(map(lt, regs, islice(regs, 1, None))):
         raise bad("名单文件未按登记编号排序或有重复", "draw_list_format", hint="这不是公布的名单文件")
-    return tuple(map(Entry, regs, pools, groups))
+    return FrozenList(text, regs, pools, groups)
+
+
+def _shared(column: list[str]) -> list[str]:
+    """The column with one string object per distinct value (pools and groups are a handful).
+
+    The draw puts these columns in rank order; gathering a million references to a few objects stays in
+    the cache, to a million separate copies it misses it at nearly every one.
+    """
+    one = {value: value for value in set(column)}
+    return list(map(one.__getitem__, column))
+
+
+def parse_list(text: str) -> tuple[Entry, ...]:
+    """The entries of a list file; anything but the canonical form is refused."""
+    return read_list(text).entries()
 
 
 # --- the pools file -------------------------------------------------------------------------------------

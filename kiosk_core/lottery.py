@@ -8,9 +8,9 @@ the two to the same answers.
 from __future__ import annotations
 
 import hashlib
+from array import array
 import math
 import struct
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,14 +25,14 @@ from kiosk_core.draw_files import (
     KINDS,
     MODES,
     Entry,
+    FrozenList,
     Outcome,
     Pool,
     Source,
-    canonical,
-    canonical_list_text,
     check_mode,
     check_pool,
     digits_source,
+    frozen_list,
     list_text,
     normalise_digits,
     outcome_of,
@@ -42,6 +42,7 @@ from kiosk_core.draw_files import (
     parse_sources,
     pools_text,
     public_source,
+    read_list,
     sources_text,
 )
 from kiosk_core.errors import InvalidInput, KioskError
@@ -62,6 +63,7 @@ __all__ = [
     "EmptyPool",
     "Entry",
     "EntropyTooLow",
+    "FrozenList",
     "LotteryError",
     "Outcome",
     "Pool",
@@ -72,7 +74,9 @@ __all__ = [
     "check_same",
     "digits_source",
     "draw",
+    "draw_list",
     "entropy_bits",
+    "frozen_list",
     "list_text",
     "missing_digits",
     "normalise_digits",
@@ -82,6 +86,7 @@ __all__ = [
     "parse_sources",
     "pools_text",
     "public_source",
+    "read_list",
     "result_text",
     "seed_of",
     "sha256_hex",
@@ -234,8 +239,10 @@ class _Stream:
         self.blocks += blocks
 
 
-def _shuffle(n: int, stream: _Stream) -> list[int]:
-    a = list(range(n))
+def _shuffle(n: int, stream: _Stream) -> Sequence[int]:
+    # An array, not a list: a swap then moves two machine integers, where a list's swap also touches the two
+    # int objects (their reference counts), scattered over tens of megabytes: a cache miss each.
+    a = array("q", range(n))
     if n < 2:
         return a
     stream.extend(n - 1 + 8)
@@ -262,7 +269,7 @@ def _shuffle(n: int, stream: _Stream) -> list[int]:
     return a
 
 
-def shuffle_order(n: int, seed: bytes) -> list[int]:
+def shuffle_order(n: int, seed: bytes) -> Sequence[int]:
     """The drawn order: position r - 1 holds the index (in reg_no order) of the entry ranked r."""
     return _shuffle(n, _Stream(seed))
 
@@ -280,21 +287,24 @@ class DrawResult:
 
     seed: bytes
     mode: str
-    entries: tuple[Entry, ...] = field(repr=False)  # in reg_no order
-    order: Sequence[int] = field(repr=False)  # rank r is entries[order[r - 1]]
+    listed: FrozenList = field(repr=False)
+    order: Sequence[int] = field(repr=False)  # rank r is list line order[r - 1] (from 0)
     pools: Sequence[str] = field(repr=False)  # by rank
     outs: Sequence[str | int] = field(repr=False)  # by rank
 
     @cached_property
+    def reg_nos(self) -> Sequence[str]:
+        """By rank."""
+        return _gather(self.listed.reg_nos, self.order)
+
+    @cached_property
     def outcomes(self) -> tuple[Outcome, ...]:
-        entries, kind = self.entries, _number_kind(self.mode)
+        kind = _number_kind(self.mode)
         return tuple(
-            Outcome(rank, e.reg_no, e.pool, kind, None, out)
+            Outcome(rank, reg_no, pool, kind, None, out)
             if isinstance(out, int)
-            else outcome_of(rank, e.reg_no, e.pool, out)
-            for rank, (e, out) in enumerate(
-                zip(map(entries.__getitem__, self.order), self.outs, strict=True), 1
-            )
+            else outcome_of(rank, reg_no, pool, out)
+            for rank, reg_no, pool, out in zip(count(1), self.reg_nos, self.pools, self.outs, strict=False)
         )
 
     @cached_property
@@ -304,12 +314,11 @@ class DrawResult:
         Made once per result: the console checks it against the centre's, lists its rows and hands it to the
         projection, which checks its hash again; a million lines take seconds.
         """
-        regs = _gather(list(map(attrgetter("reg_no"), self.entries)), self.order)
         kind = _number_kind(self.mode)
         return "".join(
             [
                 f"{r}\t{g}\t{p}\t{kind}:{o}\n" if o.__class__ is int else f"{r}\t{g}\t{p}\t{o}\n"
-                for r, g, p, o in zip(count(1), regs, self.pools, self.outs, strict=False)
+                for r, g, p, o in zip(count(1), self.reg_nos, self.pools, self.outs, strict=False)
             ]
         )
 
@@ -333,16 +342,16 @@ def _gather(column: Sequence[str], order: Sequence[int]) -> Sequence[str]:
     return itemgetter(*order)(column)  # type: ignore[no-any-return]
 
 
-def _check(mode: str, pools: Sequence[Pool], entries: Sequence[Entry], cancelled: Collection[str]) -> None:
+def _check(mode: str, pools: Sequence[Pool], listed: FrozenList, cancelled: Collection[str]) -> None:
     check_mode(mode)
-    if not entries:
+    if not len(listed):
         raise EmptyList()
     codes = [p.code for p in pools]
     if len(set(codes)) != len(codes):
         raise InvalidInput("房源表中有重复的号池", code="draw_pools_format")
     for pool in pools:
         check_pool(mode, pool)
-    used = set(map(attrgetter("pool"), entries))
+    used = set(listed.pools)
     for code in sorted(used - set(codes)):
         raise UnknownPool(code)
     for code in sorted(set(codes) - used):
@@ -352,65 +361,55 @@ def _check(mode: str, pools: Sequence[Pool], entries: Sequence[Entry], cancelled
             quota = sum(k for _, k in pool.quotas)
             if quota > len(pool.units):
                 raise QuotaExceedsUnits(pool.code, quota, len(pool.units))
-    unknown = sorted(reg_no for reg_no in cancelled if _index_of(entries, reg_no) is None)
+    unknown = sorted(reg_no for reg_no in cancelled if listed.index_of(reg_no) is None)
     if unknown:
         raise CancelledNotListed(unknown)
 
 
-def _index_of(entries: Sequence[Entry], reg_no: str) -> int | None:
-    """Where ``reg_no`` is in entries sorted by reg_no."""
-    k = bisect_left(entries, reg_no, key=attrgetter("reg_no"))
-    return k if k < len(entries) and entries[k].reg_no == reg_no else None
-
-
 def _allocate(
-    mode: str,
-    pools: Sequence[Pool],
-    entries: Sequence[Entry],
-    order: Sequence[int],
-    cancelled: Collection[str],
-    listed: str,
+    mode: str, pools: Sequence[Pool], listed: FrozenList, order: Sequence[int], cancelled: Collection[str]
 ) -> tuple[Sequence[str], list[str | int]]:
     """Each rank's pool and outcome: text for those the allocation names (skipped, units, priority order),
     else a number.
 
     Only the top of the order is walked (until the quotas and units run out); everyone below gets the next
-    waiting number (selection: order number) of their pool from one counter per pool.
+    waiting number (selection: order number) of their pool, numbered a pool at a time.
     """
-    pool_col = list(map(attrgetter("pool"), entries))
-    gone = [k for reg_no in cancelled if (k := _index_of(entries, reg_no)) is not None]
+    pool_col, group_col = listed.pools, listed.groups
+    gone = [k for reg_no in cancelled if (k := listed.index_of(reg_no)) is not None]
+    marked = list(pool_col)
     # The cancelled are marked in the pool column before it is put in rank order; finding the marks there
     # is a scan in C, where asking each rank "cancelled?" costs a Python call a rank.
     for k in gone:
-        pool_col[k] = _SKIP
-    by_rank = list(_gather(pool_col, order))
+        marked[k] = _SKIP
+    by_rank = list(_gather(marked, order))
     special: dict[int, str] = {}  # rank - 1 -> outcome text
     r = -1
     for _ in gone:
         r = by_rank.index(_SKIP, r + 1)
         special[r] = "skipped"
     for r in special:
-        by_rank[r] = entries[order[r]].pool
+        by_rank[r] = pool_col[order[r]]
     taken: dict[str, list[int]] = {p.code: [] for p in pools}
 
     # Priority phase: stop once every quota that can still be met is met.
     left = {(p.code, g): q for p in pools for g, q in p.quotas if q}
     if left:
-        # A quota its group cannot fill would walk the whole order. Each of the list file's lines ends in
-        # "TAB pool TAB group LF", so counting that string counts the pool's entries of that group.
-        there = Counter({(p, g): listed.count(f"\t{p}\t{g}\n") for p, g in left})
-        there.subtract((entries[k].pool, entries[k].group) for k in gone)
+        # A quota its group cannot fill would walk the whole order, so each is cut to the group's members.
+        # Each of the list file's lines ends in "TAB pool TAB group LF": counting that string counts them.
+        there = Counter({(p, g): listed.text.count(f"\t{p}\t{g}\n") for p, g in left})
+        there.subtract((pool_col[k], group_col[k]) for k in gone)
         left = {key: min(q, there[key]) for key, q in left.items()}
     wanted = sum(left.values())
     r = 0
     while wanted:
         if r not in special:
-            entry = entries[order[r]]
-            key = (entry.pool, entry.group)
+            k = order[r]
+            key = (pool_col[k], group_col[k])
             if left.get(key):
                 left[key] -= 1
                 wanted -= 1
-                taken[entry.pool].append(r)
+                taken[key[0]].append(r)
                 special[r] = ""
         r += 1
 
@@ -422,7 +421,7 @@ def _allocate(
             first_number[code] = len(ranks) + 1
     else:
         # General phase: everyone else in rank order, while units remain.
-        members = Counter({p.code: listed.count(f"\t{p.code}\t") for p in pools})
+        members = Counter({p.code: listed.text.count(f"\t{p.code}\t") for p in pools})
         for r in special:  # skipped and priority-allocated: not in this phase
             members[by_rank[r]] -= 1
         room = {p.code: min(len(p.units) - len(taken[p.code]), members[p.code]) for p in pools}
@@ -439,16 +438,21 @@ def _allocate(
         for pool in pools:
             for unit, r in zip(pool.units, taken[pool.code], strict=False):
                 special[r] = f"unit:{unit}"
+    return by_rank, _numbered(by_rank, special, first_number)
 
-    next_number = {code: count(start).__next__ for code, start in first_number.items()}
+
+def _numbered(by_rank: Sequence[str], special: dict[int, str], first: dict[str, int]) -> list[str | int]:
+    """``special``'s text at its ranks; at every other rank the next number of that rank's pool."""
+    counters = {code: count(start) for code, start in first.items()}
     outs: list[str | int] = []
     start = 0
-    for r in sorted(special):
-        outs.extend([next_number[code]() for code in by_rank[start:r]])
-        outs.append(special[r])
+    for r in [*sorted(special), len(by_rank)]:
+        # Each rank's pool's counter, advanced: all in C, a million ranks in a few hundredths of a second.
+        outs.extend(map(next, map(counters.__getitem__, by_rank[start:r])))
+        if r < len(by_rank):
+            outs.append(special[r])
         start = r + 1
-    outs.extend([next_number[code]() for code in by_rank[start:]])
-    return by_rank, outs
+    return outs
 
 
 def draw(
@@ -458,20 +462,29 @@ def draw(
     sources: Iterable[Source],
     cancelled: Collection[str] = frozenset(),
 ) -> DrawResult:
-    """Order the frozen list and allocate each pool from that one order.
+    """Order these entries and allocate each pool from that one order (``draw_list`` on their list file)."""
+    return draw_list(frozen_list(entries), mode, pools, sources, cancelled)
+
+
+def draw_list(
+    listed: FrozenList,
+    mode: str,
+    pools: Iterable[Pool],
+    sources: Iterable[Source],
+    cancelled: Collection[str] = frozenset(),
+) -> DrawResult:
+    """Order a frozen list and allocate each pool from that one order.
 
     The sources' entropy is checked when they are committed (``check_entropy``), not here: replaying a
     published draw must not depend on declared figures the published sources file does not carry.
     """
-    ordered = canonical(entries)
     pool_list = tuple(pools)
     cancelled = frozenset(cancelled)
-    _check(mode, pool_list, ordered, cancelled)
-    listed = canonical_list_text(ordered)
-    seed = seed_of(sha256_hex(listed), sources)
-    order = shuffle_order(len(ordered), seed)
-    by_rank, outs = _allocate(mode, pool_list, ordered, order, cancelled, listed)
-    return DrawResult(seed, mode, ordered, tuple(order), tuple(by_rank), tuple(outs))
+    _check(mode, pool_list, listed, cancelled)
+    seed = seed_of(sha256_hex(listed.text), sources)
+    order = shuffle_order(len(listed), seed)
+    by_rank, outs = _allocate(mode, pool_list, listed, order, cancelled)
+    return DrawResult(seed, mode, listed, order, by_rank, outs)
 
 
 def result_text(result: DrawResult) -> str:

@@ -55,7 +55,7 @@ def test_a_word_above_the_limit_is_discarded() -> None:
             self.words.extend([top, 4, 2] + [0] * count)
 
     # i = 2 (m = 3): top discarded, 4 % 3 = 1 -> swap a[2], a[1]; i = 1 (m = 2): 2 % 2 = 0 -> swap a[1], a[0].
-    assert L._shuffle(3, Fixed(b"")) == [2, 0, 1]
+    assert list(L._shuffle(3, Fixed(b""))) == [2, 0, 1]
 
 
 def test_the_list_file_is_sorted_by_reg_no_and_round_trips() -> None:

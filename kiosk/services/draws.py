@@ -177,10 +177,10 @@ class DrawService:
         """The draw recomputed here from its published list, pools, sources and cancellations."""
         if draw.sources_text is None:
             raise KioskError("随机源尚未录入，还不能计算结果", code="draw_no_sources")
-        entries = lottery.parse_list(draw.list_text)
+        listed = lottery.read_list(draw.list_text)
         mode, pools = lottery.parse_pools(draw.pools_text)
         sources = lottery.parse_sources(draw.sources_text)
-        return lottery.draw(entries, mode, pools, sources, frozenset(draw.cancelled))
+        return lottery.draw_list(listed, mode, pools, sources, frozenset(draw.cancelled))
 
     def check(self, draw: DrawView) -> DrawResult:
         """``local_result``, after checking the centre's hashes, seed and result agree with it (DrawMismatch)."""
@@ -211,7 +211,8 @@ class DrawService:
         if draw.result_text is None:
             raise KioskError("尚未摇号，还没有结果", code="draw_not_drawn")
         result = self.check(draw)
-        groups = {entry.reg_no: entry.group for entry in result.entries}
+        listed = result.listed
+        groups = dict(zip(listed.reg_nos, listed.groups, strict=True))
 
         def read() -> list[PublicListRow]:
             with self._uow() as uow:

@@ -139,10 +139,9 @@ class Projection:
         The console's outcomes must hash to the centre's ``result_hash`` and the rows must be those outcomes in
         rank order; otherwise ResultNotChecked, and the hall is told the result is withheld.
         """
-        entries = checked.entries
         same_rows = len(rows) == len(checked.order) and all(
-            r.rank == rank and r.reg_no == entries[k].reg_no
-            for rank, (r, k) in enumerate(zip(rows, checked.order, strict=False), 1)
+            r.rank == rank and r.reg_no == reg_no
+            for rank, (r, reg_no) in enumerate(zip(rows, checked.reg_nos, strict=False), 1)
         )
         same_hash = bool(draw.result_hash) and sha256_hex(result_text(checked)) == draw.result_hash
         if not (same_hash and same_rows):

@@ -183,7 +183,7 @@ class DrawService:
         def apply() -> DrawRecord:
             draw, plan = draw_views.load(session, draw_id, lock=True)
             expect(draw, DrawState.COMMITTED, "run")
-            entries = lottery.parse_list(draw.list_text)
+            listed = lottery.read_list(draw.list_text)
             mode, pools = lottery.parse_pools(draw.pools_text)
             assert draw.sources_text is not None
             sources = lottery.parse_sources(draw.sources_text)
@@ -193,9 +193,9 @@ class DrawService:
                     Registration.plan_id == plan.id, Registration.status != m.RegistrationStatus.ACTIVE.value
                 )
             )
-            cancelled = sorted(set(inactive).intersection(e.reg_no for e in entries))
+            cancelled = sorted(r for r in set(inactive) if listed.index_of(r) is not None)
             try:
-                result = lottery.draw(entries, mode, pools, sources, frozenset(cancelled))
+                result = lottery.draw_list(listed, mode, pools, sources, frozenset(cancelled))
             except lottery.LotteryError as e:
                 raise refused(e) from None
             result_text = lottery.result_text(result)

@@ -8,9 +8,9 @@ the two to the same answers.
 from __future__ import annotations
 
 import hashlib
-from array import array
 import math
 import struct
+from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field

@@ -12,6 +12,7 @@ from kiosk_central.db import Database
 from kiosk_central.services.auth import AuthService
 from kiosk_central.services.draws import DrawService
 from kiosk_central.services.events import EventService
+from kiosk_central.services.selection import SelectionService
 from kiosk_central.services.unsent import UnsentReports
 
 
@@ -23,6 +24,7 @@ class Central:
     auth: AuthService
     events: EventService
     draws: DrawService
+    selection: SelectionService
 
     def close(self) -> None:
         self.db.dispose()
@@ -39,4 +41,5 @@ def build(
     hasher = hasher or PasswordHasher()
     auth = AuthService(clock, hasher, settings.device_token_ttl, settings.operator_token_ttl)
     draws = DrawService(clock, hasher, UnsentReports(clock))
-    return Central(settings, db, clock, auth, EventService(clock, settings.max_clock_skew), draws)
+    events = EventService(clock, settings.max_clock_skew)
+    return Central(settings, db, clock, auth, events, draws, SelectionService(clock))

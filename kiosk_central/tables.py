@@ -454,7 +454,6 @@ class SelectionRound(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     supplementary: Mapped[bool]
-    closed_at: Mapped[datetime | None]  # when the ticker recorded its not-come households absent
 
 
 class SelectionTurn(Base):
@@ -473,22 +472,26 @@ class SelectionTurn(Base):
     pool: Mapped[str] = mapped_column(String(72))
     rank: Mapped[int]
     order_no: Mapped[int]  # the draw's order within the pool ("order" on the wire)
+    # Where it is called: its pool's ranks given to its pool's orders, so a pool's priority households (first
+    # in order, anywhere in rank) are called in the pool's order while each round keeps its pools' shares.
+    call_rank: Mapped[int]
     queue_pos: Mapped[int] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(16), index=True)  # kiosk_core.selection.TurnState
     late: Mapped[bool]
+    requeued: Mapped[bool]  # came late and was queued after the household being served: called first
     supplementary: Mapped[bool]
     counter: Mapped[str | None] = mapped_column(String(2))
     called_at: Mapped[datetime | None]
     opened_at: Mapped[datetime | None]
     deadline: Mapped[datetime | None]
-    paused: Mapped[bool]
-    paused_remaining: Mapped[float | None]
+    paused_remaining: Mapped[float | None]  # seconds left when paused; None while the countdown runs
     heard_at: Mapped[datetime | None]  # the counter's last read of the state while the turn was at it
     redeclared_at: Mapped[datetime | None]
     redeclared_by: Mapped[str | None] = mapped_column(String(64))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     finished_at: Mapped[datetime | None]
     reason: Mapped[str | None]
+    applied_at: Mapped[datetime | None]  # applied for supplementary selection (absent or no unit)
 
 
 class SelectionWish(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -14,13 +16,22 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
-from kiosk_central.api import contract, routes_auth, routes_catalog, routes_draws, routes_push, routes_sync
+from kiosk_central.api import (
+    contract,
+    routes_auth,
+    routes_catalog,
+    routes_draws,
+    routes_push,
+    routes_selection,
+    routes_sync,
+)
 from kiosk_central.api.body_guard import JsonBodyGuard
 from kiosk_central.api.body_limit import BodySizeLimit
 from kiosk_central.api.gc_policy import settle
 from kiosk_central.api.problems import validation_body
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings, resolve_database_url
+from kiosk_central.services import selection_ticker
 from kiosk_central.services.errors import CentralError
 from kiosk_central.services.events import parse_key
 from kiosk_core.identity import parse_id_number
@@ -44,7 +55,14 @@ def create_app(central: Central, *, settle_gc: bool = False) -> FastAPI:
         parse_id_number(_SAMPLE_ID_NUMBER)
         if settle_gc:  # a serving process only: a test process would keep its tests' objects forever
             settle()
+        ticker = selection_ticker.SelectionTicker(central.db, central.clock)
+        ticking = asyncio.get_running_loop().create_task(
+            selection_ticker.run(ticker), name="selection-ticker"
+        )
         yield
+        ticking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticking
 
     app = FastAPI(title="Kiosk central service", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.central = central
@@ -54,6 +72,8 @@ def create_app(central: Central, *, settle_gc: bool = False) -> FastAPI:
     app.include_router(routes_push.router, prefix="/v1")
     app.include_router(routes_draws.router, prefix="/v1")
     app.include_router(routes_draws.public, prefix="/public")
+    app.include_router(routes_selection.router, prefix="/v1")
+    app.include_router(routes_selection.public, prefix="/v1")
     app.add_exception_handler(CentralError, _central_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, contract.http_error)

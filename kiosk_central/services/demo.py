@@ -1,6 +1,7 @@
 """The kiosk's demo data (kiosk_resources/demo, ``python -m kiosk.demo.generate``) loaded into the central catalog.
 
-A quick plan whose window has closed, with 300 registrations and quotas, waits to be drawn (demo_lottery.py).
+A quick plan whose window has closed, with 300 registrations and quotas, waits to be drawn (demo_lottery.py);
+another, drawn for on-site selection, has its first round running (demo_selection.py).
 
 The projects' photos (kiosk_resources/demo/photos, drawn by kiosk/demo/photos.py) are stored at the centre too, so
 counters that sync get them with the catalog.
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk_central.db import begin_write
-from kiosk_central.services import demo_lottery
+from kiosk_central.services import demo_lottery, demo_selection
 from kiosk_central.services.auth import AuthService
 from kiosk_central.services.importer import ImportSummary, import_kind
 from kiosk_central.tables import Operator
@@ -58,7 +59,9 @@ def load_demo(
     ]
     # After the households: the lottery's plan registers some of them.
     summaries += demo_lottery.load(session, households, now=now, photo_dir=demo / "photos")
+    summaries += demo_selection.load(session, households, now=now, photo_dir=demo / "photos")
     session.commit()
+    demo_selection.arrange(session, now=now)
     created = []
     existing = set(session.scalars(select(Operator.username)))
     session.rollback()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,7 @@ def once(
     key: str | None,
     endpoint: str,
     request: dict[str, Any],
-    apply: Callable[[], DrawRecord],
+    apply: Callable[[], DrawRecord] | Callable[[], Mapping[str, Any]],
     clock: Clock,
 ) -> Answer:
     """Apply once under the key (scoped by device, as outbox messages are); a retry replays the answer."""

@@ -1,7 +1,8 @@
-"""What the push channel tells counters: which of the catalog, the reviews and the plan counts moved, and to where.
+"""What the push channel tells counters: which of the catalog, reviews, plan counts and selection moved, and to where.
 
 The event log is the database's own state, not a table of its own: a position is the vector of the catalog
-version, the reviews version and the number of registrations (``"1520.33.871"``), and it is the SSE event id.
+version, the reviews version, the number of registrations and the last selection event (``"1520.33.871.12"``),
+and it is the SSE event id; an older counter's three-part id resumes too, its selection part unknown.
 Any worker of any process reads the same vector from the same rows, so a counter may resume at another worker
 with its ``Last-Event-ID``; nothing has to be written in the transactions that make the changes, and nothing
 grows. Changes that land between two reads are told once, with the newest value (the counter pulls everything
@@ -29,7 +30,10 @@ from kiosk_central.versions import CATALOG, REVIEWS
 
 log = logging.getLogger(__name__)
 
-KINDS = ("catalog", "reviews", "plan_counts")
+KINDS = ("catalog", "reviews", "plan_counts", "selection")
+SELECTION = (
+    "selection"  # the counter whose value is the last selection event's id (services/selection_events.py)
+)
 RESET = "reset"  # the counter must pull everything: its position is unknown here
 POLL_SECONDS = 0.05  # one read of three indexed values per worker: cheap enough to keep latency low
 RECOUNT_SECONDS = 1.0  # registrations are counted at least this often (see _Reader)
@@ -44,10 +48,13 @@ class Position:
     catalog: int
     reviews: int
     plan_counts: int
+    # -1: unknown, from an older counter's three-part id; its first selection event tells it the value.
+    selection: int = -1
 
     @property
     def event_id(self) -> str:
-        return f"{self.catalog}.{self.reviews}.{self.plan_counts}"
+        head = f"{self.catalog}.{self.reviews}.{self.plan_counts}"
+        return head if self.selection < 0 else f"{head}.{self.selection}"
 
     @staticmethod
     def parse(text: str | None) -> Position | None:
@@ -55,7 +62,7 @@ class Position:
         if not text:
             return None
         parts = text.strip().split(".")
-        if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 19 for p in parts):
+        if len(parts) not in (3, 4) or not all(p.isascii() and p.isdigit() and len(p) <= 19 for p in parts):
             return None
         return Position(*(int(p) for p in parts))
 
@@ -116,7 +123,12 @@ class _Reader:
                 self._count = int(s.scalar(select(func.count()).select_from(Registration)) or 0)
                 self._max_id, self._counted_at = max_id, now
             s.rollback()
-        return Position(int(values.get(CATALOG, 0)), int(values.get(REVIEWS, 0)), self._count)
+        return Position(
+            int(values.get(CATALOG, 0)),
+            int(values.get(REVIEWS, 0)),
+            self._count,
+            int(values.get(SELECTION, 0)),
+        )
 
 
 class PushHub:

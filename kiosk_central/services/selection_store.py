@@ -1,0 +1,204 @@
+"""Selection's rows at the centre: loading a plan's selection and turns as kiosk_core.selection values, the
+refusals as problems, and the event every change writes (its audit and the push channel's version)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from kiosk_central import versions
+from kiosk_central.services.auth import Principal
+from kiosk_central.services.draw_rules import DrawRefused
+from kiosk_central.services.errors import Forbidden, InvalidRequest, NotFound
+from kiosk_central.tables import (
+    Plan,
+    Project,
+    SelectionChoice,
+    SelectionEvent,
+    SelectionPlan,
+    SelectionTurn,
+    SelectionWish,
+    Unit,
+    UnitType,
+)
+from kiosk_core import model as m
+from kiosk_core import selection as sel
+
+COUNTER = "selection"  # the versions counter whose value is the last event's id
+_ENSURE_COUNTER = text(
+    "INSERT INTO counters (name, value) VALUES ('selection', 0) ON CONFLICT (name) DO NOTHING"
+)
+# Refusals about what was sent (422); every other selection refusal is about the turn's state (409).
+_INPUT = (sel.TooManyWishes, sel.DuplicateWish, sel.UnitNotInPool, sel.UnitNotWished, sel.BadRounds)
+
+
+class SelectionRefused(DrawRefused):
+    """A selection step refused by the turn's or the plan's state: stored under the key like a draw step's."""
+
+    code = "selection_refused"
+
+
+def refusal(error: sel.SelectionError, **extra: Any) -> DrawRefused | InvalidRequest:
+    """The core's refusal as the problem the counter reads (code, Chinese message, hint; masked)."""
+    if isinstance(error, _INPUT):
+        return InvalidRequest(error.message, code=error.code, hint=error.hint)
+    return SelectionRefused(error.message, code=error.code, hint=error.hint, **extra)
+
+
+def require_supervisor(principal: Principal) -> str:
+    operator = principal.operator
+    if operator is None or operator.role != m.Role.SUPERVISOR.value:
+        raise Forbidden(
+            "此项须由主管操作",
+            hint="请主管在本窗口登录后再试（安排选房场次、补选场次、转窗口）",
+            code="supervisor_required",
+        )
+    return operator.username
+
+
+def operator_name(principal: Principal) -> str | None:
+    return principal.operator.username if principal.operator else None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    plan: Plan
+    selection: SelectionPlan
+
+
+def load_plan(session: Session, plan_code: str, *, lock: bool = False) -> Loaded:
+    plan = session.scalar(select(Plan).where(Plan.code == plan_code))
+    if plan is None:
+        raise NotFound(f"没有配租计划 {plan_code[:16]}", code="plan_not_found")
+    query = select(SelectionPlan).where(SelectionPlan.plan_id == plan.id)
+    selection = session.scalar(query.with_for_update() if lock else query)
+    if selection is None:
+        raise NotFound(f"「{plan.name}」还没有安排现场选房", code="selection_not_found")
+    return Loaded(plan, selection)
+
+
+def wishes_of(session: Session, turn_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """Each turn's wish list as unit codes, in its order."""
+    if not turn_ids:
+        return {}
+    rows = session.execute(
+        select(SelectionWish.turn_id, Unit.code)
+        .join(Unit, Unit.id == SelectionWish.unit_id)
+        .where(SelectionWish.turn_id.in_(list(turn_ids)))
+        .order_by(SelectionWish.turn_id, SelectionWish.position)
+    )
+    out: dict[int, list[str]] = {}
+    for turn_id, code in rows:
+        out.setdefault(turn_id, []).append(code)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def as_turn(
+    row: SelectionTurn, round_no: int, wishes: tuple[str, ...] = (), unit: str | None = None
+) -> sel.Turn:
+    return sel.Turn(
+        reg_no=row.reg_no,
+        pool=row.pool,
+        rank=row.rank,
+        order=row.order_no,
+        round_no=round_no,
+        queue_pos=row.queue_pos,
+        state=sel.TurnState(row.state),
+        late=row.late,
+        requeued=row.requeued,
+        counter=row.counter,
+        redeclared_at=row.redeclared_at,
+        redeclared_by=row.redeclared_by,
+        wishes=wishes,
+        opened_at=row.opened_at,
+        deadline=row.deadline,
+        paused_remaining=row.paused_remaining,
+        unit_code=unit,
+        finished_at=row.finished_at,
+        reason=row.reason,
+        supplementary=row.supplementary,
+    )
+
+
+def turn_row(session: Session, plan_id: int, reg_no: str, *, lock: bool = False) -> SelectionTurn:
+    """The household's current turn: its supplementary one once it has one."""
+    query = (
+        select(SelectionTurn)
+        .where(SelectionTurn.plan_id == plan_id, SelectionTurn.reg_no == reg_no)
+        .order_by(SelectionTurn.supplementary.desc())
+        .limit(1)
+    )
+    row = session.scalar(query.with_for_update() if lock else query)
+    if row is None:
+        raise NotFound(f"登记 {reg_no[:32]} 不在本次选房名单中", code="turn_not_found")
+    return row
+
+
+def pool_rows(session: Session, plan_id: int, pool: str, supplementary: bool) -> list[SelectionTurn]:
+    return list(
+        session.scalars(
+            select(SelectionTurn).where(
+                SelectionTurn.plan_id == plan_id,
+                SelectionTurn.pool == pool,
+                SelectionTurn.supplementary == supplementary,
+            )
+        )
+    )
+
+
+def taken_codes(session: Session, plan_id: int) -> set[str]:
+    return set(
+        session.scalars(
+            select(Unit.code)
+            .join(SelectionChoice, SelectionChoice.unit_id == Unit.id)
+            .where(SelectionChoice.plan_id == plan_id)
+        )
+    )
+
+
+def pool_units(session: Session, pool: str) -> dict[str, tuple[int, sel.UnitInfo]]:
+    """The units of a pool (project/unit type) by code: their ids and what the rules read."""
+    project_code, _, type_code = pool.partition("/")
+    rows = session.execute(
+        select(Unit, Project.code, UnitType.code)
+        .join(Project, Project.id == Unit.project_id)
+        .join(UnitType, UnitType.id == Unit.unit_type_id)
+        .where(Project.code == project_code, UnitType.code == type_code)
+    )
+    return {u.code: (u.id, unit_info(u, p, t)) for u, p, t in rows}
+
+
+def unit_info(u: Unit, project_code: str, type_code: str) -> sel.UnitInfo:
+    return sel.UnitInfo(
+        u.code, project_code, type_code, u.building, u.floor, u.number, u.orientation, u.area, u.rent
+    )
+
+
+def record_events(session: Session, at: datetime, plan_id: int, events: Iterable[tuple[Any, ...]]) -> int:
+    """Write events ``(reg_no, action, counter, operator, detail)``; the last step before commit (its ids
+    come from the "selection" counter, whose row stays locked until then). Returns the last id."""
+    items = list(events)
+    if not items:
+        return versions.current(session, COUNTER)
+    session.execute(_ENSURE_COUNTER)
+    first = versions.allocate(session, COUNTER, len(items))
+    for offset, (reg_no, action, counter, operator, detail) in enumerate(items):
+        session.add(
+            SelectionEvent(
+                id=first + offset,
+                at=at,
+                plan_id=plan_id,
+                reg_no=reg_no,
+                action=action,
+                counter=counter,
+                operator=operator,
+                detail=detail,
+            )
+        )
+    session.flush()
+    return first + len(items) - 1

@@ -35,6 +35,8 @@ from kiosk.services.push_client import PushClient
 from kiosk.services.records import RecordsService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.secrets import DEVICE_TOKEN, SecretStore
+from kiosk.services.selection import SelectionService
+from kiosk.services.selection_sheet import SelectionSheets
 from kiosk.services.slip_printing import SlipService
 from kiosk.services.slips import SlipLayout, SlipRenderer
 from kiosk.services.sync import SyncLimits, SyncService
@@ -129,6 +131,18 @@ def build_services(
             CentralClient(url) if url else None,
             secrets,
             DrawPrints(font, config.data_dir / "draws"),
+            writer=database_writer,
+            changes=changes,
+            printer=printer,
+        ),
+        # Selection's own client (a fifth), with the online path's short timeouts: staff wait on each step.
+        selection=SelectionService(
+            uow,
+            clock,
+            CentralClient(url, read_timeout=ONLINE_READ_TIMEOUT) if url else None,
+            secrets,
+            SelectionSheets(font, config.data_dir / "selection"),
+            config.counter,
             writer=database_writer,
             changes=changes,
             printer=printer,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kiosk.services.households import HouseholdService
     from kiosk.services.records import RecordsService
     from kiosk.services.registration import RegistrationService
+    from kiosk.services.selection import SelectionService
     from kiosk.services.slip_printing import SlipService
     from kiosk.services.sync import SyncService
 
@@ -31,4 +32,7 @@ class Services:
     slips: SlipService
     sync: SyncService
     draws: DrawService  # the lottery: the supervisor's console calls, the households' results and prints
+    selection: (
+        SelectionService  # on-site unit selection: the counter's steps at the centre, the result sheets
+    )
     changes: ChangeNotice  # the one every service above publishes to; the UI relays it to the GUI thread

@@ -259,3 +259,23 @@ class DrawOutcome(Base):
     number: Mapped[int | None]
     # The household, when the feed or this counter's own registration says: lookup by filing no. and ID.
     filing_no: Mapped[str | None] = mapped_column(String(16), index=True)
+
+
+class SelectionSheet(Base):
+    """A selection result sheet (选房确认书) this counter fetched: its data as the centre sent it, for reprints
+    from Records and a household's later look-up without the centre (on-site selection, issue 10)."""
+
+    __tablename__ = "selection_sheets"
+    __table_args__ = (UniqueConstraint("plan_code", "reg_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_code: Mapped[str] = mapped_column(String(16))
+    reg_no: Mapped[str] = mapped_column(String(32), index=True)
+    filing_no: Mapped[str] = mapped_column(String(16), index=True)
+    unit_code: Mapped[str] = mapped_column(String(32))
+    how: Mapped[str] = mapped_column(String(16))  # confirmed | auto_picked
+    chosen_at: Mapped[datetime]
+    counter: Mapped[str] = mapped_column(String(16), default="")
+    data: Mapped[dict[str, Any]]  # kiosk_core.selection_wire.SheetData as received
+    fetched_at: Mapped[datetime]
+    printed_at: Mapped[datetime | None]
+    sheet_path: Mapped[str] = mapped_column(String(512), default="")

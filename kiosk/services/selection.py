@@ -1,0 +1,563 @@
+"""On-site unit selection at the counter (选房): call, identify, re-declare, wish list, confirm, sheet.
+
+Every step is the centre's to decide (its clock, its constraints), so each is one call on the network lane
+(``SelectionCalls``, a short timeout). The counter checks what it can first, with the core's rules on the
+last state it read, so staff hear about a sixth wish or a unit of another pool at once; the centre checks
+again. A refusal comes back as ``SelectionRefused`` (the centre's code and words), a centre away as
+``SelectionOffline``: nothing was done there. Confirming is the exception: a network drop mid-confirm is
+not "offline" but "not known yet", and the counter re-reads the turn before it says anything (``confirm``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy import or_, select
+
+from kiosk.services import audit, mapping
+from kiosk.services.central_client import CentralClient
+from kiosk.services.changes import Change, ChangeNotice
+from kiosk.services.clock import Clock
+from kiosk.services.database_lane import DatabaseWriter, write_here
+from kiosk.services.printing_port import PrintFailed, SlipPrinter
+from kiosk.services.secrets import SecretStore
+from kiosk.services.selection_calls import Reply, SelectionCalls, new_key
+from kiosk.services.selection_sheet import SelectionSheets, keep_sheet, kept_sheets
+from kiosk.services.selection_views import (
+    SelectionOffline,
+    SelectionRefused,
+    SelectionView,
+    SheetView,
+    TurnView,
+    selection_view,
+    sheet_view,
+    turn_view,
+)
+from kiosk.services.views import OperatorSession
+from kiosk.storage import tables as t
+from kiosk.storage.uow import UnitOfWorkFactory
+from kiosk_core import model as m
+from kiosk_core import selection as core
+from kiosk_core.eligibility import filing_refusal
+from kiosk_core.errors import InvalidInput, NotFound, Refused
+from kiosk_core.identity import FILING_NO, mask_id_number, normalize, parse_filing_no, parse_id_number
+from kiosk_core.model import RegistrationStatus
+from kiosk_core.reg_no import parse_reg_no
+from kiosk_core.selection import TurnState
+
+__all__ = [
+    "ConfirmOutcome",
+    "ConfirmStatus",
+    "SelectionOffline",
+    "SelectionReading",
+    "SelectionRefused",
+    "SelectionService",
+    "SheetPrinted",
+    "normalise_scan",
+]
+
+log = logging.getLogger(__name__)
+
+
+class ConfirmStatus(StrEnum):
+    CONFIRMED = "confirmed"  # the centre chose the unit for the household: final
+    REFUSED = "refused"  # the centre said no (unit taken a moment earlier, time up, ...); nothing chosen
+    FINISHED_OTHERWISE = "finished_otherwise"  # the turn ended another way meanwhile (auto-pick at time-out)
+    NOT_THROUGH = "not_through"  # the network dropped, the turn is still open: nothing chosen, try again
+    UNKNOWN = "unknown"  # the network dropped and the centre cannot be asked yet: tell the household nothing
+
+
+@dataclass(frozen=True)
+class ConfirmOutcome:
+    status: ConfirmStatus
+    message: str  # Chinese, for staff
+    turn: TurnView | None  # as the centre has it now (None while unknown)
+    key: str  # confirm again with this key: the centre answers one key once
+    unit_code: str
+    code: str = ""
+    hint: str = ""
+
+    @property
+    def chosen(self) -> bool:
+        return self.status is ConfirmStatus.CONFIRMED or (
+            self.status is ConfirmStatus.FINISHED_OTHERWISE
+            and self.turn is not None
+            and self.turn.unit_code is not None
+        )
+
+
+@dataclass(frozen=True)
+class SelectionReading:
+    """``state``: the centre's state now, or when it cannot be reached the last one read (``online`` False)."""
+
+    view: SelectionView | None
+    online: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class SheetPrinted:
+    path: Path
+    printed: bool
+    message: str  # Chinese, for the banner
+    sheet: SheetView
+
+
+def normalise_scan(text: str) -> tuple[str, str]:
+    """What staff scanned or typed, as ("filing_no" | "id_number", value): the registration path's reading
+    (full-width digits, spaces, lower-case x; a filing number inside a scanned URL or label)."""
+    value = normalize(text)
+    if not value:
+        raise InvalidInput("请扫描备案通知单或身份证", hint="也可输入备案编号或身份证号码", code="scan_empty")
+    if len(value) == 18 and value[:17].isdigit():
+        return "id_number", parse_id_number(value)
+    return "filing_no", parse_filing_no(text)
+
+
+class SelectionService:
+    """``client`` None: no centre configured, and every step answers SelectionOffline."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        client: CentralClient | None,
+        secrets: SecretStore,
+        sheets: SelectionSheets,
+        counter: str,
+        *,
+        writer: DatabaseWriter = write_here,
+        changes: ChangeNotice | None = None,
+        printer: SlipPrinter | None = None,
+    ):
+        self._uow = uow
+        self._clock = clock
+        self._calls = SelectionCalls(client, secrets)
+        self._sheets = sheets
+        self.counter = counter
+        self._write = writer
+        self._changes = changes or ChangeNotice()
+        self._printer = printer
+        self._last: dict[str, SelectionView] = {}
+
+    @property
+    def configured(self) -> bool:
+        return self._calls.configured
+
+    # --- reading ---
+
+    def state(self, plan_code: str) -> SelectionReading:
+        """The centre's state (also this counter's heartbeat for its open turn); offline, the last one read."""
+        reply = self._calls.state(plan_code)
+        if reply.accepted:
+            view = selection_view(reply.body, self._clock())
+            self._last[plan_code] = view
+            return SelectionReading(view, True)
+        if reply.refused:
+            raise _refused(reply)
+        return SelectionReading(self._last.get(plan_code), False, f"连接不上中心：{reply.message}")
+
+    def last(self, plan_code: str) -> SelectionView | None:
+        return self._last.get(plan_code)
+
+    def current(self, plan_code: str) -> SelectionView:
+        """The state now, or SelectionOffline: for the steps that must see the centre's."""
+        reading = self.state(plan_code)
+        if not reading.online or reading.view is None:
+            raise SelectionOffline(
+                reading.message or "连接不上中心", hint="选房的每一步都需联网；请检查网络后重试"
+            )
+        return reading.view
+
+    @staticmethod
+    def call_text(turn: TurnView) -> str:
+        """What the calling screen shows and speaks: 请 0005 号 张*明 家庭到 3 号窗口选房."""
+        return core.call_text(turn.rank, turn.masked_name, turn.counter or "")
+
+    # --- calling ---
+
+    def call_next(self, plan_code: str) -> TurnView:
+        """The next household for this counter (late arrivals first, then the running round in draw order)."""
+        return self._turn_change(self._calls.call_next(plan_code, new_key()), plan_code)
+
+    def not_here(self, plan_code: str, reg_no: str) -> TurnView:
+        """Called and not there: passed over; the pool goes on, it is queued again when it arrives."""
+        return self._turn_change(self._calls.not_here(plan_code, reg_no, new_key()), plan_code)
+
+    def arrived(self, plan_code: str, reg_no: str) -> TurnView:
+        """A passed-over household came: queued right after the one being served in its pool."""
+        return self._turn_change(self._calls.arrived(plan_code, reg_no, new_key()), plan_code)
+
+    # --- at the counter ---
+
+    def identify(self, plan_code: str, scanned: str) -> TurnView:
+        """The household in front of staff by its filing notice or ID (applicant or member): its turn must be
+        this counter's now, and its filing still valid (the registration path's rule)."""
+        kind, value = normalise_scan(scanned)
+        view = self.current(plan_code)
+        households, cancelled = self._write(
+            lambda: self._households(kind, value, [x.reg_no for x in view.turns])
+        )
+        filings = {value} if kind == "filing_no" else {h.filing_no for h in households}
+        turns = [x for x in view.turns if x.filing_no in filings and not x.finished] or [
+            x for x in view.turns if x.filing_no in filings
+        ]
+        if not turns:
+            raise NotFound(
+                f"本次选房名单中没有该家庭：{mask_id_number(value) if kind == 'id_number' else value}",
+                hint="请核对是否本计划的选房家庭，或所持是否本家庭的备案通知单、身份证",
+                code="not_in_selection",
+            )
+        turn = min(
+            turns, key=lambda x: (x.supplementary is False, x.rank)
+        )  # a supplementary turn is the live one
+        if turn.reg_no in cancelled:
+            raise SelectionRefused(
+                f"登记 {turn.reg_no} 已取消或未通过审核，不能选房",
+                hint="请到咨询台核对登记情况",
+                code="registration_invalid",
+            )
+        for household in households:
+            if household.filing_no == turn.filing_no:
+                refusal = filing_refusal(household, self._clock().date())
+                if refusal is not None:
+                    raise Refused([refusal])
+        if turn.finished:
+            raise core.TurnFinished(turn.state)
+        if turn.state is TurnState.WAITING:
+            raise core.NotCalled()
+        core.check_counter(turn.core_turn(), self.counter)
+        return turn
+
+    def _households(self, kind: str, value: str, reg_nos: list[str]) -> tuple[list[m.Household], set[str]]:
+        """The catalog's households of a filing no. or ID number, and which of ``reg_nos`` are no longer active."""
+        with self._uow() as uow:
+            s = uow.session
+            if kind == "filing_no":
+                where = t.Household.filing_no == value
+            else:
+                member_of = select(t.Member.household_id).where(t.Member.id_number == value)
+                where = or_(t.Household.applicant_id_number == value, t.Household.id.in_(member_of))
+            households = [mapping.household(r) for r in s.scalars(select(t.Household).where(where))]
+            inactive = s.scalars(
+                select(t.Registration.reg_no).where(
+                    t.Registration.reg_no.in_(reg_nos), t.Registration.status != RegistrationStatus.ACTIVE
+                )
+            )
+            return households, set(inactive)
+
+    def redeclare(self, plan_code: str, reg_no: str, operator: OperatorSession) -> TurnView:
+        """The household confirms its circumstances have not changed (上述条款，我已阅知): time and operator."""
+        reply = self._calls.redeclare(plan_code, reg_no, operator.username, new_key())
+        return self._turn_change(reply, plan_code)
+
+    def set_wishes(self, plan_code: str, reg_no: str, units: list[str]) -> TurnView:
+        """The ordered wish list, checked here against the last state (the centre checks again); a unit taken
+        a moment earlier comes back as SelectionRefused ``unit_taken`` with the state read again."""
+        view = self._last.get(plan_code) or self.current(plan_code)
+        turn = _turn_of(view, reg_no)
+        core.check_wishes(units, view.pool_units(turn.pool), view.taken(), kept=turn.wish_codes)
+        return self._turn_change(self._calls.set_wishes(plan_code, reg_no, list(units), new_key()), plan_code)
+
+    def add_wish(self, plan_code: str, reg_no: str, unit_code: str) -> TurnView:
+        return self.set_wishes(
+            plan_code, reg_no, list(core.add_wish(self._wishes(plan_code, reg_no), unit_code))
+        )
+
+    def remove_wish(self, plan_code: str, reg_no: str, unit_code: str) -> TurnView:
+        return self.set_wishes(
+            plan_code, reg_no, list(core.remove_wish(self._wishes(plan_code, reg_no), unit_code))
+        )
+
+    def move_wish(self, plan_code: str, reg_no: str, unit_code: str, where: str) -> TurnView:
+        """``where``: up, down or top."""
+        wishes = core.move_wish(self._wishes(plan_code, reg_no), unit_code, where)
+        return self.set_wishes(plan_code, reg_no, list(wishes))
+
+    def confirm(
+        self, plan_code: str, reg_no: str, unit_code: str, operator: OperatorSession, key: str | None = None
+    ) -> ConfirmOutcome:
+        """Confirm one unit of the list (确认正选): final. Never raises for the network: when the answer is lost
+        the counter reads the turn again first and says what the centre has (chosen, still open, or not
+        known yet); confirming again with ``outcome.key`` is safe, the centre answers one key once."""
+        key = key or new_key()
+        reply = self._calls.confirm(plan_code, reg_no, unit_code, key)
+        if reply.accepted:
+            turn = turn_view(reply.body)
+            self._after_confirm(turn, operator)
+            return ConfirmOutcome(
+                ConfirmStatus.CONFIRMED, f"已确认正选：{turn.unit_code}", turn, key, unit_code
+            )
+        if reply.refused:
+            fresh = self._reread(plan_code)  # the list refreshed before staff read why
+            return ConfirmOutcome(
+                ConfirmStatus.REFUSED,
+                reply.message,
+                fresh.turn(reg_no) if fresh else None,
+                key,
+                unit_code,
+                code=reply.code,
+                hint=reply.hint,
+            )
+        return self._settle_lost_confirm(plan_code, reg_no, unit_code, key, operator, reply.message)
+
+    def decline(self, plan_code: str, reg_no: str, reason: str) -> TurnView:
+        """The household gives up on purpose (recorded with its reason): no supplementary selection then."""
+        if not reason.strip():
+            raise InvalidInput("请填写放弃选房的原因", hint="例如：家庭决定不选房", code="reason_empty")
+        return self._turn_change(self._calls.decline(plan_code, reg_no, reason.strip(), new_key()), plan_code)
+
+    def apply_supplementary(self, plan_code: str, reg_no: str) -> TurnView:
+        """A household that was absent or chose nothing applies for supplementary selection (补选), in time."""
+        view = self.current(plan_code)
+        turn = _turn_of(view, reg_no)
+        core.supplementary_allowed(turn.core_turn(), view.server_time, view.supplementary_deadline)
+        return self._turn_change(self._calls.apply_supplementary(plan_code, reg_no, new_key()), plan_code)
+
+    # --- the supervisor's steps ---
+
+    def start(
+        self,
+        operator: OperatorSession,
+        plan_code: str,
+        *,
+        round_size: int,
+        first_start: datetime,
+        round_minutes: int,
+        turn_seconds: int = core.TURN_SECONDS,
+        supplementary_minutes: int = core.SUPPLEMENTARY_MINUTES,
+    ) -> SelectionView:
+        """Cut the plan's selection draw into rounds and start it (supervisor; the centre's rules decide)."""
+        body = {
+            "round_size": round_size,
+            "first_start": first_start.astimezone().isoformat(),
+            "round_minutes": round_minutes,
+            "turn_seconds": turn_seconds,
+            "supplementary_minutes": supplementary_minutes,
+        }
+        return self._state_change(self._calls.start(operator, plan_code, body, new_key()), plan_code)
+
+    def supplementary_round(
+        self, operator: OperatorSession, plan_code: str, *, first_start: datetime, round_minutes: int
+    ) -> SelectionView:
+        body = {"first_start": first_start.astimezone().isoformat(), "round_minutes": round_minutes}
+        reply = self._calls.supplementary_round(operator, plan_code, body, new_key())
+        return self._state_change(reply, plan_code)
+
+    # --- the result sheet ---
+
+    def sheet(self, plan_code: str, reg_no: str) -> SheetView:
+        """The household's selection result sheet as the centre has it, kept here for reprints and look-ups."""
+        reply = self._calls.sheet(plan_code, reg_no)
+        if not reply.accepted:
+            raise _refused(reply) if reply.refused else _offline(reply)
+        view = sheet_view(reply.body)
+        now = self._clock()
+        self._write(lambda: self._keep(view, now))
+        return view
+
+    def print_sheet(self, plan_code: str, reg_no: str, operator: OperatorSession) -> SheetPrinted:
+        """The 选房确认书 fetched, kept (PDF and data), and sent to the counter's printer (network lane)."""
+        return self._print(self.sheet(plan_code, reg_no), operator, "selection_sheet_print")
+
+    def reprint_sheet(self, plan_code: str, reg_no: str, operator: OperatorSession) -> SheetPrinted:
+        """The sheet kept here printed again (Records), with no centre needed."""
+        kept = self._write(lambda: self._kept(plan_code, reg_no))
+        if kept is None:
+            raise NotFound(
+                f"本机没有登记 {reg_no} 的选房确认书", hint="联网后可从中心取回", code="sheet_not_kept"
+            )
+        return self._print(kept, operator, "selection_sheet_reprint")
+
+    def find_sheets(self, text: str) -> list[SheetView]:
+        """The sheets kept here for a household, by filing no., ID number (applicant or member) or reg no."""
+        query = normalize(text)
+        if not query:
+            raise InvalidInput("请输入身份证号码、备案编号或登记编号", code="query_empty")
+
+        def read() -> list[SheetView]:
+            with self._uow() as uow:
+                s = uow.session
+                filings: set[str] = set()
+                reg_nos: set[str] = set()
+                if FILING_NO.match(query):
+                    filings.add(query)
+                elif len(query) == 18 and query[:17].isdigit():
+                    id_number = parse_id_number(query)
+                    member_of = select(t.Member.household_id).where(t.Member.id_number == id_number)
+                    filings.update(
+                        s.scalars(
+                            select(t.Household.filing_no).where(
+                                or_(
+                                    t.Household.applicant_id_number == id_number,
+                                    t.Household.id.in_(member_of),
+                                )
+                            )
+                        )
+                    )
+                else:
+                    reg_nos.add(parse_reg_no(query))
+                return [sheet_view(d) for d in kept_sheets(s, reg_nos, filings)]
+
+        found = self._write(read)
+        if not found:
+            raise NotFound(
+                f"本机没有 {text.strip()[:24]} 的选房确认书", hint="请核对号码", code="sheet_not_found"
+            )
+        return found
+
+    # --- internals ---
+
+    def _wishes(self, plan_code: str, reg_no: str) -> tuple[str, ...]:
+        view = self._last.get(plan_code) or self.current(plan_code)
+        return _turn_of(view, reg_no).wish_codes
+
+    def _turn_change(self, reply: Reply, plan_code: str) -> TurnView:
+        if reply.accepted:
+            self._changes.publish(Change.SELECTION)
+            turn = turn_view(reply.body)
+            self._reread(plan_code)  # the rest of the state moved with it (taken units, queue)
+            return turn
+        if reply.refused:
+            if reply.code == "unit_taken":
+                self._reread(plan_code)  # the list the staff see is refreshed before they read the message
+            raise _refused(reply)
+        raise _offline(reply)
+
+    def _state_change(self, reply: Reply, plan_code: str) -> SelectionView:
+        if not reply.accepted:
+            raise _refused(reply) if reply.refused else _offline(reply)
+        view = selection_view(reply.body, self._clock())
+        self._last[plan_code] = view
+        self._changes.publish(Change.SELECTION)
+        return view
+
+    def _reread(self, plan_code: str) -> SelectionView | None:
+        reply = self._calls.state(plan_code)
+        if not reply.accepted:
+            return None
+        view = selection_view(reply.body, self._clock())
+        self._last[plan_code] = view
+        return view
+
+    def _settle_lost_confirm(
+        self, plan_code: str, reg_no: str, unit_code: str, key: str, operator: OperatorSession, why: str
+    ) -> ConfirmOutcome:
+        view = self._reread(plan_code)
+        turn = view.turn(reg_no) if view else None
+        if turn is None:
+            log.warning("confirm %s of %s: answer lost, centre unreachable (%s)", unit_code, reg_no, why)
+            return ConfirmOutcome(
+                ConfirmStatus.UNKNOWN,
+                "网络中断，尚不知道是否已确认，请勿告知家庭结果",
+                None,
+                key,
+                unit_code,
+                hint="恢复联网后点“核对结果”；倒计时已暂停，由中心保留该家庭的选房",
+            )
+        if turn.state is TurnState.CONFIRMED and turn.unit_code == unit_code:
+            self._after_confirm(turn, operator)
+            return ConfirmOutcome(ConfirmStatus.CONFIRMED, f"已确认正选：{unit_code}", turn, key, unit_code)
+        if turn.finished:
+            self._changes.publish(Change.SELECTION)
+            what = f"{turn.state_label}：{turn.unit_code}" if turn.unit_code else turn.state_label
+            return ConfirmOutcome(
+                ConfirmStatus.FINISHED_OTHERWISE, f"该家庭的选房已结束（{what}）", turn, key, unit_code
+            )
+        return ConfirmOutcome(
+            ConfirmStatus.NOT_THROUGH,
+            "确认未送达中心，未选定房源",
+            turn,
+            key,
+            unit_code,
+            hint="倒计时未结束，可再次确认",
+        )
+
+    def _after_confirm(self, turn: TurnView, operator: OperatorSession) -> None:
+        self._changes.publish(Change.SELECTION)
+        now = self._clock()
+
+        def record() -> None:
+            with self._uow() as uow:
+                audit.record(
+                    uow.session,
+                    action="selection_confirm",
+                    at=now,
+                    counter=operator.counter,
+                    operator_id=operator.id,
+                    subject=turn.reg_no,
+                    unit_code=turn.unit_code,
+                )
+                uow.commit()
+
+        self._write(record)
+
+    def _keep(self, view: SheetView, now: datetime) -> None:
+        with self._uow() as uow:
+            keep_sheet(uow.session, view.wire, now)
+            uow.commit()
+
+    def _kept(self, plan_code: str, reg_no: str) -> SheetView | None:
+        with self._uow() as uow:
+            found = kept_sheets(uow.session, {reg_no}, set(), plan_code)
+            return sheet_view(found[0]) if found else None
+
+    def _print(self, view: SheetView, operator: OperatorSession, action: str) -> SheetPrinted:
+        path = self._sheets.sheet_pdf(view, self._clock())
+        printed, message = False, "本机未配置打印机，选房确认书已保存"
+        if self._printer is not None:
+            try:
+                self._printer.print_pdf(path)
+                printed, message = True, "选房确认书已送打印机"
+            except PrintFailed as exc:
+                log.warning("selection sheet %s not printed (kept as %s): %s", view.reg_no, path, exc)
+                message = f"选房确认书未打印：{exc}。文件已保存，可再次打印"
+        now = self._clock()
+
+        def record() -> None:
+            with self._uow() as uow:
+                audit.record(
+                    uow.session,
+                    action=action,
+                    at=now,
+                    counter=operator.counter,
+                    operator_id=operator.id,
+                    subject=view.reg_no,
+                    plan_code=view.plan_code,
+                    unit_code=view.unit_code,
+                    printed=printed,
+                    file=path.name,
+                )
+                keep = uow.session.scalar(
+                    select(t.SelectionSheet).where(
+                        t.SelectionSheet.plan_code == view.plan_code, t.SelectionSheet.reg_no == view.reg_no
+                    )
+                )
+                if keep is not None:
+                    keep.printed_at = now if printed else keep.printed_at
+                    keep.sheet_path = str(path)
+                uow.commit()
+
+        self._write(record)
+        return SheetPrinted(path, printed, message, view)
+
+
+def _turn_of(view: SelectionView, reg_no: str) -> TurnView:
+    turn = view.turn(reg_no)
+    if turn is None:
+        raise NotFound(f"本次选房名单中没有登记 {reg_no}", code="not_in_selection")
+    return turn
+
+
+def _refused(reply: Reply) -> SelectionRefused:
+    return SelectionRefused(reply.message, hint=reply.hint, code=reply.code or SelectionRefused.code)
+
+
+def _offline(reply: Reply) -> SelectionOffline:
+    return SelectionOffline(
+        f"连接不上中心，未办理：{reply.message}", hint="选房的每一步都需联网；请检查网络后重试"
+    )

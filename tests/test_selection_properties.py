@@ -146,7 +146,9 @@ def _finish(hall: Hall, reg_no: str, data: st.DataObject) -> None:
     free = [w for w in turn.wishes if w not in hall.taken]
     if behaviour == "decline":
         done = S.decline(turn, "家庭放弃", hall.now)
-    elif behaviour == "confirm" and free:
+    elif (
+        behaviour == "confirm" and free and not S.expired(turn, hall.now)
+    ):  # another's time-out moved the clock
         mine = data.draw(st.sampled_from(free))
         for taken in set(turn.wishes) & set(hall.taken):
             with pytest.raises(S.UnitTaken):  # a unit chosen a moment earlier: nothing chosen

@@ -92,7 +92,8 @@ def events_between(old: Position | None, new: Position) -> list[PushEvent]:
     if old is None or any(old.value(k) > new.value(k) for k in KINDS):
         return [PushEvent(new.event_id, RESET, None)]
     events, at = [], old
-    for kind in KINDS:
+    # An older counter's position has no selection part: told first, so every id after it has all four.
+    for kind in KINDS if old.selection >= 0 else (SELECTION, *KINDS[:-1]):
         if new.value(kind) != at.value(kind):
             at = at.moved(kind, new.value(kind))
             events.append(PushEvent(at.event_id, kind, new.value(kind)))

@@ -8,6 +8,7 @@ from typing import Any, get_type_hints
 
 import pytest
 
+from kiosk_central.api import schemas_selection as documented
 from kiosk_central.bootstrap import Central
 from kiosk_central.tables import SelectionChoice, SelectionEvent
 from kiosk_core import selection_wire as wire
@@ -25,7 +26,7 @@ from tests.central.selection_world import (
 from tests.central.world import CROWD, new_key
 from tests.fakes import MovableClock
 
-pytestmark = pytest.mark.parametrize("transport", ["asgi"])
+ASGI = pytest.mark.parametrize("transport", ["asgi"])
 
 
 def _local(text: str) -> datetime:
@@ -40,6 +41,7 @@ def _pool_turns(state: dict[str, Any], pool: str) -> list[dict[str, Any]]:
     return sorted((t for t in state["turns"] if t["pool"] == pool), key=lambda t: t["queue_pos"])
 
 
+@ASGI
 def test_a_supervisor_arranges_rounds_in_draw_order_from_the_published_selection_draw(
     world: Central, api: Api, clock: MovableClock
 ) -> None:
@@ -74,6 +76,7 @@ def test_a_supervisor_arranges_rounds_in_draw_order_from_the_published_selection
         assert (event.action, event.operator, event.id) == ("plan", "super1", state["version"])
 
 
+@ASGI
 def test_a_plan_without_a_published_selection_draw_gets_no_selection(
     world: Central, api: Api, clock: MovableClock
 ) -> None:
@@ -87,6 +90,7 @@ def test_a_plan_without_a_published_selection_draw_gets_no_selection(
     refused(api.client.get(BASE, headers=api.auth), 404, "selection_not_found")
 
 
+@ASGI
 def test_a_household_is_called_redeclares_builds_its_list_and_confirms_once(
     world: Central, api: Api, clock: MovableClock
 ) -> None:
@@ -145,6 +149,7 @@ def test_a_household_is_called_redeclares_builds_its_list_and_confirms_once(
     assert not any(f.filing_no in text or f.applicant_id_number in text for f in CROWD)
 
 
+@ASGI
 def test_turns_of_a_pool_open_strictly_in_draw_order_and_pools_run_side_by_side(
     world: Central, api: Api, clock: MovableClock
 ) -> None:
@@ -187,3 +192,17 @@ def test_turns_of_a_pool_open_strictly_in_draw_order_and_pools_run_side_by_side(
 
 def counters_of(counters: list[Counter], counter: str) -> Counter:
     return next(c for c in counters if c.counter == counter)
+
+
+def test_the_documents_shapes_are_the_wire_shapes() -> None:
+    for name in (
+        "SelectionPlanRow",
+        "RoundRow",
+        "WishRow",
+        "TurnRow",
+        "BoardUnit",
+        "UnitCounts",
+        "SheetData",
+    ):
+        assert set(getattr(documented, name).model_fields) == _fields(getattr(wire, name)), name
+    assert set(documented.SelectionState.model_fields) == _fields(wire.SelectionState)

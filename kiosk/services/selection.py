@@ -14,7 +14,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 
 from sqlalchemy import or_, select
 
@@ -23,10 +22,11 @@ from kiosk.services.central_client import CentralClient
 from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
 from kiosk.services.database_lane import DatabaseWriter, write_here
-from kiosk.services.printing_port import PrintFailed, SlipPrinter
+from kiosk.services.printing_port import SlipPrinter
 from kiosk.services.secrets import SecretStore
 from kiosk.services.selection_calls import Reply, SelectionCalls, new_key
-from kiosk.services.selection_sheet import SelectionSheets, keep_sheet, kept_sheets
+from kiosk.services.selection_results import SelectionResults, SheetPrinted
+from kiosk.services.selection_sheet import SelectionSheets
 from kiosk.services.selection_views import (
     SelectionOffline,
     SelectionRefused,
@@ -44,9 +44,8 @@ from kiosk_core import model as m
 from kiosk_core import selection as core
 from kiosk_core.eligibility import filing_refusal
 from kiosk_core.errors import InvalidInput, NotFound, Refused
-from kiosk_core.identity import FILING_NO, mask_id_number, normalize, parse_filing_no, parse_id_number
+from kiosk_core.identity import mask_id_number, normalize, parse_filing_no, parse_id_number
 from kiosk_core.model import RegistrationStatus
-from kiosk_core.reg_no import parse_reg_no
 from kiosk_core.selection import TurnState
 
 __all__ = [
@@ -99,14 +98,6 @@ class SelectionReading:
     message: str = ""
 
 
-@dataclass(frozen=True)
-class SheetPrinted:
-    path: Path
-    printed: bool
-    message: str  # Chinese, for the banner
-    sheet: SheetView
-
-
 def normalise_scan(text: str) -> tuple[str, str]:
     """What staff scanned or typed, as ("filing_no" | "id_number", value): the registration path's reading
     (full-width digits, spaces, lower-case x; a filing number inside a scanned URL or label)."""
@@ -137,11 +128,10 @@ class SelectionService:
         self._uow = uow
         self._clock = clock
         self._calls = SelectionCalls(client, secrets)
-        self._sheets = sheets
+        self.results = SelectionResults(uow, clock, sheets, writer=writer, printer=printer)
         self.counter = counter
         self._write = writer
         self._changes = changes or ChangeNotice()
-        self._printer = printer
         self._last: dict[str, SelectionView] = {}
 
     @property
@@ -356,59 +346,20 @@ class SelectionService:
         if not reply.accepted:
             raise _refused(reply) if reply.refused else _offline(reply)
         view = sheet_view(reply.body)
-        now = self._clock()
-        self._write(lambda: self._keep(view, now))
+        self.results.keep(view)
         return view
 
     def print_sheet(self, plan_code: str, reg_no: str, operator: OperatorSession) -> SheetPrinted:
         """The 选房确认书 fetched, kept (PDF and data), and sent to the counter's printer (network lane)."""
-        return self._print(self.sheet(plan_code, reg_no), operator, "selection_sheet_print")
+        return self.results.print(self.sheet(plan_code, reg_no), operator, "selection_sheet_print")
 
     def reprint_sheet(self, plan_code: str, reg_no: str, operator: OperatorSession) -> SheetPrinted:
         """The sheet kept here printed again (Records), with no centre needed."""
-        kept = self._write(lambda: self._kept(plan_code, reg_no))
-        if kept is None:
-            raise NotFound(
-                f"本机没有登记 {reg_no} 的选房确认书", hint="联网后可从中心取回", code="sheet_not_kept"
-            )
-        return self._print(kept, operator, "selection_sheet_reprint")
+        return self.results.reprint(plan_code, reg_no, operator)
 
     def find_sheets(self, text: str) -> list[SheetView]:
         """The sheets kept here for a household, by filing no., ID number (applicant or member) or reg no."""
-        query = normalize(text)
-        if not query:
-            raise InvalidInput("请输入身份证号码、备案编号或登记编号", code="query_empty")
-
-        def read() -> list[SheetView]:
-            with self._uow() as uow:
-                s = uow.session
-                filings: set[str] = set()
-                reg_nos: set[str] = set()
-                if FILING_NO.match(query):
-                    filings.add(query)
-                elif len(query) == 18 and query[:17].isdigit():
-                    id_number = parse_id_number(query)
-                    member_of = select(t.Member.household_id).where(t.Member.id_number == id_number)
-                    filings.update(
-                        s.scalars(
-                            select(t.Household.filing_no).where(
-                                or_(
-                                    t.Household.applicant_id_number == id_number,
-                                    t.Household.id.in_(member_of),
-                                )
-                            )
-                        )
-                    )
-                else:
-                    reg_nos.add(parse_reg_no(query))
-                return [sheet_view(d) for d in kept_sheets(s, reg_nos, filings)]
-
-        found = self._write(read)
-        if not found:
-            raise NotFound(
-                f"本机没有 {text.strip()[:24]} 的选房确认书", hint="请核对号码", code="sheet_not_found"
-            )
-        return found
+        return self.results.find(text)
 
     # --- internals ---
 
@@ -495,55 +446,6 @@ class SelectionService:
                 uow.commit()
 
         self._write(record)
-
-    def _keep(self, view: SheetView, now: datetime) -> None:
-        with self._uow() as uow:
-            keep_sheet(uow.session, view.wire, now)
-            uow.commit()
-
-    def _kept(self, plan_code: str, reg_no: str) -> SheetView | None:
-        with self._uow() as uow:
-            found = kept_sheets(uow.session, {reg_no}, set(), plan_code)
-            return sheet_view(found[0]) if found else None
-
-    def _print(self, view: SheetView, operator: OperatorSession, action: str) -> SheetPrinted:
-        path = self._sheets.sheet_pdf(view, self._clock())
-        printed, message = False, "本机未配置打印机，选房确认书已保存"
-        if self._printer is not None:
-            try:
-                self._printer.print_pdf(path)
-                printed, message = True, "选房确认书已送打印机"
-            except PrintFailed as exc:
-                log.warning("selection sheet %s not printed (kept as %s): %s", view.reg_no, path, exc)
-                message = f"选房确认书未打印：{exc}。文件已保存，可再次打印"
-        now = self._clock()
-
-        def record() -> None:
-            with self._uow() as uow:
-                audit.record(
-                    uow.session,
-                    action=action,
-                    at=now,
-                    counter=operator.counter,
-                    operator_id=operator.id,
-                    subject=view.reg_no,
-                    plan_code=view.plan_code,
-                    unit_code=view.unit_code,
-                    printed=printed,
-                    file=path.name,
-                )
-                keep = uow.session.scalar(
-                    select(t.SelectionSheet).where(
-                        t.SelectionSheet.plan_code == view.plan_code, t.SelectionSheet.reg_no == view.reg_no
-                    )
-                )
-                if keep is not None:
-                    keep.printed_at = now if printed else keep.printed_at
-                    keep.sheet_path = str(path)
-                uow.commit()
-
-        self._write(record)
-        return SheetPrinted(path, printed, message, view)
 
 
 def _turn_of(view: SelectionView, reg_no: str) -> TurnView:

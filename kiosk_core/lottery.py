@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import math
-import struct
-from array import array
-from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import count
-from operator import attrgetter, itemgetter, mod
+from operator import attrgetter
 from pathlib import Path
 
+from kiosk_core import draw_order
+from kiosk_core.draw_allocation import allocate, gather
 from kiosk_core.draw_files import (
     DIGIT_BITS,
     GROUP_NONE,
@@ -45,6 +44,7 @@ from kiosk_core.draw_files import (
     read_list,
     sources_text,
 )
+from kiosk_core.draw_order import Order
 from kiosk_core.errors import InvalidInput, KioskError
 from kiosk_core.resources import RESOURCES
 
@@ -214,64 +214,10 @@ def seed_of(list_hash: str, sources: Iterable[Source]) -> bytes:
 
 # --- the order ------------------------------------------------------------------------------------------
 
-_TWO64 = 1 << 64
-_SKIP = "\t"  # no pool code has a tab
 
-
-class _Stream:
-    """The 64-bit words of SHA-256(seed ‖ k as 8 bytes big-endian), k = 0, 1, 2 …, four a block."""
-
-    def __init__(self, seed: bytes) -> None:
-        self.seed = seed
-        self.blocks = 0
-        self.words: list[int] = []
-
-    def extend(self, count: int) -> None:
-        """At least ``count`` more words at the end of ``words``."""
-        blocks = -(-count // 4)
-        copy = hashlib.sha256(self.seed).copy  # the seed hashed once; each block adds only its counter
-        digests = []
-        for k in range(self.blocks, self.blocks + blocks):
-            h = copy()
-            h.update(k.to_bytes(8, "big"))
-            digests.append(h.digest())
-        self.words.extend(struct.unpack(f">{4 * blocks}Q", b"".join(digests)))
-        self.blocks += blocks
-
-
-def _shuffle(n: int, stream: _Stream) -> Sequence[int]:
-    # An array, not a list: a swap then moves two machine integers, where a list's swap also touches the two
-    # int objects (their reference counts), scattered over tens of megabytes: a cache miss each.
-    a = array("q", range(n))
-    if n < 2:
-        return a
-    stream.extend(n - 1 + 8)
-    words = stream.words
-    # A word below 2^64 - n is below every limit 2^64 - (2^64 mod m) for m <= n, so when no word reaches
-    # that far (all but about n / 2^64 of draws) none is discarded and the draws can be reduced all at once.
-    if max(words[: n - 1]) < _TWO64 - n:
-        for i, j in zip(range(n - 1, 0, -1), map(mod, words, range(n, 1, -1)), strict=False):
-            a[i], a[j] = a[j], a[i]
-        return a
-    p = 0
-    for i in range(n - 1, 0, -1):
-        m = i + 1
-        limit = _TWO64 - _TWO64 % m
-        u = words[p]
-        p += 1
-        while u >= limit:
-            if len(words) - p < i + 1:
-                stream.extend(i + 8)
-            u = words[p]
-            p += 1
-        j = u % m
-        a[i], a[j] = a[j], a[i]
-    return a
-
-
-def shuffle_order(n: int, seed: bytes) -> Sequence[int]:
+def shuffle_order(n: int, seed: bytes) -> Order:
     """The drawn order: position r - 1 holds the index (in reg_no order) of the entry ranked r."""
-    return _shuffle(n, _Stream(seed))
+    return draw_order.shuffle_order(n, seed)
 
 
 # --- the allocation -------------------------------------------------------------------------------------
@@ -288,14 +234,14 @@ class DrawResult:
     seed: bytes
     mode: str
     listed: FrozenList = field(repr=False)
-    order: Sequence[int] = field(repr=False)  # rank r is list line order[r - 1] (from 0)
+    order: Order = field(repr=False)  # rank r is list line order[r - 1] (from 0)
     pools: Sequence[str] = field(repr=False)  # by rank
     outs: Sequence[str | int] = field(repr=False)  # by rank
 
     @cached_property
     def reg_nos(self) -> Sequence[str]:
         """By rank."""
-        return _gather(self.listed.reg_nos, self.order)
+        return gather(self.listed.reg_nos, self.order)
 
     @cached_property
     def outcomes(self) -> tuple[Outcome, ...]:
@@ -335,13 +281,6 @@ def _number_kind(mode: str) -> str:
     return "order" if mode == "selection" else "waiting"
 
 
-def _gather(column: Sequence[str], order: Sequence[int]) -> Sequence[str]:
-    """column[k] for k in order, in one C loop."""
-    if len(order) == 1:
-        return [column[order[0]]]
-    return itemgetter(*order)(column)  # type: ignore[no-any-return]
-
-
 def _check(mode: str, pools: Sequence[Pool], listed: FrozenList, cancelled: Collection[str]) -> None:
     check_mode(mode)
     if not len(listed):
@@ -364,95 +303,6 @@ def _check(mode: str, pools: Sequence[Pool], listed: FrozenList, cancelled: Coll
     unknown = sorted(reg_no for reg_no in cancelled if listed.index_of(reg_no) is None)
     if unknown:
         raise CancelledNotListed(unknown)
-
-
-def _allocate(
-    mode: str, pools: Sequence[Pool], listed: FrozenList, order: Sequence[int], cancelled: Collection[str]
-) -> tuple[Sequence[str], list[str | int]]:
-    """Each rank's pool and outcome: text for those the allocation names (skipped, units, priority order),
-    else a number.
-
-    Only the top of the order is walked (until the quotas and units run out); everyone below gets the next
-    waiting number (selection: order number) of their pool, numbered a pool at a time.
-    """
-    pool_col, group_col = listed.pools, listed.groups
-    gone = [k for reg_no in cancelled if (k := listed.index_of(reg_no)) is not None]
-    marked = list(pool_col)
-    # The cancelled are marked in the pool column before it is put in rank order; finding the marks there
-    # is a scan in C, where asking each rank "cancelled?" costs a Python call a rank.
-    for k in gone:
-        marked[k] = _SKIP
-    by_rank = list(_gather(marked, order))
-    special: dict[int, str] = {}  # rank - 1 -> outcome text
-    r = -1
-    for _ in gone:
-        r = by_rank.index(_SKIP, r + 1)
-        special[r] = "skipped"
-    for r in special:
-        by_rank[r] = pool_col[order[r]]
-    taken: dict[str, list[int]] = {p.code: [] for p in pools}
-
-    # Priority phase: stop once every quota that can still be met is met.
-    left = {(p.code, g): q for p in pools for g, q in p.quotas if q}
-    if left:
-        # A quota its group cannot fill would walk the whole order, so each is cut to the group's members.
-        # Each of the list file's lines ends in "TAB pool TAB group LF": counting that string counts them.
-        there = Counter({(p, g): listed.text.count(f"\t{p}\t{g}\n") for p, g in left})
-        there.subtract((pool_col[k], group_col[k]) for k in gone)
-        left = {key: min(q, there[key]) for key, q in left.items()}
-    wanted = sum(left.values())
-    r = 0
-    while wanted:
-        if r not in special:
-            k = order[r]
-            key = (pool_col[k], group_col[k])
-            if left.get(key):
-                left[key] -= 1
-                wanted -= 1
-                taken[key[0]].append(r)
-                special[r] = ""
-        r += 1
-
-    first_number = {p.code: 1 for p in pools}
-    if mode == "selection":
-        for code, ranks in taken.items():
-            for n, r in enumerate(ranks, 1):
-                special[r] = f"order:{n}"
-            first_number[code] = len(ranks) + 1
-    else:
-        # General phase: everyone else in rank order, while units remain.
-        members = Counter({p.code: listed.text.count(f"\t{p.code}\t") for p in pools})
-        for r in special:  # skipped and priority-allocated: not in this phase
-            members[by_rank[r]] -= 1
-        room = {p.code: min(len(p.units) - len(taken[p.code]), members[p.code]) for p in pools}
-        wanted = sum(room.values())
-        r = 0
-        while wanted:
-            code = by_rank[r]
-            if r not in special and room[code]:
-                room[code] -= 1
-                wanted -= 1
-                taken[code].append(r)
-                special[r] = ""
-            r += 1
-        for pool in pools:
-            for unit, r in zip(pool.units, taken[pool.code], strict=False):
-                special[r] = f"unit:{unit}"
-    return by_rank, _numbered(by_rank, special, first_number)
-
-
-def _numbered(by_rank: Sequence[str], special: dict[int, str], first: dict[str, int]) -> list[str | int]:
-    """``special``'s text at its ranks; at every other rank the next number of that rank's pool."""
-    counters = {code: count(start) for code, start in first.items()}
-    outs: list[str | int] = []
-    start = 0
-    for r in [*sorted(special), len(by_rank)]:
-        # Each rank's pool's counter, advanced: all in C, a million ranks in a few hundredths of a second.
-        outs.extend(map(next, map(counters.__getitem__, by_rank[start:r])))
-        if r < len(by_rank):
-            outs.append(special[r])
-        start = r + 1
-    return outs
 
 
 def draw(
@@ -483,8 +333,8 @@ def draw_list(
     _check(mode, pool_list, listed, cancelled)
     seed = seed_of(sha256_hex(listed.text), sources)
     order = shuffle_order(len(listed), seed)
-    by_rank, outs = _allocate(mode, pool_list, listed, order, cancelled)
-    return DrawResult(seed, mode, listed, order, by_rank, outs)
+    allocation = allocate(mode, pool_list, listed, order, cancelled)
+    return DrawResult(seed, mode, listed, order, allocation.pools, allocation.outs)
 
 
 def result_text(result: DrawResult) -> str:

@@ -43,7 +43,7 @@ def read_list(text):
         and all(groups)
         and all(a < b for a, b in zip(regs, regs[1:]))  # noqa: B905 (Python 3.8: no strict=)
     ):
-        return regs, pools, groups
+        return regs, _shared(pools), _shared(groups)
     previous = None
     for number, line in enumerate(lines, 1):
         parts = line.split("\t")
@@ -58,6 +58,13 @@ def read_list(text):
             )
         previous = parts[0]
     raise BadFile("list: malformed / 名单文件格式不对")
+
+
+def _shared(column):
+    """The column with one string object per value: pools and groups are few, and a column of a million
+    references to a few objects is put in rank order much faster than one of a million copies."""
+    one = {value: value for value in set(column)}
+    return [one[value] for value in column]
 
 
 def read_pools(text):
@@ -124,6 +131,12 @@ def shuffle(n, seed):
     if n < 2:
         return a
     w = words(seed, n - 1)
+    if max(w[: n - 1]) < TWO64 - n:
+        # The usual case: no word is discarded (see below), so j = w[p] % (i + 1) for the p-th swap.
+        for i, u in zip(range(n - 1, 0, -1), w):  # noqa: B905 (Python 3.8: no strict=)
+            j = u % (i + 1)
+            a[i], a[j] = a[j], a[i]
+        return a
     p = 0
     for i in range(n - 1, 0, -1):
         m = i + 1
@@ -142,8 +155,9 @@ def shuffle(n, seed):
     return a
 
 
-def allocate(mode, pools, ranked_pools, ranked_groups, skipped):
-    """Each rank's outcome text (index r is rank r + 1). ``skipped``: the ranks (from 0) of cancelled entries."""
+def allocate(mode, pools, ranked_pools, group_of, skipped):
+    """Each rank's outcome text (index r is rank r + 1); group_of(r) is the priority group of rank r + 1.
+    ``skipped``: the ranks (from 0) of cancelled entries."""
     n = len(ranked_pools)
     out = [None] * n
     for r in skipped:
@@ -154,7 +168,7 @@ def allocate(mode, pools, ranked_pools, ranked_groups, skipped):
     for r in range(n):
         if not left:
             break
-        key = (ranked_pools[r], ranked_groups[r])
+        key = (ranked_pools[r], group_of(r))
         if out[r] is None and key in left:
             left[key] -= 1
             if not left[key]:
@@ -213,12 +227,11 @@ def replay(list_text, pools_text, sources_text, cancelled=()):
     pools_hash = hashlib.sha256(pools_text.encode("utf-8")).hexdigest()
     seed = hashlib.sha256(list_hash.encode("ascii") + sources_text.encode("utf-8")).digest()
     order = shuffle(len(regs), seed)  # order[r] = the list index of the entry ranked r + 1
-    ranked_regs = [regs[k] for k in order]
-    ranked_pools = [entry_pools[k] for k in order]
-    ranked_groups = [groups[k] for k in order]
+    ranked_regs = list(map(regs.__getitem__, order))
+    ranked_pools = list(map(entry_pools.__getitem__, order))
     gone = set(position.values())
     skipped = [r for r, k in enumerate(order) if k in gone] if gone else []
-    out = allocate(mode, pools, ranked_pools, ranked_groups, skipped)
+    out = allocate(mode, pools, ranked_pools, lambda r: groups[order[r]], skipped)
     lines = [
         f"{r}\t{g}\t{p}\t{o}\n"
         for r, g, p, o in zip(range(1, len(order) + 1), ranked_regs, ranked_pools, out)  # noqa: B905

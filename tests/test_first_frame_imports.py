@@ -9,7 +9,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("sqlalchemy", "alembic", "requests", "reportlab", "keyring", "kiosk.storage", "kiosk.bootstrap")
+HEAVY = (
+    "numpy",
+    "sqlalchemy",
+    "alembic",
+    "requests",
+    "reportlab",
+    "keyring",
+    "kiosk.storage",
+    "kiosk.bootstrap",
+)
 
 
 def test_the_main_window_loads_without_the_storage_http_or_pdf_stack() -> None:

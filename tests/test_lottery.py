@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import math
+import random
 import re
+import struct
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from kiosk_core import draw_order
 from kiosk_core import lottery as L
 from kiosk_core.errors import InvalidInput, KioskError
 
@@ -39,23 +43,34 @@ def test_the_seed_is_the_hash_of_the_list_hash_and_the_sources_text() -> None:
 
 def test_the_stream_is_sha256_of_the_seed_and_a_big_endian_counter() -> None:
     seed = bytes(range(32))
-    stream = L._Stream(seed)
+    stream = draw_order.Stream(seed)
     stream.extend(8)
     block1 = hashlib.sha256(seed + (1).to_bytes(8, "big")).digest()
-    assert stream.words[4] == int.from_bytes(block1[:8], "big")
-    assert stream.words[7] == int.from_bytes(block1[24:], "big")
+    assert stream.word_list()[4] == int.from_bytes(block1[:8], "big")
+    assert int(stream.array()[7]) == int.from_bytes(block1[24:], "big")
 
 
 def test_a_word_above_the_limit_is_discarded() -> None:
-    class Fixed(L._Stream):
+    class Fixed(draw_order.Stream):
         """Words chosen so that the first one drawn for n = 3 falls in the biased tail."""
 
         def extend(self, count: int) -> None:
             top = (1 << 64) - 1  # 2^64 - 1 >= limit for m = 3 (2^64 mod 3 = 1): must be discarded
-            self.words.extend([top, 4, 2] + [0] * count)
+            words = [top, 4, 2] + [0] * count
+            self.data += struct.pack(f">{len(words)}Q", *words)
 
     # i = 2 (m = 3): top discarded, 4 % 3 = 1 -> swap a[2], a[1]; i = 1 (m = 2): 2 % 2 = 0 -> swap a[1], a[0].
-    assert list(L._shuffle(3, Fixed(b""))) == [2, 0, 1]
+    assert draw_order.fisher_yates(3, Fixed(b"")).tolist() == [2, 0, 1]
+
+
+def test_the_swaps_done_in_rounds_are_the_swaps_done_one_at_a_time() -> None:
+    rng = random.Random(7)
+    for n in [2, 3, 5, 17, 100, 1000, 20_000]:
+        js = [rng.randrange(i + 1) for i in range(n - 1, 0, -1)]
+        a = list(range(n))
+        for i, j in zip(range(n - 1, 0, -1), js, strict=True):
+            a[i], a[j] = a[j], a[i]
+        assert draw_order.swap_in_rounds(n, np.array(js, dtype=np.int64)).tolist() == a
 
 
 def test_the_list_file_is_sorted_by_reg_no_and_round_trips() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from types import ModuleType
 
 import pytest
 
+from kiosk_core import draw_order
 from kiosk_core import lottery as L
 from tests.test_lottery import doc_vectors
 
@@ -200,13 +202,15 @@ def test_the_verifier_discards_a_word_above_the_limit_as_the_service_does(
     def words(seed: bytes, count: int) -> list[int]:
         return stream[: 4 * ((count + 3) // 4)]
 
-    class Fixed(L._Stream):
+    class Fixed(draw_order.Stream):
         def extend(self, count: int) -> None:
-            self.words[:] = stream[: len(self.words) + 4 * ((count + 3) // 4)]
+            have = len(self.data) // 8
+            more = stream[have : have + 4 * ((count + 3) // 4)]
+            self.data += struct.pack(f">{len(more)}Q", *more)
 
     monkeypatch.setattr(vd, "words", words)
     for n in (3, 5, 9):
-        assert vd.shuffle(n, b"") == list(L._shuffle(n, Fixed(b"")))
+        assert vd.shuffle(n, b"") == draw_order.fisher_yates(n, Fixed(b"")).tolist()
     # n = 3: for m = 3 the limit is 2^64 - 1, so top is discarded and 4 % 3 = 1 swaps a[2] and a[1]; for
     # m = 2 it is 2^64, so top is kept: top % 2 = 1 leaves a[1] where it is.
     assert vd.shuffle(3, b"") == [0, 2, 1]

@@ -242,7 +242,7 @@ def test_late_and_absent_households_and_supplementary_selection(
     centre: SelectionCentre,
     kiosk: KioskFactory,  # noqa: F811
 ) -> None:
-    svc, clerk, _ = _counter(kiosk, "07")
+    svc, clerk, k = _counter(kiosk, "07")
     late = svc.call_next(PLAN)
     passed = svc.not_here(PLAN, late.reg_no)
     assert passed.late and passed.state is TurnState.WAITING and passed.counter is None
@@ -273,6 +273,18 @@ def test_late_and_absent_households_and_supplementary_selection(
     assert applied.reg_no == absent.reg_no
     with pytest.raises(core.SupplementaryNotAllowed):
         svc.apply_supplementary(PLAN, served.reg_no)  # it chose a unit
+
+    with pytest.raises(SelectionRefused) as clerks:
+        svc.supplementary_round(clerk, PLAN, first_start=centre.clock.now, round_minutes=30)
+    assert clerks.value.code == "supervisor_required"
+    boss = k.services.auth.login("super1", "kiosk-demo-2")
+    with pytest.raises(SelectionRefused) as twice:
+        svc.start(boss, PLAN, round_size=30, first_start=centre.clock.now, round_minutes=60)
+    assert twice.value.code == "selection_exists" and twice.value.message
+    extra = svc.supplementary_round(boss, PLAN, first_start=centre.clock.now, round_minutes=30)
+    assert any(r.supplementary for r in extra.rounds)
+    again_turns = [x for x in extra.turns if x.reg_no == absent.reg_no and x.supplementary]
+    assert len(again_turns) == 1 and again_turns[0].state is TurnState.WAITING
 
 
 def test_a_quiet_counters_turn_pauses_and_resumes_and_time_out_auto_picks(

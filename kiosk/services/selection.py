@@ -340,18 +340,30 @@ class SelectionService:
 
     # --- the result sheet ---
 
-    def sheet(self, plan_code: str, reg_no: str) -> SheetView:
-        """The household's selection result sheet as the centre has it, kept here for reprints and look-ups."""
+    def sheet(self, plan_code: str, reg_no: str, operator: OperatorSession | None = None) -> SheetView:
+        """The household's selection result sheet as the centre has it, kept here for reprints and look-ups.
+
+        ``operator``: who serves the household here now. A choice confirmed at this counter for which the
+        centre names no operator is signed for by them (the centre knows the counter, not the person).
+        """
         reply = self._calls.sheet(plan_code, reg_no)
         if not reply.accepted:
             raise _refused(reply) if reply.refused else _offline(reply)
-        view = sheet_view(reply.body)
+        data = reply.body
+        if (
+            operator is not None
+            and not data.get("operator")
+            and data.get("how") == TurnState.CONFIRMED
+            and data.get("counter") == self.counter
+        ):
+            data = {**data, "operator": operator.display_name}
+        view = sheet_view(data)
         self.results.keep(view)
         return view
 
     def print_sheet(self, plan_code: str, reg_no: str, operator: OperatorSession) -> SheetPrinted:
         """The 选房确认书 fetched, kept (PDF and data), and sent to the counter's printer (network lane)."""
-        return self.results.print(self.sheet(plan_code, reg_no), operator, "selection_sheet_print")
+        return self.results.print(self.sheet(plan_code, reg_no, operator), operator, "selection_sheet_print")
 
     def reprint_sheet(self, plan_code: str, reg_no: str, operator: OperatorSession) -> SheetPrinted:
         """The sheet kept here printed again (Records), with no centre needed."""

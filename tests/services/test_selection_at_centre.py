@@ -138,6 +138,7 @@ def test_a_counter_serves_a_household_from_the_call_to_the_printed_sheet(
     printed = svc.print_sheet(PLAN, turn.reg_no, clerk)
     text = _text(printed.path)
     assert "选房确认书" in text and free[0] in text and "现场确认正选" in text and "3号窗口" in text
+    assert clerk.display_name in text  # the operator who confirmed here signs for it
     assert mask_id_number(id_number) in text and not FULL_ID.search(text)
     assert printed.sheet.unit_code == free[0] and printed.printed
     assert [s.reg_no for s in svc.find_sheets(turn.filing_no)] == [turn.reg_no]

@@ -262,9 +262,12 @@ def _number_key(value: Any) -> tuple[int, str]:
 
 
 def room_label(floor: int, number: Any) -> str:
-    """0301: the floor and the number as on the door, so the hall finds a unit without the column heads."""
+    """0301: the room as on the door, so the hall finds a unit without the column heads. A number of three or
+    more digits is the door's already (0302); one or two digits is the unit on its floor (02 on 3 → 0302)."""
     text = str(number)
-    return f"{floor:02d}{text.zfill(2)}" if text.isdigit() else f"{floor}-{text}"
+    if text.isdigit():
+        return text.zfill(4) if len(text) >= 3 else f"{floor:02d}{text.zfill(2)}"
+    return f"{floor}-{text}"
 
 
 def build_board(selection: Mapping[str, Any]) -> BoardState:

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.services.hall_selection import room_label
+
 ANY = ""  # a filter left open
 
 
@@ -70,5 +72,4 @@ def offered(
 
 def unit_label(unit: Mapping[str, Any]) -> str:
     """3栋0502: the unit as staff read it to the household."""
-    number = str(unit.get("number", ""))
-    return f"{unit.get('building')}栋{int(unit.get('floor', 0)):02d}{number.zfill(2) if number.isdigit() else number}"
+    return f"{unit.get('building')}栋{room_label(int(unit.get('floor', 0)), unit.get('number', ''))}"

@@ -33,6 +33,49 @@
         </message>
     </context>
     <context>
+        <name>CallScreen</name>
+        <message>
+            <source>Call the next household</source>
+            <translation>叫号</translation>
+        </message>
+        <message>
+            <source>The plan's code, e.g. Q2609; Enter reads its selection</source>
+            <translation>配租计划编号，如 Q2609；按回车读取选房情况</translation>
+        </message>
+        <message>
+            <source>Plan</source>
+            <translation>配租计划</translation>
+        </message>
+        <message>
+            <source>Round</source>
+            <translation>场次</translation>
+        </message>
+        <message>
+            <source>Waiting</source>
+            <translation>等候</translation>
+        </message>
+        <message>
+            <source>Registration no. of a late household that has come</source>
+            <translation>迟到家庭到场后，输入其登记编号</translation>
+        </message>
+        <message>
+            <source>Late household arrived</source>
+            <translation>迟到家庭已到场</translation>
+        </message>
+        <message>
+            <source>Take the next household</source>
+            <translation>叫下一户</translation>
+        </message>
+        <message>
+            <source>{n} waiting, {late} passed over</source>
+            <translation>等候 {n} 户，过号 {late} 户</translation>
+        </message>
+        <message>
+            <source>{reg_no} is queued after the household being served</source>
+            <translation>{reg_no} 已排在正在选房的家庭之后</translation>
+        </message>
+    </context>
+    <context>
         <name>CallingScreen</name>
         <message>
             <source>Counter</source>
@@ -129,6 +172,21 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>CountdownLabel</name>
+        <message>
+            <source>Waiting for the households before it in its pool</source>
+            <translation>等候同一号池排在前面的家庭选完</translation>
+        </message>
+        <message>
+            <source>Paused at {left}: this counter cannot reach the centre; the time goes on when it does</source>
+            <translation>计时暂停（剩余 {left}）：本窗口连接不上中心，恢复连接后继续计时</translation>
+        </message>
+        <message>
+            <source>Its turn: {left} left</source>
+            <translation>正选中：剩余 {left}</translation>
+        </message>
+    </context>
+    <context>
         <name>CounterWizard</name>
         <message>
             <source>Identify</source>
@@ -204,6 +262,62 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Printing the slip…</source>
             <translation>正在打印回执…</translation>
+        </message>
+        <message>
+            <source>Selection result</source>
+            <translation>选房结果</translation>
+        </message>
+        <message>
+            <source>Print the result sheet again</source>
+            <translation>重新打印选房确认书</translation>
+        </message>
+        <message>
+            <source>Apply for supplementary selection</source>
+            <translation>申请补选</translation>
+        </message>
+        <message>
+            <source>Next household</source>
+            <translation>下一户</translation>
+        </message>
+        <message>
+            <source>Chosen: {unit}</source>
+            <translation>已确认正选：{unit}</translation>
+        </message>
+        <message>
+            <source>Chosen automatically when the time ran out: {unit}</source>
+            <translation>选房时间结束，系统自动选定：{unit}</translation>
+        </message>
+        <message>
+            <source>{type}, {area:.1f} m², rent {rent:.0f} a month</source>
+            <translation>{type}，{area:.1f} 平方米，月租金 {rent:.0f} 元</translation>
+        </message>
+        <message>
+            <source>No unit: the time ran out and none of its wishes was free</source>
+            <translation>未选定房源：选房时间结束，预选房源均已被选</translation>
+        </message>
+        <message>
+            <source>The household declined; it may not apply for supplementary selection</source>
+            <translation>该家庭已放弃选房，不能申请补选</translation>
+        </message>
+        <message>
+            <source>Recorded absent</source>
+            <translation>已记为缺席</translation>
+        </message>
+        <message>
+            <source>Printing the result sheet…</source>
+            <translation>正在打印选房确认书…</translation>
+        </message>
+        <message>
+            <source>The result sheet was not printed; print it again</source>
+            <translation>选房确认书未打印，请重新打印</translation>
+        </message>
+        <message>
+            <source>The result sheet is printed: have it signed</source>
+            <translation>选房确认书已打印，请家庭签字确认</translation>
+        </message>
+        <message>
+            <source>Applied: the household will be called in the supplementary round</source>
+            <translation>已申请补选，补选场次将叫号</translation>
         </message>
     </context>
     <context>
@@ -486,6 +600,34 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>{n} person(s)</source>
             <translation>{n}人</translation>
+        </message>
+        <message>
+            <source>Identify the household</source>
+            <translation>核验家庭</translation>
+        </message>
+        <message>
+            <source>Scan the filing notice or the resident ID, or type either</source>
+            <translation>扫描备案通知单或身份证，也可手工输入</translation>
+        </message>
+        <message>
+            <source>Not here: pass over</source>
+            <translation>未到场，过号</translation>
+        </message>
+        <message>
+            <source>Identify</source>
+            <translation>核验身份</translation>
+        </message>
+        <message>
+            <source>Called: {household}</source>
+            <translation>已叫号：{household}</translation>
+        </message>
+        <message>
+            <source>Scan the household's filing notice or resident ID first</source>
+            <translation>请先扫描该家庭的备案通知单或身份证</translation>
+        </message>
+        <message>
+            <source>These papers are not the called household's ({household}); scan the called household's</source>
+            <translation>所持证件不是本窗口叫到的家庭（{household}），请扫描叫到家庭的证件</translation>
         </message>
     </context>
     <context>
@@ -1073,6 +1215,10 @@ Cancellation possible until {deadline}</source>
             <translation>摇号结果</translation>
         </message>
         <message>
+            <source>Selection results</source>
+            <translation>选房结果</translation>
+        </message>
+        <message>
             <source>Slip check: {verdict}</source>
             <translation>回执核验：{verdict}</translation>
         </message>
@@ -1134,6 +1280,29 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Close the program</source>
             <translation>关闭程序</translation>
+        </message>
+    </context>
+    <context>
+        <name>RedeclareScreen</name>
+        <message>
+            <source>Re-declaration</source>
+            <translation>重新声明</translation>
+        </message>
+        <message>
+            <source>1. The household's members, residence, housing, income and assets are as when it registered; nothing has changed that bears on its eligibility.
+2. A concealed or false statement cancels this selection; a unit chosen is taken back.
+3. Units are chosen in draw order; a confirmed choice is final. When the time runs out without a confirmation, the first unit of the wish list still free is chosen automatically.</source>
+            <translation>一、本户家庭成员、户籍、住房、收入和财产等情况与登记时一致，未发生影响配租资格的变化。
+二、如有隐瞒或虚假申报，取消本次选房资格，已选定的房源予以收回。
+三、选房按摇号顺序进行，确认正选后不得更改；选房时间结束未确认的，系统自动选定预选房源中第一套仍可选的房源。</translation>
+        </message>
+        <message>
+            <source>The terms above: I have read them</source>
+            <translation>上述条款，我已阅知</translation>
+        </message>
+        <message>
+            <source>Record the re-declaration</source>
+            <translation>记录重新声明</translation>
         </message>
     </context>
     <context>
@@ -1411,6 +1580,116 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>SelectionCounter</name>
+        <message>
+            <source>Hall: calling</source>
+            <translation>大屏叫号</translation>
+        </message>
+        <message>
+            <source>Hall: unit board</source>
+            <translation>大屏播报</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>The centre cannot be reached</source>
+            <translation>连接不上中心</translation>
+        </message>
+        <message>
+            <source>Not connected to the centre: {why}</source>
+            <translation>未连接中心：{why}</translation>
+        </message>
+        <message>
+            <source>Connected to the centre</source>
+            <translation>已连接中心</translation>
+        </message>
+    </context>
+    <context>
+        <name>SelectionResultsScreen</name>
+        <message>
+            <source>Selection results</source>
+            <translation>选房结果</translation>
+        </message>
+        <message>
+            <source>Scan or type a resident ID, filing number or registration number</source>
+            <translation>扫描或输入身份证号码、备案编号或登记编号</translation>
+        </message>
+        <message>
+            <source>Search</source>
+            <translation>查询</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>Plan</source>
+            <translation>配租计划</translation>
+        </message>
+        <message>
+            <source>Registration no.</source>
+            <translation>登记编号</translation>
+        </message>
+        <message>
+            <source>Household</source>
+            <translation>申请家庭</translation>
+        </message>
+        <message>
+            <source>Unit</source>
+            <translation>房源</translation>
+        </message>
+        <message>
+            <source>Area / rent</source>
+            <translation>面积 / 月租金</translation>
+        </message>
+        <message>
+            <source>Chosen at</source>
+            <translation>选定时间</translation>
+        </message>
+        <message>
+            <source>How</source>
+            <translation>选定方式</translation>
+        </message>
+        <message>
+            <source>Print the selection result sheet</source>
+            <translation>打印选房确认书</translation>
+        </message>
+        <message>
+            <source>{area} m²
+{rent} a month</source>
+            <translation>{area} 平方米
+月租金 {rent} 元</translation>
+        </message>
+        <message>
+            <source>Chosen at another counter: the sheet came from the centre and is kept here now</source>
+            <translation>该家庭在其他窗口选房：选房确认书已从中心取回，本机已保存</translation>
+        </message>
+        <message>
+            <source>No selection result sheet of this household is kept at this counter, and the centre cannot be reached to fetch it
+→ Try again once the counter is online ({why})</source>
+            <translation>本机没有该家庭的选房确认书，且连接不上中心，无法取回
+→ 恢复联网后再查（{why}）</translation>
+        </message>
+        <message>
+            <source>by the centre</source>
+            <translation>中心自动选定</translation>
+        </message>
+        <message>
+            <source>counter {n}</source>
+            <translation>{n} 号窗口</translation>
+        </message>
+        <message>
+            <source>Filing no. {filing_no} · orientation {orientation} · operator {operator}</source>
+            <translation>备案编号 {filing_no} · 朝向 {orientation} · 经办人 {operator}</translation>
+        </message>
+        <message>
+            <source>Checked at {url}</source>
+            <translation>核验网址 {url}</translation>
+        </message>
+    </context>
+    <context>
         <name>SourcesScreen</name>
         <message>
             <source>Enter the sources twice</source>
@@ -1559,6 +1838,117 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>WishScreen</name>
+        <message>
+            <source>Building</source>
+            <translation>楼栋</translation>
+        </message>
+        <message>
+            <source>Unit type</source>
+            <translation>户型</translation>
+        </message>
+        <message>
+            <source>Orientation</source>
+            <translation>朝向</translation>
+        </message>
+        <message>
+            <source>Floor</source>
+            <translation>楼层</translation>
+        </message>
+        <message>
+            <source>Unit</source>
+            <translation>房源</translation>
+        </message>
+        <message>
+            <source>Area</source>
+            <translation>面积</translation>
+        </message>
+        <message>
+            <source>Rent</source>
+            <translation>月租金</translation>
+        </message>
+        <message>
+            <source>Add to the list</source>
+            <translation>加入预选</translation>
+        </message>
+        <message>
+            <source>No.</source>
+            <translation>序号</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Up</source>
+            <translation>上移</translation>
+        </message>
+        <message>
+            <source>Down</source>
+            <translation>下移</translation>
+        </message>
+        <message>
+            <source>To the top</source>
+            <translation>置顶</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>Free units of the household's pool</source>
+            <translation>可选房源</translation>
+        </message>
+        <message>
+            <source>Units chosen by households before this one: delete them and add others</source>
+            <translation>已被在您选房排位之前的家庭选定的住房，您可以将其删除，预选其他可选房源</translation>
+        </message>
+        <message>
+            <source>Household declines</source>
+            <translation>家庭放弃选房</translation>
+        </message>
+        <message>
+            <source>Confirm this unit (final)</source>
+            <translation>确认正选（不可更改）</translation>
+        </message>
+        <message>
+            <source>{filter}: all</source>
+            <translation>{filter}：全部</translation>
+        </message>
+        <message>
+            <source>Building {name}</source>
+            <translation>{name}栋</translation>
+        </message>
+        <message>
+            <source>{floor}F</source>
+            <translation>{floor}层</translation>
+        </message>
+        <message>
+            <source>Free</source>
+            <translation>可选</translation>
+        </message>
+        <message>
+            <source>Chosen by another</source>
+            <translation>已被选定</translation>
+        </message>
+        <message>
+            <source>Wish list ({n} of {max})</source>
+            <translation>预选房源（{n}/{max}）</translation>
+        </message>
+        <message>
+            <source>Check the result with the centre</source>
+            <translation>向中心核对结果</translation>
+        </message>
+        <message>
+            <source>The household gave up selection at the counter</source>
+            <translation>家庭在窗口主动放弃选房</translation>
+        </message>
+        <message>
+            <source>Record that the household gives up its selection? It may not apply for supplementary selection.</source>
+            <translation>确认记录该家庭放弃选房？放弃后不能申请补选。</translation>
+        </message>
+    </context>
+    <context>
         <name>Workflow</name>
         <message>
             <source>Records</source>
@@ -1579,6 +1969,14 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Draw results</source>
             <translation>摇号结果</translation>
+        </message>
+        <message>
+            <source>Unit selection</source>
+            <translation>选房</translation>
+        </message>
+        <message>
+            <source>Selection results</source>
+            <translation>选房结果</translation>
         </message>
     </context>
 </TS>

@@ -1,0 +1,51 @@
+"""On-site unit selection at the counter: the household called, identified, re-declared, its wish list, its turn
+and its printed sheet; the hall's calling screen and unit board follow. Light on purpose: the entry imports
+nothing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from kiosk.ui.workflows import Workflow
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from kiosk.ui.workflows import Navigator, WorkflowContext
+
+
+def _open(context: WorkflowContext) -> QWidget:
+    from kiosk.services.changes import Change
+    from kiosk.ui.selection.counter import SelectionCounter
+
+    page = SelectionCounter(context.services.selection, context.operator, context.clock, context.speech)
+    # The push channel says selection moved (a unit taken at another counter): read the centre's state at once.
+    context.changes.connect_to((Change.SELECTION,), page.refresh, page)
+    return page
+
+
+def _wire(page: QWidget, shell: Navigator) -> None:
+    from PySide6.QtGui import QKeySequence, QShortcut
+    from PySide6.QtWidgets import QWidget
+
+    page.attach_hall(shell.hall)  # type: ignore[attr-defined]
+    # F7 opens it: the header has no room for another button at 1366 px and the largest text (test_layout).
+    if isinstance(shell, QWidget):
+        QShortcut(QKeySequence(SHORTCUT), shell, lambda: shell.open("selection"))
+
+
+def _show(page: QWidget, _argument: str) -> None:
+    page.enter()  # type: ignore[attr-defined]
+
+
+SHORTCUT = "F7"
+
+WORKFLOW = Workflow(
+    name="selection",
+    title=QT_TRANSLATE_NOOP("Workflow", "Unit selection"),
+    open=_open,
+    wire=_wire,
+    show=_show,
+)

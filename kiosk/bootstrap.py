@@ -31,7 +31,7 @@ from kiosk.services.households import HouseholdService
 from kiosk.services.online import OnlineCalls
 from kiosk.services.photos import PhotoCache
 from kiosk.services.printing_port import SlipPrinter
-from kiosk.services.push_client import PushClient
+from kiosk.services.push_client import PushClient, PushEvent
 from kiosk.services.records import RecordsService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.secrets import DEVICE_TOKEN, SecretStore
@@ -206,17 +206,26 @@ def start_background(
     background.sync = worker
     background._unsubscribe.append(built.changes.subscribe({Change.REGISTRATION}, worker.on_change))
     worker.start()
-    background.push = start_push(built.config.central.url, built.secrets, worker.sync_now)
+    background.push = start_push(built.config.central.url, built.secrets, worker.sync_now, built.changes)
     return background
 
 
-def start_push(url: str, secrets: SecretStore, wake: Callable[[], None]) -> PushClient:
+def start_push(
+    url: str, secrets: SecretStore, wake: Callable[[], None], changes: ChangeNotice | None = None
+) -> PushClient:
     """The push channel (its own HTTP session) wakes the sync worker; the device token is read from the keyring
-    per connection, never shared."""
+    per connection, never shared. A selection event is told on ``changes`` too: the selection screens read the
+    centre's state at once (nothing of it is synced)."""
+
+    def told(event: PushEvent) -> None:
+        wake()
+        if changes is not None and event.kind == "selection":
+            changes.publish(Change.SELECTION)
+
     push = PushClient(
         url,
         lambda: secrets.get(DEVICE_TOKEN) or "",
-        lambda _event: wake(),
+        told,
         on_auth_failed=wake,  # the sync round renews the device token in the keyring
     )
     push.start()

@@ -189,7 +189,7 @@ def build_calling(
     )
     served = tuple(
         ServedTurn(
-            counter=str(t["counter"]),
+            counter=window_no(str(t["counter"])),
             number=int(t.get("rank", 0)),
             name=mask_name(str(t.get("masked_name", ""))),
             pool=_pool_label(t, names),
@@ -251,6 +251,11 @@ def build_calling(
     )
 
 
+def window_no(counter: str) -> str:
+    """The counter as the hall hears it called (3, not 03), as the core's call_text says it."""
+    return str(int(counter)) if counter.isdigit() else counter
+
+
 def _counter_key(counter: str) -> tuple[int, str]:
     digits = "".join(ch for ch in counter if ch.isdigit())
     return (int(digits) if digits else 1 << 30, counter)
@@ -259,6 +264,12 @@ def _counter_key(counter: str) -> tuple[int, str]:
 def _number_key(value: Any) -> tuple[int, str]:
     text = str(value)
     return (int(text) if text.isdigit() else 1 << 30, text)
+
+
+def _column(number: Any) -> str:
+    """The unit's place on its floor: 0302 and 0502 stand one above the other in column 02."""
+    text = str(number)
+    return text[-2:] if text.isdigit() and len(text) >= 3 else text
 
 
 def room_label(floor: int, number: Any) -> str:
@@ -278,11 +289,11 @@ def build_board(selection: Mapping[str, Any]) -> BoardState:
     buildings = []
     for name in sorted(by_building, key=_number_key):
         units = by_building[name]
-        numbers = tuple(sorted({str(u.get("number", "")) for u in units}, key=_number_key))
+        numbers = tuple(sorted({_column(u.get("number", "")) for u in units}, key=_number_key))
         floors: dict[int, dict[str, BoardCell]] = {}
         for u in units:
             floor = int(u.get("floor", 0))
-            floors.setdefault(floor, {})[str(u.get("number", ""))] = BoardCell(
+            floors.setdefault(floor, {})[_column(u.get("number", ""))] = BoardCell(
                 unit_code=str(u.get("unit_code", "")),
                 label=room_label(floor, u.get("number", "")),
                 taken=bool(u.get("taken")),

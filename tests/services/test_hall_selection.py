@@ -21,8 +21,8 @@ def test_the_calling_state_shows_counters_in_order_masked_with_the_countdown_at_
     state = selection_state(
         [
             turn(1, state="open", counter="3", left=90),
-            turn(2, state="called", counter="1"),
-            turn(3, state="open", counter="12", left=40, paused=True),
+            turn(2, state="called", counter="01"),
+            turn(3, state="open", counter="12", left=40, paused=True),  # the counter as enrolled: 12
             turn(4),
             turn(5, late=True),
             turn(6),
@@ -94,3 +94,11 @@ def test_the_board_lays_units_out_by_building_floor_and_number_with_counts_per_t
     assert len(taken) == 5 and all(c.taken_by_order for c in taken)
     assert {(c.name, c.free, c.taken) for c in board.counts} == {("一居室", 15, 3), ("两居室", 16, 2)}
     assert (board.free, board.taken) == (31, 5)
+    # Door numbers (0302) as the demo's catalog has them: the floor's units stand in columns all the same.
+    for unit in rows:
+        unit["number"] = f"{unit['floor']:02d}{unit['number']}"
+    doors = build_board(selection_state([], rows)).buildings[1]
+    assert (
+        doors.numbers == ("01", "02", "03", "04")
+        and [c.label for c in doors.floors[0].cells if c][0] == "0301"
+    )

@@ -232,6 +232,7 @@ def test_a_second_counters_choice_shows_on_the_first_ones_list_and_on_the_board(
         assert "已被" in status
         assert code not in [u["unit_code"] for u in page.wish._offered]
     screenshot(page, "selection_counter_taken")
+    board.place_in(HALL)
     screenshot(board, "selection_board_live")
     assert_masked(board)
 

@@ -45,10 +45,13 @@ class BoardGrid(QWidget):
         font.setPixelSize(self._metrics()[2])
         return font
 
+    def _rows(self) -> int:
+        return max((len(b.floors) for b in self.buildings), default=0)
+
     def _metrics(self) -> tuple[int, int, int]:
         """(cell width, cell height, text px) that fit every building on the widget."""
         columns = sum(len(b.numbers) + 1 for b in self.buildings)  # +1: the floor column
-        rows = 1 + max((len(b.floors) for b in self.buildings), default=0)  # +1: the building's head
+        rows = 1 + self._rows()  # +1: the building's head
         if not columns or rows <= 1:
             return (0, 0, 12)
         width = (self.width() - GAP * (len(self.buildings) - 1)) // columns
@@ -64,7 +67,8 @@ class BoardGrid(QWidget):
         out = []
         x = 0
         for building in self.buildings:
-            for row, floor in enumerate(building.floors, 1):
+            # A lower building stands on the same ground: its floors start as many rows down.
+            for row, floor in enumerate(building.floors, 1 + self._rows() - len(building.floors)):
                 for column, cell in enumerate(floor.cells, 1):
                     if cell is not None:
                         rect = QRect(x + column * width, row * height, width, height)
@@ -89,11 +93,14 @@ class BoardGrid(QWidget):
             bold.setBold(True)
             painter.setFont(bold)
             painter.drawText(
-                QRect(x, 0, span, height), center, self.building_label.format(name=building.name)
+                QRect(x, (self._rows() - len(building.floors)) * height, span, height),  # above its top floor
+                center,
+                self.building_label.format(name=building.name),
             )
             painter.setFont(font)
             painter.setPen(c["hint"])
-            for row, floor in enumerate(building.floors, 1):
+            # A lower building stands on the same ground: its floors start as many rows down.
+            for row, floor in enumerate(building.floors, 1 + self._rows() - len(building.floors)):
                 painter.drawText(
                     QRect(x, row * height, width, height), center, self.floor_label.format(floor=floor.floor)
                 )

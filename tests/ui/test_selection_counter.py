@@ -29,6 +29,7 @@ from kiosk.ui.workers import wait_for_lanes
 from kiosk_central.services.demo_selection import PLAN
 from kiosk_central.services.selection_ticker import SelectionTicker
 from tests.builders import CLERK
+from tests.services.test_selection_at_centre import FatedProxy
 from tests.sync.conftest import CentralUnderTest, KioskFactory, centre, kiosk, live_server, memory_keyring  # noqa: F401
 from tests.ui.conftest import Hold, sign_in
 from tests.ui.focus import assert_focus_visible
@@ -106,7 +107,7 @@ def call_and_prepare(qtbot: QtBot, page: SelectionCounter) -> TurnView:
     enter(qtbot, page)
     qtbot.waitUntil(lambda: page.current() is page.identify, timeout=WAIT)
     turn = page.state.turn
-    assert turn is not None and turn.counter == "03"
+    assert turn is not None and turn.counter == page.state.service.counter
     assert page.focusWidget() is page.identify.scan
     qtbot.keyClicks(page.identify.scan, turn.filing_no)
     enter(qtbot, page)
@@ -346,3 +347,48 @@ def test_f7_opens_the_selection_counter_for_a_clerk_and_esc_goes_back(qtbot: QtB
     assert window.focusWidget() is page.calling.plan  # the first thing to do: the plan
     qtbot.keyClick(page.calling.plan, Qt.Key.Key_Escape)
     assert window.stack.currentWidget() is window.wizard
+
+
+def test_a_confirmation_whose_answer_is_lost_tells_staff_nothing_until_the_centre_is_asked_again(
+    qtbot: QtBot,
+    hold: Hold,
+    kiosk: KioskFactory,  # noqa: F811
+    centre: CentralUnderTest,  # noqa: F811
+    screenshot,
+) -> None:
+    with FatedProxy(centre.port) as proxy:
+        k = kiosk("07", url=proxy.base_url)
+        k.services.sync.sync_once()
+        clerk = k.services.auth.login("clerk1", "kiosk-demo-1")
+        page = SelectionCounter(k.services.selection, lambda: clerk, datetime.now)
+        hold(page)
+        page.resize(1366, 768)
+        page.show()
+        qtbot.waitExposed(page)
+        page.activateWindow()
+        qtbot.waitActive(page)
+        page.enter()
+        choose_plan(qtbot, page)
+        call_and_prepare(qtbot, page)
+        unit = add_free_unit(qtbot, page, 0)
+        qtbot.waitUntil(
+            lambda: page.state.turn.state == "open" and page.wish.primary.isEnabled(), timeout=WAIT
+        )
+        page._poll.stop()  # each call takes the proxy's next fate: no read of the state in between
+        proxy.fates = ["lost_response", "lost_response"]  # the confirm arrived; neither answer comes back
+        page.wish.wishes.setFocus()
+        page.wish.wishes.selectRow(0)
+        enter(qtbot, page)  # Enter on the wish: confirm
+        qtbot.waitUntil(lambda: page.wish.error.isVisible(), timeout=WAIT)
+        idle(qtbot, page)
+        assert "请勿告知家庭" in page.wish.error.text()
+        assert page.current() is page.wish and page.wish.primary.text() == "向中心核对结果"
+        assert "未连接中心" in page.link.text() and "暂停" in page.wish.countdown.text()
+        screenshot(page, "selection_counter_confirm_unknown")
+        enter(qtbot, page)  # asked again, under the same key: the centre answers what it did
+        qtbot.waitUntil(lambda: page.current() is page.done, timeout=WAIT)
+        assert page.state.turn.state == "confirmed" and page.state.turn.unit_code == unit
+        qtbot.waitUntil(lambda: bool(page.state.printed), timeout=WAIT)
+        view = k.services.selection.current(PLAN)
+        assert [u.unit_code for u in view.units if u.taken] == [unit]  # one unit, chosen once
+        page.reset()

@@ -368,6 +368,9 @@ class WishScreen(SelectionStep):
         self.error.show_text(f"{outcome.message}\n→ {outcome.hint}" if outcome.hint else outcome.message)
         if outcome.status == "unknown":
             self.primary.setText(self.tr("Check the result with the centre"))
+            # The centre is away: the link and the countdown say so (paused there) until a read succeeds.
+            self.state.offline, self.state.link_message = True, outcome.message
+            self.state.selection_changed.emit()
         else:
             self.primary.setText(self.tr("Confirm this unit (final)"))
         self._reread()

@@ -23,7 +23,7 @@ from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
 from kiosk_core.errors import InvalidInput, NotFound
-from kiosk_core.identity import FILING_NO, normalize, parse_id_number
+from kiosk_core.identity import FILING_NO, mask_id_number, normalize, parse_id_number
 from kiosk_core.reg_no import parse_reg_no
 
 log = logging.getLogger(__name__)
@@ -104,9 +104,8 @@ class SelectionResults:
 
         found = self._write(read)
         if not found:
-            raise NotFound(
-                f"本机没有 {text.strip()[:24]} 的选房确认书", hint="请核对号码", code="sheet_not_found"
-            )
+            shown = mask_id_number(query) if len(query) == 18 and query[:17].isdigit() else text.strip()[:24]
+            raise NotFound(f"本机没有 {shown} 的选房确认书", hint="请核对号码", code="sheet_not_found")
         return found
 
     def print(self, view: SheetView, operator: OperatorSession, action: str) -> SheetPrinted:

@@ -84,6 +84,7 @@ def registered() -> tuple[Workflow, ...]:
     from kiosk.ui.lottery import WORKFLOW as LOTTERY
     from kiosk.ui.records import WORKFLOW as RECORDS
     from kiosk.ui.registration import WORKFLOW as REGISTRATION
+    from kiosk.ui.selection import RESULTS as SELECTION_RESULTS
     from kiosk.ui.selection import WORKFLOW as SELECTION
 
-    return (LOTTERY, DRAW_RESULTS, SELECTION, RECORDS, REGISTRATION)
+    return (LOTTERY, DRAW_RESULTS, SELECTION, SELECTION_RESULTS, RECORDS, REGISTRATION)

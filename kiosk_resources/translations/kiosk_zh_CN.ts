@@ -1625,10 +1625,6 @@ Cancellation possible until {deadline}</source>
             <translation>返回</translation>
         </message>
         <message>
-            <source>Plan</source>
-            <translation>配租计划</translation>
-        </message>
-        <message>
             <source>Registration no.</source>
             <translation>登记编号</translation>
         </message>
@@ -1645,12 +1641,8 @@ Cancellation possible until {deadline}</source>
             <translation>面积 / 月租金</translation>
         </message>
         <message>
-            <source>Chosen at</source>
-            <translation>选定时间</translation>
-        </message>
-        <message>
-            <source>How</source>
-            <translation>选定方式</translation>
+            <source>Chosen</source>
+            <translation>选定时间 / 方式</translation>
         </message>
         <message>
             <source>Print the selection result sheet</source>
@@ -1668,9 +1660,9 @@ Cancellation possible until {deadline}</source>
         </message>
         <message>
             <source>No selection result sheet of this household is kept at this counter, and the centre cannot be reached to fetch it
-→ Try again once the counter is online ({why})</source>
+→ Try again once the counter is online, or reprint it at the counter where the household chose</source>
             <translation>本机没有该家庭的选房确认书，且连接不上中心，无法取回
-→ 恢复联网后再查（{why}）</translation>
+→ 恢复联网后再查，或到该家庭选房的窗口重印</translation>
         </message>
         <message>
             <source>by the centre</source>

@@ -32,6 +32,7 @@ def _show(page: QWidget, query: str) -> None:
 
 def _wire(page: QWidget, shell: Navigator) -> None:
     page.draw_results_requested.connect(lambda query: shell.open("draw_results", query))  # type: ignore[attr-defined]
+    page.selection_results_requested.connect(lambda query: shell.open("selection_results", query))  # type: ignore[attr-defined]
 
 
 WORKFLOW = Workflow(

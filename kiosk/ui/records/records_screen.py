@@ -44,6 +44,7 @@ _VERDICT_LEVELS = {
 class RecordsScreen(QWidget):
     back_requested = Signal()
     draw_results_requested = Signal(str)  # the search box's query: the lottery's result lookup finds it too
+    selection_results_requested = Signal(str)  # likewise the chosen unit and its 选房确认书
 
     COLUMNS = 7
 
@@ -126,6 +127,8 @@ class RecordsScreen(QWidget):
         self.change_phone.setObjectName("changePhone")
         self.draw_results = QPushButton(self.tr("Draw results"))
         self.draw_results.setObjectName("openDrawResults")
+        self.selection_results = QPushButton(self.tr("Selection results"))
+        self.selection_results.setObjectName("openSelectionResults")
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.query, 1)
@@ -136,9 +139,12 @@ class RecordsScreen(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.reprint)
         actions.addWidget(self.change_phone)
-        actions.addWidget(self.draw_results)
         actions.addStretch(1)
         actions.addWidget(self.cancel)
+        results = QHBoxLayout()  # a row of their own: five in one overflow 1366 px at the largest text
+        results.addWidget(self.draw_results)
+        results.addWidget(self.selection_results)
+        results.addStretch(1)
         column = QVBoxLayout(self)
         column.setSpacing(12)
         column.addLayout(top)
@@ -148,6 +154,7 @@ class RecordsScreen(QWidget):
         column.addWidget(self.summary)
         column.addWidget(self.table, 1)
         column.addLayout(actions)
+        column.addLayout(results)
 
         self.query.returnPressed.connect(lambda: self.search())
         self.search_button.clicked.connect(lambda: self.search())
@@ -157,6 +164,9 @@ class RecordsScreen(QWidget):
         self.cancel.clicked.connect(self._cancel)
         self.change_phone.clicked.connect(self._change_phone)
         self.draw_results.clicked.connect(lambda: self.draw_results_requested.emit(self.query.text().strip()))
+        self.selection_results.clicked.connect(
+            lambda: self.selection_results_requested.emit(self.query.text().strip())
+        )
         self.setFocusProxy(self.query)
         self._update_actions()
 

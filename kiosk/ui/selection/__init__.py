@@ -40,6 +40,17 @@ def _show(page: QWidget, _argument: str) -> None:
     page.enter()  # type: ignore[attr-defined]
 
 
+def _open_results(context: WorkflowContext) -> QWidget:
+    from kiosk.ui.selection.results_screen import SelectionResultsScreen
+
+    return SelectionResultsScreen(context.services.selection, context.services.draws, context.operator)
+
+
+def _show_results(page: QWidget, query: str) -> None:
+    if query:
+        page.search(query)  # type: ignore[attr-defined]
+
+
 SHORTCUT = "F7"
 
 WORKFLOW = Workflow(
@@ -48,4 +59,13 @@ WORKFLOW = Workflow(
     open=_open,
     wire=_wire,
     show=_show,
+)
+
+# A household's chosen unit and its sheet printed again; reached from Records like the draw results (no header
+# button: the header is full at 1366 px).
+RESULTS = Workflow(
+    name="selection_results",
+    title=QT_TRANSLATE_NOOP("Workflow", "Selection results"),
+    open=_open_results,
+    show=_show_results,
 )

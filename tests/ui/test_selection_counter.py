@@ -392,3 +392,49 @@ def test_a_confirmation_whose_answer_is_lost_tells_staff_nothing_until_the_centr
         view = k.services.selection.current(PLAN)
         assert [u.unit_code for u in view.units if u.taken] == [unit]  # one unit, chosen once
         page.reset()
+
+
+def test_a_household_passed_over_is_called_first_when_it_comes_and_may_decline(
+    qtbot: QtBot, hold: Hold, site: Site, screenshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = open_counter(qtbot, hold, site, (1920, 1080))
+    choose_plan(qtbot, page)
+    enter(qtbot, page)
+    qtbot.waitUntil(lambda: page.current() is page.identify, timeout=WAIT)
+    missing = page.state.turn
+    assert missing is not None
+    page.identify.not_here.setFocus()
+    enter(qtbot, page)  # not there: passed over, the counter goes on
+    qtbot.waitUntil(lambda: page.current() is page.calling, timeout=WAIT)
+    idle(qtbot, page)
+    assert page.focusWidget() is page.calling.primary
+    # It comes after all: staff queue it after the household being served, and it is called first.
+    page.calling.arrived_box.setFocus()
+    qtbot.keyClicks(page.calling.arrived_box, missing.reg_no)
+    enter(qtbot, page)
+    idle(qtbot, page)
+    assert "已排在正在选房的家庭之后" in page.calling.status.text()
+    assert page.focusWidget() is page.calling.primary  # Enter there queued it; it called nobody
+    assert page.state.turn is None
+    enter(qtbot, page)
+    qtbot.waitUntil(lambda: page.current() is page.identify, timeout=WAIT)
+    assert page.state.turn is not None and page.state.turn.reg_no == missing.reg_no
+    qtbot.keyClicks(page.identify.scan, missing.filing_no)
+    enter(qtbot, page)
+    qtbot.waitUntil(lambda: page.current() is page.redeclare, timeout=WAIT)
+    qtbot.keyClick(page.redeclare.tick, Qt.Key.Key_Space)
+    enter(qtbot, page)
+    qtbot.waitUntil(lambda: page.current() is page.wish, timeout=WAIT)
+    idle(qtbot, page)
+    monkeypatch.setattr(type(page.wish), "ask_decline", lambda _self: True)  # staff say yes in the dialog
+    page.wish.decline.setFocus()
+    enter(qtbot, page)
+    qtbot.waitUntil(lambda: page.current() is page.done, timeout=WAIT)
+    assert page.state.turn.state == "declined"
+    assert "不能申请补选" in page.done.outcome.text()
+    assert not page.done.supplementary.isVisible() and not page.done.print_again.isVisible()
+    assert not site.counter.printer.printed  # type: ignore[attr-defined]  # nothing chosen, no sheet
+    assert page.focusWidget() is page.done.primary
+    assert_focus_visible(page.done.primary)
+    assert_masked(page)
+    screenshot(page, "selection_counter_declined_1920")

@@ -25,6 +25,7 @@ from kiosk.services.selection import SelectionService
 from kiosk.services.selection_views import TurnView
 from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
+from kiosk.ui import messages
 from kiosk.ui.selection.results_screen import SelectionResultsScreen
 from kiosk_core import selection as core
 from kiosk_core.errors import NotFound
@@ -162,6 +163,20 @@ def test_staff_find_a_households_chosen_unit_by_any_of_its_numbers_and_print_the
     assert "选房确认书" in again and turn.reg_no in again and mask_id_number(id_number) in again
     assert not WHOLE_ID.search(again)
     assert screen.query.hasFocus()  # the next household's scan
+
+    printer.fail_with = (
+        "打印机缺纸"  # a jam: the sheet is kept, staff are told in Chinese, nothing else changes
+    )
+    told: list[messages.Message] = []
+    messages.bridge().shown.connect(told.append)
+    screen.table.selectRow(0)
+    with qtbot.waitSignal(screen.printed, timeout=WAIT) as jammed:
+        qtbot.keyClick(screen.print_button, Qt.Key.Key_Space)
+    messages.bridge().shown.disconnect(told.append)
+    assert jammed.args[0].exists() and printer.printed == [first.path, pdf]
+    assert told and told[-1].level is messages.Level.WARNING and "打印机缺纸" in told[-1].text
+    assert "已保存" in told[-1].text
+    printer.fail_with = None
     with k.engine.connect() as c:
         audited = c.execute(select(t.AuditEntry.action).where(t.AuditEntry.subject == turn.reg_no)).scalars()
         assert "selection_sheet_reprint" in list(audited)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk_core.identity import mask_name
-from kiosk_core.selection import call_text
+from kiosk_core.selection import QUEUE_STEP, call_text
 
 CALLING_PAGE = 7  # households at counters on one page at 45 pt on 1080 lines, under the title and the next up
 NEXT_UP = 6  # waiting households shown as "please get ready"
@@ -201,18 +201,7 @@ def build_calling(
     )
     pages = max(1, -(-len(served) // per_page))
     page %= pages
-    current = _running_round(selection)
-    round_no = current.get("round_no") if current is not None else None
-    waiting = sorted(
-        (
-            t
-            for t in turns
-            if t.get("state") == "waiting"
-            and not t.get("late")
-            and (round_no is None or t.get("round_no") == round_no)
-        ),
-        key=lambda t: (int(t.get("rank", 0)), int(t.get("queue_pos", 0))),
-    )
+    waiting = call_order(selection)
     next_up = tuple(
         WaitingTurn(int(t.get("rank", 0)), mask_name(str(t.get("masked_name", ""))), _pool_label(t, names))
         for t in waiting[:NEXT_UP]
@@ -254,6 +243,37 @@ def build_calling(
 def window_no(counter: str) -> str:
     """The counter as the hall hears it called (3, not 03), as the core's call_text says it."""
     return str(int(counter)) if counter.isdigit() else counter
+
+
+def call_order(selection: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The waiting households in the order counters will call them, as the centre does (kiosk_core.selection
+    next_to_call): late arrivals queued again first, then the started rounds by call rank, i.e. each pool's
+    ranks given to its households in the pool's order, so a pool is always served in its own order."""
+    turns = list(selection.get("turns", ()))
+    started = {r.get("round_no") for r in selection.get("rounds", ()) if r.get("state") != "upcoming"}
+    pools: dict[str, list[Mapping[str, Any]]] = {}
+    for t in turns:
+        if not t.get("supplementary"):
+            pools.setdefault(str(t.get("pool")), []).append(t)
+    call_rank: dict[str, int] = {}
+    for members in pools.values():
+        by_order = sorted(members, key=lambda t: int(t.get("order", 0)))
+        ranks = sorted(int(t.get("rank", 0)) for t in members)
+        call_rank.update(zip((str(t.get("reg_no")) for t in by_order), ranks, strict=True))
+
+    def requeued(t: Mapping[str, Any]) -> bool:
+        # An arrival is queued right after the household being served: a position between two of the draw's.
+        return int(t.get("queue_pos", 0)) % QUEUE_STEP != 0
+
+    waiting = [
+        t
+        for t in turns
+        if t.get("state") == "waiting" and not t.get("late") and (requeued(t) or t.get("round_no") in started)
+    ]
+    return sorted(
+        waiting,
+        key=lambda t: (not requeued(t), call_rank.get(str(t.get("reg_no")), int(t.get("rank", 0)))),
+    )
 
 
 def _counter_key(counter: str) -> tuple[int, str]:

@@ -102,3 +102,20 @@ def test_the_board_lays_units_out_by_building_floor_and_number_with_counts_per_t
         doors.numbers == ("01", "02", "03", "04")
         and [c.label for c in doors.floors[0].cells if c][0] == "0301"
     )
+
+
+def test_next_up_is_the_centres_call_order_each_pool_in_its_own_order_late_arrivals_first() -> None:
+    # Pool 1B's households by order 1, 2 hold draw ranks 4 and 1; pool 2B's order 1 holds rank 2.
+    a = turn(1, type_code="1B") | {"rank": 4, "order": 1, "queue_pos": 1000}
+    b = turn(2, type_code="1B") | {"rank": 1, "order": 2, "queue_pos": 2000}
+    c = turn(3, type_code="2B") | {"rank": 2, "order": 1, "queue_pos": 1000}
+    late = turn(4, type_code="2B") | {"rank": 3, "order": 2, "queue_pos": 2000, "late": True}
+    calling = build_calling(selection_state([a, b, c, late]), SERVER_TIME)
+    # Call ranks: 1B order 1 → 1, order 2 → 4; 2B order 1 → 2. The passed-over one is not "next".
+    assert [w.number for w in calling.next_up] == [4, 2, 1]
+    back = late | {
+        "late": False,
+        "queue_pos": 1001,
+    }  # it came: queued after the one being served, called first
+    calling = build_calling(selection_state([a, b, c, back]), SERVER_TIME)
+    assert [w.number for w in calling.next_up] == [3, 4, 2, 1]

@@ -15,6 +15,7 @@ BENCHES = (
     "bench.bench_push",
     "bench.bench_draw",
     "bench.bench_projection",
+    "bench.bench_selection",
 )
 
 

@@ -10,79 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk_central.clock import Clock
-from kiosk_central.db import begin_write
 from kiosk_central.services import selection_setup, selection_ticker, selection_views
 from kiosk_central.services import selection_store as store
 from kiosk_central.services.auth import Principal
 from kiosk_central.services.draw_requests import Answer, once
 from kiosk_central.services.errors import InvalidRequest
+from kiosk_central.services.selection_reads import AT_COUNTER, Event, SelectionReader
 from kiosk_central.tables import SelectionChoice, SelectionRound, SelectionTurn, SelectionWish
 from kiosk_core import selection as sel
-from kiosk_core.selection_wire import SelectionState, SheetData, TurnRow
+from kiosk_core.selection_wire import SelectionState, TurnRow
 
-Event = tuple[str | None, str, str | None, str | None, str]
 Change = Callable[[store.Loaded, SelectionTurn, sel.Turn, datetime], list[Event]]
-AT_COUNTER = (sel.TurnState.CALLED.value, sel.TurnState.OPEN.value)
 
 
-class SelectionService:
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-
-    # --- reading ---
-
-    def read_state(
-        self, session: Session, plan_code: str, principal: Principal | None = None
-    ) -> SelectionState:
-        """The state; a counter's read is its heartbeat for the turn at it (a paused turn resumes)."""
-        now = self._clock()
-        try:
-            loaded = store.load_plan(session, plan_code)
-            if principal is not None:
-                self._heard(session, loaded, principal.counter, now)
-            return selection_views.state(session, loaded, now, public=principal is None)
-        finally:
-            session.rollback()
-
-    def read_turn(self, session: Session, plan_code: str, reg_no: str) -> TurnRow:
-        try:
-            return selection_views.turn(session, store.load_plan(session, plan_code), reg_no, self._clock())
-        finally:
-            session.rollback()
-
-    def sheet(self, session: Session, plan_code: str, reg_no: str, verify_url: str) -> SheetData:
-        try:
-            return selection_views.sheet(session, store.load_plan(session, plan_code), reg_no, verify_url)
-        finally:
-            session.rollback()
-
-    def _heard(self, session: Session, loaded: store.Loaded, counter: str, now: datetime) -> None:
-        stale = session.scalars(
-            select(SelectionTurn.id).where(
-                SelectionTurn.plan_id == loaded.plan.id,
-                SelectionTurn.counter == counter,
-                SelectionTurn.state.in_(AT_COUNTER),
-                (SelectionTurn.heard_at.is_(None)) | (SelectionTurn.heard_at < now),
-            )
-        ).all()
-        session.rollback()
-        if not stale:
-            return
-        begin_write(session)
-        events: list[Event] = []
-        for row in session.scalars(select(SelectionTurn).where(SelectionTurn.id.in_(stale))):
-            events += _hear(row, now)
-        store.record_events(session, now, loaded.plan.id, events)
-        session.commit()
-
+class SelectionService(SelectionReader):
     # --- a supervisor's arrangements ---
 
     def create(
@@ -344,7 +292,7 @@ class SelectionService:
             now = self._clock()
             loaded = store.load_plan(session, plan_code)
             row = store.turn_row(session, loaded.plan.id, reg_no, lock=True)
-            events = _hear(row, now) if row.counter == principal.counter else []
+            events = store.hear(row, now) if row.counter == principal.counter else []
             round_no = session.scalar(
                 select(SelectionRound.round_no).where(SelectionRound.id == row.round_id)
             )
@@ -371,16 +319,6 @@ def _at_counter(turn: sel.Turn, counter: str) -> None:
     if turn.state.value not in AT_COUNTER:
         raise sel.NotCalled() if turn.state is sel.TurnState.WAITING else sel.TurnFinished(turn.state)
     sel.check_counter(turn, counter)
-
-
-def _hear(row: SelectionTurn, now: datetime) -> list[Event]:
-    """The turn's counter was heard: note it, and a paused countdown goes on from where it stopped."""
-    row.heard_at = now
-    if row.state != sel.TurnState.OPEN.value or row.paused_remaining is None:
-        return []
-    row.deadline = now + timedelta(seconds=row.paused_remaining)
-    row.paused_remaining = None
-    return [(row.reg_no, "resume", row.counter, None, f"剩余 {row.deadline - now}")]
 
 
 def _event(row: SelectionTurn, action: str, principal: Principal, detail: str = "") -> Event:

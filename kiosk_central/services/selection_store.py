@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
@@ -177,6 +177,16 @@ def unit_info(u: Unit, project_code: str, type_code: str) -> sel.UnitInfo:
     return sel.UnitInfo(
         u.code, project_code, type_code, u.building, u.floor, u.number, u.orientation, u.area, u.rent
     )
+
+
+def hear(row: SelectionTurn, now: datetime) -> list[tuple[Any, ...]]:
+    """The turn's counter was heard: note it, and a paused countdown goes on from where it stopped."""
+    row.heard_at = now
+    if row.state != sel.TurnState.OPEN.value or row.paused_remaining is None:
+        return []
+    row.deadline = now + timedelta(seconds=row.paused_remaining)
+    row.paused_remaining = None
+    return [(row.reg_no, "resume", row.counter, None, f"剩余 {row.deadline - now}")]
 
 
 def record_events(session: Session, at: datetime, plan_id: int, events: Iterable[tuple[Any, ...]]) -> int:

@@ -37,23 +37,27 @@ def open_ready(
     session: Session, loaded: store.Loaded, pool: str, supplementary: bool, now: datetime
 ) -> list[Event]:
     """Open the pool's next turn if it may open now (a called, re-declared household whose turn has come)."""
-    rows = store.pool_rows(session, loaded.plan.id, pool, supplementary)
-    turns = [store.as_turn(r, 0) for r in rows]
-    ready = sorted(
-        (r for r, t in zip(rows, turns, strict=True) if sel.may_open(t, turns)), key=lambda r: r.queue_pos
-    )
-    if not ready:
+    row = ready_turn(session, loaded.plan.id, pool, supplementary)
+    if row is None:
         return []
-    row = ready[0]
     deadline = now + timedelta(seconds=loaded.selection.turn_seconds)
     result = session.execute(
         update(SelectionTurn)
         .where(SelectionTurn.id == row.id, SelectionTurn.state == sel.TurnState.CALLED.value)
-        .values(state=_OPEN, opened_at=now, deadline=deadline, paused_remaining=None)
+        # Heard as of the opening: a counter that waited long for its turn gets the 6 s before a pause too.
+        .values(state=_OPEN, opened_at=now, deadline=deadline, paused_remaining=None, heard_at=now)
         .execution_options(synchronize_session="fetch")
     )
     opened = getattr(result, "rowcount", 0)
     return [(row.reg_no, "open", row.counter, None, f"截止 {deadline:%H:%M:%S}")] if opened else []
+
+
+def ready_turn(session: Session, plan_id: int, pool: str, supplementary: bool) -> SelectionTurn | None:
+    """The pool's turn that may open now, if any."""
+    rows = store.pool_rows(session, plan_id, pool, supplementary)
+    turns = [store.as_turn(r, 0) for r in rows]
+    ready = [r for r, t in zip(rows, turns, strict=True) if sel.may_open(t, turns)]
+    return min(ready, key=lambda r: r.queue_pos, default=None)
 
 
 class SelectionTicker:
@@ -161,6 +165,10 @@ class SelectionTicker:
         s.rollback()
         written = 0
         for pool, supplementary in pools:
+            waiting = ready_turn(s, plan_id, pool, supplementary) is None
+            s.rollback()
+            if waiting:  # read first: no write lock taken for a pool with nothing to open
+                continue
             begin_write(s)
             events = open_ready(s, self._loaded(s, plan_id), pool, supplementary, now)
             if events:

@@ -40,11 +40,13 @@ def _time(value: datetime | None) -> str | None:
 
 
 def round_state(r: SelectionRound, now: datetime) -> sel.RoundState:
-    if now < r.starts_at:
+    return times_state(r.starts_at, r.ends_at, now)
+
+
+def times_state(starts_at: datetime, ends_at: datetime, now: datetime) -> sel.RoundState:
+    if now < starts_at:
         return sel.RoundState.UPCOMING
-    if now < r.ends_at:
-        return sel.RoundState.RUNNING
-    return sel.RoundState.ENDED
+    return sel.RoundState.RUNNING if now < ends_at else sel.RoundState.ENDED
 
 
 @dataclass(frozen=True)

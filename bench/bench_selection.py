@@ -1,0 +1,233 @@
+"""On-site selection under contention: 20 counters and 3 hall screens on ``kiosk-central serve`` over loopback.
+
+The centre runs as an admin starts it (its own process, embedded SQLite, the demo loaded with the selection
+plan's 90 households in one running round). Twenty counter threads each call, re-declare, set an overlapping
+wish list and, when the push channel says something moved and their turn is open, confirm: ``choice_p99`` is
+the confirmation's round trip. Three screens hold the push stream too and re-read the public state when told:
+``board_update_p99`` runs from the confirmation's send (before the centre commits it, so an upper bound on
+"from the commit") to each screen holding a state of that version. The repaint is the screens' own (S3).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from bench.common import emit, median, percentile
+from kiosk.services.push_client import PushClient, PushEvent
+from kiosk_central.bootstrap import build
+from kiosk_central.config import Settings, sqlite_url
+from kiosk_central.services import demo_selection
+from kiosk_central.services.demo import load_demo
+from kiosk_central.tables import SelectionEvent
+from tests.central.server import serve_in_subprocess
+from tests.fakes import CHEAP_HASHER
+
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+COUNTERS, SCREENS = 20, 3
+SOLO = 10  # households one counter serves alone first
+CHOICE_TARGET_MS, BOARD_TARGET_MS = 100.0, 1000.0
+WAIT = 60.0
+BASE = f"/v1/selection/{demo_selection.PLAN}"
+PUBLIC = f"/v1/public/selection/{demo_selection.PLAN}"
+
+
+class Told:
+    """A push subscriber's wake-up: set on every selection event."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.moved = threading.Event()
+        self.push = PushClient(base_url, lambda: token, self._on)
+
+    def _on(self, event: PushEvent) -> None:
+        if event.kind in ("selection", "reset"):
+            self.moved.set()
+
+
+class Counter:
+    def __init__(self, base_url: str, device: tuple[str, str], seed: int) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=30)
+        r = self.http.post("/v1/auth/device", json={"device_id": device[0], "secret": device[1]})
+        self.auth = {"Authorization": f"Bearer {r.json()['token']}"}
+        self.told = Told(base_url, self.auth["Authorization"].removeprefix("Bearer "))
+        self.rng = random.Random(seed)
+        self.choices: list[tuple[str, float, float]] = []  # reg_no, sent (perf_counter), round trip ms
+
+    def _post(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+        headers = self.auth | {"Idempotency-Key": str(uuid.uuid4())}
+        r = self.http.post(f"{BASE}{path}", json=body or {}, headers=headers)
+        return r
+
+    def _get(self, path: str = "") -> dict[str, Any]:
+        body: dict[str, Any] = self.http.get(f"{BASE}{path}", headers=self.auth).json()
+        return body
+
+    def run(self, limit: int | None = None) -> None:
+        self.told.push.start()
+        try:
+            while (r := self._post("/call")).status_code == 200:
+                self._serve(r.json())
+                if limit is not None and len(self.choices) >= limit:
+                    return
+            assert r.json()["code"] == "no_one_waiting", r.text
+        finally:
+            self.told.push.stop()
+            self.http.close()
+
+    def _serve(self, turn: dict[str, Any]) -> None:
+        reg, pool = turn["reg_no"], turn["pool"]
+        self._post(f"/turns/{reg}/redeclare", {"operator": "bench"})
+        free = _free(self._get(), pool)
+        self.http.put(
+            f"{BASE}/turns/{reg}/wishes",
+            json={"units": self.rng.sample(free[:6], min(3, len(free)))},
+            headers=self.auth | {"Idempotency-Key": str(uuid.uuid4())},
+        )
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            self.told.moved.clear()
+            now = self._get(f"/turns/{reg}")  # after the clear: a move meanwhile wakes the wait below
+            if now["state"] != "called":
+                break
+            self.told.moved.wait(5)
+        for _ in range(10):
+            now = self._get(f"/turns/{reg}")
+            if now["state"] != "open":
+                return
+            units = [w["unit_code"] for w in now["wishes"] if not w["taken"]] or _free(self._get(), pool)[:1]
+            if not units:
+                self._post(f"/turns/{reg}/decline", {"reason": "无可选房源"})
+                return
+            if not now["wishes"] or units[0] not in [w["unit_code"] for w in now["wishes"]]:
+                self.http.put(
+                    f"{BASE}/turns/{reg}/wishes",
+                    json={"units": units},
+                    headers=self.auth | {"Idempotency-Key": str(uuid.uuid4())},
+                )
+            sent = time.perf_counter()
+            r = self._post(f"/turns/{reg}/confirm", {"unit_code": units[0]})
+            self.choices.append((reg, sent, (time.perf_counter() - sent) * 1000))
+            if r.status_code == 200:
+                return
+
+
+class Screen:
+    """A hall screen: told by the push channel, it re-reads the public state; keeps when each version arrived."""
+
+    def __init__(self, base_url: str, device: tuple[str, str]) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=30)
+        r = self.http.post("/v1/auth/device", json={"device_id": device[0], "secret": device[1]})
+        assert r.status_code == 200, r.text
+        self.told = Told(base_url, r.json()["token"])
+        self.seen: list[tuple[float, int]] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="screen")
+
+    def _run(self) -> None:
+        self.told.push.start()
+        try:
+            while not self.stopping.is_set():
+                if self.told.moved.wait(0.5):
+                    self.told.moved.clear()
+                    version = int(self.http.get(PUBLIC).json()["version"])
+                    self.seen.append((time.perf_counter(), version))
+        finally:
+            self.told.push.stop()
+            self.http.close()
+
+
+def _free(state: dict[str, Any], pool: str) -> list[str]:
+    return [
+        u["unit_code"]
+        for u in state["units"]
+        if f"{u['project_code']}/{u['unit_type_code']}" == pool and not u["taken"]
+    ]
+
+
+def one_run() -> tuple[list[float], list[float], list[float]]:
+    demo_selection.ROUND_SIZE = 90  # every household of the plan in the running round
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        central = build(Settings(sqlite_url(data / "central")), hasher=CHEAP_HASHER)
+        central.db.migrate()
+        with central.db.session() as s:
+            load_demo(s, central.auth, now=datetime.now())
+            devices = [
+                (e.device_id, e.secret)
+                for e in (
+                    central.auth.enroll_device(s, f"{n:02d}", f"{n}号")
+                    for n in range(1, COUNTERS + SCREENS + 1)
+                )
+            ]
+        with serve_in_subprocess("--database-url", central.db.url) as (base, _proc):
+            solo = Counter(base, devices[0], 0)  # first one counter alone: the round trip without contention
+            solo.run(SOLO)
+            screens = [Screen(base, d) for d in devices[COUNTERS:]]
+            for screen in screens:
+                screen.thread.start()
+            counters = [Counter(base, d, n) for n, d in enumerate(devices[:COUNTERS])]
+            threads = [threading.Thread(target=c.run) for c in counters]
+            started = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            emit("round_served_s", time.perf_counter() - started, "s")
+            last = max(v for s in screens for _, v in s.seen)
+            with central.db.session() as s:
+                rows = s.execute(
+                    select(SelectionEvent.reg_no, SelectionEvent.id).where(SelectionEvent.action == "confirm")
+                )
+                confirmed = {str(reg): int(id_) for reg, id_ in rows}
+                final = int(
+                    s.scalar(select(SelectionEvent.id).order_by(SelectionEvent.id.desc()).limit(1)) or 0
+                )
+            deadline = time.monotonic() + WAIT
+            while last < final and time.monotonic() < deadline:  # the screens' last reads
+                time.sleep(0.05)
+                last = max(v for s in screens for _, v in s.seen)
+            for screen in screens:
+                screen.stopping.set()
+                screen.thread.join()
+        central.close()
+    choice = [ms for c in counters for _, _, ms in c.choices]
+    board = []
+    for c in counters:
+        for reg, sent, _ in c.choices:
+            if reg not in confirmed:
+                continue
+            for screen in screens:
+                at = next(t for t, v in screen.seen if v >= confirmed[reg])
+                board.append((at - sent) * 1000)
+    return [ms for _, _, ms in solo.choices], choice, board
+
+
+def main() -> None:
+    alone: list[float] = []
+    choice: list[float] = []
+    board: list[float] = []
+    for _ in range(RUNS):
+        a, c, b = one_run()
+        alone += a
+        choice += c
+        board += b
+    emit("choice_alone_p50", median(alone), "ms")
+    emit("choice_p50", median(choice), "ms")
+    emit("choice_p99", percentile(choice, 99), "ms", CHOICE_TARGET_MS)
+    emit("choice_samples", len(choice), "count")
+    emit("board_update_p50", median(board), "ms")
+    emit("board_update_p99", percentile(board, 99), "ms", BOARD_TARGET_MS)
+
+
+if __name__ == "__main__":
+    main()

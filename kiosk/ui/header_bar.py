@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 class HeaderBar(QWidget):
     """Centre, counter, who is signed in, the time, and the few big actions staff use all day.
 
-    ``buttons`` holds each workflow's button by the workflow's name; ``supervisor`` is a menu of the actions
-    only a supervisor takes (the hall screen), shown to supervisors only.
+    ``buttons`` holds each workflow's button by the workflow's name; ``menu`` lists the workflows opened now and
+    then (``menu_actions``) and, for supervisors, their own (the lottery console, the hall screen).
     """
 
     def __init__(
@@ -56,22 +56,23 @@ class HeaderBar(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._workflows = [w for w in workflows if w.button is not None]
         self.buttons: dict[str, QPushButton] = {}
-        self.supervisor = QPushButton(self.tr("Supervisor"))
-        self.supervisor.setObjectName("supervisorMenu")
-        self.supervisor_menu = QMenu(self.supervisor)
-        self.supervisor.setMenu(self.supervisor_menu)
-        # A supervisor's workflow (the lottery console) is in their menu: the row is full at 1366 px.
+        # Workflows staff open now and then (selection days, the lottery console) are in one menu: the row is full
+        # at 1366 px and the largest text. A supervisor's entries (and the hall screen) are hidden from clerks.
+        self.menu = QPushButton(self.tr("More"))
+        self.menu.setObjectName("workflowMenu")
+        self.menu_list = QMenu(self.menu)
+        self.menu.setMenu(self.menu_list)
         self.menu_actions: dict[str, QAction] = {}
         for workflow in self._workflows:
             spec = workflow.button
             assert spec is not None
-            if workflow.supervisor_only:
+            if spec.in_menu or workflow.supervisor_only:
                 text = QCoreApplication.translate("Workflow", spec.text)
                 # After a tab the menu shows the key on the right; the shell's own shortcut handles it.
-                action = QAction(f"{text}\t{spec.shortcut}" if spec.shortcut else text, self.supervisor_menu)
+                action = QAction(f"{text}\t{spec.shortcut}" if spec.shortcut else text, self.menu_list)
                 action.setObjectName(spec.object_name)
                 action.setToolTip(spec.shortcut)
-                self.supervisor_menu.addAction(action)
+                self.menu_list.addAction(action)
                 self.menu_actions[workflow.name] = action
                 continue
             button = QPushButton(QCoreApplication.translate("Workflow", spec.text))
@@ -81,14 +82,14 @@ class HeaderBar(QWidget):
             if spec.primary:
                 theme.set_kind(button, "primary")
             self.buttons[workflow.name] = button
-        self.hall_action = QAction(self.tr("Hall screen"), self.supervisor_menu, checkable=True)
+        self.hall_action = QAction(self.tr("Hall screen"), self.menu_list, checkable=True)
         self.hall_action.setObjectName("hallScreenAction")
-        self.supervisor_menu.addAction(self.hall_action)
+        self.menu_list.addAction(self.hall_action)
         self.logout = QPushButton(self.tr("Sign out"))
         self.logout.setObjectName("logout")
 
         info = QHBoxLayout()
-        info.setSpacing(24)
+        info.setSpacing(16)
         for w in (self.counter, self.operator, self.clock):
             info.addWidget(w)
         info.addStretch(1)
@@ -100,7 +101,7 @@ class HeaderBar(QWidget):
         row.setContentsMargins(16, 6, 16, 6)
         row.setSpacing(12)
         row.addLayout(left, 1)
-        for w in (self.smaller, self.bigger, self.supervisor, *self.buttons.values(), self.logout):
+        for w in (self.smaller, self.bigger, self.menu, *self.buttons.values(), self.logout):
             row.addWidget(w)
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self._tick)
@@ -108,7 +109,7 @@ class HeaderBar(QWidget):
         self._tick()
 
     def _actions(self) -> list[QPushButton]:
-        return [*self.buttons.values(), self.supervisor, self.logout]
+        return [*self.buttons.values(), self.menu, self.logout]
 
     def set_operator(self, session: OperatorSession | None) -> None:
         self.operator.setText(operator_label(session) if session else "")
@@ -118,7 +119,10 @@ class HeaderBar(QWidget):
             allowed = not workflow.supervisor_only or supervisor
             if workflow.name in self.buttons:
                 self.buttons[workflow.name].setVisible(session is not None and allowed)
-        self.supervisor.setVisible(supervisor)
+            else:
+                self.menu_actions[workflow.name].setVisible(allowed)
+        self.hall_action.setVisible(supervisor)
+        self.menu.setVisible(session is not None and any(a.isVisible() for a in self.menu_list.actions()))
         self.logout.setVisible(session is not None)
 
     def set_actions_enabled(self, enabled: bool) -> None:
@@ -126,4 +130,5 @@ class HeaderBar(QWidget):
             button.setEnabled(enabled)
 
     def _tick(self) -> None:
-        self.clock.setText(QLocale().toString(QDateTime(self._clock()), "MM-dd dddd HH:mm"))
+        # Date and time without the weekday: the row holds the workflows' menu too at 1366 px and the largest text.
+        self.clock.setText(QLocale().toString(QDateTime(self._clock()), "MM-dd HH:mm"))

@@ -49,13 +49,15 @@ class Navigator(Protocol):
 
 @dataclass(frozen=True)
 class HeaderButton:
-    """A workflow's button in the header. ``starts_over``: clear every workflow first (the next household)."""
+    """A workflow's button in the header, or its entry in the header's menu. ``starts_over``: clear every workflow
+    first (the next household)."""
 
     text: str  # English source, translated in the context "Workflow" (QT_TRANSLATE_NOOP at the entry)
     object_name: str
     shortcut: str = ""  # a QKeySequence string, e.g. "F3"
     primary: bool = False
     starts_over: bool = False
+    in_menu: bool = False  # an entry of the header's menu rather than a button (a supervisor's always is)
 
 
 @dataclass(frozen=True)

@@ -503,8 +503,8 @@ Cancellation possible until {deadline}</source>
             <translation>字大一点</translation>
         </message>
         <message>
-            <source>Supervisor</source>
-            <translation>主管</translation>
+            <source>More</source>
+            <translation>更多</translation>
         </message>
         <message>
             <source>Hall screen</source>

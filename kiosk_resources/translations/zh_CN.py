@@ -131,6 +131,7 @@ ZH_CN = {
     "List SHA-256 {hash}": "名单 SHA-256 {hash}",
     "Lottery console": "摇号控制台",
     "Mobile: 11 digits; landline with area code": "手机11位；座机请带区号",
+    "More": "更多",
     "Name": "姓名",
     "New phone": "新电话",
     "Next household": "下一户",

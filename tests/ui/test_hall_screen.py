@@ -108,10 +108,10 @@ def test_only_a_supervisor_opens_the_hall_screen_from_the_shell(
 ) -> None:
     window = make_window()
     sign_in(qtbot, window, *CLERK)
-    assert not window.header.supervisor.isVisible()
+    assert not window.header.hall_action.isVisible()
     window.logout()
     sign_in(qtbot, window, *SUPERVISOR)
-    assert window.header.supervisor.isVisible()
+    assert window.header.menu.isVisible() and window.header.hall_action.isVisible()
 
     shown: list[messages.Message] = []
     messages.bridge().shown.connect(shown.append)

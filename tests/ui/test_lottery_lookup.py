@@ -106,7 +106,11 @@ def test_records_lead_every_operator_to_the_results_and_only_supervisors_to_the_
     window = make_window()
     window.resize(1366, 768)
     sign_in(qtbot, window, *CLERK)
-    assert "lottery" not in window.header.buttons and not window.header.supervisor.isVisible()
+    assert "lottery" not in window.header.buttons and not window.header.menu_actions["lottery"].isVisible()
+    # A clerk's menu holds the selection counter (F7), not the console nor the hall screen.
+    selection = window.header.menu_actions["selection"]
+    assert window.header.menu.isVisible() and selection.isVisible() and selection.text() == "选房\tF7"
+    assert not window.header.hall_action.isVisible()
     window.open("lottery")  # the shortcut's way in: refused to a clerk
     assert not isinstance(window.stack.currentWidget(), LotteryConsole)
     assert layout_problems(window, QSize(1366, 768)) == []
@@ -127,7 +131,7 @@ def test_records_lead_every_operator_to_the_results_and_only_supervisors_to_the_
     sign_in(qtbot, window, *SUPERVISOR)
     assert layout_problems(window, QSize(1366, 768)) == []
     entry = window.header.menu_actions["lottery"]
-    assert entry in window.header.supervisor_menu.actions() and entry.text() == "摇号控制台\tF6"
+    assert entry in window.header.menu_list.actions() and entry.text() == "摇号控制台\tF6"
     entry.trigger()
     console = window.stack.currentWidget()
     assert isinstance(console, LotteryConsole)

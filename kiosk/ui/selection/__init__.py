@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from kiosk.ui.workflows import Workflow
+from kiosk.ui.workflows import HeaderButton, Workflow
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -27,13 +27,7 @@ def _open(context: WorkflowContext) -> QWidget:
 
 
 def _wire(page: QWidget, shell: Navigator) -> None:
-    from PySide6.QtGui import QKeySequence, QShortcut
-    from PySide6.QtWidgets import QWidget
-
     page.attach_hall(shell.hall)  # type: ignore[attr-defined]
-    # F7 opens it: the header has no room for another button at 1366 px and the largest text (test_layout).
-    if isinstance(shell, QWidget):
-        QShortcut(QKeySequence(SHORTCUT), shell, lambda: shell.open("selection"))
 
 
 def _show(page: QWidget, _argument: str) -> None:
@@ -57,6 +51,9 @@ WORKFLOW = Workflow(
     name="selection",
     title=QT_TRANSLATE_NOOP("Workflow", "Unit selection"),
     open=_open,
+    button=HeaderButton(
+        QT_TRANSLATE_NOOP("Workflow", "Unit selection"), "openSelection", SHORTCUT, in_menu=True
+    ),
     wire=_wire,
     show=_show,
 )

@@ -7,7 +7,6 @@ import re
 import unicodedata
 from datetime import date
 
-from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
 from stdnum.cn import ric
 
@@ -23,6 +22,8 @@ _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$", re.ASCII)
 
 def normalize(raw: str) -> str:
     """Full-width to half-width, drop spaces and separators, upper-case (lower-case x is common)."""
+    if raw.isascii() and raw.isalnum():  # what a synced or typed-clean value is: nothing to map or drop
+        return raw.upper()
     return _SPACES.sub("", unicodedata.normalize("NFKC", raw)).upper()
 
 
@@ -41,8 +42,9 @@ def parse_id_number(raw: str, *, today: date | None = None) -> str:
             "身份证号码前17位只能是数字，最后一位是数字或X", hint="请对照证件核对", code="id_format"
         )
     try:
-        born = ric.get_birth_date(number)
-    except stdnum_errors.ValidationError:
+        # stdnum's get_birth_date, less its clean-up of a number already normalised (most of its cost).
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         raise InvalidInput(
             f"身份证号码中的出生日期 {number[6:14]} 不是有效日期",
             hint="第7到14位是出生年月日",

@@ -18,10 +18,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kiosk_central.services import wire
 
 PER_MESSAGE_PATHS = frozenset({"/v1/events/batch"})
+# Set in the request's state on those paths: True when no value parsed from the body can hold a lone
+# surrogate, so the route need not look (payloads.UTF8_CLEAN); False when it may.
+UTF8_CLEAN_STATE = "kiosk_body_utf8_clean"
 # A parsed value holds a lone surrogate only if the text has a \uD800-\uDFFF escape or surrogate bytes (the
 # parser decodes UTF-8 with surrogatepass). A UTF-8 body with neither is not parsed here: FastAPI parses it
 # once, as it would anyway. A match (an escaped backslash before "ud8..." too) only means parse and look.
-_MAYBE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+# Two patterns, each with its own first byte to look for: one alternation searched ~6× slower.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf]")
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _UTF8 = frozenset({"utf-8", "utf-8-sig"})
 
@@ -35,7 +40,10 @@ class JsonBodyGuard:
             await self.app(scope, receive, send)
             return
         body, disconnected = await _read(receive)
-        problem = _problem(body, check_text=scope["path"] not in PER_MESSAGE_PATHS)
+        per_message = scope["path"] in PER_MESSAGE_PATHS
+        problem = _problem(body, check_text=not per_message)
+        if per_message:
+            scope.setdefault("state", {})[UTF8_CLEAN_STATE] = not _maybe_surrogate(body)
         if problem is not None:
             await JSONResponse(problem, status_code=422)(scope, receive, send)
             return
@@ -62,6 +70,13 @@ async def _read(receive: Receive) -> tuple[bytes, bool]:
             return b"".join(chunks), False
 
 
+def _maybe_surrogate(body: bytes) -> bool:
+    """False when no value parsed from the body can hold a lone surrogate."""
+    if json.detect_encoding(body) not in _UTF8:
+        return True
+    return bool(_SURROGATE_ESCAPE.search(body) or _SURROGATE_BYTES.search(body))
+
+
 def _problem(body: bytes, *, check_text: bool) -> dict[str, Any] | None:
     if not body:
         return None
@@ -69,7 +84,7 @@ def _problem(body: bytes, *, check_text: bool) -> dict[str, Any] | None:
         return {"code": "json_too_deep", "message": wire.DEPTH_MESSAGE, "hint": wire.DEPTH_HINT}
     if not check_text:
         return None
-    if json.detect_encoding(body) in _UTF8 and not _MAYBE_SURROGATE.search(body):
+    if not _maybe_surrogate(body):
         return None
     try:
         value = json.loads(body)

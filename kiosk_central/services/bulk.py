@@ -1,17 +1,22 @@
-"""Many rows of one table inserted by the driver's executemany, each value through its column's bind processor.
+"""A batch's many rows handed to the driver: inserted by its executemany, or looked up by long IN lists.
 
-That is what SQLAlchemy does for an executemany too, plus its bookkeeping for every row (building and checking
-each row's parameters), which cost more than the insert itself for a batch's hundred registrations.
+``PlainInsert``: each value through its column's bind processor, as SQLAlchemy's executemany does, without its
+bookkeeping for every row (building and checking each row's parameters), which cost more than the insert
+itself for a batch's hundred registrations. ``ListSelect``: SQLAlchemy writes an expanding IN list out anew at
+every execution, which for a batch's few hundred values cost several times the query.
 """
 
 from __future__ import annotations
 
+import functools
 import operator
+import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
-from sqlalchemy import Connection, Dialect, Table
+from sqlalchemy import Connection, Dialect, Select, Table
 
 Processor = Callable[[Any], Any]
 # A sample the quick form of a datetime is checked against before it stands in for the column's processor.
@@ -78,7 +83,95 @@ def _quick(process: Processor) -> Processor:
 
     def quick(value: Any) -> Any:
         if type(value) is datetime and value.tzinfo is None:
-            return value.isoformat(" ", "microseconds")
+            return _naive_text(value)
         return process(value)
 
     return quick
+
+
+@functools.lru_cache(maxsize=1024)  # a batch's rows share their received time, often their event times too
+def _naive_text(value: datetime) -> str:
+    return value.isoformat(" ", "microseconds")
+
+
+# Where SQLAlchemy writes an expanding parameter's list when the statement runs.
+_LIST = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
+_MARKS = {"qmark": "?", "format": "%s"}
+# A list is written out at a length that is a multiple of this (its last value repeated, which an IN list
+# does not mind), so that a batch's statements repeat and the driver's statement cache keeps them: SQLite
+# preparing a statement of a few hundred parameters cost more than running it.
+LIST_STEP = 32
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    lists: frozenset[str]
+    order: tuple[str, ...]  # the parameters' order, for a positional paramstyle
+    literals: dict[str, Any]  # values written in the statement (``status == "active"``), bound too
+    processors: tuple[tuple[int, Processor], ...]  # each result column's own, where it has one
+
+
+class ListSelect:
+    """A select with expanding IN lists: compiled once per dialect, its lists written out by hand each time.
+
+    The SQL is SQLAlchemy's own, placeholders and all, so the database plans it as before; each result
+    column goes through its type's result processor, as SQLAlchemy's rows would (a date stored as text).
+    """
+
+    def __init__(self, stmt: Select[Unpack[tuple[Any, ...]]]) -> None:
+        self._stmt = stmt
+        self._compiled: dict[str, _Compiled] = {}
+
+    def rows(self, conn: Connection, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        style = conn.dialect.paramstyle
+        c = self._for(conn.dialect)
+        if style not in (*_MARKS, "pyformat") or not all(params[name] for name in c.lists):
+            # An empty list is written as SQLAlchemy's own "matches nothing"; other styles are left to it.
+            return conn.execute(self._stmt, dict(params)).all()
+        values = c.literals | dict(params)
+        for name in c.lists:
+            given = list(values[name])
+            values[name] = given + given[-1:] * (-len(given) % LIST_STEP)
+        if style == "pyformat":
+            named = {n: v for n, v in values.items() if n not in c.lists}
+            for name in c.lists:
+                named.update({f"{name}_{i}": v for i, v in enumerate(values[name])})
+            sql = _LIST.sub(lambda m: ", ".join(f"%({m[1]}_{i})s" for i in range(len(values[m[1]]))), c.sql)
+            found = conn.exec_driver_sql(sql, named).all()
+        else:
+            positional: list[Any] = []
+            for name in c.order:
+                if name in c.lists:
+                    positional.extend(values[name])
+                else:
+                    positional.append(values[name])
+            mark = _MARKS[style]
+            sql = _LIST.sub(lambda m: ", ".join([mark] * len(values[m[1]])), c.sql)
+            found = conn.exec_driver_sql(sql, tuple(positional)).all()
+        if not c.processors:
+            return found
+        rows = []
+        for row in found:
+            processed = list(row)
+            for i, process in c.processors:
+                processed[i] = process(processed[i])
+            rows.append(processed)
+        return rows
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        if dialect.name not in self._compiled:
+            compiled = self._stmt.compile(dialect=dialect)
+            processors = []
+            for i, column in enumerate(self._stmt.selected_columns):
+                process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+                if process is not None:
+                    processors.append((i, process))
+            self._compiled[dialect.name] = _Compiled(
+                compiled.string,
+                frozenset(_LIST.findall(compiled.string)),
+                tuple(compiled.positiontup or ()),
+                {k: v for k, v in compiled.params.items() if v is not None},
+                tuple(processors),
+            )
+        return self._compiled[dialect.name]

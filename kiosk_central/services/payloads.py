@@ -45,12 +45,12 @@ def rule_error(error: KioskError) -> PydanticCustomError:
 
 def _rule(check: Callable[[str], object]) -> AfterValidator:
     # A value that passed once passes again (the rules are pure); a batch repeats its plan, project, unit
-    # type, counter and phone in every message. Refusals raise, so they are never kept.
-    passes = functools.lru_cache(maxsize=2048)(check)
-
+    # type, counter and phone in every message. Refusals raise, so they are never kept. The cache is the
+    # validator itself: a value seen before costs no Python call at all.
+    @functools.lru_cache(maxsize=2048)
     def validate(value: str) -> str:
         try:
-            passes(value)
+            check(value)
         except InvalidInput as e:
             raise rule_error(e) from None
         return value  # checked, not rewritten: the idempotency hash is of what the kiosk sent
@@ -233,9 +233,11 @@ def read_item(raw: Any, context: dict[str, Any]) -> tuple[EventKind, str, AnyEve
         except ValidationError:
             pass  # said again below, with the errors the two steps give
         else:
-            event = EVENT_MODELS[typed.kind].model_construct(
-                event_time=typed.event_time,
-                payload=typed.payload,  # type: ignore[attr-defined]
+            # Validated already: the event's own validator takes the typed payload as it is (pydantic does not
+            # validate a model instance again) and checks only the time's range once more; at half the cost of
+            # model_construct, which works field by field in Python.
+            event = _EVENT_VALIDATORS[typed.kind](
+                {"event_time": typed.event_time, "payload": typed.payload}  # type: ignore[attr-defined]
             )
             return typed.kind, typed.idempotency_key, event
     item = BatchItem.model_validate(raw, context=context)
@@ -274,6 +276,9 @@ PAYLOAD_MODELS: dict[EventKind, type[BaseModel]] = {
     EventKind.REGISTRATION: RegistrationPayload,
     EventKind.CANCELLATION: CancellationPayload,
     EventKind.PHONE_UPDATE: PhoneUpdatePayload,
+}
+_EVENT_VALIDATORS: dict[EventKind, Callable[[dict[str, Any]], AnyEvent]] = {
+    kind: model.__pydantic_validator__.validate_python for kind, model in EVENT_MODELS.items()
 }
 _ITEM_MODELS: dict[str, type[_TypedItem]] = {
     EventKind.REGISTRATION.value: _RegistrationItem,

@@ -23,25 +23,32 @@ from sqlalchemy.orm import Session
 
 from kiosk_central import versions
 from kiosk_central.services import registrations, request_cache
-from kiosk_central.services.bulk import PlainInsert
+from kiosk_central.services.bulk import ListSelect, PlainInsert
 from kiosk_central.services.events import EventContext
 from kiosk_central.services.payloads import RegistrationPayload
 from kiosk_central.tables import ACTIVE_REGISTRATION, Plan, Registration, RegistrationPerson, Unit
 from kiosk_core import model as m
 from kiosk_core.errors import InvalidInput
 
-_REG_NOS = select(Registration.reg_no).where(Registration.reg_no.in_(bindparam("reg_nos", expanding=True)))
+# Their IN lists written out by hand (bulk.ListSelect): a batch's hundreds of values, every batch.
+_REG_NOS = ListSelect(
+    select(Registration.reg_no).where(Registration.reg_no.in_(bindparam("reg_nos", expanding=True)))
+)
 # Two statements, each on its index: an OR of the two made SQLite scan every active registration.
-_ACTIVE_SLOTS = select(Registration.plan_id, Registration.household_id, Registration.slot).where(
-    Registration.status == registrations.ACTIVE,
-    Registration.household_id.in_(bindparam("households", expanding=True)),
+_ACTIVE_SLOTS = ListSelect(
+    select(Registration.plan_id, Registration.household_id, Registration.slot).where(
+        Registration.status == registrations.ACTIVE,
+        Registration.household_id.in_(bindparam("households", expanding=True)),
+    )
 )
 # The partial index's own condition, written as it is, so that SQLite can use the index.
-_HELD_UNITS = select(Registration.unit_id).where(
-    ACTIVE_REGISTRATION, Registration.unit_id.in_(bindparam("units", expanding=True))
+_HELD_UNITS = ListSelect(
+    select(Registration.unit_id).where(
+        ACTIVE_REGISTRATION, Registration.unit_id.in_(bindparam("units", expanding=True))
+    )
 )
 # By plan and number, as the partial unique index on active persons is keyed.
-_PERSONS = (
+_PERSONS = ListSelect(
     select(RegistrationPerson.plan_id, RegistrationPerson.id_number, RegistrationPerson.household_id)
     .join(Plan, Plan.id == RegistrationPerson.plan_id)
     .where(
@@ -57,7 +64,8 @@ _TAKE = (
     .execution_options(synchronize_session=False)
 )
 _INSERT = PlainInsert(Registration.__table__)  # type: ignore[arg-type]
-_CLAIMS_PER_STATEMENT = 500  # 4 parameters each: well inside SQLite's and PostgreSQL's limits
+# Rows per persons upsert, 4 parameters each: well inside SQLite's and PostgreSQL's limits.
+_CLAIMS_PER_STATEMENT = (128, 32, 8, 2, 1)
 
 
 class _Conflict(Exception):
@@ -145,18 +153,18 @@ class RegistrationBatch:
         units = request_cache.units(session)
         unit_ids = [u.id for c in self._unit_codes if (u := units.get(c)) is not None]
         conn = session.connection()
-        self._reg_nos = set(conn.scalars(_REG_NOS, {"reg_nos": self._reg_nos_wanted}))
+        self._reg_nos = {r for (r,) in _REG_NOS.rows(conn, {"reg_nos": self._reg_nos_wanted})}
         self._slots = {}
-        for plan_id, household_id, slot in conn.execute(
-            _ACTIVE_SLOTS, {"households": [h.id for h in households]}
+        for plan_id, household_id, slot in _ACTIVE_SLOTS.rows(
+            conn, {"households": [h.id for h in households]}
         ):
             self._slots.setdefault((plan_id, household_id), set()).add(slot)
-        self._held_units = set(conn.scalars(_HELD_UNITS, {"units": unit_ids})) if unit_ids else set()
+        self._held_units = {u for (u,) in _HELD_UNITS.rows(conn, {"units": unit_ids})} if unit_ids else set()
         numbers = sorted({n for h in households for n in h.id_numbers()})
         self._persons = {
             (plan_id, number): household_id
-            for plan_id, number, household_id in conn.execute(
-                _PERSONS, {"plans": self._plan_codes, "numbers": numbers}
+            for plan_id, number, household_id in _PERSONS.rows(
+                conn, {"plans": self._plan_codes, "numbers": numbers}
             )
         }
         self._stale = False
@@ -168,14 +176,19 @@ def _write(session: Session, queue: list[_Queued]) -> None:
     _INSERT.execute(conn, [q.row for q in queue])
     claims = Counter((q.row["plan_id"], q.row["household_id"], n) for q in queue for n in q.persons)
     wanted = sorted(claims.items())
-    for start in range(0, len(wanted), _CLAIMS_PER_STATEMENT):
-        chunk = wanted[start : start + _CLAIMS_PER_STATEMENT]
-        params = tuple(
+    start = 0
+    while start < len(wanted):
+        # Statements of a few fixed sizes, largest first and in order: the driver keeps them prepared (SQLite
+        # preparing one of a few hundred rows anew each batch cost more than running it).
+        size = next(n for n in _CLAIMS_PER_STATEMENT if n <= len(wanted) - start)
+        chunk = wanted[start : start + size]
+        start += size
+        params = [
             v for (plan_id, household, number), count in chunk for v in (plan_id, household, number, count)
-        )
-        sql = _claims_sql(len(chunk), conn.dialect.paramstyle)
+        ]
+        sql = _claims_sql(size, conn.dialect.paramstyle)
         # A person another household took meanwhile is not returned: the queue must go alone.
-        if len(conn.exec_driver_sql(sql, params).all()) != len(chunk):
+        if len(conn.exec_driver_sql(sql, tuple(params)).all()) != size:
             raise _Conflict
     units = [q.unit for q in queue if q.unit is not None]
     if not units:

@@ -9,6 +9,8 @@ MAX_DEPTH = 32  # a counter's deepest message is five levels (batch, events, ite
 # A JSON string, possessive so a long one costs one pass; what is left between strings is structure.
 _STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
+_NOT_STRUCTURE = bytes(c for c in range(256) if c not in b'"[]{}')
+_OPENING = (ord("["), ord("{"))
 _SURROGATE = re.compile("[\ud800-\udfff]")
 DEPTH_MESSAGE = f"请求内容嵌套超过{MAX_DEPTH}层，未处理"
 DEPTH_HINT = "窗口终端发送的记录不会嵌套这么深，请检查发送方"
@@ -21,9 +23,15 @@ def too_deep(body: bytes, limit: int = MAX_DEPTH) -> bool:
     The parser would recurse once per level (and give up past about a thousand), and everything after it
     (validation, hashing, error reports) walks the value again: the depth is refused before any of them.
     """
+    if b"\\" in body or body.count(b'"') % 2:
+        structure = b"".join(_BRACKET.findall(_STRING.sub(b"", body)))
+    else:
+        # No escapes and the quotes in pairs: the strings are exactly what lies between the first quote and
+        # the second, the third and the fourth… (what _STRING takes too), found in C at a seventh of its cost.
+        structure = b"".join(body.translate(None, _NOT_STRUCTURE).split(b'"')[::2])
     depth = 0
-    for match in _BRACKET.finditer(_STRING.sub(b"", body)):
-        if match.group() in (b"[", b"{"):
+    for bracket in structure:
+        if bracket in _OPENING:
             depth += 1
             if depth > limit:
                 return True

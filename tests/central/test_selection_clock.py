@@ -7,6 +7,7 @@ app's own ticker in its lifespan.
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import timedelta
 from typing import Any
@@ -14,7 +15,8 @@ from typing import Any
 import pytest
 
 from kiosk_central.bootstrap import Central
-from kiosk_central.tables import SelectionEvent
+from kiosk_central.services.selection_ticker import SelectionTicker
+from kiosk_central.tables import SelectionChoice, SelectionEvent
 from kiosk_core import selection as sel
 from tests.central.api import Api
 from tests.central.draw_world import CLOSED, PLAN, ok, refused
@@ -168,3 +170,34 @@ def test_the_apps_own_ticker_auto_picks_without_any_counter(
     while first.state() and first.turn(r1)["state"] == "open":  # the lifespan's ticker, every half second
         assert time.monotonic() < deadline, "the app's ticker never auto-picked"
     assert first.turn(r1)["unit_code"] == unit
+
+
+@pytest.mark.parametrize(("backend", "transport"), [("postgresql", "http")])
+def test_two_processes_ticking_at_once_auto_pick_a_turn_once(
+    world: Central, api: Api, clock: MovableClock
+) -> None:
+    state, (first, *_), (r1, *_) = _serve_three(world, api, clock)
+    units = free_units(state, ONE_ROOM)
+    ok(first.wishes(r1, units[:2]))
+    clock.advance(seconds=118)
+    first.state()
+    clock.advance(seconds=3)
+    tickers = [SelectionTicker(world.db, clock) for _ in range(2)]  # as two processes have them
+    go = threading.Barrier(2)
+    written: list[int] = []
+
+    def run(ticker: SelectionTicker) -> None:
+        go.wait()
+        written.append(ticker.tick())
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in tickers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    picked = first.turn(r1)
+    assert (picked["state"], picked["unit_code"]) == ("auto_picked", units[0])
+    with world.db.session() as s:
+        actions = [e.action for e in s.query(SelectionEvent).filter_by(reg_no=r1)]
+        assert actions.count("auto_picked") == 1
+        assert s.query(SelectionChoice).filter_by(reg_no=r1).count() == 1

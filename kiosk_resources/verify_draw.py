@@ -13,6 +13,9 @@ import argparse
 import hashlib
 import struct
 import sys
+from bisect import bisect_left
+from itertools import repeat
+from operator import lt
 
 ALGORITHM = "kiosk-draw-1"
 TWO64 = 1 << 64
@@ -37,11 +40,11 @@ def read_list(text):
     fields = text.replace("\n", "\t").split("\t")[:-1]
     regs, pools, groups = fields[0::3], fields[1::3], fields[2::3]
     if (
-        all(line.count("\t") == 2 for line in lines)
+        set(map(str.count, lines, repeat("\t"))) <= {2}  # every line has two tabs
         and all(regs)
         and all(pools)
         and all(groups)
-        and all(a < b for a, b in zip(regs, regs[1:]))  # noqa: B905 (Python 3.8: no strict=)
+        and all(map(lt, regs, regs[1:]))  # sorted, none twice
     ):
         return regs, _shared(pools), _shared(groups)
     previous = None
@@ -64,7 +67,7 @@ def _shared(column):
     """The column with one string object per value: pools and groups are few, and a column of a million
     references to a few objects is put in rank order much faster than one of a million copies."""
     one = {value: value for value in set(column)}
-    return [one[value] for value in column]
+    return list(map(one.__getitem__, column))
 
 
 def read_pools(text):
@@ -218,8 +221,11 @@ def replay(list_text, pools_text, sources_text, cancelled=()):
     strangers = sorted(set(entry_pools) - set(pools))
     if strangers:
         raise BadFile(f"list: pool {strangers[0]} is not in the pools file / 名单中的号池不在房源表中")
-    wanted = set(cancelled)
-    position = {reg: k for k, reg in enumerate(regs) if reg in wanted} if wanted else {}
+    position = {}  # list index of each cancelled registration (the list is sorted)
+    for reg in set(cancelled):
+        k = bisect_left(regs, reg)
+        if k < len(regs) and regs[k] == reg:
+            position[reg] = k
     unknown = sorted(set(cancelled) - set(position))
     if unknown:
         raise BadFile(f"--cancelled names {unknown[0]}, which is not on the list / 已取消的登记不在名单中")

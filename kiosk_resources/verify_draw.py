@@ -10,12 +10,12 @@ Needs Python 3.8 or later and nothing else: the whole algorithm is in this file 
 """
 
 import argparse
+import bisect
 import hashlib
+import itertools
+import operator
 import struct
 import sys
-from bisect import bisect_left
-from itertools import repeat
-from operator import lt
 
 ALGORITHM = "kiosk-draw-1"
 TWO64 = 1 << 64
@@ -40,11 +40,11 @@ def read_list(text):
     fields = text.replace("\n", "\t").split("\t")[:-1]
     regs, pools, groups = fields[0::3], fields[1::3], fields[2::3]
     if (
-        set(map(str.count, lines, repeat("\t"))) <= {2}  # every line has two tabs
+        set(map(str.count, lines, itertools.repeat("\t"))) <= {2}  # every line has two tabs
         and all(regs)
         and all(pools)
         and all(groups)
-        and all(map(lt, regs, regs[1:]))  # sorted, none twice
+        and all(map(operator.lt, regs, regs[1:]))  # sorted, none twice
     ):
         return regs, _shared(pools), _shared(groups)
     previous = None
@@ -223,7 +223,7 @@ def replay(list_text, pools_text, sources_text, cancelled=()):
         raise BadFile(f"list: pool {strangers[0]} is not in the pools file / 名单中的号池不在房源表中")
     position = {}  # list index of each cancelled registration (the list is sorted)
     for reg in set(cancelled):
-        k = bisect_left(regs, reg)
+        k = bisect.bisect_left(regs, reg)
         if k < len(regs) and regs[k] == reg:
             position[reg] = k
     unknown = sorted(set(cancelled) - set(position))

@@ -28,20 +28,16 @@ class Allocation:
     outs: list[str | int]  # by rank: the outcome's text, or the waiting (selection: order) number
 
 
-def codes_of(column: Sequence[str], values: Sequence[str]) -> npt.NDArray[np.int32]:
-    """Each row's value as its index in ``values``."""
-    index = {value: k for k, value in enumerate(values)}
-    return np.fromiter(map(index.__getitem__, column), dtype=np.int32, count=len(column))
-
-
 def allocate(
     mode: str, pools: Sequence[Pool], listed: FrozenList, order: Order, cancelled: Collection[str]
 ) -> Allocation:
     n = len(listed)
     codes = [p.code for p in pools]
-    pool_by_rank = codes_of(listed.pools, codes)[order]
-    groups = sorted(set(listed.groups))
-    group_by_rank = codes_of(listed.groups, groups)[order]
+    # The list's pool codes renumbered in the pools file's order (a pool not on it was refused before).
+    renumber = np.array([codes.index(v) for v in listed.pool_values], dtype=np.int32)
+    pool_by_rank = renumber[listed.pool_codes][order]
+    groups = list(listed.group_values)
+    group_by_rank = listed.group_codes[order]
     rank_of = np.empty(n, dtype=np.int64)
     rank_of[order] = np.arange(n, dtype=np.int64)
 

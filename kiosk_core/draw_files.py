@@ -10,8 +10,12 @@ import math
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
+from functools import cached_property
+from itertools import islice
 from operator import attrgetter, lt
+
+import numpy as np
+import numpy.typing as npt
 
 from kiosk_core.errors import InvalidInput
 
@@ -126,19 +130,30 @@ def list_text(entries: Iterable[Entry]) -> str:
 
 @dataclass(frozen=True, eq=False)
 class FrozenList:
-    """A list file and its three columns, in reg_no order.
+    """A list file and its columns, in reg_no order.
 
     Columns, not ``Entry`` objects: a million of those take seconds to build, and the draw needs only the
-    columns and the file's text (which it hashes).
+    columns and the file's text (which it hashes). Pools and groups are a handful of values: kept as each
+    row's index into the sorted values (numpy), which is what the allocation works on.
     """
 
     text: str
     reg_nos: Sequence[str]
-    pools: Sequence[str]
-    groups: Sequence[str]
+    pool_values: tuple[str, ...]
+    pool_codes: npt.NDArray[np.int32]
+    group_values: tuple[str, ...]
+    group_codes: npt.NDArray[np.int32]
 
     def __len__(self) -> int:
         return len(self.reg_nos)
+
+    @cached_property
+    def pools(self) -> list[str]:
+        return _strings(self.pool_values, self.pool_codes)
+
+    @cached_property
+    def groups(self) -> list[str]:
+        return _strings(self.group_values, self.group_codes)
 
     def entries(self) -> tuple[Entry, ...]:
         return tuple(map(Entry, self.reg_nos, self.pools, self.groups))
@@ -149,10 +164,25 @@ class FrozenList:
         return k if k < len(self.reg_nos) and self.reg_nos[k] == reg_no else None
 
 
+def _strings(values: tuple[str, ...], codes: npt.NDArray[np.int32]) -> list[str]:
+    return np.array(values, dtype=object)[codes].tolist()  # type: ignore[no-any-return]
+
+
+def _coded(column: Sequence[str]) -> tuple[tuple[str, ...], npt.NDArray[np.int32]]:
+    """The column's distinct values, sorted, and each row's index into them."""
+    values = tuple(sorted(set(column)))
+    index = {value: k for k, value in enumerate(values)}
+    return values, np.fromiter(map(index.__getitem__, column), dtype=np.int32, count=len(column))
+
+
+def _columns(text: str, reg_nos: Sequence[str], pools: Sequence[str], groups: Sequence[str]) -> FrozenList:
+    return FrozenList(text, reg_nos, *_coded(pools), *_coded(groups))
+
+
 def frozen_list(entries: Iterable[Entry]) -> FrozenList:
     """The list file of these entries, with its columns."""
     ordered = canonical(entries)
-    return FrozenList(
+    return _columns(
         canonical_list_text(ordered),
         list(map(attrgetter("reg_no"), ordered)),
         list(map(attrgetter("pool"), ordered)),
@@ -160,39 +190,37 @@ def frozen_list(entries: Iterable[Entry]) -> FrozenList:
     )
 
 
+def _well_formed(text: str) -> bool:
+    """Three non-empty fields a line, two tabs and a newline, no carriage return: checked on the bytes at
+    once (tabs and newlines are single bytes in UTF-8, never inside another character)."""
+    if "\r" in text:
+        return False
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    marks = np.flatnonzero((data == 9) | (data == 10))
+    if len(marks) % 3 or not (data[marks].reshape(-1, 3) == (9, 9, 10)).all():
+        return False
+    # No field is empty: no mark at the very start, none right after another.
+    return not (len(marks) and (marks[0] == 0 or (np.diff(marks) == 1).any()))
+
+
 def read_list(text: str) -> FrozenList:
     """A list file read as columns; anything but the canonical form is refused."""
     if text and not text.endswith("\n"):
         raise bad("名单文件最后一行没有换行", "draw_list_format")
-    lines = text.split("\n")[:-1]
     # The whole file as columns while it is well formed (a million lines); line by line only to say where not.
     fields = text.replace("\n", "\t").split("\t")[:-1] if text else []
-    regs, pools, groups = fields[0::3], _shared(fields[1::3]), _shared(fields[2::3])
+    listed = _columns(text, fields[0::3], fields[1::3], fields[2::3]) if _well_formed(text) else None
     del fields
-    if (
-        set(map(str.count, lines, repeat("\t"))) - {2}
-        or "\r" in text
-        or not (all(regs) and all(pools))
-        or not all(map(group_ok, set(groups)))
-    ):
-        for number, line in enumerate(lines, 1):
+    if listed is None or not all(map(group_ok, listed.group_values)):
+        for number, line in enumerate(text.split("\n")[:-1], 1):
             parts = line.split("\t")
             if len(parts) != 3 or not all(field_ok(p) for p in parts) or not group_ok(parts[2]):
                 raise bad(f"名单文件第 {number} 行格式不对：{line[:40]!r}", "draw_list_format")
         raise bad("名单文件格式不对", "draw_list_format")
+    regs = listed.reg_nos
     if not all(map(lt, regs, islice(regs, 1, None))):
         raise bad("名单文件未按登记编号排序或有重复", "draw_list_format", hint="这不是公布的名单文件")
-    return FrozenList(text, regs, pools, groups)
-
-
-def _shared(column: list[str]) -> list[str]:
-    """The column with one string object per distinct value (pools and groups are a handful).
-
-    The draw puts these columns in rank order; gathering a million references to a few objects stays in
-    the cache, to a million separate copies it misses it at nearly every one.
-    """
-    one = {value: value for value in set(column)}
-    return list(map(one.__getitem__, column))
+    return listed
 
 
 def parse_list(text: str) -> tuple[Entry, ...]:

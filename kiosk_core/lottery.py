@@ -290,7 +290,7 @@ def _check(mode: str, pools: Sequence[Pool], listed: FrozenList, cancelled: Coll
         raise InvalidInput("房源表中有重复的号池", code="draw_pools_format")
     for pool in pools:
         check_pool(mode, pool)
-    used = set(listed.pools)
+    used = set(listed.pool_values)
     for code in sorted(used - set(codes)):
         raise UnknownPool(code)
     for code in sorted(set(codes) - used):

@@ -91,6 +91,9 @@ def test_the_list_file_is_sorted_by_reg_no_and_round_trips() -> None:
         "R1\tP\tbad group\n",
         "R1\tP\t-\tx\nR2\tP\n",  # as many fields as two lines need, in the wrong lines
         "R1\t\t-\n",
+        "\tP\t-\n",
+        "R1\tP\t\n",
+        "R1\tP\t-\nR2\tP\n\tQ\t-\n",
         "R1\tP\t-\n\n",
     ],
 )

@@ -63,7 +63,9 @@ def test_first_sync_fills_an_empty_cache_and_signs_in_operators(kiosk: KioskFact
     assert status.online and status.unsent == 0 and status.last_catalog_sync_at is not None
     with k.engine.connect() as c:
         assert c.scalar(select(func.count()).select_from(t.Household)) == 1000
-        assert c.scalar(select(func.count()).select_from(t.Unit)) == 240  # the demo lottery plan's 40 too
+        assert (
+            c.scalar(select(func.count()).select_from(t.Unit)) == 290
+        )  # the demo lottery plan's 40 and the demo selection plan's 50 too
     assert sign_in(k).display_name == "王晓梅"  # the centre's operator, signed in here without the network
 
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import Connection, Dialect, Select, Table
 
@@ -119,7 +119,7 @@ class ListSelect:
     column goes through its type's result processor, as SQLAlchemy's rows would (a date stored as text).
     """
 
-    def __init__(self, stmt: Select[Unpack[tuple[Any, ...]]]) -> None:
+    def __init__(self, stmt: Select[*tuple[Any, ...]]) -> None:
         self._stmt = stmt
         self._compiled: dict[str, _Compiled] = {}
 

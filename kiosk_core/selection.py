@@ -497,6 +497,19 @@ def remaining_seconds(turn: Turn, now: datetime) -> float | None:
     return max(0.0, (turn.deadline - now).total_seconds())
 
 
+def left_after(remaining: float | None, paused: bool, elapsed: float) -> float | None:
+    """Seconds left of a turn read with ``remaining`` seconds, ``elapsed`` seconds after that read.
+
+    Only the time passed since the read counts, never the reader's clock against the centre's: a counter or
+    hall PC whose clock is wrong still counts down the centre's figure. A paused turn keeps its figure.
+    """
+    if remaining is None:
+        return None
+    if paused:
+        return max(0.0, remaining)
+    return max(0.0, remaining - max(0.0, elapsed))
+
+
 def expired(turn: Turn, now: datetime) -> bool:
     """An open, running turn whose time is up (the centre then auto-picks)."""
     return (

@@ -353,3 +353,12 @@ def test_counts_per_unit_type() -> None:
         "T01": {"free": 5, "taken": 1},
         "T02": {"free": 0, "taken": 1},
     }
+
+
+def test_a_countdown_counts_only_the_time_passed_since_the_read() -> None:
+    # The counter's view and the hall's screens both count the centre's figure down with this.
+    assert S.left_after(120.0, False, 30.0) == 90.0
+    assert S.left_after(120.0, False, -5.0) == 120.0  # a clock stepped back never adds time
+    assert S.left_after(10.0, False, 30.0) == 0.0
+    assert S.left_after(45.0, True, 30.0) == 45.0  # paused: kept
+    assert S.left_after(None, False, 1.0) is None

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk_core.identity import mask_name
-from kiosk_core.selection import QUEUE_STEP, call_text
+from kiosk_core.selection import QUEUE_STEP, call_text, left_after
 
 CALLING_PAGE = 7  # households at counters on one page at 45 pt on 1080 lines, under the title and the next up
 NEXT_UP = 6  # waiting households shown as "please get ready"
@@ -127,16 +127,14 @@ def remaining_at(turn: Mapping[str, Any], server_time: datetime, server_now: dat
     if turn.get("state") != "open":
         return None
     left = turn.get("remaining_seconds")
-    if turn.get("paused"):
-        return max(0, int(left)) if left is not None else None
-    deadline = parse_time(turn.get("deadline"))
-    if deadline is not None:
-        seconds = (deadline - server_now).total_seconds()
-    elif left is not None:
-        seconds = float(left) - (server_now - server_time).total_seconds()
-    else:
+    paused = bool(turn.get("paused"))
+    elapsed = (server_now - server_time).total_seconds()
+    seconds = left_after(None if left is None else float(left), paused, elapsed)
+    if seconds is None:
         return None
-    return max(0, int(seconds + 0.999))  # 0.2 s left still reads 1, and 0 only when the time is up
+    return (
+        int(seconds) if paused else int(seconds + 0.999)
+    )  # 0.2 s left still reads 1, 0 only when time is up
 
 
 def _pool_names(selection: Mapping[str, Any]) -> dict[str, str]:

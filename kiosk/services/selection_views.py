@@ -14,7 +14,7 @@ from typing import Any
 from kiosk.services.central_client import local_time
 from kiosk_core import selection as core
 from kiosk_core.errors import KioskError
-from kiosk_core.selection import TurnState
+from kiosk_core.selection import TurnState, left_after
 from kiosk_core.selection_wire import SelectionState, SheetData
 
 
@@ -198,11 +198,7 @@ class SelectionView:
 
     def remaining(self, turn: TurnView, now: datetime) -> float | None:
         """Seconds left of ``turn`` at this counter's ``now``: the centre's figure less the time passed here."""
-        if turn.remaining_seconds is None:
-            return None
-        if turn.paused:
-            return turn.remaining_seconds
-        return max(0.0, turn.remaining_seconds - max(0.0, (now - self.fetched_at).total_seconds()))
+        return left_after(turn.remaining_seconds, turn.paused, (now - self.fetched_at).total_seconds())
 
 
 @dataclass(frozen=True)

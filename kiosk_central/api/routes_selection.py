@@ -121,7 +121,9 @@ def call(
     return _answer(central.selection.call(session, principal, idempotency_key, plan_code))
 
 
-def _plain_step(name: str, doc: str) -> None:
+def _plain_step(name: str, doc: str, method: str = "") -> None:
+    """A step with no body at ``…/turns/{reg_no}/{name}``: the selection service's ``method`` (else ``name``)."""
+
     def step(
         plan_code: PlanCode,
         reg_no: RegNo,
@@ -130,13 +132,7 @@ def _plain_step(name: str, doc: str) -> None:
         principal: PrincipalDep,
         idempotency_key: IdempotencyKey,
     ) -> JSONResponse:
-        service = central.selection
-        operation = {
-            "not_here": service.not_here,
-            "arrived": service.arrived,
-            "supplementary": service.apply_supplementary,
-            "move": service.move,
-        }[name]
+        operation = getattr(central.selection, method or name)
         return _answer(operation(session, principal, idempotency_key, plan_code, reg_no))
 
     step.__name__ = f"turn_{name}"
@@ -149,7 +145,9 @@ def _plain_step(name: str, doc: str) -> None:
 _plain_step("not_here", "Called and not there: passed over; the pool goes on without it.")
 _plain_step("arrived", "A passed-over household came: queued right after the one being served in its pool.")
 _plain_step(
-    "supplementary", "The household applies for supplementary selection (absent or no unit, in time)."
+    "supplementary",
+    "The household applies for supplementary selection (absent or no unit, in time).",
+    "apply_supplementary",
 )
 _plain_step("move", "Take a household's turn over to this counter (supervisor).")
 

@@ -7,19 +7,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from kiosk.ui import messages
+from kiosk.ui.lookup_page import lay_out, results_table
 from kiosk.ui.lottery.formats import grouped
 from kiosk.ui.theme import InlineError, set_kind
 from kiosk.ui.workers import Lane, run_in_background
@@ -61,25 +58,17 @@ class ResultLookupScreen(QWidget):
         self.back.setObjectName("resultsBack")
         self.error = InlineError()
         self.error.setObjectName("resultsError")
-        self.table = QTableWidget(0, 5)
-        self.table.setObjectName("resultsTable")
-        self.table.setHorizontalHeaderLabels(
+        self.table = results_table(
             [
                 self.tr("Plan"),
                 self.tr("Registration no."),
                 self.tr("Applicant"),
                 self.tr("Outcome"),
                 self.tr("Rank"),
-            ]
+            ],
+            "resultsTable",
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.detail = QLabel(objectName="resultDetail", wordWrap=True)
@@ -87,23 +76,16 @@ class ResultLookupScreen(QWidget):
         self.print_button.setObjectName("printResultNotice")
         set_kind(self.print_button, "primary")
 
-        search_row = QHBoxLayout()
-        search_row.addWidget(self.query, 1)
-        search_row.addWidget(self.search_button)
-        top = QHBoxLayout()
-        top.addWidget(title, 1)
-        top.addWidget(self.back)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        actions.addWidget(self.print_button)
-        column = QVBoxLayout(self)
-        column.setSpacing(12)
-        column.addLayout(top)
-        column.addLayout(search_row)
-        column.addWidget(self.error)
-        column.addWidget(self.table, 1)
-        column.addWidget(self.detail)
-        column.addLayout(actions)
+        lay_out(
+            self,
+            title,
+            self.back,
+            (self.query, self.search_button),
+            (self.error,),
+            self.table,
+            self.detail,
+            self.print_button,
+        )
 
         self.query.returnPressed.connect(lambda: self.search())
         self.search_button.clicked.connect(lambda: self.search())

@@ -11,21 +11,18 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from kiosk.services.selection_sheet import unit_label
 from kiosk.services.selection_views import SelectionOffline
 from kiosk.ui import messages
+from kiosk.ui.lookup_page import lay_out, results_table
 from kiosk.ui.theme import InlineError, set_kind
 from kiosk.ui.workers import Lane, run_in_background
 from kiosk_core.errors import KioskError, NotFound
@@ -118,25 +115,17 @@ class SelectionResultsScreen(QWidget):
         self.note = QLabel(objectName="selectionResultsNote", wordWrap=True)
         set_kind(self.note, "subtitle")
         self.note.hide()
-        self.table = QTableWidget(0, 5)
-        self.table.setObjectName("selectionResultsTable")
-        self.table.setHorizontalHeaderLabels(
+        self.table = results_table(
             [
                 self.tr("Registration no."),
                 self.tr("Household"),
                 self.tr("Unit"),
                 self.tr("Area / rent"),
                 self.tr("Chosen"),
-            ]
+            ],
+            "selectionResultsTable",
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch
         )  # the unit: the longest words wrap there
@@ -145,24 +134,16 @@ class SelectionResultsScreen(QWidget):
         self.print_button.setObjectName("printSelectionSheet")
         set_kind(self.print_button, "primary")
 
-        search_row = QHBoxLayout()
-        search_row.addWidget(self.query, 1)
-        search_row.addWidget(self.search_button)
-        top = QHBoxLayout()
-        top.addWidget(title, 1)
-        top.addWidget(self.back)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        actions.addWidget(self.print_button)
-        column = QVBoxLayout(self)
-        column.setSpacing(12)
-        column.addLayout(top)
-        column.addLayout(search_row)
-        column.addWidget(self.error)
-        column.addWidget(self.note)
-        column.addWidget(self.table, 1)
-        column.addWidget(self.detail)
-        column.addLayout(actions)
+        lay_out(
+            self,
+            title,
+            self.back,
+            (self.query, self.search_button),
+            (self.error, self.note),
+            self.table,
+            self.detail,
+            self.print_button,
+        )
 
         self.query.returnPressed.connect(lambda: self.search())
         self.search_button.clicked.connect(lambda: self.search())

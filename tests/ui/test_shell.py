@@ -140,3 +140,16 @@ def test_the_two_plan_kinds_are_two_paths_through_one_step_list() -> None:
     assert realtime == ["identify", "plans", "units", "notice", "review", "done"]
     assert [s.name for s in path(STEPS, None)] == quick  # until a plan is chosen
     assert [s.name for s in STEPS if not s.back] == ["done"]  # a registration made is not undone by Esc
+
+
+def test_every_workflow_page_is_built_before_anyone_signs_in(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    # The app prepares every page behind the login screen (kiosk/app.py); the lottery console once read its
+    # plans as it was built and failed there, so the demo opened on an error.
+    window = make_window()
+    window.prepare()
+    assert all(window.page(workflow.name) is not None for workflow in registered())
+    sign_in(qtbot, window, *SUPERVISOR)
+    window.open("lottery")
+    assert window.stack.currentWidget() is window.page("lottery")

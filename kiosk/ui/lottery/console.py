@@ -90,7 +90,8 @@ class LotteryConsole(QWidget):
         self.reveal.publish_requested.connect(lambda: self._show(self.publish))
         self.publish.retracted.connect(self._after_retract)
         self.setFocusProxy(self.plans)
-        self._show(self.plans)
+        # Built before anyone signs in (the shell prepares its pages): the plans are read when it is opened.
+        self._show(self.plans, load=False)
 
     # --- the shell ---
 

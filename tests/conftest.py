@@ -20,8 +20,12 @@ os.environ.setdefault("KIOSK_SCREENSHOTS", str(Path(__file__).resolve().parent /
 
 import gc
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.demo_centre import DemoCentres
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -39,3 +43,13 @@ def collect_after_each_test() -> Iterator[None]:
     from kiosk.ui.gc_on_gui_thread import collect_due
 
     collect_due(gc.get_threshold())  # what is due only: a full collection at every test costs minutes
+
+
+@pytest.fixture(scope="session")
+def demo_centres(tmp_path_factory: pytest.TempPathFactory) -> Iterator["DemoCentres"]:
+    """The centre's demo database made once and copied per test (tests/demo_centre.py)."""
+    from tests.demo_centre import DemoCentres
+
+    centres = DemoCentres(tmp_path_factory.mktemp("demo-centre"))
+    yield centres
+    centres.close()

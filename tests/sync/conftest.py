@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 
 import keyring
@@ -17,8 +16,8 @@ from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
 from kiosk_central.api.app import create_app
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings, sqlite_url
-from kiosk_central.services.demo import load_demo
 from tests.central.server import LiveServer
+from tests.demo_centre import DemoCentres
 from tests.fakes import CHEAP_HASHER, FakePrinter
 
 
@@ -82,12 +81,10 @@ class CentralUnderTest:
 
 
 @pytest.fixture
-def centre(tmp_path: Path, live_server: LiveServer) -> Iterator[CentralUnderTest]:
+def centre(tmp_path: Path, live_server: LiveServer, demo_centres: DemoCentres) -> Iterator[CentralUnderTest]:
+    demo_centres.copy_into(tmp_path / "central")  # the demo loaded (a copy of it, made once)
     central = build(Settings(sqlite_url(tmp_path / "central")), hasher=CHEAP_HASHER)
-    (tmp_path / "central").mkdir(exist_ok=True)
     central.db.migrate()
-    with central.db.session() as s:
-        load_demo(s, central.auth, now=datetime.now())
     with live_server.serving(create_app(central)):
         yield CentralUnderTest(central, live_server.base_url, live_server.port)
     central.close()
@@ -97,12 +94,23 @@ KioskFactory = Callable[..., Built]
 
 
 @pytest.fixture
-def kiosk(tmp_path: Path, centre: CentralUnderTest) -> Iterator[KioskFactory]:
-    """``kiosk("01")``: a counter enrolled at the centre, its own cache, its device secret in the keyring."""
+def kiosk(tmp_path: Path, centre: CentralUnderTest, demo_centres: DemoCentres) -> Iterator[KioskFactory]:
+    """``kiosk("01")``: a counter enrolled at the centre, its own cache, its device secret in the keyring.
+
+    ``kiosk("01", synced=True)``: the same counter as after its first sync at the demo centre (a copy of one made
+    once, see tests/demo_centre.py), for tests whose counters only start from there.
+    """
     built: list[Built] = []
 
-    def make(counter: str = "01", *, url: str | None = None, **central: object) -> Built:
-        device_id, secret = centre.enroll(counter)
+    def make(
+        counter: str = "01", *, url: str | None = None, synced: bool = False, **central: object
+    ) -> Built:
+        if synced:
+            device_id, secret = demo_centres.synced_counter(
+                tmp_path / "central", centre.central, counter, tmp_path / f"kiosk-{counter}"
+            )
+        else:
+            device_id, secret = centre.enroll(counter)
         secrets = SecretStore(service=f"kiosk-test-{counter}")
         secrets.set(DEVICE_ID, device_id)
         secrets.set(DEVICE_SECRET, secret)

@@ -3,8 +3,9 @@
 Run as ``python -m tests.sync.crash_harness DATA_DIR CENTRAL_URL DEVICE_ID SECRET ACK_FILE``. It reads
 ``run SEED STEPS POINT MODE`` lines, forks a child, prints ``pid N``, waits, and prints ``exit STATUS``.
 
-The child registers, cancels and syncs at random, one step at a time, and prints ``step I done KIND`` after
-each. Where it is to be killed is decided by progress, never by time, so every machine does the same work:
+The fork server fills the cache from the centre and signs the clerk in once, before the first round (neither is
+ever a killed step). The child registers, cancels and syncs at random, one step at a time, and prints
+``step I done KIND`` after each. Where it is to be killed is decided by progress, never by time, so every machine does the same work:
 after STEPS whole steps, the next step counts its write points (each SQL statement and each commit, just before
 it reaches SQLite) and at the POINT-th it prints ``kill me KIND POINT``. With MODE ``hold`` it stops right
 there until killed (a kill exactly between two statements); with ``go`` it carries on, so the kill lands
@@ -17,6 +18,7 @@ what "acknowledged" means at a counter (the clerk saw it). It has no threads, so
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -27,6 +29,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import keyring
+from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 
 from kiosk.bootstrap import build_services
@@ -34,7 +38,8 @@ from kiosk.config import RESOURCES, CentralConfig, Config
 from kiosk.services.clock import system_clock
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
 from kiosk.services.slips import SlipRenderer
-from kiosk.services.views import RegistrationDraft
+from kiosk.services.views import OperatorSession, RegistrationDraft
+from kiosk.storage.db import known_revisions
 from kiosk_core.errors import KioskError
 from kiosk_core.model import CancelReason
 from tests.fakes import CHEAP_HASHER, FakePrinter
@@ -75,17 +80,13 @@ class KillPoint:
         wait_for_the_kill()
 
 
-def child(config: Config, ack_path: Path, seed: int, steps: int, killer: KillPoint) -> None:
+def child(
+    config: Config, ack_path: Path, seed: int, steps: int, killer: KillPoint, clerk: OperatorSession
+) -> None:
     rng = random.Random(seed)
     built = build_services(config, FakePrinter(), hasher=CHEAP_HASHER, secrets=SecretStore())
     s = built.services
     ack = os.open(ack_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-    while s.sync.status().last_catalog_sync_at is None:
-        try:
-            s.sync.sync_once()
-        except KioskError:
-            continue
-    clerk = s.auth.login("clerk1", "kiosk-demo-1")
     event.listen(built.engine, "before_cursor_execute", killer.reached)
     event.listen(built.engine, "commit", killer.reached)
     say("ready")
@@ -138,6 +139,22 @@ def _register(s, clerk, rng: random.Random) -> str | None:  # type: ignore[no-un
     return str(s.registration.register(draft, clerk).reg_no)
 
 
+def keep_migration_scripts() -> None:
+    """Alembic reads the cache's migration scripts from disk at each opening (twice); read here once, the
+    children inherit them. Each child still checks its cache's revision against them."""
+    from_config = ScriptDirectory.from_config
+    kept: dict[str | None, ScriptDirectory] = {}
+
+    def once(cfg: AlembicConfig, *args: Any, **kwargs: Any) -> ScriptDirectory:
+        location = cfg.get_main_option("script_location")
+        if location not in kept:
+            kept[location] = from_config(cfg, *args, **kwargs)
+        return kept[location]
+
+    ScriptDirectory.from_config = once  # type: ignore[method-assign]
+    known_revisions()  # read now, in the fork server
+
+
 def main() -> None:
     data_dir, url, device_id, secret, ack = sys.argv[1:6]
     keyring.set_keyring(MemoryKeyring())
@@ -148,8 +165,20 @@ def main() -> None:
         config.resources / "fonts" / "wqy-microhei.ttc"
     )  # the font registry is inherited by children
     # Build once here so every child inherits the modules and migration scripts already loaded (it would
-    # otherwise spend most of a round loading them); the engine goes before any fork, no connection is shared.
-    build_services(config, FakePrinter(), hasher=CHEAP_HASHER, secrets=SecretStore()).engine.dispose()
+    # otherwise spend most of a round loading them). The cache's first catalog sync (never a round's killed
+    # step) and the clerk's sign-in are done here once too: each child opens the cache as it was left and works
+    # as that clerk. The engine and the HTTP clients go before any fork: no connection is shared.
+    built = build_services(config, FakePrinter(), hasher=CHEAP_HASHER, secrets=SecretStore())
+    while built.services.sync.status().last_catalog_sync_at is None:
+        try:
+            built.services.sync.sync_once()
+        except KioskError:
+            continue
+    clerk = built.services.auth.login("clerk1", "kiosk-demo-1")
+    built.engine.dispose()
+    keep_migration_scripts()
+    del built
+    gc.collect()  # the clients' sockets closed with them
     assert threading.active_count() == 1, "a thread in the fork server: forking it would not be safe"
     print("harness ready", flush=True)
     for line in sys.stdin:
@@ -160,7 +189,7 @@ def main() -> None:
         pid = os.fork()
         if pid == 0:
             try:
-                child(config, Path(ack), int(seed), int(steps), KillPoint(int(point), mode == "hold"))
+                child(config, Path(ack), int(seed), int(steps), KillPoint(int(point), mode == "hold"), clerk)
             finally:
                 os._exit(3)
         print(f"pid {pid}", flush=True)

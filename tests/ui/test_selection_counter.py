@@ -52,9 +52,9 @@ class Site:
 
 @pytest.fixture
 def site(kiosk: KioskFactory, centre: CentralUnderTest) -> Iterator[Site]:  # noqa: F811
-    one, two = kiosk("03"), kiosk("04")
+    one, two = kiosk("03", synced=True), kiosk("04", synced=True)  # as after their first sync
     for k in (one, two):
-        k.services.sync.sync_once()  # the catalog's households: identify reads them
+        k.services.sync.sync_once()  # the catalog's households (identify reads them), the device token
     hall = HallLauncher(Config(hall=HallConfig(screen=0)))
     yield Site(
         one,
@@ -357,7 +357,7 @@ def test_a_confirmation_whose_answer_is_lost_tells_staff_nothing_until_the_centr
     screenshot,
 ) -> None:
     with FatedProxy(centre.port) as proxy:
-        k = kiosk("07", url=proxy.base_url)
+        k = kiosk("07", url=proxy.base_url, synced=True)
         k.services.sync.sync_once()
         clerk = k.services.auth.login("clerk1", "kiosk-demo-1")
         page = SelectionCounter(k.services.selection, lambda: clerk, datetime.now)

@@ -53,7 +53,7 @@ class Site:
 @pytest.fixture
 def site(kiosk: KioskFactory, centre: DrawCentre) -> Iterator[Site]:  # noqa: F811
     """Counter 01 registered 12 households in the quick plan Q2611 and sent them; the window then closed."""
-    k = kiosk("01")
+    k = kiosk("01", synced=True)  # as after its first sync
     k.services.sync.sync_once()
     reg_nos = register(k, 12)
     k.services.sync.sync_once()

@@ -54,7 +54,7 @@ class HeldSignIn:
 
 @pytest.fixture
 def counter(kiosk: KioskFactory) -> Iterator[Built]:  # noqa: F811
-    k = kiosk("01")
+    k = kiosk("01", synced=True)  # as after its first sync
     k.services.sync.sync_once()  # the operators come down, the device token goes into the keyring
     yield k
     wait_for_lanes(10_000)

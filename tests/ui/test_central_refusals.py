@@ -28,7 +28,7 @@ from tests.ui.conftest import Hold
 
 @pytest.fixture
 def counter(kiosk: KioskFactory) -> Iterator[Built]:  # noqa: F811
-    k = kiosk("01")
+    k = kiosk("01", synced=True)  # as after its first sync
     k.services.sync.sync_once()
     yield k
     wait_for_lanes(10_000)  # the sign-in worker is done with the cache before it closes

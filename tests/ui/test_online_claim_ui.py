@@ -79,7 +79,7 @@ def test_confirm_with_a_refused_claim_goes_back_to_the_units_with_the_centres_me
     kiosk: KioskFactory,  # noqa: F811
     centre: CentralUnderTest,  # noqa: F811
 ) -> None:
-    a, b = kiosk("01"), kiosk("02")
+    a, b = kiosk("01", synced=True), kiosk("02", synced=True)  # as after their first sync
     a.services.sync.sync_once()
     b.services.sync.sync_once()
     a.services.registration.register_claimed(realtime_draft(a, "realtime_normal", UNIT), sign_in(a))
@@ -111,7 +111,7 @@ def test_centre_down_the_slip_and_records_say_awaiting_the_centre_until_a_sync_s
     centre: CentralUnderTest,  # noqa: F811
 ) -> None:
     with LossyProxy(centre.port, drop_requests=0.0, drop_responses=0.0) as proxy:
-        k = kiosk("01", url=proxy.base_url)
+        k = kiosk("01", url=proxy.base_url, synced=True)  # as after its first sync
         k.services.sync.sync_once()
         wizard = open_wizard(qtbot, hold, k)
         staff = Staff(qtbot, wizard)

@@ -22,12 +22,12 @@ from kiosk.storage import tables as t
 from kiosk_central.api.app import create_app
 from kiosk_central.bootstrap import build
 from kiosk_central.config import Settings, sqlite_url
-from kiosk_central.services.demo import load_demo
 from kiosk_central.services.selection_ticker import SelectionTicker
 from kiosk_core import selection as core
 from kiosk_core.identity import mask_id_number
 from kiosk_core.selection import TurnState
 from tests.central.server import LiveServer
+from tests.demo_centre import DemoCentres
 from tests.fakes import CHEAP_HASHER, MovableClock
 from tests.sync.conftest import (  # noqa: F401  (the sync tests' fixtures)
     CentralUnderTest,
@@ -52,20 +52,18 @@ class SelectionCentre(CentralUnderTest):
 
 
 @pytest.fixture
-def centre(tmp_path: Path, live_server: LiveServer) -> Iterator[SelectionCentre]:  # noqa: F811
+def centre(tmp_path: Path, live_server: LiveServer, demo_centres: DemoCentres) -> Iterator[SelectionCentre]:  # noqa: F811
+    demo_centres.copy_into(tmp_path / "central")  # the demo loaded (a copy of it, made once)
     clock = MovableClock(datetime.now().replace(microsecond=0))
     central = build(Settings(sqlite_url(tmp_path / "central")), clock=clock, hasher=CHEAP_HASHER)
-    (tmp_path / "central").mkdir(exist_ok=True)
     central.db.migrate()
-    with central.db.session() as s:
-        load_demo(s, central.auth, now=clock.now)
     with live_server.serving(create_app(central)):
         yield SelectionCentre(central, live_server.base_url, live_server.port, clock)
     central.close()
 
 
 def _counter(kiosk: KioskFactory, number: str, **kw: str) -> tuple[SelectionService, OperatorSession, Built]:  # noqa: F811
-    k = kiosk(number, **kw)
+    k = kiosk(number, synced=True, **kw)  # as after its first sync, made before the test moves anything
     k.services.sync.sync_once()  # the device token and the catalog (households, for identify)
     return k.services.selection, k.services.auth.login("clerk1", "kiosk-demo-1"), k
 

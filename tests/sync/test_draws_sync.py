@@ -25,10 +25,10 @@ from kiosk.storage import tables as t
 from kiosk_central.api.app import create_app
 from kiosk_central.bootstrap import build
 from kiosk_central.config import Settings, sqlite_url
-from kiosk_central.services.demo import load_demo
 from kiosk_core import lottery
 from kiosk_core.identity import mask_name
 from tests.central.server import LiveServer
+from tests.demo_centre import DemoCentres
 from tests.fakes import CHEAP_HASHER, MovableClock
 from tests.sync.conftest import CentralUnderTest, KioskFactory
 from tests.sync.lossy_proxy import LossyProxy
@@ -45,14 +45,13 @@ class DrawCentre(CentralUnderTest):
 
 
 @pytest.fixture
-def centre(tmp_path: Path, live_server: LiveServer) -> Iterator[DrawCentre]:
+def centre(tmp_path: Path, live_server: LiveServer, demo_centres: DemoCentres) -> Iterator[DrawCentre]:
     """The sync tests' centre with a clock the test moves past the quick plan's window."""
+    demo_centres.copy_into(tmp_path / "central")  # the demo loaded (a copy of it, made once)
     clock = MovableClock(datetime.now().replace(microsecond=0))
     central = build(Settings(sqlite_url(tmp_path / "central")), clock=clock, hasher=CHEAP_HASHER)
-    (tmp_path / "central").mkdir(exist_ok=True)
     central.db.migrate()
     with central.db.session() as s:
-        load_demo(s, central.auth, now=clock.now)
         central.auth.create_operator(s, "super2", "赵主管", "supervisor", "second-pass-2")
     with live_server.serving(create_app(central)):
         yield DrawCentre(central, live_server.base_url, live_server.port, clock)

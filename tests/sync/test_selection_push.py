@@ -17,7 +17,7 @@ WAIT = 20.0  # only a bound on a hung test: every wait ends on an event
 def test_a_call_at_another_counter_is_told_here_as_a_selection_change(
     kiosk: KioskFactory, centre: CentralUnderTest
 ) -> None:
-    here, there = kiosk("05"), kiosk("06")
+    here, there = kiosk("05", synced=True), kiosk("06", synced=True)  # as after their first sync
     for k in (here, there):
         k.services.sync.sync_once()  # each gets its device token
     # The app's secret store is the default one: the counter's token goes there as kiosk-enroll's would.

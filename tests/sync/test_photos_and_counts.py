@@ -22,8 +22,8 @@ from kiosk.ui.registration.screens.project_screen import ProjectCard, load_thumb
 from kiosk_central.api.app import create_app
 from kiosk_central.bootstrap import build
 from kiosk_central.config import Settings, sqlite_url
-from kiosk_central.services.demo import load_demo
 from tests.central.server import LiveServer
+from tests.demo_centre import DemoCentres
 from tests.fakes import CHEAP_HASHER, FakePrinter
 from tests.sync.conftest import KioskFactory
 from tests.sync.test_sync import SHOWCASE, quick_draft, sign_in
@@ -32,13 +32,12 @@ DEMO_PHOTOS = RESOURCES / "demo" / "photos"
 
 
 @pytest.fixture
-def own_centre(tmp_path: Path) -> Iterator[tuple[LiveServer, Built]]:
+def own_centre(tmp_path: Path, demo_centres: DemoCentres) -> Iterator[tuple[LiveServer, Built]]:
     """A centre on its own server (so the test can stop it) with the demo loaded, and counter 01 enrolled."""
-    (tmp_path / "central").mkdir()
+    demo_centres.copy_into(tmp_path / "central")  # the demo loaded (a copy of it, made once)
     central = build(Settings(sqlite_url(tmp_path / "central")), hasher=CHEAP_HASHER)
     central.db.migrate()
     with central.db.session() as s:
-        load_demo(s, central.auth, now=datetime.now())
         enrolled = central.auth.enroll_device(s, "01", "1号窗口")
     server = LiveServer().__enter__()
     try:

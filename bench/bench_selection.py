@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from kiosk_central.config import Settings, sqlite_url
 from kiosk_central.services import demo_selection
 from kiosk_central.services.demo import load_demo
 from kiosk_central.tables import SelectionEvent
+from kiosk_core.selection_moves import SelectionMove
 from tests.central.server import serve_in_subprocess
 from tests.fakes import CHEAP_HASHER
 
@@ -43,14 +45,17 @@ PUBLIC = f"/v1/public/selection/{demo_selection.PLAN}"
 
 
 class Told:
-    """A push subscriber's wake-up: set on every selection event."""
+    """A push subscriber's wake-up: set on each selection event that ``concerns`` it (as the counter's is)."""
 
-    def __init__(self, base_url: str, token: str) -> None:
+    def __init__(self, base_url: str, token: str, concerns: Callable[[SelectionMove], bool]) -> None:
         self.moved = threading.Event()
+        self.concerns = concerns
         self.push = PushClient(base_url, lambda: token, self._on)
 
     def _on(self, event: PushEvent) -> None:
-        if event.kind in ("selection", "reset"):
+        if event.kind == "reset" or (
+            event.kind == "selection" and (event.move is None or self.concerns(event.move))
+        ):
             self.moved.set()
 
 
@@ -59,9 +64,14 @@ class Counter:
         self.http = httpx.Client(base_url=base_url, timeout=30)
         r = self.http.post("/v1/auth/device", json={"device_id": device[0], "secret": device[1]})
         self.auth = {"Authorization": f"Bearer {r.json()['token']}"}
-        self.told = Told(base_url, self.auth["Authorization"].removeprefix("Bearer "))
+        self.told = Told(base_url, self.auth["Authorization"].removeprefix("Bearer "), self._concerns)
+        self.serving: tuple[str, str] | None = None  # reg_no, pool
         self.rng = random.Random(seed)
         self.choices: list[tuple[str, float, float]] = []  # reg_no, sent (perf_counter), round trip ms
+
+    def _concerns(self, move: SelectionMove) -> bool:
+        reg_no, pool = self.serving or (None, None)
+        return move.concerns(demo_selection.PLAN, reg_no, pool)
 
     def _post(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
         headers = self.auth | {"Idempotency-Key": str(uuid.uuid4())}
@@ -86,6 +96,7 @@ class Counter:
 
     def _serve(self, turn: dict[str, Any]) -> None:
         reg, pool = turn["reg_no"], turn["pool"]
+        self.serving = (reg, pool)
         self._post(f"/turns/{reg}/redeclare", {"operator": "bench"})
         free = _free(self._get(), pool)
         self.http.put(
@@ -128,7 +139,7 @@ class Screen:
         self.http = httpx.Client(base_url=base_url, timeout=30)
         r = self.http.post("/v1/auth/device", json={"device_id": device[0], "secret": device[1]})
         assert r.status_code == 200, r.text
-        self.told = Told(base_url, r.json()["token"])
+        self.told = Told(base_url, r.json()["token"], lambda move: move.takes_unit)  # free and taken units
         self.seen: list[tuple[float, int]] = []
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="screen")

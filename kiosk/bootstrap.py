@@ -45,6 +45,7 @@ from kiosk.services.views import SyncStatus
 from kiosk.storage.db import open_cache
 from kiosk.storage.disk_reserve import DiskReserve
 from kiosk.storage.uow import UnitOfWorkFactory, uow_factory
+from kiosk_core.selection_moves import SelectionMove
 
 
 @dataclass(frozen=True)
@@ -206,20 +207,31 @@ def start_background(
     background.sync = worker
     background._unsubscribe.append(built.changes.subscribe({Change.REGISTRATION}, worker.on_change))
     worker.start()
-    background.push = start_push(built.config.central.url, built.secrets, worker.sync_now, built.changes)
+    background.push = start_push(
+        built.config.central.url,
+        built.secrets,
+        worker.sync_now,
+        built.changes,
+        built.services.selection.watch.concerns,
+    )
     return background
 
 
 def start_push(
-    url: str, secrets: SecretStore, wake: Callable[[], None], changes: ChangeNotice | None = None
+    url: str,
+    secrets: SecretStore,
+    wake: Callable[[], None],
+    changes: ChangeNotice | None = None,
+    concerns: Callable[[SelectionMove | None], bool] = lambda _move: True,
 ) -> PushClient:
     """The push channel (its own HTTP session) wakes the sync worker; the device token is read from the keyring
-    per connection, never shared. A selection event is told on ``changes`` too: the selection screens read the
-    centre's state at once (nothing of it is synced)."""
+    per connection, never shared. A selection move that ``concerns`` this counter is told on ``changes``
+    instead: the selection screens read the centre's state at once (nothing of selection is synced)."""
 
     def told(event: PushEvent) -> None:
-        wake()
-        if changes is not None and event.kind == "selection":
+        if event.kind != "selection":
+            wake()
+        elif changes is not None and concerns(event.move):
             changes.publish(Change.SELECTION)
 
     push = PushClient(

@@ -22,6 +22,7 @@ import requests
 from kiosk.services.failures import log_unexpected
 from kiosk.services.sync_worker import backoff_delay
 from kiosk_core.errors import KioskError
+from kiosk_core.selection_moves import SelectionMove
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,9 @@ MIN_STREAM_SECONDS = 1.0
 @dataclass(frozen=True)
 class PushEvent:
     id: str
-    kind: str  # catalog / reviews / plan_counts / reset (pull everything)
+    kind: str  # catalog / reviews / plan_counts / selection / reset (pull everything)
     version: int | None
+    move: SelectionMove | None = None  # kind selection: what moved, to tell who it concerns
 
 
 class PushClient:
@@ -191,4 +193,6 @@ def _event(fields: dict[str, str]) -> PushEvent:
         data = {}
     version = data.get("version") if isinstance(data, dict) else None
     kind = fields.get("event") or (str(data.get("kind", "")) if isinstance(data, dict) else "")
-    return PushEvent(fields.get("id", ""), kind, version if isinstance(version, int) else None)
+    version = version if isinstance(version, int) else None
+    move = SelectionMove.parse(version, data) if kind == "selection" and isinstance(data, dict) else None
+    return PushEvent(fields.get("id", ""), kind, version, move)

@@ -37,6 +37,7 @@ from kiosk.services.selection_views import (
     sheet_view,
     turn_view,
 )
+from kiosk.services.selection_watch import SelectionWatch
 from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
@@ -133,6 +134,7 @@ class SelectionService:
         self._write = writer
         self._changes = changes or ChangeNotice()
         self._last: dict[str, SelectionView] = {}
+        self.watch = SelectionWatch()  # what the screens show: which pushed moves call for a read
 
     @property
     def configured(self) -> bool:

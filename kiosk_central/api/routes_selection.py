@@ -6,11 +6,13 @@ takes an ``Idempotency-Key``: a retry gets the stored answer, a refusal included
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Header, Path, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from kiosk_central.api.deps import CentralDep, PrincipalDep, SessionDep
 from kiosk_central.api.schemas import ErrorBody
@@ -94,11 +96,9 @@ def supplementary_round(
 
 
 @router.get("/selection/{plan_code}", response_model=SelectionState, responses=_READ)
-def state(
-    plan_code: PlanCode, central: CentralDep, session: SessionDep, principal: PrincipalDep
-) -> JSONResponse:
+def state(plan_code: PlanCode, central: CentralDep, session: SessionDep, principal: PrincipalDep) -> Response:
     """Rounds, turns, units and counts at ``server_time``; the counter's read is its heartbeat (every 2 s)."""
-    return JSONResponse(central.selection.read_state(session, plan_code, principal))
+    return _state_answer(central.selection.read_state(session, plan_code, principal))
 
 
 @router.get("/selection/{plan_code}/turns/{reg_no}", response_model=TurnRow, responses=_READ)
@@ -230,9 +230,14 @@ def sheet(
 
 
 @public.get("/public/selection/{plan_code}", response_model=SelectionState, responses=_READ)
-def public_state(plan_code: PlanCode, central: CentralDep, session: SessionDep) -> JSONResponse:
+def public_state(plan_code: PlanCode, central: CentralDep, session: SessionDep) -> Response:
     """The state as the board and the calling screen show it: masked names, no filing numbers or wish lists."""
-    return JSONResponse(central.selection.read_state(session, plan_code))
+    return _state_answer(central.selection.read_state(session, plan_code))
+
+
+def _state_answer(state: Mapping[str, Any]) -> Response:
+    # Read by every counter and hall screen after each choice: orjson writes it in a tenth of json's time.
+    return Response(orjson.dumps(state), media_type="application/json")
 
 
 @public.get("/public/selection/{plan_code}/results/{reg_no}", response_model=PublicResult, responses=_READ)

@@ -40,14 +40,19 @@ def once(
     request: dict[str, Any],
     apply: Callable[[], DrawRecord] | Callable[[], Mapping[str, Any]],
     clock: Clock,
+    *,
+    urgent: bool = False,
 ) -> Answer:
-    """Apply once under the key (scoped by device, as outbox messages are); a retry replays the answer."""
+    """Apply once under the key (scoped by device, as outbox messages are); a retry replays the answer.
+
+    ``urgent``: before ordinary writers (kiosk_central.db.begin_write): a household's choice with its timer running.
+    """
     key = parse_key(key)
     digest = hashlib.sha256(
         json.dumps({"endpoint": endpoint, "request": request}, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()
     try:
-        begin_write(session)
+        begin_write(session, urgent=urgent)
         stored = session.get(IdempotencyRecord, (key, principal.device_id))
         if stored is not None:
             return _replay(session, stored, endpoint, digest)

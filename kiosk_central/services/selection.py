@@ -221,7 +221,9 @@ class SelectionService(SelectionReader):
                 sel.check_confirm(turn, unit_code, taken, now)
             except sel.UnitTaken as e:
                 raise store.refusal(e, turn=selection_views.turn(session, loaded, reg_no, now)) from None
-            unit_id = store.pool_units(session, row.pool)[unit_code][0]
+            unit_id = store.unit_id(session, row.pool, unit_code)
+            if unit_id is None:  # wished when it was the pool's, gone from the catalog since
+                raise store.refusal(sel.UnitNotInPool(unit_code))
             try:
                 with session.begin_nested():
                     session.add(_choice(row, unit_id, sel.TurnState.CONFIRMED, principal, now))
@@ -235,7 +237,10 @@ class SelectionService(SelectionReader):
             return events + selection_ticker.open_ready(session, loaded, row.pool, row.supplementary, now)
 
         request = {"unit_code": unit_code}
-        return self._on_turn(session, principal, key, plan, reg_no, "selection_confirm", request, change)
+        # Urgent: the formal turn's timer runs, and the calls and wish lists of other counters can wait.
+        return self._on_turn(
+            session, principal, key, plan, reg_no, "selection_confirm", request, change, urgent=True
+        )
 
     def decline(
         self, session: Session, principal: Principal, key: str | None, plan: str, reg_no: str, reason: str
@@ -250,7 +255,9 @@ class SelectionService(SelectionReader):
             return events + selection_ticker.open_ready(session, loaded, row.pool, row.supplementary, now)
 
         request = {"reason": reason}
-        return self._on_turn(session, principal, key, plan, reg_no, "selection_decline", request, change)
+        return self._on_turn(
+            session, principal, key, plan, reg_no, "selection_decline", request, change, urgent=True
+        )
 
     def apply_supplementary(
         self, session: Session, principal: Principal, key: str | None, plan: str, reg_no: str
@@ -287,6 +294,8 @@ class SelectionService(SelectionReader):
         endpoint: str,
         request: dict[str, Any],
         change: Change,
+        *,
+        urgent: bool = False,
     ) -> Answer:
         def apply() -> TurnRow:
             now = self._clock()
@@ -301,12 +310,11 @@ class SelectionService(SelectionReader):
                 events += change(loaded, row, store.as_turn(row, round_no or 0, wishes), now)
             except sel.SelectionError as e:
                 raise store.refusal(e) from None
-            session.flush()
             store.record_events(session, now, loaded.plan.id, events)
-            return selection_views.turn(session, loaded, reg_no, now)
+            return selection_views.turn_of(session, loaded, row, round_no or 0, now)
 
         full = {"plan": plan_code, "reg_no": reg_no, **request}
-        return once(session, principal, key, endpoint, full, apply, self._clock)
+        return once(session, principal, key, endpoint, full, apply, self._clock, urgent=urgent)
 
 
 def _request(plan_code: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ it after every change), a turn, a sheet; a counter's read is its heartbeat for t
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -23,12 +24,21 @@ Event = tuple[str | None, str, str | None, str | None, str]
 AT_COUNTER = (sel.TurnState.CALLED.value, sel.TurnState.OPEN.value)
 
 
+@dataclass(frozen=True)
+class _Built:
+    version: int
+    full: SelectionState  # as counters read it
+    public: SelectionState  # as the hall reads it: masked, no lists
+
+
 class SelectionReader:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        # (plan_code, public) -> (version, state): nothing in a state moves without an event but the clock,
-        # which retime() applies to a copy.
-        self._states: dict[tuple[str, bool], tuple[int, SelectionState]] = {}
+        # plan_code -> the state built last: nothing in a state moves without an event but the clock, which
+        # retime() applies to a copy. Twenty counters and the hall screens read after each change: one builds,
+        # the others wait for it (a lock per plan) and take the same.
+        self._states: dict[str, _Built] = {}
+        self._building: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def read_state(
@@ -36,22 +46,34 @@ class SelectionReader:
     ) -> SelectionState:
         """The state at the centre's clock; ``principal`` None: the public one (masked, no lists)."""
         now = self._clock()
-        public = principal is None
         try:
             loaded = store.load_plan(session, plan_code)
             if principal is not None:
                 self._heard(session, loaded, principal.counter, now)
-            version = versions.current(session, store.COUNTER)
-            with self._lock:
-                cached = self._states.get((plan_code, public))
-            if cached is not None and cached[0] == version:
-                return retime(cached[1], now)
-            state = selection_views.state(session, loaded, now, public=public)
-            with self._lock:
-                self._states[(plan_code, public)] = (version, state)
-            return state
+            built = self._built(session, loaded, now)
+            return retime(built.full if principal is not None else built.public, now)
         finally:
             session.rollback()
+
+    def _built(self, session: Session, loaded: store.Loaded, now: datetime) -> _Built:
+        code = loaded.plan.code
+        version = versions.current(session, store.COUNTER)
+        with self._lock:
+            cached = self._states.get(code)
+            building = self._building.setdefault(code, threading.Lock())
+        if cached is not None and cached.version >= version:  # a newer one built meanwhile is newer still
+            return cached
+        with building:
+            with self._lock:
+                cached = self._states.get(code)
+            if cached is not None and cached.version >= version:
+                return cached
+            full = selection_views.state(session, loaded, now)
+            built = _Built(full["version"], full, selection_views.public(full))
+            with self._lock:
+                if code not in self._states or self._states[code].version <= built.version:
+                    self._states[code] = built
+            return built
 
     def read_turn(self, session: Session, plan_code: str, reg_no: str) -> TurnRow:
         try:

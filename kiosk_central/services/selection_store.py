@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from kiosk_central import versions
@@ -72,11 +73,19 @@ class Loaded:
 
 
 def load_plan(session: Session, plan_code: str, *, lock: bool = False) -> Loaded:
-    plan = session.scalar(select(Plan).where(Plan.code == plan_code))
+    if not lock:  # every counter's step reads it: one query
+        found = session.execute(
+            select(Plan, SelectionPlan)
+            .outerjoin(SelectionPlan, SelectionPlan.plan_id == Plan.id)
+            .where(Plan.code == plan_code)
+        ).first()
+        plan, selection = found if found is not None else (None, None)
+    else:
+        plan = session.scalar(select(Plan).where(Plan.code == plan_code))
+        locked = select(SelectionPlan).where(SelectionPlan.plan_id == plan.id) if plan is not None else None
+        selection = session.scalar(locked.with_for_update()) if locked is not None else None
     if plan is None:
         raise NotFound(f"没有配租计划 {plan_code[:16]}", code="plan_not_found")
-    query = select(SelectionPlan).where(SelectionPlan.plan_id == plan.id)
-    selection = session.scalar(query.with_for_update() if lock else query)
     if selection is None:
         raise NotFound(f"「{plan.name}」还没有安排现场选房", code="selection_not_found")
     return Loaded(plan, selection)
@@ -98,9 +107,8 @@ def wishes_of(session: Session, turn_ids: Sequence[int]) -> dict[int, tuple[str,
     return {k: tuple(v) for k, v in out.items()}
 
 
-def as_turn(
-    row: SelectionTurn, round_no: int, wishes: tuple[str, ...] = (), unit: str | None = None
-) -> sel.Turn:
+def as_turn(row: Any, round_no: int, wishes: tuple[str, ...] = (), unit: str | None = None) -> sel.Turn:
+    """``row``: a SelectionTurn, or a row of its table's columns (TURN_COLUMNS: no ORM objects to load)."""
     return sel.Turn(
         reg_no=row.reg_no,
         pool=row.pool,
@@ -139,10 +147,14 @@ def turn_row(session: Session, plan_id: int, reg_no: str, *, lock: bool = False)
     return row
 
 
-def pool_rows(session: Session, plan_id: int, pool: str, supplementary: bool) -> list[SelectionTurn]:
+TURN_COLUMNS = tuple(SelectionTurn.__table__.c)
+
+
+def pool_rows(session: Session, plan_id: int, pool: str, supplementary: bool) -> list[Any]:
+    """The pool's turns as plain rows of TURN_COLUMNS (read on every step: no ORM objects to build)."""
     return list(
-        session.scalars(
-            select(SelectionTurn).where(
+        session.execute(
+            select(*TURN_COLUMNS).where(
                 SelectionTurn.plan_id == plan_id,
                 SelectionTurn.pool == pool,
                 SelectionTurn.supplementary == supplementary,
@@ -173,6 +185,17 @@ def pool_units(session: Session, pool: str) -> dict[str, tuple[int, sel.UnitInfo
     return {u.code: (u.id, unit_info(u, p, t)) for u, p, t in rows}
 
 
+def unit_id(session: Session, pool: str, code: str) -> int | None:
+    """The id of the pool's unit ``code``."""
+    project_code, _, type_code = pool.partition("/")
+    return session.scalar(
+        select(Unit.id)
+        .join(Project, Project.id == Unit.project_id)
+        .join(UnitType, UnitType.id == Unit.unit_type_id)
+        .where(Unit.code == code, Project.code == project_code, UnitType.code == type_code)
+    )
+
+
 def unit_info(u: Unit, project_code: str, type_code: str) -> sel.UnitInfo:
     return sel.UnitInfo(
         u.code, project_code, type_code, u.building, u.floor, u.number, u.orientation, u.area, u.rent
@@ -195,20 +218,24 @@ def record_events(session: Session, at: datetime, plan_id: int, events: Iterable
     items = list(events)
     if not items:
         return versions.current(session, COUNTER)
-    session.execute(_ENSURE_COUNTER)
-    first = versions.allocate(session, COUNTER, len(items))
-    for offset, (reg_no, action, counter, operator, detail) in enumerate(items):
-        session.add(
-            SelectionEvent(
-                id=first + offset,
-                at=at,
-                plan_id=plan_id,
-                reg_no=reg_no,
-                action=action,
-                counter=counter,
-                operator=operator,
-                detail=detail,
-            )
-        )
-    session.flush()
+    session.flush()  # the changes first: the counter's row lock is held from here to the commit
+    try:
+        first = versions.allocate(session, COUNTER, len(items))
+    except NoResultFound:  # the first event ever
+        session.execute(_ENSURE_COUNTER)
+        first = versions.allocate(session, COUNTER, len(items))
+    rows = [
+        {
+            "id": first + offset,
+            "at": at,
+            "plan_id": plan_id,
+            "reg_no": reg_no,
+            "action": action,
+            "counter": counter,
+            "operator": operator,
+            "detail": detail,
+        }
+        for offset, (reg_no, action, counter, operator, detail) in enumerate(items)
+    ]
+    session.execute(insert(SelectionEvent), rows)
     return first + len(items) - 1

@@ -89,7 +89,7 @@ class SelectionTicker:
     def _each(self, s: Session, plan_id: int, now: datetime, ids: list[int], change: _Change) -> int:
         written = 0
         for turn_id in ids:
-            begin_write(s)
+            begin_write(s, urgent=True)  # turns opening and timing out keep their time
             row = s.scalar(select(SelectionTurn).where(SelectionTurn.id == turn_id).with_for_update())
             events = change(s, self._loaded(s, plan_id), row, now) if row is not None else []
             written += len(events)
@@ -169,7 +169,7 @@ class SelectionTicker:
             s.rollback()
             if waiting:  # read first: no write lock taken for a pool with nothing to open
                 continue
-            begin_write(s)
+            begin_write(s, urgent=True)  # turns opening and timing out keep their time
             events = open_ready(s, self._loaded(s, plan_id), pool, supplementary, now)
             if events:
                 store.record_events(s, now, plan_id, events)

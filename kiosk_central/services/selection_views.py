@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,7 +58,7 @@ class _Person:
     id_number: str
 
 
-def _people(session: Session, turns: list[SelectionTurn]) -> dict[int, _Person]:
+def _people(session: Session, turns: Sequence[Any]) -> dict[int, _Person]:
     ids = [t.registration_id for t in turns]
     rows = session.execute(
         select(Registration.id, Household.applicant_name, Household.filing_no, Household.applicant_id_number)
@@ -67,19 +69,18 @@ def _people(session: Session, turns: list[SelectionTurn]) -> dict[int, _Person]:
 
 
 def _row(
-    t: SelectionTurn,
+    t: Any,  # a SelectionTurn or a row of store.TURN_COLUMNS
     round_no: int,
     person: _Person,
     wishes: tuple[str, ...],
     taken: set[str],
     unit: str | None,
     now: datetime,
-    public: bool,
 ) -> TurnRow:
     turn = store.as_turn(t, round_no, wishes, unit)
     return {
         "reg_no": t.reg_no,
-        "filing_no": "" if public else person.filing_no,
+        "filing_no": person.filing_no,
         "masked_name": mask_name(person.name),
         "pool": t.pool,
         "rank": t.rank,
@@ -95,8 +96,8 @@ def _row(
         "paused": turn.paused,
         "remaining_seconds": sel.remaining_seconds(turn, now),
         "redeclared_at": _time(t.redeclared_at),
-        "redeclared_by": None if public else t.redeclared_by,
-        "wishes": [] if public else [{"unit_code": w, "taken": w in taken and w != unit} for w in wishes],
+        "redeclared_by": t.redeclared_by,
+        "wishes": [{"unit_code": w, "taken": w in taken and w != unit} for w in wishes],
         "unit_code": unit,
         "finished_at": _time(t.finished_at),
         "reason": t.reason,
@@ -108,14 +109,21 @@ def turn(session: Session, loaded: store.Loaded, reg_no: str, now: datetime) -> 
     """One household's current turn, as its counter sees it."""
     t = store.turn_row(session, loaded.plan.id, reg_no)
     round_no = session.scalar(select(SelectionRound.round_no).where(SelectionRound.id == t.round_id)) or 0
+    return turn_of(session, loaded, t, round_no, now)
+
+
+def turn_of(
+    session: Session, loaded: store.Loaded, t: SelectionTurn, round_no: int, now: datetime
+) -> TurnRow:
+    """The turn of a row already in hand (a step's answer: the row it just changed)."""
     unit = session.scalar(select(Unit.code).where(Unit.id == t.unit_id)) if t.unit_id else None
     wishes = store.wishes_of(session, [t.id]).get(t.id, ())
     taken = store.taken_codes(session, loaded.plan.id) if wishes else set()
-    return _row(t, round_no, _people(session, [t])[t.registration_id], wishes, taken, unit, now, False)
+    return _row(t, round_no, _people(session, [t])[t.registration_id], wishes, taken, unit, now)
 
 
-def state(session: Session, loaded: store.Loaded, now: datetime, *, public: bool = False) -> SelectionState:
-    """Everything the counters and hall screens show; ``public``: no filing numbers, wishes or operators."""
+def state(session: Session, loaded: store.Loaded, now: datetime) -> SelectionState:
+    """Everything the counters show; the hall screens' is public(state)."""
     plan, selection = loaded.plan, loaded.selection
     version = versions.current(session, store.COUNTER)  # first: the rest is at least as new as this
     rounds = list(
@@ -125,8 +133,8 @@ def state(session: Session, loaded: store.Loaded, now: datetime, *, public: bool
     )
     round_nos = {r.id: r.round_no for r in rounds}
     turns = list(
-        session.scalars(
-            select(SelectionTurn)
+        session.execute(  # plain rows: ninety ORM objects cost more than the rest of the state
+            select(*store.TURN_COLUMNS)
             .where(SelectionTurn.plan_id == plan.id)
             .order_by(SelectionTurn.supplementary, SelectionTurn.rank)
         )
@@ -142,7 +150,7 @@ def state(session: Session, loaded: store.Loaded, now: datetime, *, public: bool
     units = _units(session, {t.pool for t in turns}, set(chosen))
     codes = {u.id: u.code for u, _, _ in units}
     taken = {codes[i] for i in chosen if i in codes}
-    wishes = {} if public else store.wishes_of(session, [t.id for t in turns])
+    wishes = store.wishes_of(session, [t.id for t in turns])
     people = _people(session, turns)
     plan_row: SelectionPlanRow = {
         "plan_code": plan.code,
@@ -171,7 +179,6 @@ def state(session: Session, loaded: store.Loaded, now: datetime, *, public: bool
             taken,
             codes.get(t.unit_id) if t.unit_id else None,
             now,
-            public,
         )
         for t in turns
     ]
@@ -205,6 +212,12 @@ def state(session: Session, loaded: store.Loaded, now: datetime, *, public: bool
         "units": board,
         "counts": counts,
     }
+
+
+def public(state: SelectionState) -> SelectionState:
+    """The hall's state of a counters' one: no filing numbers, operators or wish lists."""
+    turns = [{**t, "filing_no": "", "redeclared_by": None, "wishes": []} for t in state["turns"]]
+    return {**state, "turns": turns}  # type: ignore[typeddict-item]
 
 
 def _units(session: Session, pools: set[str], chosen: set[int]) -> list[tuple[Unit, str, UnitType]]:

@@ -102,6 +102,8 @@ class SelectionCounter(QWidget):
         from kiosk.ui.hall.call_announcer import CallAnnouncer
         from kiosk.ui.hall.calling_screen import CallingScreen
 
+        self.state.hall_follows = True
+        self.state.watch()
         if which == "calling":
             self.hall.project(self.state.calling, CallingScreen)
             if self._announcer is None and self._speech is not None:
@@ -116,6 +118,7 @@ class SelectionCounter(QWidget):
         """The page came up: read the plans and the state, and keep reading while it is shown."""
         self._poll.start()
         self._tick.start()
+        self.state.watch()
         self.route()
         self.refresh()
         self.setFocusProxy(self.current().first_focus())
@@ -127,6 +130,8 @@ class SelectionCounter(QWidget):
         self._tick.stop()
         self._stop_announcer()
         self.state.set_turn(None)
+        self.state.hall_follows = False
+        self.state.watch(shown=False)
         if self.hall is not None and self.hall.projection in (self.state.calling, self.state.board):
             self.hall.project(None)
         self._show(self.calling)

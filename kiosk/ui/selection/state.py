@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.services.hall_selection import BoardState, CallingState, SelectionHall
+from kiosk.services.selection_watch import Shown
 from kiosk.ui.hall.feed import HallFeed
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class CounterState(QObject):
         self.calling: HallFeed[CallingState] = HallFeed(CallingState())
         self.board: HallFeed[BoardState] = HallFeed(BoardState())
         self.hall = SelectionHall(self.calling.publish, self.board.publish, clock)
+        self.hall_follows = False  # the hall's calling screen or board shows this counter's reads
 
     # --- who is signed in ---
 
@@ -67,6 +69,20 @@ class CounterState(QObject):
             self.plan_code = plan_code
             self.selection = None
             self.set_turn(None)
+
+    def watch(self, shown: bool = True) -> None:
+        """Tell the service what this counter shows: the push channel's moves for others are let pass."""
+        turn = self.turn if self.turn is not None and not self.turn.finished else None
+        self.service.watch.show(
+            Shown(
+                self.plan_code,
+                turn.reg_no if turn is not None else None,
+                turn.pool if turn is not None else None,
+                self.hall_follows,
+            )
+            if shown and self.plan_code
+            else None
+        )
 
     def take_reading(self, reading: SelectionReading) -> None:
         """A read of the centre's state: offline, the last one stays (the turn is paused at the centre)."""
@@ -97,6 +113,7 @@ class CounterState(QObject):
         self.identified = False
         self.printed = ""
         self.turn = turn
+        self.watch()
         self.turn_changed.emit()
 
     def take_turn(self, turn: TurnView) -> None:
@@ -112,6 +129,7 @@ class CounterState(QObject):
 
     def _replace_turn(self, turn: TurnView) -> None:
         self.turn = turn
+        self.watch()
         self.turn_changed.emit()
 
     # --- what the screens ask ---

@@ -45,7 +45,7 @@ def _unit_status(k: Built) -> str:
 def test_a_supervisor_elsewhere_cancels_and_the_owning_counter_shows_it(
     kiosk: KioskFactory, centre: CentralUnderTest
 ) -> None:
-    mine, other = kiosk("01"), kiosk("02")
+    mine, other = kiosk("01", synced=True), kiosk("02", synced=True)
     mine.services.sync.sync_once()
     other.services.sync.sync_once()
     view = mine.services.registration.register(realtime_draft(mine, "realtime_normal", UNIT), sign_in(mine))

@@ -114,7 +114,7 @@ def close_window(centre: DrawCentre, *kiosks: Built) -> None:
 def test_a_plan_drawn_from_a_counter_reaches_every_counter_and_prints(
     kiosk: KioskFactory, centre: DrawCentre
 ) -> None:
-    k, other = kiosk("01"), kiosk("02")
+    k, other = kiosk("01", synced=True), kiosk("02", synced=True)
     k.services.sync.sync_once()
     other.services.sync.sync_once()
     reg_nos = register(k, 12)
@@ -219,7 +219,7 @@ def test_a_plan_drawn_from_a_counter_reaches_every_counter_and_prints(
 def test_a_retracted_draw_is_withdrawn_at_the_counters_and_a_new_freeze_follows(
     kiosk: KioskFactory, centre: DrawCentre
 ) -> None:
-    k = kiosk("01")
+    k = kiosk("01", synced=True)
     k.services.sync.sync_once()
     reg_nos = register(k, 5)
     close_window(centre, k)
@@ -251,9 +251,9 @@ def test_a_freeze_waits_for_a_counter_whose_registrations_have_not_all_arrived(
     kiosk: KioskFactory, centre: DrawCentre
 ) -> None:
     """The counter tells the centre how many it holds unsent on every sync request (X-Kiosk-Unsent)."""
-    k = kiosk("01")
+    k = kiosk("01", synced=True)
     with LossyProxy(centre.port, drop_requests=0.0, drop_responses=0.0) as proxy:
-        late = kiosk("02", url=proxy.base_url)
+        late = kiosk("02", url=proxy.base_url, synced=True)
         k.services.sync.sync_once()
         late.services.sync.sync_once()
         register(k, 3)

@@ -12,7 +12,7 @@ from tests.sync.test_sync import quick_draft, sign_in
 def test_a_registration_the_centre_finds_invalid_is_turned_down_and_the_rest_go_on(
     kiosk: KioskFactory, centre: CentralUnderTest
 ) -> None:
-    k = kiosk("01")
+    k = kiosk("01", synced=True)
     k.services.sync.sync_once()
     operator = sign_in(k)
     bad = k.services.registration.register(quick_draft(k), operator)
@@ -50,7 +50,7 @@ def test_a_cancellation_the_centre_will_not_take_is_shown_to_staff(
 
     from kiosk_core.model import CancelReason
 
-    k = kiosk("01")
+    k = kiosk("01", synced=True)
     k.services.sync.sync_once()
     operator = sign_in(k)
     view = k.services.registration.register(quick_draft(k), operator)

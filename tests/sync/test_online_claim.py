@@ -48,7 +48,7 @@ def pdf_text(path: object) -> str:
 def test_two_counters_one_realtime_unit_the_second_is_refused_before_printing(
     kiosk: KioskFactory, centre: CentralUnderTest
 ) -> None:
-    a, b = kiosk("01"), kiosk("02")
+    a, b = kiosk("01", synced=True), kiosk("02", synced=True)
     a.services.sync.sync_once()
     b.services.sync.sync_once()  # both caches show the unit free
 
@@ -97,7 +97,7 @@ def test_a_claim_whose_answer_was_lost_is_sent_again_with_its_key_and_held_once(
     kiosk: KioskFactory, centre: CentralUnderTest
 ) -> None:
     with LossyProxy(centre.port, drop_requests=0.0, drop_responses=0.0) as proxy:
-        k = kiosk("01", url=proxy.base_url)
+        k = kiosk("01", url=proxy.base_url, synced=True)
         k.services.sync.sync_once()
         clerk = sign_in(k)
         proxy.drop_responses = 1.0  # the centre applies the claim; its answer never comes back
@@ -118,7 +118,7 @@ def test_centre_down_the_slip_prints_provisional_and_a_sync_round_settles_it(
     kiosk: KioskFactory, centre: CentralUnderTest
 ) -> None:
     with LossyProxy(centre.port, drop_requests=0.0, drop_responses=0.0) as proxy:
-        k = kiosk("01", url=proxy.base_url)
+        k = kiosk("01", url=proxy.base_url, synced=True)
         k.services.sync.sync_once()
         clerk = sign_in(k)
         proxy.drop_requests = 1.0  # nothing reaches the centre
@@ -136,7 +136,7 @@ def test_centre_down_the_slip_prints_provisional_and_a_sync_round_settles_it(
 
 
 def test_no_device_token_is_offline_not_an_error(kiosk: KioskFactory, centre: CentralUnderTest) -> None:
-    k = kiosk("01")
+    k = kiosk("01", synced=True)
     k.services.sync.sync_once()
     clerk = sign_in(k)
     # Not signed in at the centre yet, or the keyring lost it: the sync round's job, not the claim's.

@@ -140,7 +140,7 @@ def counter(kiosk: KioskFactory, centre: CentralUnderTest) -> Iterator[Callable[
     made: list[Counter] = []
 
     def make(*, push_url: str | None = None, interval: float = 3600.0) -> Counter:
-        k = kiosk("01")
+        k = kiosk("01", synced=True)
         k.services.sync.sync_once()  # enrolled and in step: the device token is in the keyring
         secrets = SecretStore(service="kiosk-test-01")
         box: list[Counter] = []
@@ -252,7 +252,7 @@ def test_a_registration_at_another_counter_brings_the_plan_count_at_once(
 ) -> None:
     c = counter(interval=3600.0)
     c.wait_told("reset", 0)
-    other = kiosk("02")
+    other = kiosk("02", synced=True)
     other.services.sync.sync_once()
     other.services.registration.register(quick_draft(other), sign_in(other))
     other.services.sync.sync_once()  # a quick plan: no unit taken, the catalog does not move, only the count
@@ -265,7 +265,7 @@ def test_the_app_starts_a_push_client_that_wakes_its_sync_worker(
 ) -> None:
     from kiosk.bootstrap import start_push
 
-    k = kiosk("01")
+    k = kiosk("01", synced=True)
     k.services.sync.sync_once()
     # The app's secret store is the default one: the counter's token goes there as kiosk-enroll's would.
     SecretStore().set(DEVICE_TOKEN, SecretStore(service="kiosk-test-01").get(DEVICE_TOKEN) or "")

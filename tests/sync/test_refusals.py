@@ -43,7 +43,7 @@ def offline_twin(k: Built) -> Built:
 def test_operator_disabled_before_the_counter_heard_of_it(
     kiosk: KioskFactory, centre: CentralUnderTest
 ) -> None:
-    k = kiosk("01")
+    k = kiosk("01", synced=True)
     k.services.sync.sync_once()
     with centre.central.db.session() as s:
         centre.central.auth.disable_operator(s, "clerk1", actor="admin")
@@ -65,7 +65,7 @@ def test_operator_disabled_before_the_counter_heard_of_it(
 def test_operator_disabled_is_refused_offline_after_a_sync(
     kiosk: KioskFactory, centre: CentralUnderTest
 ) -> None:
-    k = kiosk("01")
+    k = kiosk("01", synced=True)
     k.services.sync.sync_once()
     with centre.central.db.session() as s:
         centre.central.auth.disable_operator(s, "clerk1")
@@ -87,7 +87,7 @@ def test_operator_disabled_is_refused_offline_after_a_sync(
 def test_disabled_device_keeps_its_outbox_and_catches_up_once_enabled(
     kiosk: KioskFactory, centre: CentralUnderTest
 ) -> None:
-    k = kiosk("01")
+    k = kiosk("01", synced=True)
     sync = k.services.sync
     sync.sync_once()
     clerk = sign_in(k)

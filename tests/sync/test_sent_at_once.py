@@ -33,7 +33,9 @@ def test_a_registration_reaches_the_centre_without_waiting_for_the_hourly_poll(k
 
         view = k.services.registration.register(quick_draft(k), sign_in(k))
 
-        assert rounds.get(timeout=WAIT).unsent == 0
+        # The round the change notice wakes sends it. One round already under way when it was made may end
+        # first and count it unsent: then the next is the answer (nothing else can start one within WAIT).
+        assert rounds.get(timeout=WAIT).unsent == 0 or rounds.get(timeout=WAIT).unsent == 0
         with k.uow() as uow:
             status = uow.session.scalar(
                 select(t.Registration.central_status).where(t.Registration.reg_no == view.reg_no)

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import keyring
 from sqlalchemy import select
 
 from kiosk.bootstrap import build_services
@@ -102,9 +101,8 @@ class DemoCentres:
         return template, now
 
     def _sync(self, template: Path) -> SyncedCounter:
-        """A counter enrolled and synced once at a copy of ``template``, on a server and a keyring of its own."""
-        from tests.sync.conftest import MemoryKeyring  # the sync tests' conftest imports this module
-
+        """A counter enrolled and synced once at a copy of ``template``, on a server of its own; its secrets under a
+        keyring service of its own (the global keyring is never swapped: the test's own counters may be running)."""
         counter = "01"
         scratch = template.with_name(f"{template.name}-counter")
         central_dir, data_dir = scratch / "central", scratch / "kiosk"
@@ -114,12 +112,10 @@ class DemoCentres:
         central = build(Settings(sqlite_url(central_dir)), hasher=CHEAP_HASHER)
         if self._server is None:
             self._server = LiveServer().__enter__()
-        previous = keyring.get_keyring()
-        keyring.set_keyring(MemoryKeyring())
         try:
             with central.db.session() as s:
                 enrolled = central.auth.enroll_device(s, counter, f"{counter}号窗口")
-            secrets = SecretStore(service=f"kiosk-test-{counter}")
+            secrets = SecretStore(service=f"kiosk-template-{template.name}")
             secrets.set(DEVICE_ID, enrolled.device_id)
             secrets.set(DEVICE_SECRET, enrolled.secret)
             config = Config(
@@ -137,6 +133,5 @@ class DemoCentres:
                     )
                 ]
         finally:
-            keyring.set_keyring(previous)
             central.close()
         return SyncedCounter(data_dir, unsent)

@@ -70,21 +70,38 @@ def _sqlite_engine(url: str) -> Engine:
         except BaseException:
             writers.release()
             raise
-        conn.info[_WRITE] = True
+        holding.add(id(conn.connection.dbapi_connection))
 
-    def _ended(conn: Connection) -> None:
-        if conn.info.pop(_WRITE, False):
+    # Let go once SQLite has committed or rolled back (its own lock is held until then): SQLAlchemy's commit
+    # and rollback events come before the DBAPI call. The pool's rollback of a connection handed back with its
+    # transaction open goes through the dialect too.
+    holding: set[int] = set()  # the DBAPI connections that hold the queue, by id
+    do_commit, do_rollback = engine.dialect.do_commit, engine.dialect.do_rollback
+
+    def _let_go(connection: Any, *_args: Any) -> None:
+        raw = id(getattr(connection, "dbapi_connection", connection))  # the pool's proxy, or the raw one
+        if raw in holding:
+            holding.discard(raw)
             writers.release()
 
-    event.listen(engine, "commit", _ended)
-    event.listen(engine, "rollback", _ended)
+    # A connection thrown away in its transaction (a failure invalidated it) lets go too.
+    event.listen(engine, "invalidate", _let_go)
+    event.listen(engine, "close", _let_go)
 
-    @event.listens_for(engine, "reset")
-    def _on_reset(dbapi_connection: Any, record: Any, _state: Any) -> None:
-        # A connection back in the pool with its transaction still open (rolled back by the pool itself).
-        if record.info.pop(_WRITE, False):
-            writers.release()
+    def _commit(dbapi_connection: Any) -> None:
+        try:
+            do_commit(dbapi_connection)
+        finally:
+            _let_go(dbapi_connection)
 
+    def _rollback(dbapi_connection: Any) -> None:
+        try:
+            do_rollback(dbapi_connection)
+        finally:
+            _let_go(dbapi_connection)
+
+    engine.dialect.do_commit = _commit  # type: ignore[method-assign]
+    engine.dialect.do_rollback = _rollback  # type: ignore[method-assign]
     return engine
 
 

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import or_, select
-
-from kiosk.services import audit, mapping
+from kiosk.services import audit
 from kiosk.services.central_client import CentralClient
 from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
@@ -25,6 +23,7 @@ from kiosk.services.database_lane import DatabaseWriter, write_here
 from kiosk.services.printing_port import SlipPrinter
 from kiosk.services.secrets import SecretStore
 from kiosk.services.selection_calls import Reply, SelectionCalls, new_key
+from kiosk.services.selection_identify import households_of, normalise_scan, turn_at_counter
 from kiosk.services.selection_results import SelectionResults, SheetPrinted
 from kiosk.services.selection_sheet import SelectionSheets
 from kiosk.services.selection_views import (
@@ -39,14 +38,9 @@ from kiosk.services.selection_views import (
 )
 from kiosk.services.selection_watch import SelectionWatch
 from kiosk.services.views import OperatorSession
-from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
-from kiosk_core import model as m
 from kiosk_core import selection as core
-from kiosk_core.eligibility import filing_refusal
-from kiosk_core.errors import InvalidInput, NotFound, Refused
-from kiosk_core.identity import mask_id_number, normalize, parse_filing_no, parse_id_number
-from kiosk_core.model import RegistrationStatus
+from kiosk_core.errors import InvalidInput, NotFound
 from kiosk_core.selection import TurnState
 
 __all__ = [
@@ -97,17 +91,6 @@ class SelectionReading:
     view: SelectionView | None
     online: bool
     message: str = ""
-
-
-def normalise_scan(text: str) -> tuple[str, str]:
-    """What staff scanned or typed, as ("filing_no" | "id_number", value): the registration path's reading
-    (full-width digits, spaces, lower-case x; a filing number inside a scanned URL or label)."""
-    value = normalize(text)
-    if not value:
-        raise InvalidInput("请扫描备案通知单或身份证", hint="也可输入备案编号或身份证号码", code="scan_empty")
-    if len(value) == 18 and value[:17].isdigit():
-        return "id_number", parse_id_number(value)
-    return "filing_no", parse_filing_no(text)
 
 
 class SelectionService:
@@ -191,56 +174,8 @@ class SelectionService:
         this counter's now, and its filing still valid (the registration path's rule)."""
         kind, value = normalise_scan(scanned)
         view = self.current(plan_code)
-        households, cancelled = self._write(
-            lambda: self._households(kind, value, [x.reg_no for x in view.turns])
-        )
-        filings = {value} if kind == "filing_no" else {h.filing_no for h in households}
-        turns = [x for x in view.turns if x.filing_no in filings and not x.finished] or [
-            x for x in view.turns if x.filing_no in filings
-        ]
-        if not turns:
-            raise NotFound(
-                f"本次选房名单中没有该家庭：{mask_id_number(value) if kind == 'id_number' else value}",
-                hint="请核对是否本计划的选房家庭，或所持是否本家庭的备案通知单、身份证",
-                code="not_in_selection",
-            )
-        turn = min(
-            turns, key=lambda x: (x.supplementary is False, x.rank)
-        )  # a supplementary turn is the live one
-        if turn.reg_no in cancelled:
-            raise SelectionRefused(
-                f"登记 {turn.reg_no} 已取消或未通过审核，不能选房",
-                hint="请到咨询台核对登记情况",
-                code="registration_invalid",
-            )
-        for household in households:
-            if household.filing_no == turn.filing_no:
-                refusal = filing_refusal(household, self._clock().date())
-                if refusal is not None:
-                    raise Refused([refusal])
-        if turn.finished:
-            raise core.TurnFinished(turn.state)
-        if turn.state is TurnState.WAITING:
-            raise core.NotCalled()
-        core.check_counter(turn.core_turn(), self.counter)
-        return turn
-
-    def _households(self, kind: str, value: str, reg_nos: list[str]) -> tuple[list[m.Household], set[str]]:
-        """The catalog's households of a filing no. or ID number, and which of ``reg_nos`` are no longer active."""
-        with self._uow() as uow:
-            s = uow.session
-            if kind == "filing_no":
-                where = t.Household.filing_no == value
-            else:
-                member_of = select(t.Member.household_id).where(t.Member.id_number == value)
-                where = or_(t.Household.applicant_id_number == value, t.Household.id.in_(member_of))
-            households = [mapping.household(r) for r in s.scalars(select(t.Household).where(where))]
-            inactive = s.scalars(
-                select(t.Registration.reg_no).where(
-                    t.Registration.reg_no.in_(reg_nos), t.Registration.status != RegistrationStatus.ACTIVE
-                )
-            )
-            return households, set(inactive)
+        found = self._write(lambda: households_of(self._uow, kind, value, [x.reg_no for x in view.turns]))
+        return turn_at_counter(view, kind, value, found, self._clock().date(), self.counter)
 
     def redeclare(self, plan_code: str, reg_no: str, operator: OperatorSession) -> TurnView:
         """The household confirms its circumstances have not changed (上述条款，我已阅知): time and operator."""

@@ -28,6 +28,7 @@ from kiosk_central.api import (
 from kiosk_central.api.body_guard import JsonBodyGuard
 from kiosk_central.api.body_limit import BodySizeLimit
 from kiosk_central.api.gc_policy import settle
+from kiosk_central.api.priority import UrgentFirst
 from kiosk_central.api.problems import validation_body
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings, resolve_database_url
@@ -80,6 +81,7 @@ def create_app(central: Central, *, settle_gc: bool = False) -> FastAPI:
     app.add_exception_handler(OperationalError, _database_down)
     # Last resort: a bug still answers in the one error shape, with a code, and nothing of the centre's insides.
     app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(UrgentFirst)  # innermost: the body is checked and capped before a slot is taken
     app.add_middleware(JsonBodyGuard)
     app.add_middleware(BodySizeLimit)  # added last, so it runs first: nothing reads a body past its cap
     app.openapi = lambda: contract.document(app)  # type: ignore[method-assign]

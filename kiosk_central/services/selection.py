@@ -300,6 +300,7 @@ class SelectionService(SelectionReader):
         def apply() -> TurnRow:
             now = self._clock()
             loaded = store.load_plan(session, plan_code)
+            store.lock_turns_pool(session, loaded.plan.id, reg_no)
             row = store.turn_row(session, loaded.plan.id, reg_no, lock=True)
             events = store.hear(row, now) if row.counter == principal.counter else []
             round_no = session.scalar(

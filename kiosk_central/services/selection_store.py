@@ -3,6 +3,7 @@ refusals as problems, and the event every change writes (its audit and the push 
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -131,6 +132,35 @@ def as_turn(row: Any, round_no: int, wishes: tuple[str, ...] = (), unit: str | N
         reason=row.reason,
         supplementary=row.supplementary,
     )
+
+
+_POOL_LOCKS = 0x5E1 << 32  # the advisory locks' namespace: selection pools
+
+
+def lock_pool(session: Session, plan_id: int, pool: str, supplementary: bool) -> None:
+    """The steps that may open a pool's next turn run one at a time per pool, each seeing the one before.
+
+    On PostgreSQL two of them at once (a confirmation finishing a turn, a re-declaration making the next one
+    ready) each saw the other's change uncommitted, and neither opened the next turn. An advisory lock held to
+    the commit, taken before any turn's row (one order for every taker: no deadlock). SQLite's writers already
+    run one at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = _POOL_LOCKS | zlib.crc32(f"{plan_id}/{pool}/{supplementary}".encode())
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def lock_turns_pool(session: Session, plan_id: int, reg_no: str) -> None:
+    """lock_pool for the pool of the household's current turn (before its row is locked)."""
+    found = session.execute(
+        select(SelectionTurn.pool, SelectionTurn.supplementary)
+        .where(SelectionTurn.plan_id == plan_id, SelectionTurn.reg_no == reg_no)
+        .order_by(SelectionTurn.supplementary.desc())
+        .limit(1)
+    ).first()
+    if found is not None:
+        lock_pool(session, plan_id, found.pool, found.supplementary)
 
 
 def turn_row(session: Session, plan_id: int, reg_no: str, *, lock: bool = False) -> SelectionTurn:

@@ -90,6 +90,11 @@ class SelectionTicker:
         written = 0
         for turn_id in ids:
             begin_write(s, urgent=True)  # turns opening and timing out keep their time
+            pool = s.execute(
+                select(SelectionTurn.pool, SelectionTurn.supplementary).where(SelectionTurn.id == turn_id)
+            ).first()
+            if pool is not None:
+                store.lock_pool(s, plan_id, pool.pool, pool.supplementary)
             row = s.scalar(select(SelectionTurn).where(SelectionTurn.id == turn_id).with_for_update())
             events = change(s, self._loaded(s, plan_id), row, now) if row is not None else []
             written += len(events)
@@ -170,6 +175,7 @@ class SelectionTicker:
             if waiting:  # read first: no write lock taken for a pool with nothing to open
                 continue
             begin_write(s, urgent=True)  # turns opening and timing out keep their time
+            store.lock_pool(s, plan_id, pool, supplementary)
             events = open_ready(s, self._loaded(s, plan_id), pool, supplementary, now)
             if events:
                 store.record_events(s, now, plan_id, events)

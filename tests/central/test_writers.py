@@ -75,8 +75,9 @@ def test_a_choice_goes_before_the_ordinary_writers_waiting(db: Database) -> None
         lambda s: s.commit(),
         lambda s: s.rollback(),
         lambda s: s.close(),  # back to the pool with the transaction open: the pool rolls it back
+        lambda s: s.connection().invalidate(),  # thrown away after a failure
     ],
-    ids=["commit", "rollback", "close"],
+    ids=["commit", "rollback", "close", "invalidated"],
 )
 def test_the_queue_is_freed_however_the_transaction_ends(db: Database, end: Callable[[object], None]) -> None:
     writers = writers_of(db.engine)

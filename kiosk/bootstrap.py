@@ -27,6 +27,7 @@ from kiosk.services.container import Services
 from kiosk.services.database_lane import DatabaseWriter, write_here
 from kiosk.services.draw_prints import DrawPrints
 from kiosk.services.draws import DrawService
+from kiosk.services.exports import ExportService
 from kiosk.services.households import HouseholdService
 from kiosk.services.online import OnlineCalls
 from kiosk.services.photos import PhotoCache
@@ -115,6 +116,7 @@ def build_services(
             ),
         ),
         records=RecordsService(uow, clock, auth, changes=changes),
+        exports=ExportService(uow, clock, config.data_dir / "exports"),
         slips=SlipService(
             uow,
             clock,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from kiosk.services.catalog import CatalogService
     from kiosk.services.changes import ChangeNotice
     from kiosk.services.draws import DrawService
+    from kiosk.services.exports import ExportService
     from kiosk.services.households import HouseholdService
     from kiosk.services.records import RecordsService
     from kiosk.services.registration import RegistrationService
@@ -29,6 +30,7 @@ class Services:
     catalog: CatalogService
     registration: RegistrationService
     records: RecordsService
+    exports: ExportService  # a supervisor's CSV / XLSX of the registrations, audited
     slips: SlipService
     sync: SyncService
     draws: DrawService  # the lottery: the supervisor's console calls, the households' results and prints

@@ -17,6 +17,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from kiosk.config import Config
+from kiosk.services import audit
+from kiosk.services.audit import ChainKey
 from kiosk.services.auth import AuthService
 from kiosk.services.catalog import CatalogService
 from kiosk.services.central_client import ONLINE_READ_TIMEOUT, CentralClient
@@ -84,6 +86,7 @@ def build_services(
     engine = open_cache(config.database_path)
     uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
     secrets = secrets or SecretStore()
+    audit.bind_key(engine, ChainKey(secrets))  # every audit entry written on this cache is sealed
     changes = changes or ChangeNotice()
     photos = PhotoCache(config.data_dir / "photos")
     url = config.central.url

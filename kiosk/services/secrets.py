@@ -11,6 +11,7 @@ SERVICE = "kiosk-counter"
 DEVICE_ID = "device_id"
 DEVICE_SECRET = "device_secret"
 DEVICE_TOKEN = "device_token"
+AUDIT_KEY = "audit_key"  # the audit chain's HMAC key, made at first use
 
 
 def operator_token_name(username: str) -> str:

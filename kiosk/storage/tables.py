@@ -214,6 +214,8 @@ class OutboxMessage(Base):
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(unique=True)  # 1, 2, 3 … the chain's order (kiosk_core.audit_chain)
+    mac: Mapped[str | None] = mapped_column(String(64))  # None: written while no key could be had
     at: Mapped[datetime] = mapped_column(index=True)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     counter: Mapped[str] = mapped_column(String(16))

@@ -26,7 +26,7 @@ def test_migrate_twice_is_a_no_op(tmp_path: Path) -> None:
     migrate(engine)
     migrate(engine)
     with sqlite3.connect(tmp_path / "k.db") as db:
-        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0009",)]
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0010",)]
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     engine.dispose()
 

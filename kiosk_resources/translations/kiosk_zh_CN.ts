@@ -356,6 +356,83 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>ExportDialog</name>
+        <message>
+            <source>Export registrations</source>
+            <translation>导出登记</translation>
+        </message>
+        <message>
+            <source>All plans</source>
+            <translation>全部计划</translation>
+        </message>
+        <message>
+            <source>Only one day</source>
+            <translation>只导出一天</translation>
+        </message>
+        <message>
+            <source>All counters</source>
+            <translation>全部窗口</translation>
+        </message>
+        <message>
+            <source>Excel (XLSX)</source>
+            <translation>Excel 表格（XLSX）</translation>
+        </message>
+        <message>
+            <source>CSV (UTF-8)</source>
+            <translation>CSV 文件（UTF-8）</translation>
+        </message>
+        <message>
+            <source>Full personal data (names, ID numbers and phones unmasked)</source>
+            <translation>完整个人信息（姓名、身份证号码、电话不脱敏）</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>导出</translation>
+        </message>
+        <message>
+            <source>Plan</source>
+            <translation>配租计划</translation>
+        </message>
+        <message>
+            <source>Day</source>
+            <translation>日期</translation>
+        </message>
+        <message>
+            <source>Counter</source>
+            <translation>窗口</translation>
+        </message>
+        <message>
+            <source>Format</source>
+            <translation>格式</translation>
+        </message>
+        <message>
+            <source>Personal data</source>
+            <translation>个人信息</translation>
+        </message>
+        <message>
+            <source>Counter {counter}</source>
+            <translation>{counter} 号窗口</translation>
+        </message>
+        <message>
+            <source>full personal data</source>
+            <translation>完整个人信息</translation>
+        </message>
+        <message>
+            <source>personal data masked</source>
+            <translation>个人信息已脱敏</translation>
+        </message>
+        <message>
+            <source>{n} registration(s) exported ({kind}), saved to:
+{path}</source>
+            <translation>已导出 {n} 条登记（{kind}），保存在：
+{path}</translation>
+        </message>
+    </context>
+    <context>
         <name>Format</name>
         <message>
             <source>{y}-{m:02d}-{d:02d} {hm}</source>
@@ -1217,6 +1294,10 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Selection results</source>
             <translation>选房结果</translation>
+        </message>
+        <message>
+            <source>Export registrations</source>
+            <translation>导出登记</translation>
         </message>
         <message>
             <source>Slip check: {verdict}</source>

@@ -19,7 +19,7 @@ def _open(context: WorkflowContext) -> QWidget:
     from kiosk.ui.records.records_screen import RecordsScreen
 
     services = context.services
-    page = RecordsScreen(services.records, services.slips, context.operator)
+    page = RecordsScreen(services.records, services.slips, context.operator, exports=services.exports)
     # A registration made, cancelled or settled elsewhere (the wizard, the sync worker) shows at once.
     context.changes.connect_to((Change.REGISTRATION,), page.refresh, page)
     return page

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,11 +23,14 @@ from PySide6.QtWidgets import (
 from kiosk.services.views import Verdict
 from kiosk.ui import messages
 from kiosk.ui.records.dialogs.cancel_dialog import CancelDialog
+from kiosk.ui.records.dialogs.export_dialog import ExportDialog
 from kiosk.ui.records.dialogs.phone_dialog import PhoneDialog
 from kiosk.ui.theme import InlineError, set_kind
 from kiosk.ui.workers import Lane, run_in_background
+from kiosk_core.model import Role
 
 if TYPE_CHECKING:
+    from kiosk.services.exports import ExportService
     from kiosk.services.records import Found, RecordsService
     from kiosk.services.slip_printing import PrintOutcome, SlipService
     from kiosk.services.views import OperatorSession, RegistrationView, SlipCheck
@@ -54,9 +58,12 @@ class RecordsScreen(QWidget):
         slips: SlipService,
         operator_getter: Callable[[], OperatorSession | None],
         parent: QWidget | None = None,
+        exports: ExportService | None = None,
     ):
         super().__init__(parent)
         self._records = records
+        self._exports = exports
+        self.export_dialog: ExportDialog | None = None
         self._slips = slips
         self._operator = operator_getter
         self._views: list[RegistrationView] = []
@@ -129,6 +136,10 @@ class RecordsScreen(QWidget):
         self.draw_results.setObjectName("openDrawResults")
         self.selection_results = QPushButton(self.tr("Selection results"))
         self.selection_results.setObjectName("openSelectionResults")
+        self.export = QPushButton(self.tr("Export registrations"))
+        self.export.setObjectName("exportRegistrations")
+        self.export.setShortcut(QKeySequence("Ctrl+E"))  # inactive while hidden: clerks do not have it
+        self.export.hide()
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.query, 1)
@@ -145,6 +156,7 @@ class RecordsScreen(QWidget):
         results.addWidget(self.draw_results)
         results.addWidget(self.selection_results)
         results.addStretch(1)
+        results.addWidget(self.export)
         column = QVBoxLayout(self)
         column.setSpacing(12)
         column.addLayout(top)
@@ -163,6 +175,7 @@ class RecordsScreen(QWidget):
         self.reprint.clicked.connect(self._reprint)
         self.cancel.clicked.connect(self._cancel)
         self.change_phone.clicked.connect(self._change_phone)
+        self.export.clicked.connect(self._export)
         self.draw_results.clicked.connect(lambda: self.draw_results_requested.emit(self.query.text().strip()))
         self.selection_results.clicked.connect(
             lambda: self.selection_results_requested.emit(self.query.text().strip())
@@ -328,6 +341,13 @@ class RecordsScreen(QWidget):
         self.reprint.setEnabled(printable and not self._busy)
         self.cancel.setEnabled(view is not None and view.status == "active")
         self.change_phone.setEnabled(view is not None)
+        operator = self._operator()
+        supervisor = operator is not None and operator.role == Role.SUPERVISOR
+        self.export.setVisible(self._exports is not None and supervisor)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        self._update_actions()  # whoever signed in since it was last shown
+        super().showEvent(event)
 
     def _failed(self, exc: Exception) -> None:
         self.error.show_error(exc)
@@ -386,6 +406,20 @@ class RecordsScreen(QWidget):
                 messages.Level.SUCCESS,
                 self.tr("Contact phone changed to {phone}").format(phone=changed.phone_masked),
             )
+
+    def _export(self) -> None:
+        operator = self._operator()
+        if self._exports is None or operator is None or operator.role != Role.SUPERVISOR:
+            return
+        dialog = ExportDialog(self._exports, operator, self)
+        dialog.finished.connect(self._export_closed)
+        self.export_dialog = dialog
+        dialog.open()  # modal without a nested event loop: the worker's answer arrives as usual
+
+    def _export_closed(self) -> None:
+        if self.export_dialog is not None:
+            self.export_dialog.deleteLater()
+            self.export_dialog = None
 
     def _read_again(self) -> None:
         """After a dialog, whatever it did: the table shows the database, never what it was before."""

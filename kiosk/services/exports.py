@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from kiosk.services import audit
 from kiosk.services.clock import Clock
@@ -17,7 +18,7 @@ from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
 from kiosk.storage.private_files import private_dir, write_private
 from kiosk.storage.uow import UnitOfWorkFactory
-from kiosk_core.errors import NotAllowed
+from kiosk_core.errors import NotAllowed, NotFound
 from kiosk_core.exports import ExportFormat, ExportRow, file_bytes, masked, status_label, time_text
 from kiosk_core.model import Role
 
@@ -76,7 +77,7 @@ class ExportService:
         }
         with self._uow() as uow:
             s = uow.session
-            plan_code = s.get_one(t.Plan, request.plan_id).code if request.plan_id is not None else ""
+            plan_code = _plan_code(s, request.plan_id)
             if request.full and operator.role != Role.SUPERVISOR:
                 audit.record(
                     s,
@@ -116,6 +117,15 @@ class ExportService:
                 path.unlink(missing_ok=True)  # an export the log does not hold must not be left behind
                 raise
         return Exported(path, len(rows), request.full)
+
+
+def _plan_code(session: Session, plan_id: int | None) -> str:
+    if plan_id is None:
+        return ""
+    plan = session.get(t.Plan, plan_id)
+    if plan is None:
+        raise NotFound("找不到所选的配租计划", hint="请关闭导出窗口后重新打开", code="export_plan_not_found")
+    return plan.code
 
 
 def _query(request: ExportRequest) -> Select[t.Registration, t.Plan, t.Household, t.UnitType, t.Unit]:

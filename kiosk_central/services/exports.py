@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk_central.services.errors import NotFound
+from kiosk_central.services.errors import CentralError, NotFound
 from kiosk_central.tables import AdminAudit, Household, Plan, Registration, Unit, UnitType
 from kiosk_core.exports import ExportFormat, ExportRow, file_bytes, masked, status_label, time_text
 
@@ -57,7 +57,10 @@ def export_plan(
     ]
     if not full:
         rows = [masked(r) for r in rows]
-    _write_private(out, file_bytes(rows, fmt))
+    try:
+        _write_private(out, file_bytes(rows, fmt))
+    except OSError as e:
+        raise CentralError(f"无法写入 {out}：{e.strerror or e}", code="export_not_written") from e
     detail = {"format": fmt.value, "full": full, "rows": len(rows), "file": str(out)}
     session.add(
         AdminAudit(

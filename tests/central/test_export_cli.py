@@ -91,3 +91,12 @@ def test_unknown_plan(
     assert main([*args, "--database-url", database_url]) == 1
     assert "找不到配租计划 Z9999" in capsys.readouterr().err
     assert not out.exists() and audits(world) == []
+
+
+def test_a_folder_that_is_not_there(
+    world: Central, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "missing" / "q.csv"
+    assert export(database_url, out, "--format", "csv") == 1
+    assert f"无法写入 {out}" in capsys.readouterr().err
+    assert audits(world) == []

@@ -16,8 +16,8 @@ from kiosk.bootstrap import Built
 from kiosk.services.exports import ExportFormat, ExportRequest
 from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
-from kiosk_core.errors import NotAllowed
-from kiosk_core.exports import HEADERS
+from kiosk_core.errors import NotAllowed, NotFound
+from kiosk_core.exports import HEADERS, ExportRow, file_bytes
 from tests.builders import NOW, SUPERVISOR, World
 from tests.fakes import MovableClock
 from tests.services.test_registration import draft
@@ -154,3 +154,18 @@ def test_export_files_are_the_kiosk_users_only(
         done = built.services.exports.export(ExportRequest(fmt, full=True), supervisor)
         assert stat.S_IMODE(done.path.stat().st_mode) == 0o600
         assert stat.S_IMODE(done.path.parent.stat().st_mode) == 0o700
+
+
+def test_an_unknown_plan_is_a_typed_error(built: Built, supervisor: OperatorSession) -> None:
+    with pytest.raises(NotFound) as err:
+        built.services.exports.export(ExportRequest(ExportFormat.CSV, plan_id=9999), supervisor)
+    assert err.value.code == "export_plan_not_found"
+
+
+def test_a_cell_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    row = ExportRow(*(['=HYPERLINK("http://x")'] + [""] * (len(HEADERS) - 1)))
+    for fmt in ExportFormat:
+        path = tmp_path / f"f.{fmt.value}"
+        path.write_bytes(file_bytes([row], fmt))
+        first = read_csv(path)[0] if fmt is ExportFormat.CSV else read_xlsx(path)[0]
+        assert first["登记编号"] == '\'=HYPERLINK("http://x")'

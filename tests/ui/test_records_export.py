@@ -34,7 +34,7 @@ def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.Keyboard
 
 
 def test_supervisor_exports_from_records_with_the_keyboard(
-    qtbot: QtBot, hold: Hold, services: Services, built: Built, registered: Registered
+    qtbot: QtBot, hold: Hold, services: Services, built: Built, registered: Registered, screenshot
 ) -> None:
     supervisor = services.auth.login(*SUPERVISOR)
     records = screen_for(hold, services, supervisor)
@@ -78,6 +78,7 @@ def test_supervisor_exports_from_records_with_the_keyboard(
         actions = c.execute(select(t.AuditEntry.action, t.AuditEntry.operator_id)).all()
     assert ("export", supervisor.id) in actions
 
+    screenshot(dialog, "records-export-dialog")
     assert QApplication.focusWidget() is dialog.close_button
     press(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: records.export_dialog is None, timeout=5000)

@@ -63,15 +63,20 @@ def at_text(at: datetime) -> str:
     return at.strftime(AT_FORMAT)
 
 
+def detail_text(detail: Any) -> str:
+    """The detail as SQLAlchemy stores a JSON column in SQLite (``json.dumps`` with its defaults, keys in the
+    order written): the check then seals the stored text as it is, without parsing it (the 100 000-entry figure)."""
+    return json.dumps(detail)
+
+
 def canonical(
-    seq: int, at: str, operator_id: int | None, counter: str, action: str, subject: str, detail: Any
+    seq: int, at: str, operator_id: int | None, counter: str, action: str, subject: str, detail: str
 ) -> bytes:
-    """Key order, spacing and escapes fixed, so a value read back from any store gives the same bytes."""
-    return json.dumps(
-        [seq, at, operator_id, counter, action, subject, detail],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
+    """One entry's content as sealed: text fields length-prefixed, so no field can spill into its neighbour."""
+    who = "" if operator_id is None else str(operator_id)
+    return (
+        f"{seq}|{who}|{len(at)}:{at}|{len(counter)}:{counter}|{len(action)}:{action}"
+        f"|{len(subject)}:{subject}|{detail}"
     ).encode()
 
 
@@ -128,9 +133,8 @@ def _check_entry(
     if mac is None:
         return (seq, "unsealed") if sealed_any else None
     try:
-        at, operator_id, counter, action, subject, detail = entry
-        content = canonical(seq, at, operator_id, counter, action, subject, json.loads(detail))
-    except (ValueError, TypeError):
+        content = canonical(seq, *entry)
+    except TypeError:  # a field of the wrong type, put there by hand
         return seq, "unreadable"
     if not hmac.compare_digest(seal(key, prev, content), mac):
         return seq, "mac_mismatch"

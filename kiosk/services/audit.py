@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.services.secrets import AUDIT_KEY, SecretStore, SecretsUnavailable
 from kiosk.storage import tables as t
-from kiosk_core.audit_chain import ChainHead, ChainReport, at_text, canonical, seal, walk
+from kiosk_core.audit_chain import ChainHead, ChainReport, at_text, canonical, detail_text, seal, walk
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -83,13 +83,14 @@ def record(
     **detail: Any,
 ) -> None:
     """``detail`` must hold masked personal data only: the log is read by people who need not see it."""
-    # Sealed as the store gives it back (tuples as lists, keys as text), so the check reads the same bytes.
-    detail = json.loads(json.dumps(detail))
+    # Sealed as the store keeps it (tuples as lists, keys as text): the check reads the same text back.
+    text = detail_text(detail)
+    detail = json.loads(text)
     seq, prev = _last(session)
     key = _key_for(session)
     mac = None
     if key is not None:
-        mac = seal(key, prev, canonical(seq + 1, at_text(at), operator_id, counter, action, subject, detail))
+        mac = seal(key, prev, canonical(seq + 1, at_text(at), operator_id, counter, action, subject, text))
     session.add(
         t.AuditEntry(
             seq=seq + 1,

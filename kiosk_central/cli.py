@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kiosk_central import audit_cli
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import DATABASE_URL_ENV, DEFAULT_DATA_DIR, Settings, resolve_database_url
 from kiosk_central.db import current_revision, head_revision
@@ -99,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
     export.add_argument("--full", action="store_true", help="names, ID numbers and phones unmasked")
     export.add_argument("--out", type=Path, required=True, help="the file to write (0600)")
+
+    audit_cli.add_parser(sub, common)
 
     review = sub.add_parser("review", parents=[common], help="set a registration's review result")
     review.add_argument("reg_no")
@@ -254,6 +257,7 @@ _COMMANDS = {
     "load-demo": _load_demo,
     "review": _review,
     "export-registrations": _export,
+    "audit-verify": audit_cli.run,
 }
 
 if __name__ == "__main__":

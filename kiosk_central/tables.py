@@ -538,3 +538,19 @@ class SelectionEvent(Base):
     counter: Mapped[str | None] = mapped_column(String(2))
     operator: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str]
+
+
+class AuditHeadSeen(Base):
+    """A head of a counter's audit chain as a batch brought it (kiosk_core.audit_chain): kept whenever it moved.
+
+    ``verdict``: ``ok``; ``rolled_back`` (behind a head seen before: the log cut short or an older cache put
+    back); ``forked`` (a number seen before with another MAC: edited, or an older copy written on since).
+    """
+
+    __tablename__ = "audit_heads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36), ForeignKey("devices.id"), index=True)
+    seq: Mapped[int]
+    mac: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+    verdict: Mapped[str] = mapped_column(String(16))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk_core.wire import AuditHeadData
+
 # The text SQLAlchemy stores a SQLite DateTime as: the stored text is then the canonical text, read back unparsed.
 AT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -31,13 +33,8 @@ class ChainHead:
     seq: int
     mac: str | None
 
-    def to_wire(self) -> dict[str, Any]:
+    def to_wire(self) -> AuditHeadData:
         return {"seq": self.seq, "mac": self.mac}
-
-    @staticmethod
-    def from_wire(data: dict[str, Any]) -> ChainHead:
-        mac = data.get("mac")
-        return ChainHead(int(data["seq"]), str(mac) if mac is not None else None)
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,15 @@ class BatchItem(TypedDict):
     payload: Payload
 
 
+class AuditHeadData(TypedDict):
+    """The newest entry of the counter's audit chain (kiosk_core.audit_chain.ChainHead), sent beside a batch's
+    events as ``{"events": [...], "audit_head": AuditHeadData}`` (absent from a counter with no audit entries);
+    the centre keeps the heads it has seen, so a log cut short or a cache put back to an older copy shows."""
+
+    seq: int
+    mac: str | None
+
+
 class EventResult(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"  # a central rule said no (the unit or the household is taken): final

@@ -124,6 +124,11 @@ def _key_for(session: Session) -> bytes | None:
     return chain_key.for_writing() if chain_key else None
 
 
+def head_of(session: Session) -> ChainHead | None:
+    seq, mac = _last(session)
+    return ChainHead(seq, mac) if seq else None
+
+
 def head(engine: Engine) -> ChainHead | None:
     """The newest entry's seq and MAC: what the centre is given to remember."""
     row = _read(engine, lambda cursor: cursor.execute(_HEAD_SQL).fetchone())

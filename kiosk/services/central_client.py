@@ -13,7 +13,7 @@ from typing import Any
 import requests
 
 from kiosk_core.errors import KioskError
-from kiosk_core.wire import BatchItem, EventKind, EventResult, RegistrationPayload, result_of
+from kiosk_core.wire import AuditHeadData, BatchItem, EventKind, EventResult, RegistrationPayload, result_of
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 15.0
@@ -145,8 +145,11 @@ class CentralClient:
         body = response.json()
         return PlanCounts(local_time(body["at"]), {str(k): int(v) for k, v in body["plans"].items()})
 
-    def post_batch(self, messages: list[OutboxItem]) -> list[EventAnswer]:
-        """Outbox messages in order, one request; one answer each, in the same order."""
+    def post_batch(
+        self, messages: list[OutboxItem], audit_head: AuditHeadData | None = None
+    ) -> list[EventAnswer]:
+        """Outbox messages in order, one request; one answer each, in the same order. ``audit_head`` travels
+        beside them for the centre to keep (kiosk_core.wire.AuditHeadData)."""
         events: list[BatchItem] = [
             {
                 "kind": m.kind,
@@ -156,7 +159,9 @@ class CentralClient:
             }
             for m in messages
         ]
-        body = {"events": events}
+        body: dict[str, object] = {"events": events}
+        if audit_head is not None:
+            body["audit_head"] = audit_head
         response = self._request("POST", "/v1/events/batch", json=body)
         self._raise_for_status(response)
         results = response.json()["results"]

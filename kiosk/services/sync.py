@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, func, select, update
 
-from kiosk.services import queries
+from kiosk.services import audit, queries
 from kiosk.services.auth import OPERATOR_DISABLED, operator_disabled
 from kiosk.services.catalog_apply import apply_changes
 from kiosk.services.central_client import (
@@ -172,6 +172,7 @@ class SyncService:
                 (msg_id, OutboxItem(key, EventKind(kind), event_time, payload))
                 for msg_id, key, kind, event_time, payload in uow.session.execute(_UNSENT)
             ]
+            head = audit.head_of(uow.session)  # the audit chain's head rides with every batch of the round
         # Every request of the round tells the centre how many wait here (the lottery's freeze looks).
         self.client.unsent = len(pending)
         chunks = [pending[i : i + self.batch_size] for i in range(0, len(pending), self.batch_size)]
@@ -179,7 +180,8 @@ class SyncService:
             return 0
 
         def post(chunk: list[tuple[int, OutboxItem]]) -> list[EventAnswer]:
-            return self._with_token(partial(self.client.post_batch, [item for _, item in chunk]))
+            items = [item for _, item in chunk]
+            return self._with_token(partial(self.client.post_batch, items, head.to_wire() if head else None))
 
         # The next batch travels while this one's answers are committed here: the centre's work and the
         # counter's fsync overlap. Batches still go in order, each only after the one before was answered; a

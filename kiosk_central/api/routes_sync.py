@@ -21,7 +21,7 @@ from kiosk_central.api.schemas import (
     Rejection,
     ReviewPage,
 )
-from kiosk_central.services import catalog, records, registrations, reviews
+from kiosk_central.services import audit_heads, catalog, records, registrations, reviews
 from kiosk_central.services.events import BatchWork, Outcome, SetWise
 from kiosk_central.services.payloads import (
     UTF8_CLEAN,
@@ -34,6 +34,7 @@ from kiosk_central.services.payloads import (
     utf8_clean,
 )
 from kiosk_central.services.registration_batch import RegistrationBatch
+from kiosk_core.audit_chain import ChainHead
 from kiosk_core.wire import EventKind
 
 router = APIRouter()
@@ -191,6 +192,9 @@ def post_batch(
     work = [a for a in answers if isinstance(a, BatchWork)]
     done = iter(central.events.handle_batch(session, device, work, _set_wise))
     outcomes = [a if isinstance(a, Outcome) else next(done) for a in answers]
+    if batch.audit_head is not None:
+        head = ChainHead(batch.audit_head.seq, batch.audit_head.mac)
+        audit_heads.take(session, device.device_id, head, central.events.now())
     return _results(keys, outcomes)
 
 

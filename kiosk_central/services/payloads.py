@@ -260,10 +260,19 @@ def _maybe_surrogate(data: Any) -> bool:
     return False
 
 
+class AuditHead(BaseModel):
+    """kiosk_core.wire.AuditHeadData: the newest entry of the counter's audit chain."""
+
+    model_config = ConfigDict(extra="forbid")
+    seq: int = Field(ge=1)
+    mac: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
 class EventBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # Each message is validated on its own in the route, so a bad one is answered in its place.
     events: list[SkipValidation[BatchItem]] = Field(max_length=500)
+    audit_head: AuditHead | None = None
 
 
 EVENT_MODELS: dict[EventKind, type[AnyEvent]] = {

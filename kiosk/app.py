@@ -109,11 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         _on_first_frame(app, window, args, started)
         warm_up(root, window, on_ready=services_ready, on_unusable=lambda exc: block(window, exc))
 
+    window.faults.install()  # in front of messages' hook: a fault in a slot goes back to the sign-in
     _watch_first_frame(app, window, after_first_frame)
-    if app.platformName() in ("offscreen", "minimal"):
-        window.show()
-    else:
-        window.showMaximized()
+    window.present()
     try:
         return app.exec()
     finally:
@@ -197,6 +195,9 @@ def block(window: QMainWindow, exc: CacheUnusable) -> None:
     from kiosk.ui.recovery_screen import RecoveryScreen
 
     screen = RecoveryScreen(exc.message, exc.details, exc.steps)
+    kiosk = getattr(window, "kiosk", None)
+    if kiosk is not None:
+        kiosk.release()  # no cache, no supervisor's sign-in: kiosk mode must not trap the counter here
     screen.close_requested.connect(window.close)
     window.setCentralWidget(screen)
     screen.setFocus()

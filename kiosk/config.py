@@ -70,6 +70,8 @@ class HallConfig:
 class Config:
     data_dir: Path = field(default_factory=default_data_dir)
     counter: str = "01"
+    # A counter in a public hall: fullscreen, frameless, on top, not closable; leaving needs a supervisor.
+    kiosk_mode: bool = False
     printer: PrinterConfig = PrinterConfig()
     theme: ThemeConfig = ThemeConfig()
     speech: SpeechConfig = SpeechConfig()
@@ -136,9 +138,18 @@ class _OneOf:
         return " 或 ".join(f'"{c}"' for c in self.choices)
 
 
-_RULES: dict[str, _Whole | _Text | _OneOf] = {
+@dataclass(frozen=True)
+class _Switch:
+    allowed: str = "true 或 false（不加引号）"
+
+    def check(self, value: Any) -> bool:
+        return isinstance(value, bool)
+
+
+_RULES: dict[str, _Whole | _Text | _OneOf | _Switch] = {
     "data_dir": _Text('一个文件夹路径（加引号的文字），例如 "/var/lib/kiosk"', r"\S(?s:.*)"),
     "counter": _Text("窗口号 1 到 99"),  # also an integer: checked in _counter_number
+    "kiosk_mode": _Switch(),
     "printer.name": _Text('打印机队列名（加引号的文字）；留空 "" 用系统默认打印机'),
     "printer.slip_layout": _OneOf(("a4", "receipt80")),
     "theme.font_pt": _Whole(12, 48),
@@ -201,7 +212,7 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
                     problems.append(f"[{key}] 中有不认识的设置项 {name}（可用：{'、'.join(sorted(known))}）")
                 else:
                     values[key][name] = _checked(f"{key}.{name}", item, problems)
-        elif key in ("data_dir", "counter"):
+        elif key in ("data_dir", "counter", "kiosk_mode"):
             values[""][key] = _checked(key, value, problems)
         else:
             problems.append(f"不认识的设置项 {key}")
@@ -224,6 +235,8 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
         changes["data_dir"] = Path(top["data_dir"]).expanduser()
     if "counter" in top:
         changes["counter"] = f"{_counter_number(top['counter']):02d}"
+    if "kiosk_mode" in top:
+        changes["kiosk_mode"] = top["kiosk_mode"]
     return replace(config, **changes)
 
 

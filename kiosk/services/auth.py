@@ -130,6 +130,10 @@ class AuthService:
         """A supervisor's approval at the counter: their own name and password, checked like a login."""
         return self._check(username.strip(), password, action="approve", role=Role.SUPERVISOR)
 
+    def approve_leaving_kiosk_mode(self, username: str, password: str) -> OperatorSession:
+        """Closing a counter in kiosk mode: a supervisor's own name and password, audited as its own action."""
+        return self._check(username.strip(), password, action="leave_kiosk_mode", role=Role.SUPERVISOR)
+
     def _check_on_a_full_disk_too(self, username: str, password: str, *, action: str) -> OperatorSession:
         """Signing in must work on a full disk: staff are needed most when something is wrong. The audit entry
         is written in the room the disk reserve gives back; with none left, the sign-in goes unrecorded (logged)."""

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 from kiosk.services.clock import Clock, system_clock
 from kiosk.ui import messages, theme
 from kiosk.ui.change_relay import ChangeRelay
+from kiosk.ui.fault_recovery import FaultRecovery
 from kiosk.ui.hall.launcher import HallLauncher
 from kiosk.ui.header_bar import HeaderBar
 from kiosk.ui.idle_lock import IdleLock, IdleWarningBar
+from kiosk.ui.kiosk_mode import KioskMode
 from kiosk.ui.lock_screen import LockScreen
 from kiosk.ui.login_screen import LoginScreen
 from kiosk.ui.sync_bar import SyncBar, SyncRelay
@@ -169,9 +171,28 @@ class MainWindow(QMainWindow):
         self.lock_screen.switch_user_requested.connect(self.logout)
         self.sync_bar.rejected_requested.connect(self.show_rejected)
 
+        self.kiosk = KioskMode(self, lambda: services.get().auth, config.kiosk_mode)
+        self.faults = FaultRecovery(self, self.login_screen.logged_in, self)
+
         self._sync_text_size_buttons()
         self.header.set_operator(None)
         self._show(self.login_screen)
+
+    def present(self) -> None:
+        """Show the window as the counter uses it: the whole screen in kiosk mode, else maximised."""
+        if self.kiosk.on:
+            self.showFullScreen()
+        elif QGuiApplication.platformName() in ("offscreen", "minimal"):
+            self.show()
+        else:
+            self.showMaximized()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        # Kiosk mode: the window manager's close and Alt+F4 do nothing; a supervisor leaves by the dialog.
+        if not self.kiosk.may_close():
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     # --- the workflows' pages -----------------------------------------------------------------------------
 
@@ -279,6 +300,19 @@ class MainWindow(QMainWindow):
         messages.clear()
         self.hall.close()
         self._reset_pages()
+        self.login_screen.reset()
+        self._operator = None
+        self._before_lock = None
+        self.header.set_operator(None)
+        self.header.set_actions_enabled(True)
+        self._show(self.login_screen)
+
+    def sign_out_keeping_work(self) -> None:
+        """Back to the sign-in after a fault: unlike ``logout`` the pages keep the household's draft."""
+        self.idle.disarm()
+        self.idle_warning.hide()
+        self._close_dialogs()
+        messages.clear()
         self.login_screen.reset()
         self._operator = None
         self._before_lock = None

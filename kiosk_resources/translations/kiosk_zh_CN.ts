@@ -433,6 +433,21 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>FaultRecovery</name>
+        <message>
+            <source>Something went wrong. Nothing was lost: saved registrations and the household's details entered so far are kept.</source>
+            <translation>系统出了点问题，已回到登录界面。没有丢失任何内容：已保存的登记和刚才录入的家庭信息都还在。</translation>
+        </message>
+        <message>
+            <source>Please sign in again to go on; it has been logged for technical support</source>
+            <translation>请重新登录后继续办理；问题已记录日志，供技术支持查看</translation>
+        </message>
+        <message>
+            <source>Please sign in again to go on; the log could not be written, so tell technical support what you did and when</source>
+            <translation>请重新登录后继续办理；日志未能写入，请告诉技术支持刚才的操作和时间</translation>
+        </message>
+    </context>
+    <context>
         <name>Format</name>
         <message>
             <source>{y}-{m:02d}-{d:02d} {hm}</source>
@@ -720,6 +735,29 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>The screen will lock in {left}. Please move the mouse or press a key.</source>
             <translation>{left}后将锁定屏幕，请动一下鼠标或键盘</translation>
+        </message>
+    </context>
+    <context>
+        <name>LeaveKioskDialog</name>
+        <message>
+            <source>Close the counter</source>
+            <translation>关闭本窗口程序</translation>
+        </message>
+        <message>
+            <source>This counter is in kiosk mode. A supervisor's username and password close it.</source>
+            <translation>本窗口处于锁定模式，需主管输入自己的用户名和密码才能关闭程序。</translation>
+        </message>
+        <message>
+            <source>Supervisor</source>
+            <translation>主管</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>Keep it running</source>
+            <translation>继续运行</translation>
         </message>
     </context>
     <context>

@@ -24,7 +24,7 @@ import pytest
 
 from kiosk.services.push_client import PushClient, PushEvent
 from kiosk_central.bootstrap import build
-from kiosk_central.config import Settings
+from kiosk_central.config import DATABASE_URL_ENV, Settings
 from kiosk_central.services import demo_selection
 from kiosk_central.services.demo import load_demo
 from kiosk_core.reg_no import make_reg_no
@@ -52,16 +52,18 @@ class Centre:
 
 
 @pytest.fixture
-def centres(pg_cluster: PgCluster) -> Iterator[tuple[Centre, Centre]]:
+def centres(pg_cluster: PgCluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Centre, Centre]]:
     url = pg_cluster.emptied()
     central = build(Settings(database_url=url), hasher=CHEAP_HASHER)
     try:
         with central.db.session() as s:
             load_demo(s, central.auth, now=central.clock())
-        # Started as the unit starts them: each brings the schema to head first (already there: nothing to do).
+        # Each brings the schema to head first (already there: nothing to do). B is started as the systemd unit
+        # and the container start it: the URL from the environment, two workers.
+        monkeypatch.setenv(DATABASE_URL_ENV, url)
         with (
             serve_in_subprocess("--database-url", url) as (base_a, _a),
-            serve_in_subprocess("--database-url", url) as (base_b, _b),
+            serve_in_subprocess("--workers", "2") as (base_b, _b),
             httpx.Client(base_url=base_a, timeout=60) as client_a,
             httpx.Client(base_url=base_b, timeout=60) as client_b,
         ):

@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import insert
 from sqlalchemy.orm import sessionmaker
 
+from bench.bench_audit import MemorySecrets
 from bench.common import emit, percentile, ratio
 from kiosk.bootstrap import build_services
 from kiosk.config import Config
@@ -39,6 +40,7 @@ def main() -> None:
             FakePrinter(),
             lambda: NOW,
             PasswordHasher(time_cost=1, memory_cost=1024),
+            MemorySecrets(),  # the audit entries sealed, as on a counter with its keyring
         )
         auth = built.services.auth
         auth.create_operator("bench", "测试", Role.CLERK, "river-lamp-7-tea")
@@ -75,6 +77,7 @@ def _floor(path: Path) -> list[float]:
     rows = {table: _rows(db, table) for table in _COPIED}
     rows["audit_log"] = [r for r in rows["audit_log"] if r["action"] == "register"]
     by_registration = {r["registration_id"]: r for r in rows["registered_persons"]}
+    (last_seq,) = db.execute("SELECT MAX(seq) FROM audit_log").fetchone()
     timings = []
     for i, (reg, outbox, entry) in enumerate(
         zip(rows["registrations"], rows["outbox"], rows["audit_log"], strict=True)
@@ -86,7 +89,7 @@ def _floor(path: Path) -> list[float]:
         person = by_registration[reg["id"]]
         _insert(db, "registered_persons", person | {"registration_id": new_id})
         _insert(db, "outbox", outbox | {"idempotency_key": str(uuid.uuid4())})
-        _insert(db, "audit_log", entry)
+        _insert(db, "audit_log", entry | {"seq": last_seq + i + 1})
         db.execute("COMMIT")
         timings.append((time.perf_counter() - start) * 1000)
     db.close()

@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy import select
 
 from kiosk_central.bootstrap import Central
+from kiosk_central.services.payloads import AuditHead
 from kiosk_central.tables import AuditHeadSeen
+from kiosk_core.wire import AuditHeadData
 from tests.central.api import Api
 
 A, B = "a" * 64, "b" * 64
@@ -37,6 +39,10 @@ def test_heads_are_kept_once_and_a_step_back_or_a_second_mac_is_flagged(world: C
     assert send(api, 7, A) == 200  # behind 9: the log cut short or an older copy put back
     assert send(api, 9, A) == 200  # 9 again, another MAC
     assert heads(world, api) == [(5, A, "ok"), (9, B, "ok"), (7, A, "rolled_back"), (9, A, "forked")]
+
+
+def test_the_head_s_fields_are_the_wire_s() -> None:
+    assert set(AuditHead.model_fields) == set(AuditHeadData.__annotations__)
 
 
 def test_a_malformed_head_refuses_the_batch(world: Central, api: Api) -> None:

@@ -18,6 +18,9 @@ os.environ.setdefault("KIOSK_SCREENSHOTS", str(Path(__file__).resolve().parent /
 
 # --- fixtures ---
 
+# At the end of a run: no log or PDF the suite wrote holds a full ID or phone number (tests/privacy_scan.py).
+pytest_plugins = ["tests.privacy_scan"]
+
 import gc
 from collections.abc import Iterator
 from typing import TYPE_CHECKING

@@ -37,6 +37,7 @@ from kiosk.services.printing_port import SlipPrinter
 from kiosk.services.push_client import PushClient, PushEvent
 from kiosk.services.records import RecordsService
 from kiosk.services.registration import RegistrationService
+from kiosk.services.retention import DailyPurge, Retention
 from kiosk.services.secrets import DEVICE_TOKEN, SecretStore
 from kiosk.services.selection import SelectionService
 from kiosk.services.selection_sheet import SelectionSheets
@@ -60,6 +61,7 @@ class Built:
     secrets: SecretStore
     services: Services
     printer: SlipPrinter  # the services print on it; kept here for whoever checks what was printed
+    writer: DatabaseWriter = write_here  # the background's writes (the retention purge) go through it
 
     @property
     def changes(self) -> ChangeNotice:
@@ -155,7 +157,7 @@ def build_services(
         ),
         changes=changes,
     )
-    return Built(config, engine, uow, clock, secrets, services, printer)
+    return Built(config, engine, uow, clock, secrets, services, printer, database_writer)
 
 
 def build_counter(
@@ -181,6 +183,7 @@ class Background:
 
     sync: SyncWorker | None = None
     push: PushClient | None = None
+    retention: DailyPurge | None = None
     _unsubscribe: list[Callable[[], None]] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -190,6 +193,8 @@ class Background:
             self.push.stop()
         if self.sync is not None:
             self.sync.stop()
+        if self.retention is not None:
+            self.retention.stop()
 
 
 def start_background(
@@ -204,6 +209,18 @@ def start_background(
     stays for when the stream is down.
     """
     background = Background()
+    config = built.config
+    retention = Retention(
+        built.uow,
+        built.clock,
+        config.slips_dir,
+        timedelta(days=config.retention_days),
+        config.counter,
+        writer=built.writer,
+    )
+    # At start-up, then daily, for standalone counters too (their slips age as well); the work is on the database lane.
+    background.retention = DailyPurge(retention.purge)
+    background.retention.start()
     if not built.services.sync.configured:
         return background
     worker = SyncWorker(

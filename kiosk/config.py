@@ -72,6 +72,9 @@ class Config:
     counter: str = "01"
     # A counter in a public hall: fullscreen, frameless, on top, not closable; leaving needs a supervisor.
     kiosk_mode: bool = False
+    # Days after a plan closes (and the centre has every registration) before the counter's copy of personal
+    # data is masked; slip PDFs are deleted this many days after they were written.
+    retention_days: int = 30
     printer: PrinterConfig = PrinterConfig()
     theme: ThemeConfig = ThemeConfig()
     speech: SpeechConfig = SpeechConfig()
@@ -150,6 +153,7 @@ _RULES: dict[str, _Whole | _Text | _OneOf | _Switch] = {
     "data_dir": _Text('一个文件夹路径（加引号的文字），例如 "/var/lib/kiosk"', r"\S(?s:.*)"),
     "counter": _Text("窗口号 1 到 99"),  # also an integer: checked in _counter_number
     "kiosk_mode": _Switch(),
+    "retention_days": _Whole(1, 3_650, "天"),
     "printer.name": _Text('打印机队列名（加引号的文字）；留空 "" 用系统默认打印机'),
     "printer.slip_layout": _OneOf(("a4", "receipt80")),
     "theme.font_pt": _Whole(12, 48),
@@ -212,7 +216,7 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
                     problems.append(f"[{key}] 中有不认识的设置项 {name}（可用：{'、'.join(sorted(known))}）")
                 else:
                     values[key][name] = _checked(f"{key}.{name}", item, problems)
-        elif key in ("data_dir", "counter", "kiosk_mode"):
+        elif key in ("data_dir", "counter", "kiosk_mode", "retention_days"):
             values[""][key] = _checked(key, value, problems)
         else:
             problems.append(f"不认识的设置项 {key}")
@@ -237,6 +241,8 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
         changes["counter"] = f"{_counter_number(top['counter']):02d}"
     if "kiosk_mode" in top:
         changes["kiosk_mode"] = top["kiosk_mode"]
+    if "retention_days" in top:
+        changes["retention_days"] = top["retention_days"]
     return replace(config, **changes)
 
 

@@ -48,7 +48,14 @@ def main(argv: list[str] | None = None) -> int:
         config = _config(args)
     except KioskError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
+        if args.self_check:  # headless: no window to explain it in
+            print(f"kiosk self-check: 自检失败（配置文件）：{exc.message} | FAILED config: {exc.code}")
+            return 1
         return _refuse_to_start(args, exc.message, (), (exc.hint,) if exc.hint else ())
+    if args.self_check:
+        from kiosk.self_check import run_self_check
+
+        return run_self_check(config, own_data_dir=bool(args.data_dir or args.config))
     problem = data_dir_problem(config.data_dir)
     if problem is not None:
         print(f"kiosk: {problem.message}", file=sys.stderr)
@@ -136,6 +143,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--fresh-cache",
         action="store_true",
         help="supervisor: after a damaged cache was set aside, start an empty one to fill from the centre",
+    )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check cache, slip, speech and resources headless (a temporary data folder unless given); one line",
     )
     parser.add_argument("--quit-after-ms", type=int, metavar="N", help="quit N ms after the first frame")
     parser.add_argument(

@@ -181,7 +181,11 @@ def _speech(config: Config) -> str:
 
     engine = create_speech_engine(config.speech.engine, NULL_AUDIO_DEVICE)
     if not engine.available:
-        # The counter still works: the screen says why and staff read the notice themselves.
+        if config.speech.engine in ("qt", "espeak"):  # chosen on purpose: the counter is not as configured
+            raise CheckFailed(
+                engine.unavailable_reason, f"the configured speech engine {config.speech.engine} is unusable"
+            )
+        # "auto" finding no voice still makes a working counter: the screen says why and staff read the notice.
         return f"none: {engine.unavailable_reason}"
     outcome: list[str] = []
     loop = QEventLoop()

@@ -33,3 +33,21 @@ def test_the_bundle_builds_and_passes_its_self_check(tmp_path: Path) -> None:
     assert f"({bundle}/_internal/kiosk_resources)" in report  # the bundle's own copy, not the checkout's
     assert " migrations)" in report and "speech " in report
     assert (bundle / "_internal" / "kiosk" / "storage" / "migrations" / "versions").is_dir()
+
+    # Installed for a user from the bundle: copied out of dist/ and self-checked where it now lives.
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in env.items() if not k.startswith("XDG_")} | {"HOME": str(home)}
+    script = ROOT / "installer" / "linux" / "install-linux.sh"
+    installed = subprocess.run(
+        [str(script), "--bundle", str(bundle), "--no-enable"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    app = home / ".local" / "share" / "kiosk" / "app"
+    assert f"({app}/_internal/kiosk_resources)" in installed.stdout
+    unit = (home / ".config" / "systemd" / "user" / "kiosk.service").read_text("utf-8")
+    assert f"ExecStart={app}/kiosk\n" in unit

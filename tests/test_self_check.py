@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,8 @@ def test_self_check_passes_in_a_temporary_data_folder() -> None:
     for check in ("data", "resources", "cache", "slip", "qt", "speech"):
         assert f"{check} " in lines[0]
     assert " migrations)" in lines[0]
+    if shutil.which("espeak-ng") and shutil.which("aplay"):
+        assert "(espeak-ng)" in lines[0]  # spoken to the null device to the end, not skipped
     assert "Traceback" not in done.stderr
 
 
@@ -76,3 +79,23 @@ def test_a_broken_configuration_fails_without_a_window(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "自检失败（配置文件）" in done.stdout and "FAILED config:" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_a_configured_speech_engine_that_is_missing_fails(tmp_path: Path) -> None:
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text(f'data_dir = "{tmp_path / "data"}"\n[speech]\nengine = "espeak"\n', "utf-8")
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    done = self_check("--config", str(toml), PATH=str(empty))  # no espeak-ng, no aplay
+    assert done.returncode == 1, done.stdout
+    assert "自检失败（语音朗读）" in done.stdout and "espeak-ng" in done.stdout
+    assert "FAILED speech: the configured speech engine espeak is unusable" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_automatic_speech_without_a_voice_still_passes(tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    done = self_check(PATH=str(empty))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "speech " in done.stdout and "(none: " in done.stdout

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,7 +36,7 @@ def test_the_bundle_builds_and_passes_its_self_check(tmp_path: Path) -> None:
     assert (bundle / "_internal" / "kiosk" / "storage" / "migrations" / "versions").is_dir()
 
     # Installed for a user from the bundle: copied out of dist/ and self-checked where it now lives.
-    home = tmp_path / "home"
+    home = tmp_path / "counter home"  # a space in the path: the unit and the menu entry quote it
     home.mkdir()
     env = {k: v for k, v in env.items() if not k.startswith("XDG_")} | {"HOME": str(home)}
     script = ROOT / "installer" / "linux" / "install-linux.sh"
@@ -50,4 +51,19 @@ def test_the_bundle_builds_and_passes_its_self_check(tmp_path: Path) -> None:
     app = home / ".local" / "share" / "kiosk" / "app"
     assert f"({app}/_internal/kiosk_resources)" in installed.stdout
     unit = (home / ".config" / "systemd" / "user" / "kiosk.service").read_text("utf-8")
-    assert f"ExecStart={app}/kiosk\n" in unit
+    assert f'ExecStart="{app}/kiosk"\n' in unit
+    if shutil.which("systemd-analyze"):
+        runtime = tmp_path / "runtime"
+        runtime.mkdir(mode=0o700)
+        verified = subprocess.run(
+            [
+                "systemd-analyze",
+                "verify",
+                "--user",
+                str(home / ".config" / "systemd" / "user" / "kiosk.service"),
+            ],
+            capture_output=True,
+            text=True,
+            env=env | {"XDG_RUNTIME_DIR": str(runtime)},
+        )
+        assert (verified.returncode, verified.stderr) == (0, "")

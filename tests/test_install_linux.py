@@ -38,9 +38,9 @@ def test_install_from_a_venv_writes_the_entry_and_the_unit_and_self_checks(
     kiosk = VENV / "bin" / "kiosk"
     unit = home / ".config" / "systemd" / "user" / "kiosk.service"
     desktop = home / ".local" / "share" / "applications" / "kiosk.desktop"
-    assert f"ExecStart={kiosk}\n" in unit.read_text("utf-8")
+    assert f'ExecStart="{kiosk}"\n' in unit.read_text("utf-8")
     assert "Restart=on-failure" in unit.read_text("utf-8")
-    assert f"Exec={kiosk}\n" in desktop.read_text("utf-8")
+    assert f'Exec="{kiosk}"\n' in desktop.read_text("utf-8")
     assert "@KIOSK_BIN@" not in unit.read_text("utf-8") + desktop.read_text("utf-8")
     if shutil.which("systemd-analyze"):
         runtime = tmp_path / "runtime"

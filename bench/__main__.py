@@ -16,6 +16,7 @@ BENCHES = (
     "bench.bench_draw",
     "bench.bench_projection",
     "bench.bench_selection",
+    "bench.bench_bundle",
     "bench.bench_audit",
 )
 

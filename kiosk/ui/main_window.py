@@ -294,18 +294,11 @@ class MainWindow(QMainWindow):
         self._show(self.lock_screen)
 
     def logout(self) -> None:
-        self.idle.disarm()
-        self.idle_warning.hide()
+        """Signed out: nothing of the household stays on the pages or the hall."""
         self._close_dialogs()
-        messages.clear()
         self.hall.close()
         self._reset_pages()
-        self.login_screen.reset()
-        self._operator = None
-        self._before_lock = None
-        self.header.set_operator(None)
-        self.header.set_actions_enabled(True)
-        self._show(self.login_screen)
+        self.sign_out_keeping_work()
 
     def sign_out_keeping_work(self) -> None:
         """Back to the sign-in after a fault: unlike ``logout`` the pages keep the household's draft."""

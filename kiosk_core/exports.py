@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from kiosk_core.identity import mask_id_number, mask_name, mask_phone
 from kiosk_core.model import REGISTRATION_STATUS_LABELS, RegistrationStatus
@@ -50,6 +51,23 @@ HEADERS = (
 )
 # A cell starting so is a formula to Excel (and to openpyxl): a plan or a name typed so must stay text.
 _FORMULA_START = ("=", "+", "-", "@")
+
+
+def export_row(reg: Any, plan: Any, household: Any, unit_type: Any, unit: Any | None) -> ExportRow:
+    """One registration's row from the counter's or the centre's rows (their fields have the same names)."""
+    return ExportRow(
+        reg_no=reg.reg_no,
+        plan=f"{plan.code} {plan.name}",
+        status=status_label(reg.status),
+        filing_no=household.filing_no,
+        applicant_name=household.applicant_name,
+        id_number=household.applicant_id_number,
+        phone=reg.phone or household.phone,
+        unit_type=unit_type.name,
+        unit=unit.code if unit is not None else "",
+        counter=reg.counter,
+        registered_at=time_text(reg.created_at),
+    )
 
 
 def status_label(status: str) -> str:

@@ -19,7 +19,7 @@ from kiosk.storage import tables as t
 from kiosk.storage.private_files import private_dir, write_private
 from kiosk.storage.uow import UnitOfWorkFactory
 from kiosk_core.errors import NotAllowed, NotFound
-from kiosk_core.exports import ExportFormat, ExportRow, file_bytes, masked, status_label, time_text
+from kiosk_core.exports import ExportFormat, export_row, file_bytes, masked
 from kiosk_core.model import Role
 
 __all__ = ["ExportFormat", "ExportRequest", "ExportService", "Exported", "PlanChoice"]
@@ -95,7 +95,7 @@ class ExportService:
                     hint="请导出脱敏版本，或请主管登录后导出",
                     code="export_full_not_supervisor",
                 )
-            rows = [_row(r, p, h, ut, u) for r, p, h, ut, u in s.execute(_query(request))]
+            rows = [export_row(r, p, h, ut, u) for r, p, h, ut, u in s.execute(_query(request))]
             if not request.full:
                 rows = [masked(r) for r in rows]
             path = private_dir(self._folder) / _file_name(request, plan_code, now)
@@ -147,24 +147,6 @@ def _query(request: ExportRequest) -> Select[t.Registration, t.Plan, t.Household
     if request.counter:
         stmt = stmt.where(t.Registration.counter == request.counter)
     return stmt
-
-
-def _row(
-    reg: t.Registration, plan: t.Plan, household: t.Household, ut: t.UnitType, unit: t.Unit | None
-) -> ExportRow:
-    return ExportRow(
-        reg_no=reg.reg_no,
-        plan=f"{plan.code} {plan.name}",
-        status=status_label(reg.status),
-        filing_no=household.filing_no,
-        applicant_name=household.applicant_name,
-        id_number=household.applicant_id_number,
-        phone=reg.phone or household.phone,
-        unit_type=ut.name,
-        unit=unit.code if unit is not None else "",
-        counter=reg.counter,
-        registered_at=time_text(reg.created_at),
-    )
 
 
 def _file_name(request: ExportRequest, plan_code: str, now: datetime) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kiosk_central.services.errors import CentralError, NotFound
 from kiosk_central.tables import AdminAudit, Household, Plan, Registration, Unit, UnitType
-from kiosk_core.exports import ExportFormat, ExportRow, file_bytes, masked, status_label, time_text
+from kiosk_core.exports import ExportFormat, export_row, file_bytes, masked
 
 PRIVATE_FILE = 0o600  # households' data: the account that ran the command reads it, no one else
 
@@ -39,22 +39,7 @@ def export_plan(
         .where(Registration.plan_id == plan.id)
         .order_by(Registration.created_at, Registration.reg_no)
     )
-    rows = [
-        ExportRow(
-            reg_no=reg.reg_no,
-            plan=f"{plan.code} {plan.name}",
-            status=status_label(reg.status),
-            filing_no=household.filing_no,
-            applicant_name=household.applicant_name,
-            id_number=household.applicant_id_number,
-            phone=reg.phone or household.phone,
-            unit_type=ut.name,
-            unit=unit.code if unit is not None else "",
-            counter=reg.counter,
-            registered_at=time_text(reg.created_at),
-        )
-        for reg, household, ut, unit in found
-    ]
+    rows = [export_row(reg, plan, household, ut, unit) for reg, household, ut, unit in found]
     if not full:
         rows = [masked(r) for r in rows]
     try:

@@ -4,19 +4,18 @@ its self-check's time. Builds the bundle into dist/ first when there is none (in
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+from bench.bench_start import kiosk_start
 from bench.common import emit, median, percentile
 
 RUNS = 7
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT / "dist" / "kiosk"
 START_TARGET_MS = 1500.0
-_FRAME = re.compile(r"first frame [\d.]+ ms after main\(\), ([\d.]+) ms after the process started")
 
 
 def _env() -> dict[str, str]:
@@ -25,18 +24,6 @@ def _env() -> dict[str, str]:
 
 def _size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
-
-
-def first_frame(program: Path, data_dir: Path) -> float:
-    subprocess.run(
-        [str(program), "--data-dir", str(data_dir), "--quit-after-ms", "0"],
-        env=_env(),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    log = (data_dir / "logs" / "kiosk.log").read_text(encoding="utf-8")
-    return float(_FRAME.findall(log)[-1])
 
 
 def self_check(program: Path) -> float:
@@ -53,7 +40,9 @@ def main() -> None:
     frames, checks = [], []
     for _ in range(RUNS):
         with tempfile.TemporaryDirectory() as tmp:
-            frames.append(first_frame(program, Path(tmp)))  # a new data folder each time: a cold start
+            frames.append(
+                kiosk_start(Path(tmp), (str(program),))
+            )  # a new data folder each time: a cold start
         checks.append(self_check(program))
     emit("bundle_first_frame_p50", median(frames), "ms")
     emit("bundle_first_frame_p99", percentile(frames, 99), "ms", START_TARGET_MS)

@@ -145,14 +145,21 @@ def lock_pool(session: Session, plan_id: int, pool: str, supplementary: bool) ->
     the commit, taken before any turn's row (one order for every taker: no deadlock). SQLite's writers already
     run one at a time.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    if not pools_lock(session):
         return
     key = _POOL_LOCKS | zlib.crc32(f"{plan_id}/{pool}/{supplementary}".encode())
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
+def pools_lock(session: Session) -> bool:
+    """Whether lock_pool locks anything here (PostgreSQL); elsewhere its callers need not look the pool up."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def lock_turns_pool(session: Session, plan_id: int, reg_no: str) -> None:
     """lock_pool for the pool of the household's current turn (before its row is locked)."""
+    if not pools_lock(session):
+        return
     found = session.execute(
         select(SelectionTurn.pool, SelectionTurn.supplementary)
         .where(SelectionTurn.plan_id == plan_id, SelectionTurn.reg_no == reg_no)

@@ -90,9 +90,13 @@ class SelectionTicker:
         written = 0
         for turn_id in ids:
             begin_write(s, urgent=True)  # turns opening and timing out keep their time
-            pool = s.execute(
-                select(SelectionTurn.pool, SelectionTurn.supplementary).where(SelectionTurn.id == turn_id)
-            ).first()
+            pool = (
+                s.execute(
+                    select(SelectionTurn.pool, SelectionTurn.supplementary).where(SelectionTurn.id == turn_id)
+                ).first()
+                if store.pools_lock(s)
+                else None
+            )
             if pool is not None:
                 store.lock_pool(s, plan_id, pool.pool, pool.supplementary)
             row = s.scalar(select(SelectionTurn).where(SelectionTurn.id == turn_id).with_for_update())

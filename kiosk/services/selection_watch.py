@@ -27,10 +27,6 @@ class SelectionWatch:
     def __init__(self) -> None:
         self._shown: Shown | None = None
 
-    @property
-    def shown(self) -> Shown | None:
-        return self._shown
-
     def show(self, shown: Shown | None) -> None:
         self._shown = shown
 

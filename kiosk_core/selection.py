@@ -4,14 +4,23 @@ The centre decides with these functions (its database constraints arbitrate a un
 counters and screens use the same ones to explain and show. A turn's timeline: ``waiting`` in its round,
 ``called`` to a counter (identify, re-declare, wish list), ``open`` when every household before it in its pool
 has finished, then one finished state. Times are the centre's.
+
+The values, the wish list and the countdown live in kiosk_core.selection_values, selection_wishes and
+selection_countdown; this module imports their names again, so callers use this one module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
+from kiosk_core.selection_countdown import expired as expired
+from kiosk_core.selection_countdown import left_after as left_after
+from kiosk_core.selection_countdown import open_turn as open_turn
+from kiosk_core.selection_countdown import pause as pause
+from kiosk_core.selection_countdown import remaining_seconds as remaining_seconds
+from kiosk_core.selection_countdown import resume as resume
 from kiosk_core.selection_states import (
     CHOSEN as CHOSEN,
 )
@@ -102,90 +111,16 @@ from kiosk_core.selection_states import (
 from kiosk_core.selection_states import (
     UnitTaken as UnitTaken,
 )
-
-# --- values ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitInfo:
-    """One unit of a pool, as the wish list and the board show it."""
-
-    code: str
-    project_code: str
-    unit_type_code: str
-    building: str = ""
-    floor: int = 0
-    number: str = ""
-    orientation: str = ""
-    area: float = 0.0
-    rent: float = 0.0
-
-    @property
-    def pool(self) -> str:
-        return pool_code(self.project_code, self.unit_type_code)
-
-
-@dataclass(frozen=True)
-class RoundPlan:
-    round_no: int
-    reg_nos: tuple[str, ...]  # in global draw rank order
-    starts_at: datetime
-    ends_at: datetime
-
-    def state(self, now: datetime) -> RoundState:
-        if now < self.starts_at:
-            return RoundState.UPCOMING
-        return RoundState.RUNNING if now < self.ends_at else RoundState.ENDED
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One household's turn in a selection (or in its supplementary round)."""
-
-    reg_no: str
-    pool: str
-    rank: int  # the draw's global rank
-    order: int  # the draw's order within the pool
-    round_no: int
-    queue_pos: int
-    state: TurnState = TurnState.WAITING
-    late: bool = False  # passed over: called and not there
-    requeued: bool = False  # came late and was queued after the household being served
-    counter: str | None = None
-    redeclared_at: datetime | None = None
-    redeclared_by: str | None = None
-    wishes: tuple[str, ...] = ()
-    opened_at: datetime | None = None
-    deadline: datetime | None = None
-    paused_remaining: float | None = None  # seconds left when paused; None while the countdown runs
-    unit_code: str | None = None
-    finished_at: datetime | None = None
-    reason: str | None = None
-    supplementary: bool = False
-
-    @property
-    def finished(self) -> bool:
-        return self.state in FINISHED
-
-    @property
-    def paused(self) -> bool:
-        return self.state is TurnState.OPEN and self.paused_remaining is not None
-
-
-def pool_code(project_code: str, unit_type_code: str) -> str:
-    """The draw's pool code of a project and unit type."""
-    return f"{project_code}/{unit_type_code}"
-
-
-def first_queue_pos(order: int) -> int:
-    return order * QUEUE_STEP
-
-
-def call_text(rank: int, masked_name: str, counter: str) -> str:
-    """What the calling screen shows and speaks: 请 0005 号 张*明 家庭到 3 号窗口选房."""
-    window = str(int(counter)) if counter.isdigit() else counter
-    return f"请 {rank:04d} 号 {masked_name} 家庭到 {window} 号窗口选房"
-
+from kiosk_core.selection_values import RoundPlan as RoundPlan
+from kiosk_core.selection_values import Turn as Turn
+from kiosk_core.selection_values import UnitInfo as UnitInfo
+from kiosk_core.selection_values import first_queue_pos as first_queue_pos
+from kiosk_core.selection_values import pool_code as pool_code
+from kiosk_core.selection_wishes import add_wish as add_wish
+from kiosk_core.selection_wishes import auto_pick as auto_pick
+from kiosk_core.selection_wishes import check_wishes as check_wishes
+from kiosk_core.selection_wishes import move_wish as move_wish
+from kiosk_core.selection_wishes import remove_wish as remove_wish
 
 # --- rounds ---------------------------------------------------------------------------------------------
 
@@ -216,67 +151,13 @@ def supplementary_deadline(last_round_end: datetime, minutes: int = SUPPLEMENTAR
     return last_round_end + timedelta(minutes=minutes)
 
 
-# --- the wish list --------------------------------------------------------------------------------------
-
-
-def check_wishes(
-    units: Sequence[str],
-    pool_units: Mapping[str, UnitInfo],
-    taken: Collection[str],
-    kept: Collection[str] = (),
-) -> tuple[str, ...]:
-    """The wish list as given, or the first refusal: a sixth unit, one twice, one of another pool, one taken.
-
-    A unit taken by another household may stay on the list if it was already there (``kept``: the list
-    before this change), shown marked, as the seed says; it is never newly added.
-    """
-    if len(units) > MAX_WISHES:
-        raise TooManyWishes()
-    seen: set[str] = set()
-    for unit in units:
-        if unit in seen:
-            raise DuplicateWish(unit)
-        seen.add(unit)
-        if unit not in pool_units:
-            raise UnitNotInPool(unit)
-        if unit in taken and unit not in kept:
-            raise UnitTaken(unit)
-    return tuple(units)
-
-
-def add_wish(wishes: Sequence[str], unit: str) -> tuple[str, ...]:
-    """The list with ``unit`` at the end (check_wishes judges it)."""
-    return (*wishes, unit)
-
-
-def remove_wish(wishes: Sequence[str], unit: str) -> tuple[str, ...]:
-    return tuple(w for w in wishes if w != unit)
-
-
-def move_wish(wishes: Sequence[str], unit: str, where: str) -> tuple[str, ...]:
-    """Move ``unit`` ``up``, ``down`` or to the ``top``; at an end it stays."""
-    items = list(wishes)
-    if unit not in items:
-        raise UnitNotWished(unit)
-    i = items.index(unit)
-    if where == "top":
-        j = 0
-    elif where == "up":
-        j = max(0, i - 1)
-    elif where == "down":
-        j = min(len(items) - 1, i + 1)
-    else:
-        raise ValueError(where)
-    items.insert(j, items.pop(i))
-    return tuple(items)
-
-
-def auto_pick(wishes: Sequence[str], taken: Collection[str]) -> str | None:
-    """The first wish still free, or None."""
-    return next((w for w in wishes if w not in taken), None)
-
-
 # --- calling and order ----------------------------------------------------------------------------------
+
+
+def call_text(rank: int, masked_name: str, counter: str) -> str:
+    """What the calling screen shows and speaks: 请 0005 号 张*明 家庭到 3 号窗口选房."""
+    window = str(int(counter)) if counter.isdigit() else counter
+    return f"请 {rank:04d} 号 {masked_name} 家庭到 {window} 号窗口选房"
 
 
 def check_counter(turn: Turn, counter: str) -> None:
@@ -380,62 +261,7 @@ def _finished_or_open(turn: Turn) -> SelectionError:
     return NotYourTurn("该家庭已在正式选房") if turn.state is TurnState.OPEN else NotCalled()
 
 
-# --- the formal turn ------------------------------------------------------------------------------------
-
-
-def open_turn(turn: Turn, now: datetime, seconds: int = TURN_SECONDS) -> Turn:
-    return replace(
-        turn,
-        state=TurnState.OPEN,
-        opened_at=now,
-        deadline=now + timedelta(seconds=seconds),
-        paused_remaining=None,
-    )
-
-
-def remaining_seconds(turn: Turn, now: datetime) -> float | None:
-    """Seconds left of an open turn (a paused one keeps what it had); None for any other turn."""
-    if turn.state is not TurnState.OPEN or turn.deadline is None:
-        return None
-    if turn.paused_remaining is not None:
-        return turn.paused_remaining
-    return max(0.0, (turn.deadline - now).total_seconds())
-
-
-def left_after(remaining: float | None, paused: bool, elapsed: float) -> float | None:
-    """Seconds left of a turn read with ``remaining`` seconds, ``elapsed`` seconds after that read.
-
-    Only the time passed since the read counts, never the reader's clock against the centre's: a counter or
-    hall PC whose clock is wrong still counts down the centre's figure. A paused turn keeps its figure.
-    """
-    if remaining is None:
-        return None
-    if paused:
-        return max(0.0, remaining)
-    return max(0.0, remaining - max(0.0, elapsed))
-
-
-def expired(turn: Turn, now: datetime) -> bool:
-    """An open, running turn whose time is up (the centre then auto-picks)."""
-    return (
-        turn.state is TurnState.OPEN
-        and turn.paused_remaining is None
-        and turn.deadline is not None
-        and turn.deadline <= now
-    )
-
-
-def pause(turn: Turn, last_heard: datetime) -> Turn:
-    """The counter went quiet: the countdown stops where it was when the counter was last heard."""
-    if turn.state is not TurnState.OPEN or turn.paused_remaining is not None or turn.deadline is None:
-        return turn
-    return replace(turn, paused_remaining=max(0.0, (turn.deadline - last_heard).total_seconds()))
-
-
-def resume(turn: Turn, now: datetime) -> Turn:
-    if turn.state is not TurnState.OPEN or turn.paused_remaining is None:
-        return turn
-    return replace(turn, deadline=now + timedelta(seconds=turn.paused_remaining), paused_remaining=None)
+# --- the formal turn's end (its countdown: kiosk_core.selection_countdown) ------------------------------
 
 
 def check_confirm(turn: Turn, unit: str, taken: Collection[str], now: datetime | None = None) -> None:

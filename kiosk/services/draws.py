@@ -1,5 +1,6 @@
 """The public lottery at the counter: the supervisor's console calls to the centre, the local check of its
-result, and the households' results pulled on sync (lookup, result notice, public list).
+result (kiosk.services.draw_check), and the households' results pulled on sync (lookup: draw_lookup; result
+notice, public list).
 
 Centre calls run on whatever thread calls them (the UI puts them on the network lane) with this service's own
 client, which holds no token: the signed-in supervisor's operator token is read from the keyring for each
@@ -15,9 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
 from kiosk.services import audit, draw_names
 from kiosk.services.central_client import CentralClient
 from kiosk.services.changes import Change, ChangeNotice
@@ -25,15 +23,14 @@ from kiosk.services.clock import Clock
 from kiosk.services.database_lane import DatabaseWriter, write_here
 from kiosk.services.draw_apply import keep_record
 from kiosk.services.draw_calls import DrawCalls, draw_view, ready_plans
+from kiosk.services.draw_check import DrawCheck
+from kiosk.services.draw_lookup import SHOWN_STATES, find_outcomes
 from kiosk.services.draw_prints import DrawPrints
 from kiosk.services.draw_views import (
-    DrawMismatch,
     DrawOutcomeView,
-    DrawRecordMismatch,
     DrawView,
     PublicListRow,
     ReadyPlan,
-    SourcesDiffer,
     SourceSpec,
     SourceValue,
 )
@@ -44,37 +41,8 @@ from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
 from kiosk_core import lottery
 from kiosk_core.errors import InvalidInput, KioskError, NotFound
-from kiosk_core.identity import FILING_NO, normalize, parse_id_number
+from kiosk_core.identity import normalize
 from kiosk_core.lottery import DrawResult
-from kiosk_core.reg_no import parse_reg_no
-
-__all__ = ["DrawMismatch", "DrawService", "SourcesDiffer", "check_twice"]
-
-# What a household may be told: a draw kept here that the centre published (or withdrew after publishing).
-_SHOWN_STATES = ("published", "retracted")
-MAX_RESULTS = 20
-
-
-def check_twice(first: Sequence[SourceValue], second: Sequence[SourceValue]) -> tuple[SourceValue, ...]:
-    """The sources as two people entered them, normalised; raises SourcesDiffer naming every label that differs.
-
-    Digits are compared as the draw will read them (full-width digits, spaces and commas do not count as a
-    difference); a value that is not digits at all is refused (InvalidInput) whoever typed it.
-    """
-    if [v.label for v in first] != [v.label for v in second]:
-        raise InvalidInput(
-            "两次录入的随机源项目不一致", hint="请按冻结时登记的随机源逐项录入", code="sources_labels"
-        )
-    values, differ = [], []
-    for a, b in zip(first, second, strict=True):
-        one, other = lottery.normalise_digits(a.value), lottery.normalise_digits(b.value)
-        if one != other:
-            differ.append(a.label)
-        values.append(SourceValue(a.label, one))
-    if differ:
-        raise SourcesDiffer(tuple(differ))
-    return tuple(values)
-
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +77,7 @@ class DrawService:
         self._prints = prints
         self._write = writer
         self._changes = changes or ChangeNotice()
-        self._last_result: tuple[object, DrawResult] | None = None
+        self._check = DrawCheck()
 
     # --- the console: each a call to the centre (slow: on the network lane) ---
 
@@ -173,38 +141,9 @@ class DrawService:
 
     # --- the local check ---
 
-    def local_result(self, draw: DrawView) -> DrawResult:
-        """The draw recomputed here from its published list, pools, sources and cancellations."""
-        if draw.sources_text is None:
-            raise KioskError("随机源尚未录入，还不能计算结果", code="draw_no_sources")
-        listed = lottery.read_list(draw.list_text)
-        mode, pools = lottery.parse_pools(draw.pools_text)
-        sources = lottery.parse_sources(draw.sources_text)
-        return lottery.draw_list(listed, mode, pools, sources, frozenset(draw.cancelled))
-
     def check(self, draw: DrawView) -> DrawResult:
-        """``local_result``, after checking the centre's hashes, seed and result agree with it (DrawMismatch)."""
-        if lottery.sha256_hex(draw.list_text) != draw.list_hash:
-            raise DrawRecordMismatch("冻结名单的哈希", draw.list_hash, lottery.sha256_hex(draw.list_text))
-        if lottery.sha256_hex(draw.pools_text) != draw.pools_hash:
-            raise DrawRecordMismatch(
-                "房源与配额表的哈希", draw.pools_hash, lottery.sha256_hex(draw.pools_text)
-            )
-        mode, _ = lottery.parse_pools(draw.pools_text)
-        if mode != draw.mode:
-            raise DrawRecordMismatch("摇号方式", mode, draw.mode)
-        # The console checks a draw, then lists its rows (public_rows checks again): computed once for both.
-        key = (draw.list_hash, draw.pools_hash, draw.sources_text, draw.cancelled)
-        last = self._last_result
-        result = last[1] if last is not None and last[0] == key else self.local_result(draw)
-        self._last_result = (key, result)
-        if draw.seed is not None and draw.seed != result.seed.hex():
-            raise DrawRecordMismatch("种子", result.seed.hex(), draw.seed)
-        if draw.result_text is not None:
-            lottery.check_same(lottery.result_text(result), draw.result_text)
-            if draw.result_hash is not None and lottery.sha256_hex(draw.result_text) != draw.result_hash:
-                raise DrawRecordMismatch("结果哈希", lottery.sha256_hex(draw.result_text), draw.result_hash)
-        return result
+        """The result recomputed here, after checking the centre's record agrees with it (DrawMismatch)."""
+        return self._check.check(draw)
 
     def public_rows(self, draw: DrawView) -> list[PublicListRow]:
         """The checked result in rank order, masked, with pool and outcome labels (projection, notice board)."""
@@ -248,7 +187,7 @@ class DrawService:
 
         def read() -> list[DrawOutcomeView]:
             with self._uow() as uow:
-                return self._lookup(uow.session, query)
+                return find_outcomes(uow.session, query, self._view)
 
         found = self._write(read)
         if not found:
@@ -311,7 +250,7 @@ class DrawService:
         draw = self._write(lambda: self._kept(draw_id))
         if draw is None:
             draw = self.record(draw_id)
-        if draw.state not in _SHOWN_STATES:
+        if draw.state not in SHOWN_STATES:
             raise KioskError("该摇号结果尚未公布，不能打印公示名单", code="draw_not_published")
         return draw, self.public_rows(draw)
 
@@ -319,75 +258,6 @@ class DrawService:
         with self._uow() as uow:
             row = uow.session.get(t.Draw, draw_id)
             return self._view(row.record_json) if row else None
-
-    def _lookup(self, s: Session, query: str) -> list[DrawOutcomeView]:
-        reg_nos: set[str] = set()
-        filings: set[str] = set()
-        if FILING_NO.match(query):
-            filings.add(query)
-        elif len(query) == 18 and query[:17].isdigit():
-            id_number = parse_id_number(query)
-            member_of = select(t.Member.household_id).where(t.Member.id_number == id_number)
-            filings.update(
-                s.scalars(
-                    select(t.Household.filing_no).where(
-                        or_(t.Household.applicant_id_number == id_number, t.Household.id.in_(member_of))
-                    )
-                )
-            )
-        else:
-            reg_nos.add(parse_reg_no(query))
-        if filings:
-            reg_nos.update(
-                s.scalars(
-                    select(t.Registration.reg_no)
-                    .join(t.Household, t.Household.id == t.Registration.household_id)
-                    .where(t.Household.filing_no.in_(filings))
-                )
-            )
-        rows = s.scalars(
-            select(t.DrawOutcome)
-            .join(t.Draw, t.Draw.draw_id == t.DrawOutcome.draw_id)
-            .where(
-                t.Draw.state.in_(_SHOWN_STATES),
-                or_(t.DrawOutcome.reg_no.in_(reg_nos), t.DrawOutcome.filing_no.in_(filings)),
-            )
-            .order_by(t.DrawOutcome.draw_id.desc())
-            .limit(MAX_RESULTS)
-        ).all()
-        return [self._outcome_view(s, row) for row in rows]
-
-    def _outcome_view(self, s: Session, row: t.DrawOutcome) -> DrawOutcomeView:
-        draw = self._view(s.get_one(t.Draw, row.draw_id).record_json)
-        names = draw_names.Names.read(s, row.draw_id, [row.reg_no])
-        group = draw_names.group_of(draw.list_text, row.reg_no)
-        return DrawOutcomeView(
-            draw_id=draw.draw_id,
-            plan_code=draw.plan_code,
-            plan_name=draw.plan_name,
-            reg_no=row.reg_no,
-            filing_no=names.filing_no(row.reg_no),
-            applicant_masked=names.applicant(row.reg_no),
-            id_masked=names.id_number(row.reg_no),
-            rank=row.rank,
-            entries=draw.entries,
-            pool=row.pool,
-            pool_label=names.pool_label(row.pool),
-            group_label=draw_names.group_label(group),
-            kind=row.kind,
-            unit_code=row.unit_code,
-            number=row.number,
-            outcome_label=names.outcome_label(row.kind, row.unit_code, row.number),
-            list_hash=draw.list_hash,
-            seed=draw.seed or "",
-            result_hash=draw.result_hash or "",
-            algorithm=draw.algorithm,
-            state=draw.state,
-            published_at=draw.published_at,
-            retracted_at=draw.retracted_at,
-            retract_reason=draw.retract_reason,
-            public_url=draw.public_url,
-        )
 
     def _pool_labels(self) -> dict[str, str]:
         with self._uow() as uow:

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from kiosk.bootstrap import Built, build_services
 from kiosk.config import CentralConfig, Config
 from kiosk.services.draw_apply import apply_outcomes
+from kiosk.services.draw_check import check_twice
 from kiosk.services.draw_views import DrawMismatch, DrawOffline, SourcesDiffer, SourceSpec, SourceValue
-from kiosk.services.draws import check_twice
 from kiosk.services.secrets import DEVICE_TOKEN, SecretStore, operator_token_name
 from kiosk.services.views import OperatorSession
 from kiosk_core import lottery

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from kiosk.bootstrap import Built
 from kiosk.services.clock import system_clock
+from kiosk.services.draw_check import check_twice
 from kiosk.services.draw_views import DrawRefused, SourcesDiffer, SourceSpec, SourceValue
-from kiosk.services.draws import check_twice
 from kiosk.services.views import OperatorSession, RegistrationDraft
 from kiosk.storage import tables as t
 from kiosk_central.api.app import create_app

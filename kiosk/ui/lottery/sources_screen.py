@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 
+from kiosk.services.draw_check import check_twice
 from kiosk.services.draw_views import DrawView, SourceSpec, SourceValue
-from kiosk.services.draws import check_twice
 from kiosk.ui import theme
 from kiosk.ui.lottery.formats import facts
 from kiosk.ui.lottery.state import ConsoleState

@@ -30,7 +30,7 @@ from stdnum.cn import ric
 
 from bench.common import emit, percentile
 from kiosk_central.bootstrap import build
-from kiosk_central.config import Settings
+from kiosk_central.config import ID_KEY_ENV, Settings
 from kiosk_central.db import begin_write
 from kiosk_central.services.demo import load_demo
 from kiosk_central.services.importer import import_kind
@@ -254,6 +254,8 @@ def main() -> None:
     ap.add_argument("--think-ms", type=float, default=1000.0, help="mean pause between a kiosk's requests")
     ap.add_argument("--saturate", type=float, default=10.0, help="then seconds with no pauses (0: skip)")
     args = ap.parse_args()
+    # PostgreSQL needs the ID key; the server process inherits it.
+    os.environ.setdefault(ID_KEY_ENV, "bench_central's throwaway ID key, not a secret")
 
     with ThrowawayPostgres(settings={"max_connections": "300", "shared_buffers": "128MB"}) as pg:
         url = pg.createdb("central")

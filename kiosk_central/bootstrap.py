@@ -37,7 +37,7 @@ def build(
     hasher: PasswordHasher | None = None,
     db: Database | None = None,
 ) -> Central:
-    db = db or Database(settings.database_url)
+    db = db or Database(settings.database_url, id_key=settings.id_key)
     hasher = hasher or PasswordHasher()
     auth = AuthService(clock, hasher, settings.device_token_ttl, settings.operator_token_ttl)
     draws = DrawService(clock, hasher, UnsentReports(clock))

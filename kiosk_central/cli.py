@@ -11,7 +11,13 @@ from pathlib import Path
 
 from kiosk_central import audit_cli
 from kiosk_central.bootstrap import Central, build
-from kiosk_central.config import DATABASE_URL_ENV, DEFAULT_DATA_DIR, Settings, resolve_database_url
+from kiosk_central.config import (
+    DATABASE_URL_ENV,
+    DEFAULT_DATA_DIR,
+    IdKeyMissing,
+    Settings,
+    resolve_database_url,
+)
 from kiosk_central.db import current_revision, head_revision
 from kiosk_central.services import importer, reviews
 from kiosk_central.services.demo import load_demo
@@ -113,9 +119,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     url = resolve_database_url(args.database_url, args.data_dir)
-    if args.command == "serve":
-        return _serve(args, url)
-    central = build(Settings(database_url=url))
+    try:
+        if args.command == "serve":
+            return _serve(args, url)
+        central = build(Settings(database_url=url))
+    except IdKeyMissing as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 1
     try:
         _ready(central, migrate=args.command == "migrate" or central.db.is_sqlite)
         if args.command != "migrate":

@@ -18,6 +18,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk_central import id_index
+from kiosk_central.config import resolve_id_key
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "kiosk_central_write"
 BUSY_SECONDS = 30
@@ -144,12 +147,19 @@ def writers_of(engine: Engine) -> Writers | None:
 
 
 class Database:
-    """The engine and the session factory; one session per request or command."""
+    """The engine and the session factory; one session per request or command.
 
-    def __init__(self, url: str, *, pool_size: int = 30) -> None:
+    ``id_key``: the ID numbers' hash key (config.resolve_id_key: None takes the environment's, and refuses
+    PostgreSQL without one); every session carries it in ``info`` for id_index, and migrations get it too.
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 30, id_key: str | None = None) -> None:
         self.url = url
+        self.id_key = resolve_id_key(url, id_key)
         self.engine = create_db_engine(url, pool_size=pool_size)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(
+            self.engine, expire_on_commit=False, info={id_index.SESSION_KEY: self.id_key}
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -165,7 +175,7 @@ class Database:
             session.close()
 
     def migrate(self) -> str | None:
-        return migrate(self.engine)
+        return migrate(self.engine, id_key=self.id_key)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -181,10 +191,13 @@ def begin_write(session: Session, *, urgent: bool = False) -> None:
     session.connection(execution_options={_WRITE: URGENT if urgent else True})
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine, id_key: bytes | None = None) -> Config:
+    """``id_key``: for the migrations that hash ID numbers already stored (0008); left out, they resolve it
+    as config.resolve_id_key does."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
+    cfg.attributes[id_index.SESSION_KEY] = id_key
     return cfg
 
 
@@ -197,12 +210,12 @@ def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
-def migrate(engine: Engine, revision: str = "head") -> str | None:
+def migrate(engine: Engine, revision: str = "head", *, id_key: bytes | None = None) -> str | None:
     """Bring the schema to ``revision``; returns the revision it is at afterwards."""
     if revision != "head" or current_revision(engine) != head_revision(engine):
-        command.upgrade(alembic_config(engine), revision)
+        command.upgrade(alembic_config(engine, id_key), revision)
     return current_revision(engine)
 
 
-def downgrade(engine: Engine, revision: str = "base") -> None:
-    command.downgrade(alembic_config(engine), revision)
+def downgrade(engine: Engine, revision: str = "base", *, id_key: bytes | None = None) -> None:
+    command.downgrade(alembic_config(engine, id_key), revision)

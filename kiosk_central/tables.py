@@ -141,7 +141,8 @@ class Household(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_no: Mapped[str] = mapped_column(String(16), unique=True)
     applicant_name: Mapped[str] = mapped_column(String(64))
-    applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    # Not indexed: a search index on plain ID numbers would give them away (docs/centre-data.md).
+    applicant_id_number: Mapped[str] = mapped_column(String(18))
     district: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
     valid_until: Mapped[date]
@@ -160,7 +161,7 @@ class Member(Base):
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     relation: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(64))
-    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    id_number: Mapped[str] = mapped_column(String(18))
 
 
 class Operator(Base):
@@ -285,7 +286,8 @@ class RegistrationPerson(Base):
 
     One row per (plan, household, person), counting that household's active registrations, so a plan that
     allows a household several registrations does not clash with itself; the partial unique index keeps a
-    person in one household per plan.
+    person in one household per plan. The person is known by the keyed hash of the ID number
+    (kiosk_central.id_index), never the number itself: the household's rows hold that.
     """
 
     __tablename__ = "registration_persons"
@@ -293,7 +295,7 @@ class RegistrationPerson(Base):
         Index(
             "uq_registration_persons_active",
             "plan_id",
-            "id_number",
+            "id_hash",
             unique=True,
             postgresql_where=ACTIVE_PERSON,
             sqlite_where=ACTIVE_PERSON,
@@ -303,7 +305,7 @@ class RegistrationPerson(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
-    id_number: Mapped[str] = mapped_column(String(18))
+    id_hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 of the ID number, hex
     registrations: Mapped[int]
     active: Mapped[bool]
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from kiosk_central import id_index
 from kiosk_central.services.importer import ImportSummary, import_kind
 from kiosk_central.services.registrations import PENDING_REVIEW
 from kiosk_central.tables import (
@@ -216,11 +217,11 @@ def _register(session: Session, plan: Plan, households: list[dict[str, Any]], no
             {
                 "plan_id": plan.id,
                 "household_id": ids[h["filing_no"]],
-                "id_number": n,
+                "id_hash": person,
                 "registrations": 1,
                 "active": True,
             }
-            for n in people
+            for person in id_index.hashes(session, people).values()
         )
     session.execute(insert(Registration), registrations)
     session.execute(insert(RegistrationPerson), persons)

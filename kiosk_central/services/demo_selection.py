@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from kiosk_central import id_index
 from kiosk_central.db import begin_write
 from kiosk_central.services import demo_lottery, selection_setup
 from kiosk_central.services.auth import OperatorInfo, Principal
@@ -195,11 +196,11 @@ def _register(session: Session, plan: Plan, households: list[dict[str, Any]]) ->
             {
                 "plan_id": plan.id,
                 "household_id": ids[h["filing_no"]],
-                "id_number": n,
+                "id_hash": person,
                 "registrations": 1,
                 "active": True,
             }
-            for n in people
+            for person in id_index.hashes(session, people).values()
         )
     session.execute(insert(Registration), registrations)
     session.execute(insert(RegistrationPerson), persons)

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk_central import versions
+from kiosk_central import id_index, versions
 from kiosk_central.services import registrations, request_cache
 from kiosk_central.services.bulk import ListSelect, PlainInsert
 from kiosk_central.services.events import EventContext
@@ -47,13 +47,13 @@ _HELD_UNITS = ListSelect(
         ACTIVE_REGISTRATION, Registration.unit_id.in_(bindparam("units", expanding=True))
     )
 )
-# By plan and number, as the partial unique index on active persons is keyed.
+# By plan and the ID number's keyed hash, as the partial unique index on active persons is keyed.
 _PERSONS = ListSelect(
-    select(RegistrationPerson.plan_id, RegistrationPerson.id_number, RegistrationPerson.household_id)
+    select(RegistrationPerson.plan_id, RegistrationPerson.id_hash, RegistrationPerson.household_id)
     .join(Plan, Plan.id == RegistrationPerson.plan_id)
     .where(
         Plan.code.in_(bindparam("plans", expanding=True)),
-        RegistrationPerson.id_number.in_(bindparam("numbers", expanding=True)),
+        RegistrationPerson.id_hash.in_(bindparam("hashes", expanding=True)),
         RegistrationPerson.active,
     )
 )
@@ -75,7 +75,7 @@ class _Conflict(Exception):
 @dataclass(frozen=True)
 class _Queued:
     row: dict[str, Any]
-    persons: tuple[str, ...]
+    persons: tuple[str, ...]  # the ID numbers' keyed hashes
     unit: Unit | None
 
 
@@ -107,7 +107,7 @@ class RegistrationBatch:
         plan, household, unit = choice.plan, choice.household, choice.unit
         used = self._slots.setdefault((plan.id, household.id), set())
         slot = next((n for n in range(1, plan.max_registrations_per_household + 1) if n not in used), None)
-        persons = tuple(sorted(set(judged.rule_ctx.household.id_numbers())))
+        persons = tuple(sorted(id_index.hashes(session, judged.rule_ctx.household.id_numbers()).values()))
         if (
             slot is None
             or judged.reg_no in self._reg_nos
@@ -160,11 +160,11 @@ class RegistrationBatch:
         ):
             self._slots.setdefault((plan_id, household_id), set()).add(slot)
         self._held_units = {u for (u,) in _HELD_UNITS.rows(conn, {"units": unit_ids})} if unit_ids else set()
-        numbers = sorted({n for h in households for n in h.id_numbers()})
+        hashed = id_index.hashes(session, {n for h in households for n in h.id_numbers()})
         self._persons = {
-            (plan_id, number): household_id
-            for plan_id, number, household_id in _PERSONS.rows(
-                conn, {"plans": self._plan_codes, "numbers": numbers}
+            (plan_id, person): household_id
+            for plan_id, person, household_id in _PERSONS.rows(
+                conn, {"plans": self._plan_codes, "hashes": sorted(hashed.values())}
             )
         }
         self._stale = False
@@ -184,7 +184,7 @@ def _write(session: Session, queue: list[_Queued]) -> None:
         chunk = wanted[start : start + size]
         start += size
         params = [
-            v for (plan_id, household, number), count in chunk for v in (plan_id, household, number, count)
+            v for (plan_id, household, person), count in chunk for v in (plan_id, household, person, count)
         ]
         sql = _claims_sql(size, conn.dialect.paramstyle)
         # A person another household took meanwhile is not returned: the queue must go alone.
@@ -211,12 +211,12 @@ def _claims_sql(rows: int, paramstyle: str) -> str:
     mark = "?" if paramstyle == "qmark" else "%s"
     row = f"({mark}, {mark}, {mark}, {mark}, TRUE)"
     return (
-        "INSERT INTO registration_persons (plan_id, household_id, id_number, registrations, active) "
+        "INSERT INTO registration_persons (plan_id, household_id, id_hash, registrations, active) "
         f"VALUES {', '.join([row] * rows)} "
-        "ON CONFLICT (plan_id, id_number) WHERE active "
+        "ON CONFLICT (plan_id, id_hash) WHERE active "
         "DO UPDATE SET registrations = registration_persons.registrations + excluded.registrations "
         "WHERE registration_persons.household_id = excluded.household_id "
-        "RETURNING id_number"
+        "RETURNING id_hash"
     )
 
 

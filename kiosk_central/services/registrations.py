@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from kiosk_central import versions
+from kiosk_central import id_index, versions
 from kiosk_central.clock import to_local_naive, wire_time
 from kiosk_central.services import domain_map, payloads, request_cache
 from kiosk_central.services.errors import InvalidRequest, Rejected
@@ -289,30 +289,32 @@ def _claim_persons(s: Session, choice: _Choice, rule_ctx: eligibility.Registrati
     """Take every person of the household for this plan, or say who already holds them.
 
     Upsert on the partial unique index: a new person is inserted; one held by this household counts one more
-    registration; one held by another household is left alone and not returned. Sorted, so two transactions
-    lock shared persons in the same order.
+    registration; one held by another household is left alone and not returned. Persons are their ID numbers'
+    keyed hashes (id_index), sorted, so two transactions lock shared persons in the same order.
     """
     household = rule_ctx.household
-    numbers = sorted(set(household.id_numbers()))
-    stmt = _claim_statement(len(numbers))
+    hashed = id_index.hashes(s, household.id_numbers())
+    person = {h: n for n, h in hashed.items()}
+    wanted = sorted(person)
+    stmt = _claim_statement(len(wanted))
     params: dict[str, Any] = {"plan_id": choice.plan.id, "household_id": household.id}
-    params.update({f"n{i}": n for i, n in enumerate(numbers)})
+    params.update({f"h{i}": h for i, h in enumerate(wanted)})
     taken = set(s.scalars(stmt, params))
-    clashing = [n for n in numbers if n not in taken]
+    clashing = [h for h in wanted if h not in taken]
     if not clashing:
         return
     names = {household.applicant_id_number: household.applicant_name}
     names.update({x.id_number: x.name for x in household.members})
     holders = s.execute(
-        select(RegistrationPerson.id_number, Household.filing_no)
+        select(RegistrationPerson.id_hash, Household.filing_no)
         .join(Household, Household.id == RegistrationPerson.household_id)
         .where(
             RegistrationPerson.plan_id == choice.plan.id,
-            RegistrationPerson.id_number.in_(clashing),
+            RegistrationPerson.id_hash.in_(clashing),
             RegistrationPerson.active,
         )
     )
-    clashes = tuple(eligibility.MemberClash(names[n], filing_no) for n, filing_no in holders)
+    clashes = tuple(eligibility.MemberClash(names[person[h]], filing_no) for h, filing_no in holders)
     refusal = eligibility.members_free(replace(rule_ctx, member_clashes=clashes))
     raise (
         Rejected.from_refusal(refusal)
@@ -328,14 +330,14 @@ def _claim_statement(persons: int) -> TextClause:
     The same SQL runs on SQLite and PostgreSQL, and unlike the dialects' ON CONFLICT … WHERE constructs it is
     cacheable: compiled once, not once per registration (that compile was a fifth of a registration's time).
     """
-    rows = ", ".join(f"(:plan_id, :household_id, :n{i}, 1, TRUE)" for i in range(persons))
+    rows = ", ".join(f"(:plan_id, :household_id, :h{i}, 1, TRUE)" for i in range(persons))
     return text(
-        "INSERT INTO registration_persons (plan_id, household_id, id_number, registrations, active) "
+        "INSERT INTO registration_persons (plan_id, household_id, id_hash, registrations, active) "
         f"VALUES {rows} "
-        "ON CONFLICT (plan_id, id_number) WHERE active "
+        "ON CONFLICT (plan_id, id_hash) WHERE active "
         "DO UPDATE SET registrations = registration_persons.registrations + 1 "
         "WHERE registration_persons.household_id = excluded.household_id "
-        "RETURNING id_number"
+        "RETURNING id_hash"
     )
 
 

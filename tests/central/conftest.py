@@ -21,7 +21,7 @@ import psycopg
 import pytest
 
 from kiosk_central.bootstrap import Central, build
-from kiosk_central.config import Settings
+from kiosk_central.config import ID_KEY_ENV, Settings
 from kiosk_central.db import Database
 from kiosk_central.tables import Base
 from kiosk_central.throwaway_pg import PostgresUnavailable, ThrowawayPostgres
@@ -31,6 +31,9 @@ from tests.central.world import NOW, build_world
 from tests.fakes import CHEAP_HASHER, MovableClock
 
 BACKENDS = ("sqlite", "postgresql")
+# The centre refuses PostgreSQL without its ID key (config.resolve_id_key): the tests' servers, their worker
+# processes included (they inherit the environment), share this one.
+os.environ.setdefault(ID_KEY_ENV, "kiosk-central test ID key, 32 characters or more")
 
 
 class PgCluster:

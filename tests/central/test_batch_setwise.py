@@ -165,13 +165,13 @@ def state(central: Central) -> dict[str, Any]:
             select(
                 Plan.code,
                 Household.filing_no,
-                RegistrationPerson.id_number,
+                RegistrationPerson.id_hash,
                 RegistrationPerson.registrations,
                 RegistrationPerson.active,
             )
             .join(Plan, Plan.id == RegistrationPerson.plan_id)
             .join(Household, Household.id == RegistrationPerson.household_id)
-            .order_by(Plan.code, RegistrationPerson.id_number, RegistrationPerson.active)
+            .order_by(Plan.code, RegistrationPerson.id_hash, RegistrationPerson.active)
         ).all()
         units = s.execute(select(Unit.code, Unit.status, Unit.version).order_by(Unit.code)).all()
         phones = s.execute(

@@ -59,7 +59,7 @@ def test_constraints_that_hold_the_rules_are_partial_unique_indexes(empty_db: Da
     ):
         assert index["unique"]
     assert persons["uq_registration_persons_active"]["unique"]
-    assert persons["uq_registration_persons_active"]["column_names"] == ["plan_id", "id_number"]
+    assert persons["uq_registration_persons_active"]["column_names"] == ["plan_id", "id_hash"]
 
 
 def test_downgrade_and_upgrade_again(empty_db: Database) -> None:

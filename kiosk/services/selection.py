@@ -5,7 +5,8 @@ Every step is the centre's to decide (its clock, its constraints), so each is on
 last state it read, so staff hear about a sixth wish or a unit of another pool at once; the centre checks
 again. A refusal comes back as ``SelectionRefused`` (the centre's code and words), a centre away as
 ``SelectionOffline``: nothing was done there. Confirming is the exception: a network drop mid-confirm is
-not "offline" but "not known yet", and the counter re-reads the turn before it says anything (``confirm``).
+not "offline" but "not known yet", and the counter re-reads the turn before it says anything (``confirm``;
+what it came to: kiosk.services.selection_confirm).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from kiosk.services import audit
 from kiosk.services.central_client import CentralClient
@@ -23,6 +23,7 @@ from kiosk.services.database_lane import DatabaseWriter, write_here
 from kiosk.services.printing_port import SlipPrinter
 from kiosk.services.secrets import SecretStore
 from kiosk.services.selection_calls import Reply, SelectionCalls, new_key
+from kiosk.services.selection_confirm import ConfirmOutcome, ConfirmStatus, lost_confirm
 from kiosk.services.selection_identify import households_of, normalise_scan, turn_at_counter
 from kiosk.services.selection_results import SelectionResults, SheetPrinted
 from kiosk.services.selection_sheet import SelectionSheets
@@ -44,8 +45,6 @@ from kiosk_core.errors import InvalidInput, NotFound
 from kiosk_core.selection import TurnState
 
 __all__ = [
-    "ConfirmOutcome",
-    "ConfirmStatus",
     "SelectionOffline",
     "SelectionReading",
     "SelectionRefused",
@@ -55,33 +54,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-
-class ConfirmStatus(StrEnum):
-    CONFIRMED = "confirmed"  # the centre chose the unit for the household: final
-    REFUSED = "refused"  # the centre said no (unit taken a moment earlier, time up, ...); nothing chosen
-    FINISHED_OTHERWISE = "finished_otherwise"  # the turn ended another way meanwhile (auto-pick at time-out)
-    NOT_THROUGH = "not_through"  # the network dropped, the turn is still open: nothing chosen, try again
-    UNKNOWN = "unknown"  # the network dropped and the centre cannot be asked yet: tell the household nothing
-
-
-@dataclass(frozen=True)
-class ConfirmOutcome:
-    status: ConfirmStatus
-    message: str  # Chinese, for staff
-    turn: TurnView | None  # as the centre has it now (None while unknown)
-    key: str  # confirm again with this key: the centre answers one key once
-    unit_code: str
-    code: str = ""
-    hint: str = ""
-
-    @property
-    def chosen(self) -> bool:
-        return self.status is ConfirmStatus.CONFIRMED or (
-            self.status is ConfirmStatus.FINISHED_OTHERWISE
-            and self.turn is not None
-            and self.turn.unit_code is not None
-        )
 
 
 @dataclass(frozen=True)
@@ -348,34 +320,14 @@ class SelectionService:
         self, plan_code: str, reg_no: str, unit_code: str, key: str, operator: OperatorSession, why: str
     ) -> ConfirmOutcome:
         view = self._reread(plan_code)
-        turn = view.turn(reg_no) if view else None
-        if turn is None:
+        outcome = lost_confirm(view.turn(reg_no) if view else None, unit_code, key)
+        if outcome.status is ConfirmStatus.UNKNOWN:
             log.warning("confirm %s of %s: answer lost, centre unreachable (%s)", unit_code, reg_no, why)
-            return ConfirmOutcome(
-                ConfirmStatus.UNKNOWN,
-                "网络中断，尚不知道是否已确认，请勿告知家庭结果",
-                None,
-                key,
-                unit_code,
-                hint="恢复联网后点“核对结果”；倒计时已暂停，由中心保留该家庭的选房",
-            )
-        if turn.state is TurnState.CONFIRMED and turn.unit_code == unit_code:
-            self._after_confirm(turn, operator)
-            return ConfirmOutcome(ConfirmStatus.CONFIRMED, f"已确认正选：{unit_code}", turn, key, unit_code)
-        if turn.finished:
+        elif outcome.status is ConfirmStatus.CONFIRMED and outcome.turn is not None:
+            self._after_confirm(outcome.turn, operator)
+        elif outcome.status is ConfirmStatus.FINISHED_OTHERWISE:
             self._changes.publish(Change.SELECTION)
-            what = f"{turn.state_label}：{turn.unit_code}" if turn.unit_code else turn.state_label
-            return ConfirmOutcome(
-                ConfirmStatus.FINISHED_OTHERWISE, f"该家庭的选房已结束（{what}）", turn, key, unit_code
-            )
-        return ConfirmOutcome(
-            ConfirmStatus.NOT_THROUGH,
-            "确认未送达中心，未选定房源",
-            turn,
-            key,
-            unit_code,
-            hint="倒计时未结束，可再次确认",
-        )
+        return outcome
 
     def _after_confirm(self, turn: TurnView, operator: OperatorSession) -> None:
         self._changes.publish(Change.SELECTION)

@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from kiosk.bootstrap import Built
-from kiosk.services.selection import ConfirmStatus, SelectionRefused, SelectionService
+from kiosk.services.selection import SelectionRefused, SelectionService
+from kiosk.services.selection_confirm import ConfirmStatus
 from kiosk.services.selection_views import TurnView
 from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t

@@ -30,7 +30,7 @@ from kiosk.ui.workers import Lane, run_in_background
 from kiosk_core.selection import MAX_WISHES
 
 if TYPE_CHECKING:
-    from kiosk.services.selection import ConfirmOutcome
+    from kiosk.services.selection_confirm import ConfirmOutcome
     from kiosk.services.selection_views import TurnView, WishView
 
 

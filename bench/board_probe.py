@@ -17,7 +17,7 @@ import httpx
 from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtWidgets import QApplication
 
-from kiosk.services.hall_selection import build_board
+from kiosk.services.hall_board import build_board
 from kiosk.services.push_client import PushClient, PushEvent
 from kiosk.ui.hall.board_screen import BoardScreen
 from kiosk.ui.hall.feed import HallFeed

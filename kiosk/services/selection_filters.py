@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.services.hall_selection import room_label
+from kiosk.services.hall_board import room_label
 
 ANY = ""  # a filter left open
 

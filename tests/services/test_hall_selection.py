@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kiosk.services.hall_selection import (
-    CALLING_PAGE,
-    PAGE_TICKS,
-    BoardState,
-    CallingState,
-    SelectionHall,
-    build_board,
-    build_calling,
-    unspoken,
-)
+from kiosk.services.hall_board import BoardState, build_board
+from kiosk.services.hall_calling import CALLING_PAGE, CallingState, build_calling, unspoken
+from kiosk.services.hall_selection import PAGE_TICKS, SelectionHall
 from tests.ui.selection_states import SERVER_TIME, WHOLE_IDS, WHOLE_NAMES, selection_state, turn, units
 
 

@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, HallConfig
-from kiosk.services.hall_selection import BoardState, CallingState, SelectionHall
+from kiosk.services.hall_board import BoardState
+from kiosk.services.hall_calling import CallingState
+from kiosk.services.hall_selection import SelectionHall
 from kiosk.ui import theme
 from kiosk.ui.hall.board_screen import BoardScreen
 from kiosk.ui.hall.feed import HallFeed

@@ -11,7 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, HallConfig
 from kiosk.platform.speech import SpeechEngine
-from kiosk.services.hall_selection import BoardState, CallingState, SelectionHall
+from kiosk.services.hall_board import BoardState
+from kiosk.services.hall_calling import CallingState
+from kiosk.services.hall_selection import SelectionHall
 from kiosk.ui.hall.call_announcer import CallAnnouncer
 from kiosk.ui.hall.calling_screen import CallingScreen
 from kiosk.ui.hall.feed import HallFeed

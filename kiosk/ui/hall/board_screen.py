@@ -9,7 +9,7 @@ from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
-from kiosk.services.hall_selection import BoardBuilding, BoardCell, BoardState
+from kiosk.services.hall_board import BoardBuilding, BoardCell, BoardState
 from kiosk.ui import theme
 from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.hall.feed import HallFeed

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.services.hall_selection import CallingState, unspoken
+from kiosk.services.hall_calling import CallingState, unspoken
 
 if TYPE_CHECKING:
     from kiosk.platform.speech import SpeechEngine

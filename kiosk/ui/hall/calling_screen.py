@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.services.hall_selection import CALLING_PAGE, CallingState, ServedTurn
+from kiosk.services.hall_calling import CALLING_PAGE, CallingState, ServedTurn
 from kiosk.ui import theme
 from kiosk.ui.hall.feed import HallFeed
 from kiosk.ui.hall.hall_screen import HallScreen

@@ -73,7 +73,7 @@ class CallScreen(SelectionStep):
         self.run_network(lambda: service.state(code), read, lambda _e: self.plan.selectAll())
 
     def _show_selection(self) -> None:
-        from kiosk.services.hall_selection import round_label
+        from kiosk.services.hall_rounds import round_label
 
         view = self.state.selection
         if view is None:

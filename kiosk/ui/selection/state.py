@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.services.hall_selection import BoardState, CallingState, SelectionHall
+from kiosk.services.hall_board import BoardState
+from kiosk.services.hall_calling import CallingState
+from kiosk.services.hall_selection import SelectionHall
 from kiosk.services.selection_watch import Shown
 from kiosk.ui.hall.feed import HallFeed
 

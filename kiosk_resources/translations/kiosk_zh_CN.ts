@@ -1286,34 +1286,6 @@ Cancellation possible until {deadline}</source>
             <translation>返回</translation>
         </message>
         <message>
-            <source>Registration no.</source>
-            <translation>登记编号</translation>
-        </message>
-        <message>
-            <source>Plan</source>
-            <translation>配租计划</translation>
-        </message>
-        <message>
-            <source>Project / unit type / unit</source>
-            <translation>项目/户型/房源</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>状态</translation>
-        </message>
-        <message>
-            <source>Registered at</source>
-            <translation>登记时间</translation>
-        </message>
-        <message>
-            <source>Slip</source>
-            <translation>回执</translation>
-        </message>
-        <message>
-            <source>Review</source>
-            <translation>审核</translation>
-        </message>
-        <message>
             <source>Reprint slip</source>
             <translation>补打回执</translation>
         </message>
@@ -1338,10 +1310,6 @@ Cancellation possible until {deadline}</source>
             <translation>导出登记</translation>
         </message>
         <message>
-            <source>Slip check: {verdict}</source>
-            <translation>回执核验：{verdict}</translation>
-        </message>
-        <message>
             <source>{name} · filing {filing_no} · phone {phone} · {n} registration(s)</source>
             <translation>{name} · 备案编号 {filing_no} · 电话 {phone} · 共{n}条登记</translation>
         </message>
@@ -1352,30 +1320,6 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Registrations the centre turned down: {n}</source>
             <translation>被中心退回的登记：{n}条</translation>
-        </message>
-        <message>
-            <source>Not reviewed yet</source>
-            <translation>待审核</translation>
-        </message>
-        <message>
-            <source>Printed</source>
-            <translation>已打印</translation>
-        </message>
-        <message>
-            <source>Not printed</source>
-            <translation>未打印</translation>
-        </message>
-        <message>
-            <source>Awaiting the centre's confirmation</source>
-            <translation>待中心确认</translation>
-        </message>
-        <message>
-            <source>At the centre</source>
-            <translation>已送达中心</translation>
-        </message>
-        <message>
-            <source>Not yet sent</source>
-            <translation>待上传中心</translation>
         </message>
         <message>
             <source>Registration {reg_no} has been cancelled</source>
@@ -1422,6 +1366,61 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Record the re-declaration</source>
             <translation>记录重新声明</translation>
+        </message>
+    </context>
+    <context>
+        <name>RegistrationTable</name>
+        <message>
+            <source>Registration no.</source>
+            <translation>登记编号</translation>
+        </message>
+        <message>
+            <source>Plan</source>
+            <translation>配租计划</translation>
+        </message>
+        <message>
+            <source>Project / unit type / unit</source>
+            <translation>项目/户型/房源</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Registered at</source>
+            <translation>登记时间</translation>
+        </message>
+        <message>
+            <source>Slip</source>
+            <translation>回执</translation>
+        </message>
+        <message>
+            <source>Review</source>
+            <translation>审核</translation>
+        </message>
+        <message>
+            <source>Not reviewed yet</source>
+            <translation>待审核</translation>
+        </message>
+        <message>
+            <source>Printed</source>
+            <translation>已打印</translation>
+        </message>
+        <message>
+            <source>Not printed</source>
+            <translation>未打印</translation>
+        </message>
+        <message>
+            <source>Awaiting the centre's confirmation</source>
+            <translation>待中心确认</translation>
+        </message>
+        <message>
+            <source>At the centre</source>
+            <translation>已送达中心</translation>
+        </message>
+        <message>
+            <source>Not yet sent</source>
+            <translation>待上传中心</translation>
         </message>
     </context>
     <context>
@@ -1798,6 +1797,13 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Checked at {url}</source>
             <translation>核验网址 {url}</translation>
+        </message>
+    </context>
+    <context>
+        <name>SlipVerdict</name>
+        <message>
+            <source>Slip check: {verdict}</source>
+            <translation>回执核验：{verdict}</translation>
         </message>
     </context>
     <context>

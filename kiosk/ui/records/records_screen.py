@@ -8,23 +8,20 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.services.views import Verdict
 from kiosk.ui import messages
 from kiosk.ui.records.dialogs.cancel_dialog import CancelDialog
 from kiosk.ui.records.dialogs.export_dialog import ExportDialog
 from kiosk.ui.records.dialogs.phone_dialog import PhoneDialog
+from kiosk.ui.records.registration_table import RegistrationTable
+from kiosk.ui.records.slip_verdict import SlipVerdict
 from kiosk.ui.theme import InlineError, set_kind
 from kiosk.ui.workers import Lane, run_in_background
 from kiosk_core.model import Role
@@ -33,24 +30,13 @@ if TYPE_CHECKING:
     from kiosk.services.exports import ExportService
     from kiosk.services.records import Found, RecordsService
     from kiosk.services.slip_printing import PrintOutcome, SlipService
-    from kiosk.services.views import OperatorSession, RegistrationView, SlipCheck
-
-
-_VERDICT_LEVELS = {
-    Verdict.GENUINE: "success",
-    Verdict.CANCELLED: "warning",
-    Verdict.TURNED_DOWN: "warning",
-    Verdict.NOT_FOUND: "warning",
-    Verdict.NOT_GENUINE: "error",
-}
+    from kiosk.services.views import OperatorSession, RegistrationView
 
 
 class RecordsScreen(QWidget):
     back_requested = Signal()
     draw_results_requested = Signal(str)  # the search box's query: the lottery's result lookup finds it too
     selection_results_requested = Signal(str)  # likewise the chosen unit and its 选房确认书
-
-    COLUMNS = 7
 
     def __init__(
         self,
@@ -66,7 +52,6 @@ class RecordsScreen(QWidget):
         self.export_dialog: ExportDialog | None = None
         self._slips = slips
         self._operator = operator_getter
-        self._views: list[RegistrationView] = []
         self._query = ""
         self._searched = ""
         self._busy = False
@@ -93,37 +78,9 @@ class RecordsScreen(QWidget):
         self.summary.setObjectName("recordsSummary")
         self.summary.setWordWrap(True)
         set_kind(self.summary, "subtitle")
-        self.verdict = QLabel()  # a slip check's answer, coloured by its level
-        self.verdict.setObjectName("slipVerdict")
-        self.verdict.setWordWrap(True)
-        self.verdict.hide()
+        self.verdict = SlipVerdict()  # a slip check's answer, coloured by its level
 
-        self.table = QTableWidget(0, self.COLUMNS)
-        self.table.setObjectName("recordsTable")
-        self.table.setHorizontalHeaderLabels(
-            [
-                self.tr("Registration no."),
-                self.tr("Plan"),
-                self.tr("Project / unit type / unit"),
-                self.tr("Status"),
-                self.tr("Registered at"),
-                self.tr("Slip"),
-                self.tr("Review"),
-            ]
-        )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # The long texts share what the short columns leave and wrap there: a plan's full name sized to its
-        # contents left the choice and the status a character wide (待中心确认 stood one character a line).
-        for column in (1, 2, 3):  # plan; project / unit type / unit; status (a turned-down reason)
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table = RegistrationTable()
 
         self.reprint = QPushButton(self.tr("Reprint slip"))
         self.reprint.setObjectName("reprint")
@@ -194,7 +151,7 @@ class RecordsScreen(QWidget):
         self._searched = text  # what refresh() runs again
         self.error.clear()
         self.summary.clear()
-        self._show_verdict(None)
+        self.verdict.show_check(None)
         records, operator = self._records, self._operator()
         counter = operator.counter if operator else ""
         run_in_background(
@@ -205,7 +162,7 @@ class RecordsScreen(QWidget):
         """Every registration the centre turned down: staff call these households back."""
         self.query.clear()
         self.error.clear()
-        self._show_verdict(None)
+        self.verdict.show_check(None)
         self._reload = self.show_rejected
         records = self._records
         run_in_background(self, records.rejected, self._show_rejected, self._failed)
@@ -235,11 +192,10 @@ class RecordsScreen(QWidget):
         self.query.clear()
         self.error.clear()
         self.summary.clear()
-        self._show_verdict(None)
+        self.verdict.show_check(None)
         self._query = ""
         self._reload = None
-        self._views = []
-        self.table.setRowCount(0)
+        self.table.show_views([])
         self._update_actions()
 
     def reset(self) -> None:
@@ -247,38 +203,20 @@ class RecordsScreen(QWidget):
         self.clear()
 
     def selected(self) -> RegistrationView | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self._views[rows[0].row()] if rows else None
+        return self.table.selected()
 
     # --- rendering ----------------------------------------------------------------------------------------
 
     def _found(self, query: str, found: Found) -> None:
         self._show(query, found.registrations)
-        self._show_verdict(found.check)
+        self.verdict.show_check(found.check)
         if found.check is not None and not found.registrations:
             self.summary.clear()  # the verdict says what there is to say
         self.query.selectAll()  # the next scan replaces this one
 
-    def _show_verdict(self, check: SlipCheck | None) -> None:
-        if check is None:
-            self.verdict.clear()
-            self.verdict.hide()
-            return
-        lines = [self.tr("Slip check: {verdict}").format(verdict=check.label), check.message]
-        if check.hint:
-            lines.append(f"→ {check.hint}")
-        self.verdict.setText("\n".join(lines))
-        self.verdict.setProperty("level", _VERDICT_LEVELS[check.verdict])
-        self.verdict.style().unpolish(self.verdict)
-        self.verdict.style().polish(self.verdict)
-        self.verdict.show()
-
     def _show(self, query: str, views: list[RegistrationView]) -> None:
-        previous = self.selected()
-        self._query, self._views = query, list(views)
-        self.table.setRowCount(len(views))
-        for row, view in enumerate(views):
-            self._fill(row, view)
+        self._query = query
+        self.table.show_views(views)
         if views:
             first = views[0]
             self.summary.setText(
@@ -289,8 +227,6 @@ class RecordsScreen(QWidget):
                     n=len(views),
                 )
             )
-            keep = [i for i, v in enumerate(views) if previous and v.reg_no == previous.reg_no]
-            self.table.selectRow(keep[0] if keep else 0)
         else:
             self.summary.setText(self.tr("No registrations found for {query}").format(query=query.strip()))
         self._update_actions()
@@ -299,39 +235,8 @@ class RecordsScreen(QWidget):
         self._show("", views)
         self.summary.setText(self.tr("Registrations the centre turned down: {n}").format(n=len(views)))
 
-    def _fill(self, row: int, v: RegistrationView) -> None:
-        place = "\n".join(x for x in (v.project_name, v.unit_type_name, v.unit_label) if x)
-        status = "\n".join(x for x in (v.status_label, v.cancel_reason_label, self._central(v)) if x)
-        review = v.review_status or self.tr("Not reviewed yet")
-        if v.reject_reason:
-            review = f"{review}\n{v.reject_reason}"
-        cells = (
-            v.reg_no,
-            f"{v.plan_name}\n{v.plan_kind_label}",
-            place,
-            status,
-            f"{v.created_at:%Y-%m-%d %H:%M}" if v.created_at else "",
-            self.tr("Printed") if v.slip_printed else self.tr("Not printed"),
-            review,
-        )
-        for column, text in enumerate(cells):
-            self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeRowToContents(row)
-
-    def _central(self, v: RegistrationView) -> str:
-        if v.central_status in ("rejected", "change_refused"):
-            return v.central_message
-        if v.status != "active":
-            return ""
-        if v.provisional:  # a real-time unit not confirmed yet: staff may have to call the household back
-            return self.tr("Awaiting the centre's confirmation")
-        return self.tr("At the centre") if v.central_status == "accepted" else self.tr("Not yet sent")
-
     def _replace(self, view: RegistrationView) -> None:
-        for row, old in enumerate(self._views):
-            if old.reg_no == view.reg_no:
-                self._views[row] = view
-                self._fill(row, view)
+        self.table.replace(view)
         self._update_actions()
 
     def _update_actions(self) -> None:

@@ -73,8 +73,12 @@ class Config:
     # A counter in a public hall: fullscreen, frameless, on top, not closable; leaving needs a supervisor.
     kiosk_mode: bool = False
     # Days after a plan closes (and the centre has every registration) before the counter's copy of personal
-    # data is masked; slip PDFs are deleted this many days after they were written.
+    # data is masked, its slip PDFs deleted with it.
     retention_days: int = 30
+    # Days a slip's PDF stays on disk (it holds the household's name; a reprint renders the slip again, so the file
+    # is the printer's copy only). 0: deleted as soon as the printer has it, and one that did not print at the
+    # next daily purge; N: deleted by the daily purge N days after it was written, printed or not.
+    slip_keep_days: int = 1
     printer: PrinterConfig = PrinterConfig()
     theme: ThemeConfig = ThemeConfig()
     speech: SpeechConfig = SpeechConfig()
@@ -154,6 +158,7 @@ _RULES: dict[str, _Whole | _Text | _OneOf | _Switch] = {
     "counter": _Text("窗口号 1 到 99"),  # also an integer: checked in _counter_number
     "kiosk_mode": _Switch(),
     "retention_days": _Whole(1, 3_650, "天"),
+    "slip_keep_days": _Whole(0, 3_650, "天"),
     "printer.name": _Text('打印机队列名（加引号的文字）；留空 "" 用系统默认打印机'),
     "printer.slip_layout": _OneOf(("a4", "receipt80")),
     "theme.font_pt": _Whole(12, 48),
@@ -216,7 +221,7 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
                     problems.append(f"[{key}] 中有不认识的设置项 {name}（可用：{'、'.join(sorted(known))}）")
                 else:
                     values[key][name] = _checked(f"{key}.{name}", item, problems)
-        elif key in ("data_dir", "counter", "kiosk_mode", "retention_days"):
+        elif key in ("data_dir", "counter", "kiosk_mode", "retention_days", "slip_keep_days"):
             values[""][key] = _checked(key, value, problems)
         else:
             problems.append(f"不认识的设置项 {key}")
@@ -241,8 +246,9 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
         changes["counter"] = f"{_counter_number(top['counter']):02d}"
     if "kiosk_mode" in top:
         changes["kiosk_mode"] = top["kiosk_mode"]
-    if "retention_days" in top:
-        changes["retention_days"] = top["retention_days"]
+    for days in ("retention_days", "slip_keep_days"):
+        if days in top:
+            changes[days] = top[days]
     return replace(config, **changes)
 
 

@@ -2,9 +2,11 @@
 
 A registration is purged when every outbox message about it has been answered by the centre (nothing unsent is
 ever touched: the centre's copy is then the record) and its plan closed more than the retention ago. It keeps its
-reg no., status and masked values; its household loses names, ID numbers and phone numbers to masked values
-unless another of the household's registrations still needs them. Slip PDFs older than the retention are deleted
-from disk; a reprint renders the slip again from what the registration keeps (masked values).
+reg no., status and masked values, and is marked purged so later runs never read it again; its household loses
+names, ID numbers and phone numbers to masked values unless another of the household's registrations still needs
+them; its selection sheet keeps the masked name and ID number only. Its slip files go with it, and any slip file
+older than the slips' own keep time (``slip_keep_days``); a reprint renders the slip again from what the
+registration keeps (masked values), so no file is ever needed for one.
 """
 
 from __future__ import annotations
@@ -24,24 +26,29 @@ from kiosk.services import audit
 from kiosk.services.clock import Clock
 from kiosk.services.database_lane import DatabaseWriter, write_here
 from kiosk.services.failures import log_unexpected
+from kiosk.services.slip_printing import SLIP_KEEP, slip_files
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
 from kiosk_core.identity import mask_id_number, mask_name, mask_phone
 
 log = logging.getLogger(__name__)
 DAY = timedelta(days=1)
+# A slip file this young may be on its way to the printer (written, not yet spooled): never taken from under it.
+IN_USE = timedelta(hours=1)
+_CHUNK = 500  # file paths per UPDATE: far below SQLite's limit of bound values
 
 
 @dataclass(frozen=True)
 class PurgeReport:
-    registrations: int  # registrations whose values were masked in this run
+    registrations: int  # registrations purged (masked and marked) in this run
     households: int
     members: int
     slips: int  # slip files deleted
+    sheets: int = 0  # selection sheets whose data was masked
 
     @property
     def anything(self) -> bool:
-        return any((self.registrations, self.households, self.members, self.slips))
+        return any((self.registrations, self.households, self.members, self.slips, self.sheets))
 
 
 class Retention:
@@ -53,12 +60,14 @@ class Retention:
         retention: timedelta,
         counter: str,
         *,
+        slip_keep: timedelta = SLIP_KEEP,
         writer: DatabaseWriter = write_here,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._slips_dir = slips_dir
         self._retention = retention
+        self._slip_keep = slip_keep
         self._counter = counter
         self._write = writer
 
@@ -72,16 +81,17 @@ class Retention:
         with self._uow() as uow:
             s = uow.session
             due = _purgeable(s, cutoff)
-            registrations = _mask_registrations(s, due)
-            households, members = _mask_households(s, due, cutoff)
-            removed = _remove_slips(self._slips_dir, cutoff)
-            if removed:
+            _mask_registrations(s, due, now)
+            households, members = _mask_households(s, due)
+            sheets = _mask_sheets(s, due)
+            aged = now - max(self._slip_keep, IN_USE)
+            removed = _remove_slips(self._slips_dir, aged, [reg.reg_no for reg in due])
+            for start in range(0, len(removed), _CHUNK):
+                chunk = [str(p) for p in removed[start : start + _CHUNK]]
                 s.execute(
-                    update(t.Registration)
-                    .where(t.Registration.slip_path.in_([str(p) for p in removed]))
-                    .values(slip_path="")
+                    update(t.Registration).where(t.Registration.slip_path.in_(chunk)).values(slip_path="")
                 )
-            report = PurgeReport(registrations, households, members, len(removed))
+            report = PurgeReport(len(due), households, members, len(removed), sheets)
             if report.anything:
                 audit.record(
                     s,
@@ -93,7 +103,9 @@ class Retention:
                     households=report.households,
                     members=report.members,
                     slips=report.slips,
+                    sheets=report.sheets,
                     retention_days=self._retention.days,
+                    slip_keep_days=self._slip_keep.days,
                 )
             uow.commit()
         if report.anything:
@@ -102,7 +114,8 @@ class Retention:
 
 
 def _purgeable(s: Session, cutoff: datetime) -> list[t.Registration]:
-    """Registrations the centre has answered for, every message, whose plan closed before ``cutoff``."""
+    """Registrations not purged yet that the centre has answered for, every message, whose plan closed before
+    ``cutoff``. ``purged_at IS NULL`` as the partial index says it, so only those rows are read."""
     unanswered = exists().where(
         t.OutboxMessage.subject == t.Registration.reg_no,
         (t.OutboxMessage.sent_at.is_(None)) | (t.OutboxMessage.result == ""),
@@ -112,29 +125,23 @@ def _purgeable(s: Session, cutoff: datetime) -> list[t.Registration]:
         s.scalars(
             select(t.Registration)
             .join(t.Plan, t.Plan.id == t.Registration.plan_id)
-            .where(t.Plan.window_end < cutoff, answered, ~unanswered)
+            .where(t.Registration.purged_at.is_(None), t.Plan.window_end < cutoff, answered, ~unanswered)
         )
     )
 
 
-def _mask_registrations(s: Session, due: list[t.Registration]) -> int:
-    changed = 0
+def _mask_registrations(s: Session, due: list[t.Registration], now: datetime) -> None:
     for reg in due:
-        before = reg.phone
         reg.phone = mask_phone(reg.phone)
-        touched = before != reg.phone
         for person in s.scalars(
             select(t.RegisteredPerson).where(t.RegisteredPerson.registration_id == reg.id)
         ):
-            masked = mask_id_number(person.id_number)
-            if masked != person.id_number:
-                person.id_number, touched = masked, True
+            person.id_number = mask_id_number(person.id_number)
         for message in s.scalars(select(t.OutboxMessage).where(t.OutboxMessage.subject == reg.reg_no)):
             payload = _masked_payload(message.payload)
             if payload != message.payload:
-                message.payload, touched = payload, True
-        changed += touched
-    return changed
+                message.payload = payload
+        reg.purged_at = now
 
 
 def _masked_payload(payload: dict[str, Any]) -> dict[str, Any]:
@@ -151,14 +158,16 @@ def _masked_payload(payload: dict[str, Any]) -> dict[str, Any]:
     return masked
 
 
-def _mask_households(s: Session, due: list[t.Registration], cutoff: datetime) -> tuple[int, int]:
+def _mask_households(s: Session, due: list[t.Registration]) -> tuple[int, int]:
     """Households of ``due`` with no registration still needing their data; (households, members) masked."""
     purged = {reg.id for reg in due}
     households = members = 0
     for household_id in sorted({reg.household_id for reg in due}):
         others = s.scalars(
             select(t.Registration.id).where(
-                t.Registration.household_id == household_id, t.Registration.id.not_in(purged)
+                t.Registration.household_id == household_id,
+                t.Registration.id.not_in(purged),
+                t.Registration.purged_at.is_(None),  # one purged in an earlier run needs nothing either
             )
         ).first()
         if others is not None:
@@ -177,15 +186,34 @@ def _mask_households(s: Session, due: list[t.Registration], cutoff: datetime) ->
     return households, members
 
 
-def _remove_slips(slips_dir: Path, cutoff: datetime) -> list[Path]:
-    """Slip files last written before ``cutoff`` (local time, as the clock's), deleted."""
+def _mask_sheets(s: Session, due: list[t.Registration]) -> int:
+    """Selection sheets of ``due``: the centre sends their name and ID number masked; masked again here (the same
+    function, so a no-op then) so that a sheet sent whole by an older centre does not outlive the purge either.
+    Draw outcomes hold a reg no. and a filing no., kept as the household keeps its filing no."""
+    changed = 0
+    reg_nos = [reg.reg_no for reg in due]
+    for start in range(0, len(reg_nos), _CHUNK):
+        chunk = reg_nos[start : start + _CHUNK]
+        for sheet in s.scalars(select(t.SelectionSheet).where(t.SelectionSheet.reg_no.in_(chunk))):
+            data = dict(sheet.data)
+            data["masked_name"] = mask_name(str(data.get("masked_name") or ""))
+            data["masked_id"] = mask_id_number(str(data.get("masked_id") or ""))
+            if data != sheet.data:
+                sheet.data = data
+                changed += 1
+    return changed
+
+
+def _remove_slips(slips_dir: Path, cutoff: datetime, purged: list[str]) -> list[Path]:
+    """Slip files last written before ``cutoff`` (local time, as the clock's) and those of ``purged``, deleted."""
     if not slips_dir.is_dir():
         return []
     limit = cutoff.timestamp()
+    theirs = {path for reg_no in purged for path in slip_files(slips_dir, reg_no)}
     removed = []
     for path in sorted(slips_dir.rglob("*.pdf")):
         try:
-            if path.stat().st_mtime < limit:
+            if path in theirs or path.stat().st_mtime < limit:
                 path.unlink()
                 removed.append(path)
         except FileNotFoundError:

@@ -1,4 +1,8 @@
-"""Slips: always kept as a PDF file, then sent to the printer; a failed print loses nothing and can be redone.
+"""Slips: written as a PDF file, then sent to the printer; a failed print loses nothing and can be redone.
+
+The file is the printer's copy only: a reprint renders the slip again from the registration. It holds the
+household's name, so it does not stay on disk longer than ``slip_keep`` (``slip_keep_days``): with 0 it is deleted
+as soon as the printer has the job, with N the retention purge deletes it after N days (kiosk.services.retention).
 
 Printing runs on the network lane (a printer may take seconds); what it records (the slip's file, printed or
 not, the audit entry) is handed to the database lane through ``writer``, the only writer to the cache.
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -26,12 +31,13 @@ from kiosk_core.reg_no import parse_reg_no
 
 log = logging.getLogger(__name__)
 _PRINT_ACTIONS = ("print", "reprint")
+SLIP_KEEP = timedelta(days=1)  # kiosk.config's default for slip_keep_days
 
 
 @dataclass(frozen=True)
 class PrintOutcome:
     registration: RegistrationView
-    path: Path
+    path: Path  # the slip's file; already deleted when it printed and slips are not kept (slip_keep 0)
     printed: bool
     message: str  # Chinese, for the banner: "回执已打印" or why it was not
 
@@ -46,9 +52,11 @@ class SlipService:
         slips_dir: Path,
         layout: SlipLayout,
         *,
+        slip_keep: timedelta = SLIP_KEEP,
         writer: DatabaseWriter = write_here,
     ):
         self._uow = uow
+        self._slip_keep = slip_keep
         self._write = writer
         self._clock = clock
         self._renderer = renderer
@@ -83,12 +91,16 @@ class SlipService:
         except PrintFailed as exc:
             log.warning("slip %s not printed (kept as %s): %s", reg_no, path, exc)
             printed, message = False, f"回执未打印：{exc}。登记已保存，可在“登记记录”中补打"
+        # Printed and not to be kept: this file and any earlier unprinted ones of the slip are of no more use.
+        if printed and not self._slip_keep:
+            self._forget(reg_no)
+        kept = path.exists()
 
         def record() -> RegistrationView:
             with self._uow() as uow:
                 row = _row(uow, reg_no)
                 row.slip_printed = row.slip_printed or printed
-                row.slip_path = str(path)
+                row.slip_path = str(path) if kept else ""
                 audit.record(
                     uow.session,
                     action="reprint" if reprint else "print",
@@ -109,11 +121,28 @@ class SlipService:
         private_dir(self._slips_dir)
         folder = private_dir(self._slips_dir / reg_no.split("-")[0])
         remove_partials(folder, f"{reg_no}*")  # left by a crash mid-write
-        n = len(list(folder.glob(f"{reg_no}*.pdf")))
-        path = folder / (f"{reg_no}.pdf" if n == 0 else f"{reg_no}-{n + 1}.pdf")
+        # The first free name: files deleted by age or after printing leave gaps, and a kept one is never replaced.
+        path, n = folder / f"{reg_no}.pdf", 1
+        while path.exists():
+            n += 1
+            path = folder / f"{reg_no}-{n}.pdf"
         # Never a half slip under the real name; a failed write (a full disk) leaves no partial file either.
         write_private(path, pdf)
         return path
+
+    def _forget(self, reg_no: str) -> None:
+        """The slip's files deleted; one held open elsewhere (Windows) is left to the retention purge."""
+        for path in slip_files(self._slips_dir, reg_no):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("slip %s not removed after printing: %s", path.name, exc)
+
+
+def slip_files(slips_dir: Path, reg_no: str) -> list[Path]:
+    """The slip files of ``reg_no`` on disk: REG.pdf, then REG-2.pdf … (another reg no. never matches)."""
+    folder = slips_dir / reg_no.split("-")[0]
+    return sorted(folder.glob(f"{reg_no}.pdf")) + sorted(folder.glob(f"{reg_no}-[0-9]*.pdf"))
 
 
 def _papers_printed(uow: UnitOfWork, reg_no: str) -> int:

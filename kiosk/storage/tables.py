@@ -131,6 +131,8 @@ class Registration(Base):
             postgresql_where=text("status = 'active' AND unit_id IS NOT NULL"),
         ),
         Index("ix_registrations_plan_household", "plan_id", "household_id"),
+        # The retention purge looks only at registrations it has not purged yet (kiosk.services.retention).
+        Index("ix_registrations_unpurged", "plan_id", sqlite_where=text("purged_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     reg_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -165,6 +167,8 @@ class Registration(Base):
     central_code: Mapped[str] = mapped_column(String(48), default="", server_default="")
     central_message: Mapped[str] = mapped_column(default="", server_default="")
     central_received_at: Mapped[datetime | None]
+    # When the retention purge masked this registration's personal data: it is not looked at again.
+    purged_at: Mapped[datetime | None]
 
 
 class RegisteredPerson(Base):

@@ -72,3 +72,19 @@ def test_a_failed_print_is_logged_with_its_reason(
     assert not outcome.printed
     logged = [r for r in caplog.records if r.levelno == logging.WARNING and registered in r.getMessage()]
     assert logged and "打印机缺纸" in logged[0].getMessage() and outcome.path.name in logged[0].getMessage()
+
+
+def test_a_new_paper_never_replaces_a_slip_file_still_kept(
+    built: Built, clerk: OperatorSession, registered: str, clock: MovableClock
+) -> None:
+    slips = built.services.slips
+    first = slips.print_slip(registered, clerk).path
+    second = slips.print_slip(registered, clerk, reprint=True).path
+    kept = second.read_bytes()
+    first.unlink()  # as the retention purge deletes the older file by age
+
+    clock.advance(hours=1)
+    third = slips.print_slip(registered, clerk, reprint=True).path
+
+    assert third != second and second.read_bytes() == kept
+    assert "补打（第2次）" in _text(third)

@@ -1889,6 +1889,37 @@ Cancellation possible until {deadline}</source>
         </message>
     </context>
     <context>
+        <name>UnitFilters</name>
+        <message>
+            <source>Building</source>
+            <translation>楼栋</translation>
+        </message>
+        <message>
+            <source>Building {name}</source>
+            <translation>{name}栋</translation>
+        </message>
+        <message>
+            <source>Unit type</source>
+            <translation>户型</translation>
+        </message>
+        <message>
+            <source>Orientation</source>
+            <translation>朝向</translation>
+        </message>
+        <message>
+            <source>Floor</source>
+            <translation>楼层</translation>
+        </message>
+        <message>
+            <source>{floor}F</source>
+            <translation>{floor}层</translation>
+        </message>
+        <message>
+            <source>{filter}: all</source>
+            <translation>{filter}：全部</translation>
+        </message>
+    </context>
+    <context>
         <name>UnitScreen</name>
         <message>
             <source>Choose a unit</source>
@@ -1957,20 +1988,8 @@ Cancellation possible until {deadline}</source>
     <context>
         <name>WishScreen</name>
         <message>
-            <source>Building</source>
-            <translation>楼栋</translation>
-        </message>
-        <message>
-            <source>Unit type</source>
-            <translation>户型</translation>
-        </message>
-        <message>
             <source>Orientation</source>
             <translation>朝向</translation>
-        </message>
-        <message>
-            <source>Floor</source>
-            <translation>楼层</translation>
         </message>
         <message>
             <source>Unit</source>
@@ -2027,18 +2046,6 @@ Cancellation possible until {deadline}</source>
         <message>
             <source>Confirm this unit (final)</source>
             <translation>确认正选（不可更改）</translation>
-        </message>
-        <message>
-            <source>{filter}: all</source>
-            <translation>{filter}：全部</translation>
-        </message>
-        <message>
-            <source>Building {name}</source>
-            <translation>{name}栋</translation>
-        </message>
-        <message>
-            <source>{floor}F</source>
-            <translation>{floor}层</translation>
         </message>
         <message>
             <source>Free</source>

@@ -8,23 +8,21 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
 )
 
-from kiosk.services.selection_filters import UnitFilter, choices, offered, pool_units, unit_label
+from kiosk.services.selection_filters import offered, pool_units, unit_label
 from kiosk.ui.selection.countdown import CountdownLabel
 from kiosk.ui.selection.identify_screen import household_line
 from kiosk.ui.selection.state import CounterState
 from kiosk.ui.selection.step import SelectionStep
+from kiosk.ui.selection.unit_filters import UnitFilters
+from kiosk.ui.selection.unit_tables import reselect, selected_code, unit_table
 from kiosk.ui.theme import set_kind
 from kiosk.ui.workers import Lane, run_in_background
 from kiosk_core.selection import MAX_WISHES
@@ -32,24 +30,6 @@ from kiosk_core.selection import MAX_WISHES
 if TYPE_CHECKING:
     from kiosk.services.selection_confirm import ConfirmOutcome
     from kiosk.services.selection_views import TurnView, WishView
-
-
-def _table(columns: Sequence[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(columns), objectName=name)
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)  # Tab leaves the table for the next action
-    # Three rows at least, whatever the text size: the shell's page scrolls rather than squash the lists.
-    rows = table.fontMetrics().height() + 12
-    table.setMinimumHeight(4 * rows)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    # Sized to the contents (never an elided unit); at the largest text size the table scrolls sideways.
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
 
 
 class WishScreen(SelectionStep):
@@ -75,25 +55,16 @@ class WishScreen(SelectionStep):
         head.addWidget(self.countdown, 1)
         column.insertLayout(0, head)
 
-        self.building = QComboBox(objectName="filterBuilding")
-        self.unit_type = QComboBox(objectName="filterUnitType")
-        self.orientation = QComboBox(objectName="filterOrientation")
-        self.floor = QComboBox(objectName="filterFloor")
-        # Each filter names itself in its items (楼栋：全部): no labels beside them, so four fit on one line.
-        filters = QHBoxLayout()
-        for box in (self.building, self.unit_type, self.orientation, self.floor):
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(4)
-            filters.addWidget(box, 1)
-            box.currentIndexChanged.connect(self._show_offered)
-        self.body.addLayout(filters)
+        self.filters = UnitFilters()
+        self.filters.changed.connect(self._show_offered)
+        self.body.addWidget(self.filters)
 
         # No unit type column: a pool is one unit type.
-        self.free = _table(
+        self.free = unit_table(
             [self.tr("Unit"), self.tr("Orientation"), self.tr("Area"), self.tr("Rent")], "selectionFree"
         )
         self.add = QPushButton(self.tr("Add to the list"), objectName="wishAdd")
-        self.wishes = _table([self.tr("No."), self.tr("Unit"), self.tr("Status")], "selectionWishes")
+        self.wishes = unit_table([self.tr("No."), self.tr("Unit"), self.tr("Status")], "selectionWishes")
         self.up = QPushButton(self.tr("Up"), objectName="wishUp")
         self.down = QPushButton(self.tr("Down"), objectName="wishDown")
         self.top = QPushButton(self.tr("To the top"), objectName="wishTop")
@@ -166,40 +137,12 @@ class WishScreen(SelectionStep):
     def enter(self) -> None:
         self._key = self._key_unit = None
         self.primary.setText(self.tr("Confirm this unit (final)"))
-        self._fill_filters()
+        self.filters.fill(self._pool())
         self._show()
 
     def _pool(self) -> list[Mapping[str, Any]]:
         turn = self.state.turn
         return pool_units(self.state.units(), turn.pool) if turn is not None else []
-
-    def _fill_filters(self) -> None:
-        offer = choices(self._pool())
-        for box, name, values in (
-            (
-                self.building,
-                self.tr("Building"),
-                [(self.tr("Building {name}").format(name=b), b) for b in offer.buildings],
-            ),
-            (self.unit_type, self.tr("Unit type"), [(name, code) for code, name in offer.unit_types]),
-            (self.orientation, self.tr("Orientation"), [(o, o) for o in offer.orientations]),
-            (self.floor, self.tr("Floor"), [(self.tr("{floor}F").format(floor=f), f) for f in offer.floors]),
-        ):
-            box.blockSignals(True)
-            box.clear()
-            box.addItem(self.tr("{filter}: all").format(filter=name), None)
-            for text, value in values:
-                box.addItem(text, value)
-            box.setAccessibleName(name)
-            box.blockSignals(False)
-
-    def unit_filter(self) -> UnitFilter:
-        return UnitFilter(
-            building=self.building.currentData() or "",
-            unit_type=self.unit_type.currentData() or "",
-            orientation=self.orientation.currentData() or "",
-            floor=self.floor.currentData(),
-        )
 
     def _show(self) -> None:
         turn = self.state.turn
@@ -220,8 +163,8 @@ class WishScreen(SelectionStep):
         self._refresh_buttons()
 
     def _show_offered(self) -> None:
-        keep = self._selected_code(self.free, self._offered)
-        self._offered = offered(self._units, self._list, self.unit_filter())
+        keep = selected_code(self.free, self._offered)
+        self._offered = offered(self._units, self._list, self.filters.unit_filter())
         self.free.setRowCount(len(self._offered))
         for row, unit in enumerate(self._offered):
             cells = (
@@ -232,11 +175,11 @@ class WishScreen(SelectionStep):
             )
             for column, text in enumerate(cells):
                 self.free.setItem(row, column, QTableWidgetItem(text))
-        self._reselect(self.free, self._offered, keep)
+        reselect(self.free, self._offered, keep)
 
     def _show_wishes(self, rows: Sequence[WishView]) -> None:
         codes = [w.unit_code for w in rows]
-        keep = self._selected_code(self.wishes, [{"unit_code": c} for c in codes])
+        keep = selected_code(self.wishes, [{"unit_code": c} for c in codes])
         self.wishes.setRowCount(len(rows))
         for row, wish in enumerate(rows):
             unit = self.state.unit(wish.unit_code)
@@ -253,22 +196,7 @@ class WishScreen(SelectionStep):
                 self.wishes.setItem(row, column, item)
         self.list_title.setText(self.tr("Wish list ({n} of {max})").format(n=len(rows), max=MAX_WISHES))
         self.taken_note.setVisible(any(w.taken for w in rows))
-        self._reselect(self.wishes, [{"unit_code": c} for c in codes], keep)
-
-    @staticmethod
-    def _selected_code(table: QTableWidget, rows: Sequence[Mapping[str, Any]]) -> str | None:
-        selected = table.selectionModel().selectedRows()
-        if not selected or selected[0].row() >= len(rows):
-            return None
-        return str(rows[selected[0].row()].get("unit_code"))
-
-    @staticmethod
-    def _reselect(table: QTableWidget, rows: Sequence[Mapping[str, Any]], code: str | None) -> None:
-        codes = [str(r.get("unit_code")) for r in rows]
-        if code in codes:
-            table.selectRow(codes.index(code))
-        elif rows:
-            table.selectRow(0)
+        reselect(self.wishes, [{"unit_code": c} for c in codes], keep)
 
     def _select_first_free(self) -> None:
         rows = self.state.turn.wishes if self.state.turn is not None else ()
@@ -331,7 +259,7 @@ class WishScreen(SelectionStep):
         def done(turn: TurnView) -> None:
             self.state.take_turn(turn)
             if keep is not None:
-                self._reselect(self.wishes, [{"unit_code": c} for c in turn.wish_codes], keep)
+                reselect(self.wishes, [{"unit_code": c} for c in turn.wish_codes], keep)
             focus.setFocus()
 
         self.run_network(change, done, lambda _e: self._reread())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,8 @@ from kiosk.ui.main_window import MainWindow
 from kiosk.ui.workers import wait_for_lanes
 from tests.builders import CLERK, NOW, SUPERVISOR, World, build_world
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
+from tests.privacy_scan import screenshot_folder
+from tests.ui.screen_text import save_text_layer
 
 BASE_PT = 20
 # An elderly applicant whose ID ends in X: staff often type it as a lower-case x.
@@ -160,14 +161,16 @@ def registered(services: Services, world: World, clerk: OperatorSession) -> Regi
 
 @pytest.fixture
 def screenshot() -> Callable[[QWidget, str], Path]:
-    """``screenshot(widget, "name")`` saves name.png for a person to look at (KIOSK_SCREENSHOTS)."""
-    folder = Path(os.environ.get("KIOSK_SCREENSHOTS", Path(__file__).parent.parent / "screenshots"))
+    """``screenshot(widget, "name")`` saves name.png for a person to look at (KIOSK_SCREENSHOTS), and its text
+    layer name.png.txt for the privacy scan."""
+    folder = screenshot_folder()
     folder.mkdir(parents=True, exist_ok=True)
 
     def save(widget: QWidget, name: str) -> Path:
         path = folder / f"{name}.png"
         QApplication.sendPostedEvents()  # pending layout requests, after a text-size change for instance
         assert widget.grab().save(str(path)), f"could not save {path}"
+        save_text_layer(widget, path)
         return path
 
     return save

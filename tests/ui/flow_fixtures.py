@@ -31,6 +31,8 @@ from kiosk.ui.registration.screens.plan_screen import PlanCard
 from kiosk.ui.registration.wizard import CounterWizard
 from kiosk.ui.workers import wait_for_lanes
 from tests.fakes import CHEAP_HASHER, FakePrinter
+from tests.privacy_scan import screenshot_folder
+from tests.ui.screen_text import save_text_layer
 
 __all__ = [
     "SHOWCASE",
@@ -201,12 +203,13 @@ def save_screenshot(widget: QWidget, name: str, doc_name: str = "") -> Path:
     With ``doc_name`` and KIOSK_DOC_IMAGES set (``KIOSK_DOC_IMAGES=docs/img``), also a copy at most
     1000 px wide for docs/counter-flow.md.
     """
-    folder = Path(os.environ.get("KIOSK_SCREENSHOTS", Path(__file__).resolve().parent.parent / "screenshots"))
+    folder = screenshot_folder()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
     QApplication.processEvents()  # pending layout requests first, as a person would see the screen
     image = widget.grab().toImage()
     assert image.save(str(path)), f"could not save {path}"
+    save_text_layer(widget, path)  # what the privacy scan reads
     docs = os.environ.get("KIOSK_DOC_IMAGES")
     if doc_name and docs:
         Path(docs).mkdir(parents=True, exist_ok=True)

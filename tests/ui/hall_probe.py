@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import Config, HallConfig
 from kiosk.ui import theme
 from kiosk.ui.hall.launcher import HallLauncher
+from tests.ui.screen_text import save_text_layer
 
 
 def main(out: Path) -> None:
@@ -31,6 +32,7 @@ def main(out: Path) -> None:
     feed.update(notice="上午场 9:30 开始", now=datetime(2026, 12, 1, 9, 31))
     app.processEvents()
     window.grab().save(str(out))
+    save_text_layer(window, out)
     g = window.geometry()
     print(
         json.dumps(

@@ -250,6 +250,8 @@ def test_phone_change_accepts_full_width_digits_and_is_audited(
     dialog = _phone_dialog(hold, services, registered.quick, clerk)
     dialog.phone.setText("１３９ ００１３ ９０００")
     dialog.id_number.setText(full_width(registered.ok_id_number))
+    dialog.phone.conceal()  # as once the clerk moved on from each field
+    dialog.id_number.conceal()
     screenshot(dialog, "phone-dialog")
     qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result_view is not None, timeout=5000)
@@ -273,7 +275,9 @@ def test_a_wrong_id_number_is_explained_and_kept(
     qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
     assert f"身份证号码与登记 {registered.quick.reg_no} 的主申请人不符" in dialog.error.text()
     assert dialog.isVisible() and dialog.result_view is None
-    assert dialog.id_number.text() == wrong and dialog.phone.text() == "13900139000"
+    # Kept, and shown masked: a well-formed number that does not match is another card, typed again if need be.
+    assert dialog.id_number.number() == wrong and dialog.phone.number() == "13900139000"
+    assert dialog.id_number.text() == "1101**********305X" and dialog.phone.text() == "139****9000"
     assert dialog.focusWidget() is dialog.id_number and not dialog.id_number.hasSelectedText()
     assert services.records.get(registered.quick.reg_no).phone_masked == "138****8000"
     screenshot(dialog, "phone-dialog-wrong-id")

@@ -9,13 +9,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QRadioButton,
     QStackedWidget,
     QWidget,
 )
 
 from kiosk.services.views import ApplicantId, PhoneConfirmation, SupervisorApproval
+from kiosk.ui.masked_edit import MaskedNumberEdit
 from kiosk.ui.records.dialogs.record_dialog import RecordDialog
 from kiosk.ui.theme import set_kind
 
@@ -43,8 +43,8 @@ class PhoneDialog(RecordDialog):
         set_kind(title, "subtitle")
         title.setWordWrap(True)
         current = QLabel(registration.phone_masked or self.tr("(none)"))
-        self.phone = QLineEdit()
-        self.phone.setObjectName("phone")
+        # Both numbers show masked once the clerk moves on from them; the service gets them whole.
+        self.phone = MaskedNumberEdit("phone", objectName="phone")
         self.phone.setPlaceholderText(self.tr("Mobile: 11 digits; landline with area code"))
 
         self.by_id = QRadioButton(self.tr("Applicant's ID number"))
@@ -60,8 +60,7 @@ class PhoneDialog(RecordDialog):
         way_row.addWidget(self.by_supervisor)
         way_row.addStretch(1)
 
-        self.id_number = QLineEdit()
-        self.id_number.setObjectName("applicantId")
+        self.id_number = MaskedNumberEdit("id", objectName="applicantId")
         self.id_number.setPlaceholderText(self.tr("The applicant's resident ID number, typed again"))
         self.supervisor, self.password = self._supervisor_fields()
         id_page = QWidget()
@@ -100,13 +99,13 @@ class PhoneDialog(RecordDialog):
     def confirmation(self) -> PhoneConfirmation:
         if self.by_supervisor.isChecked():
             return SupervisorApproval(self.supervisor.text(), self.password.text())
-        return ApplicantId(self.id_number.text())
+        return ApplicantId(self.id_number.number())
 
     def submit(self) -> None:
         reg_no, operator, raw, confirmation = (
             self._registration.reg_no,
             self._operator,
-            self.phone.text(),
+            self.phone.number(),
             self.confirmation(),
         )
         self._run(lambda: self._records.update_phone(reg_no, raw, operator, confirmation))
@@ -118,7 +117,10 @@ class PhoneDialog(RecordDialog):
     def _on_failed(self, exc: Exception) -> None:
         code = str(getattr(exc, "code", ""))
         if code in _ID_REFUSALS or code.startswith("id_"):
-            # What was typed stays, so staff can compare it with the card character by character.
+            # A malformed number stays as typed, so staff can compare it with the card character by character. A
+            # well-formed one that does not match is shown masked (most likely another card: the check digit
+            # catches a typo); typing goes on to enter the number again.
+            self.id_number.conceal()
             self.id_number.setFocus()
             self.id_number.deselect()
             self.id_number.end(False)

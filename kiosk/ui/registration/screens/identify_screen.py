@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from kiosk.services.households import HouseholdService
 from kiosk.services.views import HouseholdView, is_slip_qr
 from kiosk.ui.flow_layout import FlowLayout
+from kiosk.ui.masked_edit import MaskedNumberEdit
 from kiosk.ui.registration.screens import MessageLabel, Screen, label, repolish
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ class IdentifyScreen(Screen):
         self._households = households
         self.filing_edit = QLineEdit(objectName="filingEdit")
         self.filing_edit.setPlaceholderText(self.tr("Scan the barcode on the filing notice, or type it"))
-        self.id_edit = QLineEdit(objectName="idEdit")
+        # Shows the number masked once the lookup is done (or the clerk moved on); the service gets it whole.
+        self.id_edit = MaskedNumberEdit("id", objectName="idEdit")
         self.id_edit.setPlaceholderText(self.tr("18 characters; the last may be X"))
         for edit in (self.filing_edit, self.id_edit):
             edit.setMinimumHeight(64)
@@ -188,7 +190,7 @@ class IdentifyScreen(Screen):
         if self.state.household is not None:
             self.step_done.emit()
             return
-        filing, id_number = self.filing_edit.text(), self.id_edit.text()
+        filing, id_number = self.filing_edit.text(), self.id_edit.number()
         self.message.clear_message()
         self.run(lambda: self._households.identify(filing, id_number), self._on_identified, self._on_failed)
 
@@ -200,9 +202,13 @@ class IdentifyScreen(Screen):
 
     # --- slots ---
     def _on_identified(self, household: HouseholdView) -> None:
+        self.id_edit.conceal()
         self.state.set_household(household)
 
     def _on_failed(self, exc: Exception) -> None:
+        # A well-formed number was not the problem (or not the only one): it is shown masked, and typing over it
+        # enters another; a malformed one stays as typed for the clerk to correct.
+        self.id_edit.conceal()
         self.message.show_error(exc)
         self.id_edit.setFocus()
         self.id_edit.selectAll()

@@ -121,8 +121,9 @@ begin
 end;
 
 { The task: at the user's logon, in the user's session, at normal priority, never stopped for running long.
-  RestartOnFailure covers a start that fails; the trigger repeating every minute with IgnoreNew starts the
-  program again after it exits or crashes (Task Scheduler does not count an exit code as a failure). }
+  RestartOnFailure covers a start that fails, not reliably a program that ran and then crashed (an exit code is
+  a result to Task Scheduler, not a failure of the task); the trigger repeating every minute with IgnoreNew
+  starts the program again after it exits or crashes, and does nothing while it runs. }
 function WriteTaskXml: Boolean;
 var
   User, App: String;

@@ -14,6 +14,8 @@ from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import (
     DATABASE_URL_ENV,
     DEFAULT_DATA_DIR,
+    DEVELOPMENT_ID_KEY,
+    ID_KEY_ENV,
     IdKeyMissing,
     Settings,
     resolve_database_url,
@@ -156,6 +158,8 @@ def _serve(args: argparse.Namespace, url: str) -> int:
     from kiosk_central.server import serve
 
     central = build(Settings(database_url=url))
+    if central.db.id_key == DEVELOPMENT_ID_KEY.encode():
+        print(f"注意：未设置 {ID_KEY_ENV}，使用开发用的身份证号索引密钥（仅限 SQLite 演示）", file=sys.stderr)
     try:
         _ready(central, migrate=not args.no_migrate)
     except CentralError as e:

@@ -34,7 +34,7 @@ from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings, resolve_database_url
 from kiosk_central.services import selection_ticker
 from kiosk_central.services.errors import CentralError
-from kiosk_central.services.events import parse_key
+from kiosk_central.services.event_keys import parse_key
 from kiosk_core.identity import parse_id_number
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from kiosk_central.api.schemas import (
     ReviewPage,
 )
 from kiosk_central.services import audit_heads, catalog, records, registrations, reviews
-from kiosk_central.services.events import BatchWork, Outcome, SetWise
+from kiosk_central.services.event_values import BatchWork, Outcome, SetWise
 from kiosk_central.services.payloads import (
     UTF8_CLEAN,
     AnyEvent,
@@ -42,7 +42,7 @@ router = APIRouter()
 Since = Annotated[int, Query(ge=0, le=2**63 - 1, description="the version the kiosk holds (0: nothing yet)")]
 Limit = Annotated[int | None, Query(description="page size, default 5000, at most 20000")]
 # Required (a missing one is answered idempotency_key_missing, app._validation_error); its format is checked
-# by events.parse_key, so that a malformed one gets its own code too.
+# by event_keys.parse_key, so that a malformed one gets its own code too.
 IdempotencyKey = Annotated[
     str, Header(alias="Idempotency-Key", description="the outbox row's idempotency key (a UUID)")
 ]

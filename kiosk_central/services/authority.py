@@ -15,7 +15,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from kiosk_central.services.errors import Forbidden
-from kiosk_central.services.events import EventContext
+from kiosk_central.services.event_values import EventContext
 from kiosk_central.tables import OverrideAudit, Registration
 from kiosk_core.model import Role
 

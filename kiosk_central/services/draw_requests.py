@@ -19,7 +19,7 @@ from kiosk_central.db import begin_write
 from kiosk_central.services.auth import Principal
 from kiosk_central.services.draw_rules import DrawRefused
 from kiosk_central.services.errors import Busy, Forbidden, InvalidRequest, NotFound
-from kiosk_central.services.events import parse_key
+from kiosk_central.services.event_keys import parse_key
 from kiosk_central.tables import Draw, IdempotencyRecord
 from kiosk_core.wire import DrawRecord
 

@@ -11,7 +11,7 @@ from kiosk_central import versions
 from kiosk_central.clock import wire_time
 from kiosk_central.services import authority
 from kiosk_central.services.errors import InvalidRequest, Rejected
-from kiosk_central.services.events import EventContext
+from kiosk_central.services.event_values import EventContext
 from kiosk_central.services.payloads import CancellationPayload, PhoneUpdatePayload
 from kiosk_central.services.registrations import ACTIVE, mark_unit, release_persons
 from kiosk_central.tables import Household, Plan, Registration, Unit

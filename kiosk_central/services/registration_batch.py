@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from kiosk_central import id_index, versions
 from kiosk_central.services import registrations, request_cache
 from kiosk_central.services.bulk import ListSelect, PlainInsert
-from kiosk_central.services.events import EventContext
+from kiosk_central.services.event_values import EventContext
 from kiosk_central.services.payloads import RegistrationPayload
 from kiosk_central.tables import ACTIVE_REGISTRATION, Plan, Registration, RegistrationPerson, Unit
 from kiosk_core import model as m

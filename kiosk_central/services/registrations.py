@@ -17,7 +17,7 @@ from kiosk_central import id_index, versions
 from kiosk_central.clock import to_local_naive, wire_time
 from kiosk_central.services import domain_map, payloads, request_cache
 from kiosk_central.services.errors import InvalidRequest, Rejected
-from kiosk_central.services.events import EventContext
+from kiosk_central.services.event_values import EventContext
 from kiosk_central.services.payloads import RegistrationPayload, canonical_phone
 from kiosk_central.tables import (
     Household,

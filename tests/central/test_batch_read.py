@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import Column, DateTime, Integer, MetaData, Table, create_engine, insert
 
 from kiosk_central.services.bulk import PlainInsert
-from kiosk_central.services.events import request_hash
+from kiosk_central.services.event_keys import request_hash
 from kiosk_central.services.payloads import UTF8_CLEAN, BatchItem, read_item
 from tests.central.world import FAMILIES, cancellation, new_key, phone_update, registration
 

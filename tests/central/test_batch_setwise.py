@@ -24,7 +24,7 @@ from kiosk_central.config import Settings
 from kiosk_central.db import Database
 from kiosk_central.services import registrations
 from kiosk_central.services.auth import Principal
-from kiosk_central.services.events import EventContext
+from kiosk_central.services.event_values import EventContext
 from kiosk_central.services.payloads import RegistrationPayload
 from kiosk_central.services.registration_batch import RegistrationBatch
 from kiosk_central.tables import (

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 import pytest
 
-from kiosk_central.services.events import canonical_json, request_hash
+from kiosk_central.services.event_keys import canonical_json, request_hash
 from kiosk_central.services.payloads import UTF8_CLEAN, CancellationEvent, read_item
 from tests.central.world import FAMILIES, cancellation, new_key, phone_update, registration
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableWidgetItem,
     QWidget,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from kiosk.ui import messages
 from kiosk.ui.lookup_page import lay_out, results_table
 from kiosk.ui.lottery.formats import grouped
+from kiosk.ui.masked_edit import MaskedNumberEdit
 from kiosk.ui.theme import InlineError, set_kind
 from kiosk.ui.workers import Lane, run_in_background
 
@@ -46,7 +46,8 @@ class ResultLookupScreen(QWidget):
         self._searched = ""
         title = QLabel(self.tr("Draw results"))
         set_kind(title, "title")
-        self.query = QLineEdit(objectName="resultsQuery")
+        # A resident ID number searched for shows masked once searched; the service gets it whole.
+        self.query = MaskedNumberEdit("id", objectName="resultsQuery")
         self.query.setPlaceholderText(
             self.tr("Scan or type a resident ID, filing number or registration number")
         )
@@ -101,7 +102,7 @@ class ResultLookupScreen(QWidget):
     def search(self, query: str | None = None) -> None:
         if query is not None:
             self.query.setText(query)
-        text = self.query.text()
+        text = self.query.number()
         self._searched = text
         self.error.clear()
         draws = self._draws
@@ -167,6 +168,7 @@ class ResultLookupScreen(QWidget):
         self.table.resizeRowsToContents()
         if views:
             self.table.selectRow(0)
+        self.query.conceal()
         self.query.selectAll()  # a scan typed now replaces this one
         self._selected_changed()
         # The next action: print the notice (Enter or Space); printing hands the keyboard back to the query.
@@ -191,6 +193,7 @@ class ResultLookupScreen(QWidget):
         self.table.setRowCount(0)
         self._selected_changed()
         self.error.show_error(exc)
+        self.query.conceal()  # a well-formed ID number searched in vain is not shown whole either
         self.query.setFocus()
         self.query.selectAll()
 

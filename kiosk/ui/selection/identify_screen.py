@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
+from kiosk.ui.masked_edit import MaskedNumberEdit
 from kiosk.ui.selection.state import CounterState
 from kiosk.ui.selection.step import SelectionStep
 
@@ -27,7 +28,8 @@ class IdentifyScreen(SelectionStep):
         self.title.setText(self.tr("Identify the household"))
         self.household = QLabel(objectName="selectionHousehold", wordWrap=True)
         self.call = QLabel(objectName="selectionCall", wordWrap=True)
-        self.scan = QLineEdit(objectName="selectionScan")
+        # A resident ID number shows masked once checked; the service gets it whole.
+        self.scan = MaskedNumberEdit("id", objectName="selectionScan")
         self.scan.setPlaceholderText(self.tr("Scan the filing notice or the resident ID, or type either"))
         self.not_here = QPushButton(self.tr("Not here: pass over"), objectName="selectionNotHere")
         self.body.addWidget(self.household)
@@ -55,7 +57,7 @@ class IdentifyScreen(SelectionStep):
         return self.state.turn is not None
 
     def go_on(self) -> None:
-        turn, text = self.state.turn, self.scan.text()
+        turn, text = self.state.turn, self.scan.number()
         if turn is None:
             return
         if not text.strip():
@@ -66,6 +68,7 @@ class IdentifyScreen(SelectionStep):
         self.run_network(lambda: service.identify(plan, text), self._identified, lambda _e: self._again())
 
     def _again(self) -> None:
+        self.scan.conceal()
         self.scan.selectAll()
         self.scan.setFocus()
 

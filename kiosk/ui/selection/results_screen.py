@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableWidgetItem,
     QWidget,
@@ -23,6 +22,7 @@ from kiosk.services.selection_sheet import unit_label
 from kiosk.services.selection_views import SelectionOffline
 from kiosk.ui import messages
 from kiosk.ui.lookup_page import lay_out, results_table
+from kiosk.ui.masked_edit import MaskedNumberEdit
 from kiosk.ui.theme import InlineError, set_kind
 from kiosk.ui.workers import Lane, run_in_background
 from kiosk_core.errors import KioskError, NotFound
@@ -100,7 +100,8 @@ class SelectionResultsScreen(QWidget):
         self._busy = False
         title = QLabel(self.tr("Selection results"))
         set_kind(title, "title")
-        self.query = QLineEdit(objectName="selectionResultsQuery")
+        # A resident ID number searched for shows masked once searched; the service gets it whole.
+        self.query = MaskedNumberEdit("id", objectName="selectionResultsQuery")
         self.query.setPlaceholderText(
             self.tr("Scan or type a resident ID, filing number or registration number")
         )
@@ -158,7 +159,7 @@ class SelectionResultsScreen(QWidget):
     def search(self, query: str | None = None) -> None:
         if query is not None:
             self.query.setText(query)
-        text = self.query.text()
+        text = self.query.number()
         self.error.clear()
         self._show_note("")
         selection, draws, operator = self._selection, self._draws, self._operator()
@@ -236,6 +237,7 @@ class SelectionResultsScreen(QWidget):
             )
         elif looked.refused:
             self.error.show_text(looked.refused)
+        self.query.conceal()
         self.query.selectAll()  # a scan typed now replaces this one
         self._selected_changed()
         # The next action: print the sheet (Enter or Space); printing hands the keyboard back to the query.
@@ -273,6 +275,7 @@ class SelectionResultsScreen(QWidget):
         self.table.setRowCount(0)
         self._selected_changed()
         self.error.show_error(exc)
+        self.query.conceal()  # a well-formed ID number searched in vain is not shown whole either
         self.query.setFocus()
         self.query.selectAll()
 

@@ -10,13 +10,13 @@ from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.ui import messages
+from kiosk.ui.masked_edit import MaskedNumberEdit
 from kiosk.ui.records.dialogs.cancel_dialog import CancelDialog
 from kiosk.ui.records.dialogs.export_dialog import ExportDialog
 from kiosk.ui.records.dialogs.phone_dialog import PhoneDialog
@@ -61,8 +61,8 @@ class RecordsScreen(QWidget):
 
         title = QLabel(self.tr("Registration records"))
         set_kind(title, "title")
-        self.query = QLineEdit()
-        self.query.setObjectName("recordsQuery")
+        # A resident ID number searched for shows masked once searched; the service gets it whole.
+        self.query = MaskedNumberEdit("id", objectName="recordsQuery")
         self.query.setPlaceholderText(
             self.tr("Scan or type a resident ID, filing number, registration number, or a slip's QR or code")
         )
@@ -133,9 +133,11 @@ class RecordsScreen(QWidget):
         self.cancel.clicked.connect(self._cancel)
         self.change_phone.clicked.connect(self._change_phone)
         self.export.clicked.connect(self._export)
-        self.draw_results.clicked.connect(lambda: self.draw_results_requested.emit(self.query.text().strip()))
+        self.draw_results.clicked.connect(
+            lambda: self.draw_results_requested.emit(self.query.number().strip())
+        )
         self.selection_results.clicked.connect(
-            lambda: self.selection_results_requested.emit(self.query.text().strip())
+            lambda: self.selection_results_requested.emit(self.query.number().strip())
         )
         self.setFocusProxy(self.query)
         self._update_actions()
@@ -146,7 +148,7 @@ class RecordsScreen(QWidget):
         """Find by whatever is in the box (a scanner types and presses Enter), or by ``query`` if given."""
         if query is not None:
             self.query.setText(query)
-        text = self.query.text()
+        text = self.query.number()
         self._reload = lambda: self.search(text)
         self._searched = text  # what refresh() runs again
         self.error.clear()
@@ -216,6 +218,7 @@ class RecordsScreen(QWidget):
 
     def _show(self, query: str, views: list[RegistrationView]) -> None:
         self._query = query
+        self.query.conceal()
         self.table.show_views(views)
         if views:
             first = views[0]
@@ -256,6 +259,7 @@ class RecordsScreen(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self.error.show_error(exc)
+        self.query.conceal()  # a well-formed ID number searched in vain is not shown whole either
         self.query.setFocus()
         self.query.selectAll()
 

@@ -32,7 +32,7 @@ from kiosk.bootstrap import build_services
 from kiosk.config import CentralConfig, Config
 from kiosk.demo.households import generate_households
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
-from kiosk.services.sync import BATCH_SIZE
+from kiosk.services.sync_outbox import BATCH_SIZE
 from kiosk.services.views import RegistrationDraft
 from kiosk.storage import tables as t
 from kiosk_central.api.app import create_app

@@ -1,27 +1,26 @@
-"""Offline-first sync with the centre: the outbox goes out in order, catalog and review changes come in."""
+"""Offline-first sync with the centre: the outbox goes out in order, catalog and review changes come in.
+
+The sending itself is in sync_outbox; the offline guardrails' limits and refusals in sync_guards.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, update
 
-from kiosk.services import audit, queries
+from kiosk.services import queries
 from kiosk.services.auth import OPERATOR_DISABLED, operator_disabled
 from kiosk.services.catalog_apply import apply_changes
 from kiosk.services.central_client import (
     CentralClient,
     CentralRefused,
     ChangePage,
-    EventAnswer,
-    OutboxItem,
 )
 from kiosk.services.central_session import CentralSession
 from kiosk.services.changes import Change, ChangeNotice
@@ -30,50 +29,24 @@ from kiosk.services.draw_apply import apply_outcomes, withdrawn
 from kiosk.services.photos import MAX_PHOTO_BYTES, PhotoCache
 from kiosk.services.review_apply import apply_reviews
 from kiosk.services.secrets import SecretStore, operator_token_name
-from kiosk.services.settle import record_answers
+from kiosk.services.sync_guards import DEVICE_DISABLED, DeviceDisabled, OfflineTooLong, SyncLimits
+from kiosk.services.sync_outbox import BATCH_SIZE, send_outbox
 from kiosk.services.views import SyncStatus
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWork, UnitOfWorkFactory
 from kiosk_core.errors import AuthFailed, KioskError
-from kiosk_core.wire import CatalogChange, DrawOutcomeRow, EventKind, ReviewChange
+from kiosk_core.wire import CatalogChange, DrawOutcomeRow, ReviewChange
 
 CATALOG_VERSION = "catalog_version"
 REVIEWS_VERSION = "reviews_version"
 DRAWS_VERSION = "draws_version"
 LAST_SYNC = "last_sync_at"
 LAST_CATALOG_SYNC = "last_catalog_sync_at"
-BATCH_SIZE = 100  # one request and one local commit per hundred messages
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class SyncLimits:
-    """Offline guardrails: past these, new registrations wait for the centre."""
-
-    max_catalog_age: timedelta = timedelta(hours=24)
-    max_unsent: int = 200
-
-
-class OfflineTooLong(KioskError):
-    code = "offline_guard"
-
-
-DEVICE_DISABLED = "device_disabled"
-
-
-class DeviceDisabled(KioskError):
-    """The centre refuses this counter's device: nothing is sent until an administrator enables it again."""
-
-    code = DEVICE_DISABLED
-
-    def __init__(self) -> None:
-        super().__init__(
-            "本窗口设备已被中心停用，登记暂存本机",
-            hint="请联系管理员启用本设备（kiosk-central enable-device）；启用后自动补发",
-        )
+_DEFAULT_LIMITS = SyncLimits()  # the defaults, built once as a default argument would be
 
 
 class SyncService:
@@ -86,7 +59,7 @@ class SyncService:
         clock: Clock,
         central: CentralSession | None,
         secrets: SecretStore,
-        limits: SyncLimits = SyncLimits(),
+        limits: SyncLimits = _DEFAULT_LIMITS,
         photos: PhotoCache | None = None,
         *,
         sign_in: CentralSession | None = None,
@@ -167,39 +140,7 @@ class SyncService:
 
     def send_outbox(self, progress: Callable[[float], None] | None = None) -> int:
         """Oldest first, in batches; stops at the first network failure so order is kept. Returns how many."""
-        with self._uow() as uow:
-            pending = [
-                (msg_id, OutboxItem(key, EventKind(kind), event_time, payload))
-                for msg_id, key, kind, event_time, payload in uow.session.execute(_UNSENT)
-            ]
-            head = audit.head_of(uow.session)  # the audit chain's head rides with every batch of the round
-        # Every request of the round tells the centre how many wait here (the lottery's freeze looks).
-        self.client.unsent = len(pending)
-        chunks = [pending[i : i + self.batch_size] for i in range(0, len(pending), self.batch_size)]
-        if not chunks:
-            return 0
-
-        def post(chunk: list[tuple[int, OutboxItem]]) -> list[EventAnswer]:
-            items = [item for _, item in chunk]
-            return self._with_token(partial(self.client.post_batch, items, head.to_wire() if head else None))
-
-        # The next batch travels while this one's answers are committed here: the centre's work and the
-        # counter's fsync overlap. Batches still go in order, each only after the one before was answered; a
-        # failure stops the drain after the answers already received are kept (a batch the centre took but
-        # whose answers were not kept here is sent again, and answered from the centre's stored answers).
-        with ThreadPoolExecutor(1, thread_name_prefix="kiosk-sync-send") as sender:
-            in_flight = sender.submit(post, chunks[0])
-            sent = 0
-            for number, chunk in enumerate(chunks):
-                answers = in_flight.result()
-                if number + 1 < len(chunks):
-                    in_flight = sender.submit(post, chunks[number + 1])
-                self._record_answers(chunk, answers)
-                sent += len(chunk)
-                self.client.unsent = len(pending) - sent
-                if progress:
-                    progress(min(1.0, sent / len(pending)))
-        return len(pending)
+        return send_outbox(self._uow, self._clock, self._session(), self.batch_size, progress)
 
     def pull_catalog(self) -> int:
         return self._pull(CATALOG_VERSION, self.client.catalog_changes, _apply_catalog)
@@ -385,26 +326,6 @@ class SyncService:
             applied += len(page.changes)
             if not page.more:
                 return applied
-
-    def _record_answers(self, chunk: list[tuple[int, OutboxItem]], answers: list[EventAnswer]) -> None:
-        """One transaction for the whole batch: the centre has stored these answers, a crash here resends.
-
-        The common case (accepted) is two bulk updates; only turned-down registrations go row by row.
-        """
-        now = self._clock()
-        with self._uow() as uow:
-            record_answers(uow.session, chunk, answers, now)
-            uow.commit()
-
-
-# Plain rows, built once: a drain reads thousands of messages, and loading each as an ORM object cost more
-# than reading it.
-_OUTBOX: Table = t.OutboxMessage.__table__  # type: ignore[assignment]
-_UNSENT = (
-    select(_OUTBOX.c.id, _OUTBOX.c.idempotency_key, _OUTBOX.c.kind, _OUTBOX.c.event_time, _OUTBOX.c.payload)
-    .where(_OUTBOX.c.sent_at.is_(None))
-    .order_by(_OUTBOX.c.id)
-)
 
 
 def _apply_catalog(uow: UnitOfWork, changes: list[CatalogChange]) -> None:

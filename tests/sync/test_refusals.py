@@ -10,7 +10,7 @@ from sqlalchemy import select
 from kiosk.bootstrap import Built, build_services
 from kiosk.config import CentralConfig
 from kiosk.services.secrets import DEVICE_ID, SecretStore
-from kiosk.services.sync import DeviceDisabled
+from kiosk.services.sync_guards import DeviceDisabled
 from kiosk.storage import tables as t
 from kiosk_core.errors import AuthFailed
 from tests.fakes import CHEAP_HASHER, FakePrinter

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from kiosk.bootstrap import Built
 from kiosk.config import RESOURCES
 from kiosk.services.clock import system_clock
-from kiosk.services.sync import OfflineTooLong
+from kiosk.services.sync_guards import OfflineTooLong
 from kiosk.services.views import OperatorSession, RegistrationDraft, UnitFilter
 from kiosk.storage import tables as t
 from tests.sync.conftest import CentralUnderTest, KioskFactory

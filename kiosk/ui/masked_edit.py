@@ -1,7 +1,7 @@
 """An input field for a resident ID or phone number that shows the number masked once it has been entered.
 
-The clerk sees every digit while typing. Once the number is whole and well-formed and the clerk has moved on (the
-field lost the focus, or the screen checked the number), the field shows it masked as every other screen does
+The clerk sees every digit while typing. Once the number is whole and well-formed and the clerk has moved on (Enter,
+the focus elsewhere, or the screen checked the number), the field shows it masked as every other screen does
 (kiosk_core.identity) and keeps the full number for the service. Typing into a masked field starts a new number: a
 masked number cannot be corrected digit by digit, only typed again.
 """

@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from kiosk.services import draw_names
 from kiosk.services.draw_views import DrawOutcomeView, DrawView
+from kiosk.services.household_query import named_households
 from kiosk.storage import tables as t
-from kiosk_core.identity import FILING_NO, parse_id_number
-from kiosk_core.reg_no import parse_reg_no
 
 # What a household may be told: a draw kept here that the centre published (or withdrew after publishing).
 SHOWN_STATES = ("published", "retracted")
@@ -24,22 +23,7 @@ RecordView = Callable[[dict[str, Any]], DrawView]
 
 def find_outcomes(s: Session, query: str, view: RecordView) -> list[DrawOutcomeView]:
     """The results for a normalised ``query``, newest draw first; ``view`` reads a kept record."""
-    reg_nos: set[str] = set()
-    filings: set[str] = set()
-    if FILING_NO.match(query):
-        filings.add(query)
-    elif len(query) == 18 and query[:17].isdigit():
-        id_number = parse_id_number(query)
-        member_of = select(t.Member.household_id).where(t.Member.id_number == id_number)
-        filings.update(
-            s.scalars(
-                select(t.Household.filing_no).where(
-                    or_(t.Household.applicant_id_number == id_number, t.Household.id.in_(member_of))
-                )
-            )
-        )
-    else:
-        reg_nos.add(parse_reg_no(query))
+    reg_nos, filings = named_households(s, query)
     if filings:
         reg_nos.update(
             s.scalars(

@@ -11,11 +11,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from kiosk.services import audit
 from kiosk.services.clock import Clock
 from kiosk.services.database_lane import DatabaseWriter, write_here
+from kiosk.services.household_query import named_households
 from kiosk.services.printing_port import PrintFailed, SlipPrinter
 from kiosk.services.selection_sheet import SelectionSheets, keep_sheet, kept_sheets
 from kiosk.services.selection_views import SheetView, sheet_view
@@ -23,8 +24,7 @@ from kiosk.services.views import OperatorSession
 from kiosk.storage import tables as t
 from kiosk.storage.uow import UnitOfWorkFactory
 from kiosk_core.errors import InvalidInput, NotFound
-from kiosk_core.identity import FILING_NO, mask_id_number, normalize, parse_id_number
-from kiosk_core.reg_no import parse_reg_no
+from kiosk_core.identity import mask_id_number, normalize
 
 log = logging.getLogger(__name__)
 
@@ -81,25 +81,7 @@ class SelectionResults:
         def read() -> list[SheetView]:
             with self._uow() as uow:
                 s = uow.session
-                filings: set[str] = set()
-                reg_nos: set[str] = set()
-                if FILING_NO.match(query):
-                    filings.add(query)
-                elif len(query) == 18 and query[:17].isdigit():
-                    id_number = parse_id_number(query)
-                    member_of = select(t.Member.household_id).where(t.Member.id_number == id_number)
-                    filings.update(
-                        s.scalars(
-                            select(t.Household.filing_no).where(
-                                or_(
-                                    t.Household.applicant_id_number == id_number,
-                                    t.Household.id.in_(member_of),
-                                )
-                            )
-                        )
-                    )
-                else:
-                    reg_nos.add(parse_reg_no(query))
+                reg_nos, filings = named_households(s, query)
                 return [sheet_view(d) for d in kept_sheets(s, reg_nos, filings)]
 
         found = self._write(read)

@@ -7,23 +7,24 @@ one BEGIN IMMEDIATE transaction a registration, into the same tables of the same
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import tempfile
 import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from sqlalchemy import insert
 from sqlalchemy.orm import sessionmaker
 
-from bench.bench_audit import MemorySecrets
+from bench.bench_audit import BENCH_CACHE_KEY, MemorySecrets
 from bench.common import emit, percentile, ratio
 from kiosk.bootstrap import build_services
 from kiosk.config import Config
 from kiosk.services.views import RegistrationDraft
+from kiosk.storage import cipher
 from kiosk.storage import tables as t
 from kiosk.storage.uow import uow_factory
 from kiosk_core.model import Role
@@ -70,7 +71,8 @@ _COPIED = ("registrations", "registered_persons", "outbox", "audit_log")
 
 def _floor(path: Path) -> list[float]:
     """Each registration's rows written again by plain SQL, one fsync'd transaction each: what a commit costs."""
-    db = sqlite3.connect(path, isolation_level=None)
+    db = cipher.connect(path, BENCH_CACHE_KEY)  # encrypted as the cache is: the floor pays SQLCipher too
+    db.isolation_level = None
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
@@ -96,13 +98,13 @@ def _floor(path: Path) -> list[float]:
     return timings
 
 
-def _rows(db: sqlite3.Connection, table: str) -> list[dict[str, object]]:
+def _rows(db: Any, table: str) -> list[dict[str, object]]:
     cursor = db.execute(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608 - our own table names
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
-def _insert(db: sqlite3.Connection, table: str, row: dict[str, object]) -> int:
+def _insert(db: Any, table: str, row: dict[str, object]) -> int:
     values = {k: v for k, v in row.items() if k != "id"}
     sql = f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})"  # noqa: S608
     return db.execute(sql, tuple(values.values())).lastrowid or 0

@@ -22,9 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, bindparam, select  # noqa: E402
 
+from bench.bench_audit import BENCH_CACHE_KEY  # noqa: E402
 from kiosk.demo.households import generate_households  # noqa: E402
 from kiosk.services.demo_data import bulk_load_households  # noqa: E402
-from kiosk.storage import health  # noqa: E402
+from kiosk.storage import cipher, health  # noqa: E402
 from kiosk.storage import tables as t  # noqa: E402
 from kiosk.storage.db import create_sqlite_engine, known_revisions, migrate  # noqa: E402
 
@@ -58,14 +59,15 @@ def cache(households: int, rebuild: bool) -> tuple[Engine, float]:
     path = cache_path(households)
     meta_path = path.with_suffix(".json")
     meta: dict[str, Any] = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-    if path.exists() and not rebuild and meta.get("households") == households and meta.get("seed") == SEED:
-        engine = create_sqlite_engine(path)
+    reusable = path.exists() and cipher.state(path) == "encrypted"  # not a plain one from before release 11
+    if reusable and not rebuild and meta.get("households") == households and meta.get("seed") == SEED:
+        engine = create_sqlite_engine(path, BENCH_CACHE_KEY)
         migrate(engine)
         print(f"re-using {path} (built in {meta['build_seconds']:.1f} s)", file=sys.stderr)
         return engine, float(meta["build_seconds"])
     for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), meta_path):
         old.unlink(missing_ok=True)
-    engine = create_sqlite_engine(path)
+    engine = create_sqlite_engine(path, BENCH_CACHE_KEY)
     migrate(engine)
     print(f"building {path} with {households} households ...", file=sys.stderr)
     started = time.perf_counter()

@@ -36,14 +36,15 @@ from kiosk.services.photos import PhotoCache
 from kiosk.services.printing_port import SlipPrinter
 from kiosk.services.push_client import PushClient, PushEvent
 from kiosk.services.records import RecordsService
-from kiosk.services.registration import RegistrationService
+from kiosk.services.registration import RegistrationService, move_slip_key
 from kiosk.services.retention import DailyPurge, Retention
-from kiosk.services.secrets import DEVICE_TOKEN, SecretStore
+from kiosk.services.secrets import DEVICE_TOKEN, KeyringCacheKeys, SecretStore
 from kiosk.services.selection import SelectionService
 from kiosk.services.selection_sheet import SelectionSheets
 from kiosk.services.slip_printing import SlipService
 from kiosk.services.slips import SlipLayout, SlipRenderer
-from kiosk.services.sync import SyncLimits, SyncService
+from kiosk.services.sync import SyncService
+from kiosk.services.sync_guards import SyncLimits
 from kiosk.services.sync_worker import SyncWorker
 from kiosk.services.views import SyncStatus
 from kiosk.storage.db import open_cache
@@ -85,9 +86,9 @@ def build_services(
     """
     reserve = DiskReserve(config.data_dir)
     reserve.settle()  # before the cache opens: SQLite needs room for its journal files to open at all
-    engine = open_cache(config.database_path)
-    uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
     secrets = secrets or SecretStore()
+    engine = open_cache(config.database_path, KeyringCacheKeys(secrets))
+    uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
     audit.bind_key(engine, ChainKey(secrets))  # every audit entry written on this cache is sealed
     changes = changes or ChangeNotice()
     photos = PhotoCache(config.data_dir / "photos")
@@ -119,6 +120,7 @@ def build_services(
             online=OnlineCalls(
                 CentralClient(url, read_timeout=ONLINE_READ_TIMEOUT) if url else None, secrets
             ),
+            slip_key=move_slip_key(uow, secrets),
         ),
         records=RecordsService(uow, clock, auth, changes=changes),
         exports=ExportService(uow, clock, config.data_dir / "exports"),
@@ -129,6 +131,7 @@ def build_services(
             printer,
             config.slips_dir,
             SlipLayout(config.printer.slip_layout),
+            slip_keep=timedelta(days=config.slip_keep_days),
             writer=database_writer,
         ),
         sync=sync,
@@ -216,6 +219,7 @@ def start_background(
         config.slips_dir,
         timedelta(days=config.retention_days),
         config.counter,
+        slip_keep=timedelta(days=config.slip_keep_days),
         writer=built.writer,
     )
     # At start-up, then daily, for standalone counters too (their slips age as well); the work is on the database lane.

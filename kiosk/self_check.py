@@ -45,7 +45,7 @@ def run_self_check(config: Config, *, own_data_dir: bool) -> int:
         checks: list[tuple[str, str, Callable[[], str]]] = [
             ("data", "数据文件夹", lambda: _data_dir(config)),
             ("resources", "资源文件", lambda: _resources(config)),
-            ("cache", "本机缓存", lambda: _cache(config)),
+            ("cache", "本机缓存", lambda: _cache(config, own_data_dir=own_data_dir)),
             ("slip", "回执", lambda: _slip(config)),
             ("qt", "界面字体与翻译", lambda: _qt(config)),
             ("speech", "语音朗读", lambda: _speech(config)),
@@ -106,15 +106,23 @@ def _resources(config: Config) -> str:
     return str(config.resources)
 
 
-def _cache(config: Config) -> str:
+def _cache(config: Config, *, own_data_dir: bool) -> str:
+    from kiosk.services.secrets import KeyringCacheKeys, SecretStore
+    from kiosk.storage.cipher import FixedKey, new_key
     from kiosk.storage.db import known_revisions, open_cache
 
     revisions = known_revisions()
     if not revisions:
         raise CheckFailed("找不到数据库迁移脚本", "no migrations found")
-    engine = open_cache(config.database_path)
+    # The counter's own cache under its keyring's key; a scratch cache under a throwaway key (an installer
+    # runs the check as an administrator, whose keyring is not the counter's).
+    keys = KeyringCacheKeys(SecretStore()) if own_data_dir else FixedKey(new_key())
+    try:
+        engine = open_cache(config.database_path, keys)
+    except KioskError as exc:
+        raise CheckFailed(exc.message, f"{exc.code}: {config.database_path}") from None
     engine.dispose()
-    return f"{len(revisions)} migrations"
+    return f"encrypted, {len(revisions)} migrations"
 
 
 def _slip(config: Config) -> str:

@@ -40,16 +40,20 @@ def data_dir_problem(data_dir: Path) -> CacheUnusable | None:
 
 def fresh_cache(config: Config) -> int:
     """``kiosk --fresh-cache``: the supervisor's choice after a failed check (docs/recovery.md)."""
+    from kiosk.services.secrets import KeyringCacheKeys, SecretStore
     from kiosk.storage import health
-    from kiosk.storage.db import known_revisions
+    from kiosk.storage.db import unlock
 
     database = config.database_path
     try:
-        health.check_before_open(database, known_revisions())
+        unlock(database, KeyringCacheKeys(SecretStore()))
     except CacheUnusable as exc:
-        if exc.code == "cache_schema_unknown":
+        if exc.code in ("cache_schema_unknown", "cache_keyring_unavailable", "cache_not_encrypted"):
             print(f"kiosk: {exc.message}；不重建。", file=sys.stderr)
             return 2
+        if exc.code in ("cache_key_missing", "cache_key_wrong"):
+            # Whole, perhaps, but unreadable here: kept under a new name for whoever finds its key.
+            health.set_aside_now(database)
         kept = health.kept_aside(database)
     else:
         if database.exists() and database.stat().st_size > 0:
@@ -59,6 +63,6 @@ def fresh_cache(config: Config) -> int:
     health.forget(database)
     print(f"已准备重建本机缓存 {database}。")
     if kept:
-        print(f"损坏的文件仍保留在：{kept[0]}（请勿删除，尚未送达的登记只在其中）")
+        print(f"原来的文件仍保留在：{kept[0]}（请勿删除，尚未送达的登记只在其中）")
     print("请正常启动 kiosk：它会建立空缓存并从中心同步计划、家庭和账号（首次同步完成前不能登录）。")
     return 0

@@ -29,6 +29,11 @@ def add_parser(
         type=Path,
         help="with --cache: a file holding the counter's audit_key (hex) from its keyring",
     )
+    p.add_argument(
+        "--cache-key-file",
+        type=Path,
+        help="with --cache: a file holding the counter's cache_key (hex) from its keyring (its cache is encrypted)",
+    )
 
 
 def run(central: Central, args: argparse.Namespace) -> None:
@@ -48,7 +53,10 @@ def run(central: Central, args: argparse.Namespace) -> None:
             key = bytes.fromhex(args.key_file.read_text(encoding="utf-8").strip())
         except ValueError:
             raise CentralError("密钥文件的内容不是十六进制密钥", code="invalid_arguments") from None
-        check = audit_heads.check_cache(args.cache, key, heads)
+        cache_key = None
+        if args.cache_key_file is not None:
+            cache_key = args.cache_key_file.read_text(encoding="utf-8").strip().lower()
+        check = audit_heads.check_cache(args.cache, key, heads, cache_key)
         r = check.report
         print(f"本机缓存：{r.entries} 条审计记录，其中链前未加封 {r.unsealed} 条")
         if not r.intact:

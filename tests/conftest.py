@@ -16,6 +16,11 @@ os.environ["LANG"] = "C.UTF-8"
 # Screenshots that tests take for a person to look at (ignored by git).
 os.environ.setdefault("KIOSK_SCREENSHOTS", str(Path(__file__).resolve().parent / "screenshots"))
 
+# Every process the suite starts (the app as a program, the crash harness) keeps its secrets in a dict.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.keyrings.MemoryKeyring")
+_ROOT = str(Path(__file__).resolve().parent.parent)
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, os.environ.get("PYTHONPATH", "")) if p)
+
 # --- fixtures ---
 
 # At the end of a run: no log or PDF the suite wrote holds a full ID or phone number (tests/privacy_scan.py).
@@ -26,6 +31,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.keyrings import memory_keyring  # noqa: F401  (autouse: every test has a keyring of its own)
 
 if TYPE_CHECKING:
     from tests.demo_centre import DemoCentres

@@ -30,6 +30,7 @@ from kiosk_core.eligibility import (
     evaluate,
 )
 from kiosk_core.identity import parse_filing_no, parse_id_number, parse_phone
+from tests.keyrings import TEST_CACHE_KEY
 
 RESOURCES = Path(__file__).resolve().parent.parent / "kiosk_resources"
 NOW = datetime(2026, 11, 24, 10, 30)
@@ -38,7 +39,7 @@ Q2611_DISTRICTS = {"朝阳区", "海淀区", "丰台区"}
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    engine = create_sqlite_engine(tmp_path_factory.mktemp("demo") / "kiosk.db")
+    engine = create_sqlite_engine(tmp_path_factory.mktemp("demo") / "kiosk.db", TEST_CACHE_KEY)
     migrate(engine)
     load_demo(uow_factory(sessionmaker(engine)), now=NOW, resources=RESOURCES)
     yield engine
@@ -265,7 +266,7 @@ def test_committed_json_is_what_the_generator_writes() -> None:
 
 
 def test_bulk_load_households_into_an_engine(tmp_path: Path) -> None:
-    engine = create_sqlite_engine(tmp_path / "bulk.db")
+    engine = create_sqlite_engine(tmp_path / "bulk.db", TEST_CACHE_KEY)
     migrate(engine)
     rows = list(generate_households(500, 7))
     assert bulk_load_households(engine, iter(rows), batch=128, today=NOW.date()) == 500

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -28,6 +27,7 @@ from kiosk.services.changes import Change, ChangeNotice
 from kiosk.services.clock import Clock
 from kiosk.services.online import STANDALONE, STANDALONE_ANSWER, OnlineAnswer, OnlineCalls
 from kiosk.services.registration_views import Choice, choice_view, registration_view
+from kiosk.services.secrets import SecretStore, slip_key
 from kiosk.services.settle import record_answers
 from kiosk.services.views import OperatorSession, RegistrationDraft, RegistrationView
 from kiosk.storage import tables as t
@@ -38,7 +38,7 @@ from kiosk_core.model import PlanKind, RegistrationStatus, UnitStatus
 from kiosk_core.reg_no import make_reg_no
 from kiosk_core.wire import EventKind, Payload, RegistrationPayload
 
-_SECRET_KEY = "verification_secret"
+_SECRET_KEY = "verification_secret"  # the slips' key's Setting in caches before release 11
 
 
 @dataclass(frozen=True)
@@ -86,13 +86,15 @@ class RegistrationService:
         guard: Callable[[], None] = lambda: None,
         changes: ChangeNotice | None = None,
         online: OnlineCalls | None = None,
+        *,
+        slip_key: bytes,
     ):
         self._uow = uow
         self._clock = clock
         self._changes = changes or ChangeNotice()
         self._online = online
         self._guard = guard  # offline guardrails: raises when the counter has been cut off too long
-        self._secret: bytes | None = None  # the slips' verification secret, read once it is committed
+        self._slip_key = slip_key  # the slips' verification codes' key (kiosk.services.secrets.slip_key)
 
     def preview(self, draft: RegistrationDraft, operator: OperatorSession) -> RegistrationView:
         """The review screen's content, checked by the same rules as confirm, so surprises come early."""
@@ -193,7 +195,6 @@ class RegistrationService:
             plan_row.next_sequence = sequence + 1
             reg_no = make_reg_no(choice.plan.code, sequence, operator.counter)
             household = choice.household
-            secret = self._verification_secret(s)
             row = _row(
                 choice,
                 draft,
@@ -201,7 +202,7 @@ class RegistrationService:
                 reg_no,
                 now,
                 ack.at,
-                verification_code(secret, reg_no, household.applicant_id_number),
+                verification_code(self._slip_key, reg_no, household.applicant_id_number),
             )
             row.central_status = central_status
             s.add(row)
@@ -246,12 +247,7 @@ class RegistrationService:
                 row=row,
             )
             uow.commit()
-            self._secret = secret
         return Prepared(draft, view, message.id, message.idempotency_key, now, payload)
-
-    def _verification_secret(self, session: Session) -> bytes:
-        # Made once per cache and never changed: read it from the database only until it is committed.
-        return self._secret or _secret(session)
 
 
 def outbox_message(
@@ -276,12 +272,15 @@ def verification_code(secret: bytes, reg_no: str, id_number: str) -> str:
     return base64.b32encode(digest)[:8].decode()
 
 
-def _secret(session: Session) -> bytes:
-    row = session.get(t.Setting, _SECRET_KEY)
-    if row is None:
-        row = t.Setting(key=_SECRET_KEY, value=secrets.token_hex(32))
-        session.add(row)
-    return bytes.fromhex(row.value)
+def move_slip_key(uow: UnitOfWorkFactory, store: SecretStore) -> bytes:
+    """The slips' key from the keyring; a release before 11 kept it in the cache: moved, then deleted there."""
+    with uow() as u:
+        row = u.session.get(t.Setting, _SECRET_KEY)
+        key = slip_key(store, row.value if row else None)
+        if row is not None:
+            u.session.delete(row)
+            u.commit()
+    return key
 
 
 def _load_choice(session: Session, draft: RegistrationDraft) -> Choice:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 import keyring
 from keyring.errors import KeyringError
 
+from kiosk.storage import cipher
 from kiosk_core.errors import KioskError
 
 SERVICE = "kiosk-counter"
@@ -12,6 +15,8 @@ DEVICE_ID = "device_id"
 DEVICE_SECRET = "device_secret"
 DEVICE_TOKEN = "device_token"
 AUDIT_KEY = "audit_key"  # the audit chain's HMAC key, made at first use
+CACHE_KEY = "cache_key"  # the local cache's SQLCipher key, made when the cache is first created
+SLIP_KEY = "slip_key"  # the slips' verification codes' HMAC key (kept in the cache by releases before 11)
 
 
 def operator_token_name(username: str) -> str:
@@ -45,3 +50,33 @@ class SecretStore:
 
     def enrolled(self) -> bool:
         return bool(self.get(DEVICE_ID) and self.get(DEVICE_SECRET))
+
+
+class KeyringCacheKeys:
+    """The local cache's key in the keyring (kiosk/storage/cipher.py's CacheKeys)."""
+
+    def __init__(self, store: SecretStore):
+        self._store = store
+
+    def get(self) -> str | None:
+        key = self._store.get(CACHE_KEY)
+        if key is not None and not cipher.valid_key(key):
+            raise SecretsUnavailable("系统密钥库中的本机缓存密钥已损坏", hint="请联系技术支持")
+        return key
+
+    def make(self) -> str:
+        key = cipher.new_key()
+        self._store.set(CACHE_KEY, key)
+        if self._store.get(CACHE_KEY) != key:
+            # A keyring that accepts a secret and forgets it would leave a cache nobody can open.
+            raise SecretsUnavailable("系统密钥库没有保存本机缓存的密钥", hint="请联系技术支持")
+        return key
+
+
+def slip_key(store: SecretStore, kept_in_cache: str | None) -> bytes:
+    """The slips' verification key: from the keyring, moved there from the cache (``kept_in_cache``), or new."""
+    value = store.get(SLIP_KEY)
+    if value is None:
+        value = kept_in_cache or secrets.token_hex(32)
+        store.set(SLIP_KEY, value)
+    return bytes.fromhex(value)

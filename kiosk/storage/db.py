@@ -1,34 +1,40 @@
-"""Opening the local cache: its start-up check, pragmas for durability, migrations to the newest schema."""
+"""Opening the local cache: its key, its start-up check, pragmas for durability, migrations to the newest schema."""
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
-from kiosk.storage import health
+from kiosk.storage import cipher, health
+from kiosk.storage.cipher import CacheKeys
 from kiosk.storage.private_files import open_private, private_dir, restrict
-from kiosk_core.errors import CacheUnusable
+from kiosk_core.errors import CacheUnusable, KioskError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+log = logging.getLogger(__name__)
 
 
-def open_cache(path: Path) -> Engine:
-    """The checked, migrated cache; CacheUnusable (the damaged file set aside) when it must not be used."""
+def open_cache(path: Path, keys: CacheKeys) -> Engine:
+    """The checked, migrated, encrypted cache; CacheUnusable when it must not be used (a damaged file set aside;
+    a file whose key is missing or another left as it is)."""
     from kiosk.storage.tables import Base
 
     private_dir(path.parent)
-    health.check_before_open(path, known_revisions())
-    engine = create_sqlite_engine(path)
+    key = unlock(path, keys)
+    engine = create_sqlite_engine(path, key)
     try:
         migrate(engine)
         engine.dispose()  # the check below reads the file on its own; nothing may hold it meanwhile
-        health.check_tables(path, Base.metadata.tables)
+        health.check_tables(path, Base.metadata.tables, key)
     except CacheUnusable:
         raise
     except Exception as exc:
@@ -36,9 +42,106 @@ def open_cache(path: Path) -> Engine:
         # A full disk or a read-only folder is the machine's trouble, not a damaged cache: reported as it is.
         if _machine_trouble(exc):
             raise
-        raise health.damaged_while_opening(path, exc) from exc
+        raise health.damaged_while_opening(path, exc, key) from exc
     health.mark_created(path)
     return engine
+
+
+def unlock(path: Path, keys: CacheKeys) -> str:
+    """The cache's key after its start-up check: a plain cache is checked, then encrypted in place; a first
+    start makes the key. Never a second, empty cache beside one that cannot be read."""
+    cipher.recover(path)
+    found = cipher.state(path)
+    if found == "encrypted":
+        key = _read_key(keys.get, path)
+        if key is None:
+            raise key_missing(path)
+        if not cipher.opens(path, key) and cipher.kept_fingerprint(path) != cipher.fingerprint(key):
+            raise key_wrong(path)  # not set aside: under its own key it may be whole
+        health.check_before_open(path, known_revisions(), key)
+        return key
+    health.check_before_open(path, known_revisions())  # a lost cache, or a plain one that is damaged
+    key = _read_key(keys.get, path) or _read_key(keys.make, path)
+    assert key is not None
+    if found == "plain":
+        try:
+            cipher.encrypt_plain(path, key)
+        except (OSError, sqlcipher.Error) as exc:
+            raise not_encrypted(path, exc) from exc
+    else:
+        cipher.write_fingerprint(path, key)
+    return key
+
+
+def _read_key(read: Callable[[], str | None], path: Path) -> str | None:
+    try:
+        return read()
+    except KioskError as exc:
+        log.error("local cache %s: the keyring gave no key: %s (%s)", path, exc.message, exc.hint)
+        raise CacheUnusable(
+            "系统密钥库已锁定或不可用，无法打开加密的本机缓存",
+            code="cache_keyring_unavailable",
+            details=(
+                f"文件位置：{path}",
+                "本机缓存用系统密钥库中的密钥加密；密钥库打不开，程序就读不了缓存",
+                "缓存文件没有改动，其中的登记都还在",
+            ),
+            steps=(
+                "请技术支持解锁运行本程序的用户的密钥库（Windows：以柜台账户登录；Linux：解锁“登录”密钥环）",
+                "然后重新启动程序；不要删除 kiosk.db",
+            ),
+        ) from None
+
+
+def key_missing(path: Path) -> CacheUnusable:
+    log.error("local cache %s is encrypted but the keyring holds no key for it", path)
+    return CacheUnusable(
+        "本机缓存已加密，但系统密钥库里没有它的密钥",
+        code="cache_key_missing",
+        details=(
+            f"文件位置：{path}",
+            "可能换了登录账户、重装了系统或清空了密钥库；没有密钥就读不出其中的登记",
+            "程序不会另建一个空缓存：文件原样保留",
+        ),
+        steps=(
+            "请技术支持用原来的账户登录，或从备份恢复该账户的密钥库，然后重新启动程序",
+            "确认无法找回密钥时，由主管按 docs/recovery.md 重建缓存（kiosk --fresh-cache，原文件保留）",
+        ),
+    )
+
+
+def key_wrong(path: Path) -> CacheUnusable:
+    log.error("local cache %s does not open with the keyring's key (its key fingerprint differs)", path)
+    return CacheUnusable(
+        "本机缓存的密钥与系统密钥库里的不一致，无法打开",
+        code="cache_key_wrong",
+        details=(
+            f"文件位置：{path}",
+            "可能是从另一台柜台电脑拷来的缓存，或密钥库被换成了别的",
+            "文件原样保留，没有改动",
+        ),
+        steps=(
+            "请技术支持找回与该缓存一起使用的密钥库，然后重新启动程序",
+            "确认无法找回时，由主管按 docs/recovery.md 重建缓存（kiosk --fresh-cache，原文件保留）",
+        ),
+    )
+
+
+def not_encrypted(path: Path, exc: BaseException) -> CacheUnusable:
+    log.error("local cache %s could not be encrypted in place", path, exc_info=exc)
+    return CacheUnusable(
+        f"本机缓存未能加密：{getattr(exc, 'strerror', None) or exc}",
+        code="cache_not_encrypted",
+        details=(
+            f"文件位置：{path}",
+            "新版本程序要先把旧的明文缓存加密才能使用；这一步没有完成",
+            "明文缓存原样保留，其中的登记一笔不少",
+        ),
+        steps=(
+            "请技术支持检查磁盘空间（需要约与缓存同样大小的空间）和文件夹的写入权限",
+            "然后重新启动程序，加密会重新进行",
+        ),
+    )
 
 
 def _machine_trouble(exc: BaseException) -> bool:
@@ -54,11 +157,14 @@ def known_revisions() -> set[str]:
     return {script.revision for script in ScriptDirectory.from_config(cfg).walk_revisions()}
 
 
-def create_sqlite_engine(path: Path) -> Engine:
+def create_sqlite_engine(path: Path, key: str) -> Engine:
     private_dir(path.parent)
     if not path.exists():
         os.close(open_private(path))  # 0600 from the first byte, whatever the umask
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 10})
+    # Connections are made here, keyed before SQLAlchemy's dialect runs its first statement on them.
+    engine = create_engine(
+        f"sqlite:///{path}", module=sqlcipher, creator=lambda: cipher.connect(path, key, timeout=10)
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]

@@ -9,17 +9,19 @@ supervisor: docs/recovery.md.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlite3
+
+from kiosk.storage import cipher
 from kiosk_core.errors import CacheUnusable
 
 log = logging.getLogger(__name__)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-SIDE_FILES = ("-wal", "-shm", "-journal")
+SQLITE_HEADER = cipher.SQLITE_HEADER
+SIDE_FILES = cipher.SIDE_FILES
 FRESH_CACHE_COMMAND = "kiosk --fresh-cache"
 
 
@@ -33,8 +35,13 @@ def kept_aside(database: Path) -> list[Path]:
     return sorted(database.parent.glob(f"{database.name}.damaged-*[0-9]"), reverse=True)
 
 
-def check_before_open(database: Path, known_revisions: Iterable[str], *, now: datetime | None = None) -> None:
-    """Raise CacheUnusable (after setting the damaged file aside) unless ``database`` is fit to open or to create."""
+def check_before_open(
+    database: Path, known_revisions: Iterable[str], key: str | None = None, *, now: datetime | None = None
+) -> None:
+    """Raise CacheUnusable (after setting the damaged file aside) unless ``database`` is fit to open or to create.
+
+    ``key``: the encrypted cache's (kiosk/storage/cipher.py); None for a plain one, made by an older release.
+    """
     size = database.stat().st_size if database.exists() else None
     wal = _side(database, "-wal")
     if size is None or (size == 0 and not (wal.exists() and wal.stat().st_size > 0)):
@@ -45,12 +52,12 @@ def check_before_open(database: Path, known_revisions: Iterable[str], *, now: da
         return  # a first start here: the cache is created
     with database.open("rb") as f:
         header = f.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
+    if key is None and header != SQLITE_HEADER:
         kept = _set_aside(database, now)
         raise _unusable(
             database, "本机缓存 kiosk.db 已损坏：不是数据库文件", "cache_not_database", kept, None
         )
-    problem, revision, unsent = _inspect(database)
+    problem, revision, unsent = _inspect(database, key)
     if problem:
         log.error("local cache %s failed its check: %s", database, problem)
         kept = _set_aside(database, now)
@@ -65,9 +72,11 @@ def check_before_open(database: Path, known_revisions: Iterable[str], *, now: da
         )
 
 
-def check_tables(database: Path, expected: Iterable[str], *, now: datetime | None = None) -> None:
+def check_tables(
+    database: Path, expected: Iterable[str], key: str | None = None, *, now: datetime | None = None
+) -> None:
     """After migration every table the program uses exists; a cache missing one is damaged."""
-    with _connect(database) as db:
+    with _connect(database, key) as db:
         present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         unsent = _count_unsent(db)
     db.close()
@@ -79,12 +88,14 @@ def check_tables(database: Path, expected: Iterable[str], *, now: datetime | Non
         raise _unusable(database, what, "cache_tables_missing", kept, unsent)
 
 
-def damaged_while_opening(database: Path, exc: Exception, *, now: datetime | None = None) -> CacheUnusable:
+def damaged_while_opening(
+    database: Path, exc: Exception, key: str | None = None, *, now: datetime | None = None
+) -> CacheUnusable:
     """A cache that passed the check but failed to open or migrate (a damaged schema): set aside, reported."""
     log.error("local cache %s could not be opened or migrated", database, exc_info=exc)
     unsent = None
     try:
-        with _connect(database) as db:
+        with _connect(database, key) as db:
             unsent = _count_unsent(db)
         db.close()
     except sqlite3.Error:
@@ -112,15 +123,17 @@ def set_aside_now(database: Path) -> list[Path]:
 # --- the checks -------------------------------------------------------------------------------------------
 
 
-def _connect(database: Path) -> sqlite3.Connection:
+def _connect(database: Path, key: str | None) -> sqlite3.Connection:
     # Read-only: nothing is written into a file that may be damaged (closing a writer would checkpoint into it).
+    if key is not None:
+        return cipher.connect(database, key, readonly=True)
     return sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
 
 
-def _inspect(database: Path) -> tuple[str, str | None, int | None]:
+def _inspect(database: Path, key: str | None) -> tuple[str, str | None, int | None]:
     """(what is wrong or "", the schema revision, unsent registrations when they can be counted)."""
     try:
-        db = _connect(database)
+        db = _connect(database, key)
     except sqlite3.Error as exc:
         return f"cannot open: {exc}", None, None
     try:

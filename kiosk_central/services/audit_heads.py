@@ -9,15 +9,17 @@ its verdict). Whether the chain up to the heads is whole is checked with the cou
 from __future__ import annotations
 
 import logging
-import sqlite3
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk_central.db import begin_write
+from kiosk_central.services.errors import CentralError
 from kiosk_central.tables import AuditHeadSeen
 from kiosk_core.audit_chain import ChainHead, ChainReport, Row, walk
 
@@ -85,19 +87,40 @@ def seen(session: Session, device_id: str) -> list[SeenHead]:
     return [SeenHead(*row) for row in rows]
 
 
+def _open_cache(cache: Path, cache_key: str | None) -> sqlcipher.Connection:
+    """Read only; SQLCipher reads a plain SQLite file too when it is given no key."""
+    if cache_key is not None and not re.fullmatch(r"[0-9a-f]{64}", cache_key):
+        raise CentralError("缓存密钥应为 64 位小写十六进制数", code="invalid_arguments")
+    db = sqlcipher.connect(f"file:{cache}?mode=ro", uri=True)
+    if cache_key is not None:
+        db.execute(f"PRAGMA key = \"x'{cache_key}'\"")  # hex checked above
+    return db
+
+
 @dataclass(frozen=True)
 class CacheCheck:
     report: ChainReport
     missing: list[SeenHead]  # heads the centre saw that the cache's chain no longer holds
 
 
-def check_cache(cache: Path, key: bytes, heads: list[SeenHead]) -> CacheCheck:
-    """Walk the counter's chain in ``cache`` and look for every head seen (read only; the file is not changed)."""
-    db = sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
+def check_cache(cache: Path, key: bytes, heads: list[SeenHead], cache_key: str | None = None) -> CacheCheck:
+    """Walk the counter's chain in ``cache`` and look for every head seen (read only; the file is not changed).
+
+    ``cache_key``: the counter's cache key (hex, its keyring's ``cache_key``); None for a plain cache of a
+    release before 11.
+    """
     try:
-        rows: list[Row] = db.execute(_CHAIN_SQL).fetchall()
-    finally:
-        db.close()
+        db = _open_cache(cache, cache_key)
+        try:
+            rows: list[Row] = db.execute(_CHAIN_SQL).fetchall()
+        finally:
+            db.close()
+    except sqlcipher.DatabaseError as exc:
+        raise CentralError(
+            f"打不开柜台缓存 {cache.name}：{exc}",
+            hint="给出该柜台密钥库中的 cache_key（--cache-key-file），并确认文件是柜台的 kiosk.db",
+            code="cache_unreadable",
+        ) from None
     macs = {row[0]: row[7] for row in rows}
     sealed = [h for h in heads if h.verdict == OK]
     latest = ChainHead(sealed[-1].seq, sealed[-1].mac) if sealed else None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import random
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+import sqlcipher3.dbapi2 as sqlcipher
 from alembic import command
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -19,11 +19,12 @@ from kiosk.bootstrap import build_services
 from kiosk.config import Config
 from kiosk.services import audit
 from kiosk.services.audit import ChainKey
-from kiosk.services.secrets import AUDIT_KEY, SecretStore, SecretsUnavailable
+from kiosk.services.secrets import AUDIT_KEY, CACHE_KEY, SecretStore, SecretsUnavailable
 from kiosk.storage.db import alembic_config, create_sqlite_engine, migrate
 from kiosk_core.audit_chain import ChainHead
 from tests.builders import CLERK, SUPERVISOR, build_world
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
+from tests.keyrings import TEST_CACHE_KEY, cache_db
 
 TRIALS = 1000
 SNAPSHOTS_AT = (15, 35, 55)  # entries in the log when an older copy of the cache was kept
@@ -34,7 +35,7 @@ class MemorySecrets(SecretStore):
 
     def __init__(self) -> None:
         super().__init__("kiosk-test")
-        self.values: dict[str, str] = {}
+        self.values: dict[str, str] = {CACHE_KEY: TEST_CACHE_KEY}  # as tests.keyrings has it
         self.down = False
 
     def get(self, name: str) -> str | None:
@@ -58,7 +59,7 @@ class Cache:
 
 def _copy(source: Path, target: Path) -> None:
     """A consistent copy of a cache in WAL mode (the -wal file holds the newest pages)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    with cache_db(source) as src, cache_db(target) as dst:
         src.backup(dst)
     src.close()
     dst.close()
@@ -115,7 +116,7 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cache]:
 def test_a_chain_written_by_the_services_checks_and_its_head_is_the_newest_entry(
     cache: Cache, tmp_path: Path
 ) -> None:
-    engine = create_sqlite_engine(cache.path)
+    engine = create_sqlite_engine(cache.path, TEST_CACHE_KEY)
     report = audit.verify(engine, ChainKey(cache.secrets), cache.head)
     engine.dispose()
     assert report.intact, report
@@ -126,7 +127,7 @@ def test_a_chain_written_by_the_services_checks_and_its_head_is_the_newest_entry
 def test_the_key_is_made_once_in_the_keyring_and_a_wrong_key_breaks_the_first_entry(cache: Cache) -> None:
     assert len(cache.secrets.values[AUDIT_KEY]) == 64
     other = MemorySecrets()
-    engine = create_sqlite_engine(cache.path)
+    engine = create_sqlite_engine(cache.path, TEST_CACHE_KEY)
     report = audit.verify(engine, ChainKey(other), cache.head)
     engine.dispose()
     assert (report.broken_at, report.reason) == (1, "mac_mismatch")
@@ -144,7 +145,7 @@ def test_a_thousand_edits_deletions_insertions_reorderings_and_rollbacks_are_eac
         kind = rng.choice(("edit", "delete", "insert", "reorder", "rollback", "rollback_and_continue"))
         shutil.copyfile(cache.path, work)
         expected = _tamper(kind, work, cache, rng, key)
-        engine = create_sqlite_engine(work)
+        engine = create_sqlite_engine(work, TEST_CACHE_KEY)
         report = audit.verify(engine, key, cache.head)
         engine.dispose()
         assert report.broken_at == expected, f"trial {trial}: {kind} expected at {expected}, got {report}"
@@ -160,7 +161,7 @@ def _tamper(kind: str, db_path: Path, cache: Cache, rng: random.Random, key: Cha
         if kind == "rollback_and_continue":
             # The counter goes on working on the older copy with the right key: its own chain checks, but the
             # entry the centre remembers now holds something else.
-            engine = create_sqlite_engine(db_path)
+            engine = create_sqlite_engine(db_path, TEST_CACHE_KEY)
             audit.bind_key(engine, key)
             clock = MovableClock(datetime(2026, 11, 25, 9, 0))
             _record(engine, clock, *range(cache.head.seq - entries + rng.randint(0, 5)))
@@ -168,7 +169,7 @@ def _tamper(kind: str, db_path: Path, cache: Cache, rng: random.Random, key: Cha
             engine.dispose()
         return cache.head.seq
     seq = rng.randint(1, cache.head.seq)
-    with sqlite3.connect(db_path) as db:
+    with cache_db(db_path) as db:
         if kind == "edit":
             _edit(db, seq, rng)
         elif kind == "delete":
@@ -190,7 +191,7 @@ def _tamper(kind: str, db_path: Path, cache: Cache, rng: random.Random, key: Cha
     return seq
 
 
-def _edit(db: sqlite3.Connection, seq: int, rng: random.Random) -> None:
+def _edit(db: sqlcipher.Connection, seq: int, rng: random.Random) -> None:
     column = rng.choice(("at", "operator_id", "counter", "action", "subject", "detail", "mac"))
     (value,) = db.execute(f"SELECT {column} FROM audit_log WHERE seq = ?", (seq,)).fetchone()  # noqa: S608
     if column == "at":
@@ -206,7 +207,7 @@ def _edit(db: sqlite3.Connection, seq: int, rng: random.Random) -> None:
     db.execute(f"UPDATE audit_log SET {column} = ? WHERE seq = ?", (changed, seq))  # noqa: S608
 
 
-def _shift(db: sqlite3.Connection, start: int) -> None:
+def _shift(db: sqlcipher.Connection, start: int) -> None:
     """Make room at ``start``: later entries move up one (through negatives, as seq is unique)."""
     db.execute("UPDATE audit_log SET seq = -seq - 1 WHERE seq >= ?", (start,))
     db.execute("UPDATE audit_log SET seq = -seq WHERE seq < 0")
@@ -215,7 +216,7 @@ def _shift(db: sqlite3.Connection, start: int) -> None:
 def test_entries_written_before_the_chain_stay_unsealed_and_the_chain_starts_after_them(
     tmp_path: Path,
 ) -> None:
-    engine = create_sqlite_engine(tmp_path / "k.db")
+    engine = create_sqlite_engine(tmp_path / "k.db", TEST_CACHE_KEY)
     command.upgrade(alembic_config(engine), "0009")
     with engine.begin() as conn:
         for n in range(3):
@@ -239,7 +240,7 @@ def test_entries_written_before_the_chain_stay_unsealed_and_the_chain_starts_aft
 
 
 def test_an_entry_written_while_the_keyring_is_down_is_kept_unsealed_and_reported(tmp_path: Path) -> None:
-    engine = create_sqlite_engine(tmp_path / "k.db")
+    engine = create_sqlite_engine(tmp_path / "k.db", TEST_CACHE_KEY)
     migrate(engine)
     secrets, clock = MemorySecrets(), MovableClock()
     audit.bind_key(engine, ChainKey(secrets))
@@ -255,7 +256,7 @@ def test_an_entry_written_while_the_keyring_is_down_is_kept_unsealed_and_reporte
 
 
 def test_several_entries_of_one_transaction_chain_in_the_order_they_were_written(tmp_path: Path) -> None:
-    engine = create_sqlite_engine(tmp_path / "k.db")
+    engine = create_sqlite_engine(tmp_path / "k.db", TEST_CACHE_KEY)
     migrate(engine)
     secrets = MemorySecrets()
     audit.bind_key(engine, ChainKey(secrets))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from kiosk.storage import health
 from kiosk_core.errors import CacheUnusable
 from tests.builders import World
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
+from tests.keyrings import cache_db
 from tests.services.test_registration import draft
 
 PAGE = 4096
@@ -27,7 +27,7 @@ def with_unsent(built: Built, world: World, clerk: OperatorSession, tmp_path: Pa
     built.services.registration.register(draft(world, "ok"), clerk)
     built.services.registration.register(draft(world, "clash_a"), clerk)
     built.engine.dispose()
-    with sqlite3.connect(tmp_path / "kiosk.db") as db:
+    with cache_db(tmp_path / "kiosk.db") as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         assert db.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0] == 2
     return tmp_path / "kiosk.db"
@@ -78,10 +78,11 @@ def test_a_truncated_cache_is_reported_with_what_is_at_stake(with_unsent: Path, 
     assert "尚未送达中心" in words(err)
 
 
-def test_a_scrambled_cache_is_not_a_database(with_unsent: Path, clock: MovableClock) -> None:
+def test_a_scrambled_cache_is_damaged(with_unsent: Path, clock: MovableClock) -> None:
+    # Encrypted, a scrambled file looks like any other without the key; its key's fingerprint says it is ours.
     with_unsent.write_bytes(os.urandom(with_unsent.stat().st_size))
     err = refused_start(with_unsent.parent, clock)
-    assert err.code == "cache_not_database"
+    assert err.code == "cache_damaged"
     assert "无法读出" in words(err)
     assert len(health.kept_aside(with_unsent)) == 1 and not with_unsent.exists()
 
@@ -89,7 +90,7 @@ def test_a_scrambled_cache_is_not_a_database(with_unsent: Path, clock: MovableCl
 def test_one_damaged_page_stops_the_counter_and_counts_the_unsent(
     with_unsent: Path, clock: MovableClock
 ) -> None:
-    with sqlite3.connect(with_unsent) as db:
+    with cache_db(with_unsent) as db:
         (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'households'").fetchone()
     db.close()
     with with_unsent.open("r+b") as f:  # scribble over the households table's first page
@@ -108,7 +109,7 @@ def test_a_vanished_cache_is_not_started_over(with_unsent: Path, clock: MovableC
 
 
 def test_a_cache_from_a_newer_release_is_left_as_it_is(with_unsent: Path, clock: MovableClock) -> None:
-    with sqlite3.connect(with_unsent) as db:
+    with cache_db(with_unsent) as db:
         db.execute("UPDATE alembic_version SET version_num = '9999'")
     db.close()
     err = refused_start(with_unsent.parent, clock)
@@ -117,7 +118,7 @@ def test_a_cache_from_a_newer_release_is_left_as_it_is(with_unsent: Path, clock:
 
 
 def test_a_cache_missing_a_table_is_damaged(with_unsent: Path, clock: MovableClock) -> None:
-    with sqlite3.connect(with_unsent) as db:
+    with cache_db(with_unsent) as db:
         db.execute("DROP TABLE audit_log")
     db.close()
     err = refused_start(with_unsent.parent, clock)

@@ -19,7 +19,7 @@ from kiosk.config import CentralConfig, Config
 from kiosk.services.draw_apply import apply_outcomes
 from kiosk.services.draw_check import check_twice
 from kiosk.services.draw_views import DrawMismatch, DrawOffline, SourcesDiffer, SourceSpec, SourceValue
-from kiosk.services.secrets import DEVICE_TOKEN, SecretStore, operator_token_name
+from kiosk.services.secrets import CACHE_KEY, DEVICE_TOKEN, SecretStore, operator_token_name
 from kiosk.services.views import OperatorSession
 from kiosk_core import lottery
 from kiosk_core.errors import AuthFailed, InvalidInput, NotAllowed, NotFound
@@ -27,6 +27,7 @@ from kiosk_core.model import Role
 from kiosk_core.reg_no import make_reg_no
 from tests.builders import NOW, World
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
+from tests.keyrings import TEST_CACHE_KEY
 
 LABEL = "公证员现场摇号 第1组"
 DIGITS = "2718281828459045235360287471352662497757"
@@ -39,7 +40,7 @@ class MemorySecrets(SecretStore):
 
     def __init__(self) -> None:
         super().__init__("kiosk-test")
-        self.values: dict[str, str] = {}
+        self.values: dict[str, str] = {CACHE_KEY: TEST_CACHE_KEY}  # as tests.keyrings has it
 
     def get(self, name: str) -> str | None:
         return self.values.get(name)

@@ -24,7 +24,7 @@ from tests.services.test_registration import draft
 def service(built: Built, clock: MovableClock) -> RegistrationService:
     """A counter with a centre configured (never called here: each test hands finish the centre's answer)."""
     online = OnlineCalls(CentralClient("http://127.0.0.1:9"), SecretStore(service="kiosk-test-unused"))
-    return RegistrationService(built.uow, clock, changes=built.changes, online=online)
+    return RegistrationService(built.uow, clock, changes=built.changes, online=online, slip_key=bytes(32))
 
 
 @pytest.fixture

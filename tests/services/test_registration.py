@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import func, select
 
 from kiosk.bootstrap import Built
@@ -15,6 +15,7 @@ from kiosk.storage import tables as t
 from kiosk_core.errors import Conflict, InvalidInput, NotFound, Refused
 from tests.builders import NOW, World
 from tests.fakes import MovableClock
+from tests.keyrings import cache_db
 
 
 def draft(
@@ -230,9 +231,9 @@ def test_database_refuses_a_second_active_registration_of_a_unit(built: Built, w
         " verification_code, slip_printed, slip_path, review_status, reject_reason)"
         " VALUES (?, ?, ?, 1, 1, ?, 'active', '', '2026-11-24', 1, '01', 1, 0, '2026-11-24', 1, 'X', 0, '', '', '')"
     )
-    with sqlite3.connect(path) as db:
+    with cache_db(path) as db:
         db.execute(row, ("R-1", world.realtime_plan, world.household_ids["ok"], world.free_units[0]))
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(sqlcipher.IntegrityError):
             db.execute(row, ("R-2", world.realtime_plan, world.household_ids["far"], world.free_units[0]))
 
 

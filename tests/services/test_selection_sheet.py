@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from kiosk.bootstrap import Built, build_services
 from kiosk.config import CentralConfig, Config
 from kiosk.services.central_client import local_time
-from kiosk.services.secrets import DEVICE_TOKEN, SecretStore
+from kiosk.services.secrets import CACHE_KEY, DEVICE_TOKEN, SecretStore
 from kiosk.services.selection import SelectionOffline, normalise_scan
 from kiosk.services.selection_sheet import keep_sheet
 from kiosk.services.selection_views import selection_view
@@ -29,6 +29,7 @@ from kiosk_core.reg_no import make_reg_no
 from kiosk_core.selection_wire import SelectionState, SheetData
 from tests.builders import NOW, World
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
+from tests.keyrings import TEST_CACHE_KEY
 
 CLERK = OperatorSession(1, "clerk1", "王晓梅", Role.CLERK, "03")
 FULL_ID = re.compile(r"\d{17}[\dX]")
@@ -38,7 +39,7 @@ REG_NO = make_reg_no("Q2611", 5)
 class MemorySecrets(SecretStore):
     def __init__(self) -> None:
         super().__init__("kiosk-test")
-        self.values: dict[str, str] = {}
+        self.values: dict[str, str] = {CACHE_KEY: TEST_CACHE_KEY}  # as tests.keyrings has it
 
     def get(self, name: str) -> str | None:
         return self.values.get(name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -10,10 +9,11 @@ from alembic.runtime.migration import MigrationContext
 
 from kiosk.storage.db import create_sqlite_engine, migrate
 from kiosk.storage.tables import Base
+from tests.keyrings import TEST_CACHE_KEY, cache_db
 
 
 def test_migrations_match_the_models(tmp_path: Path) -> None:
-    engine = create_sqlite_engine(tmp_path / "k.db")
+    engine = create_sqlite_engine(tmp_path / "k.db", TEST_CACHE_KEY)
     migrate(engine)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -22,11 +22,11 @@ def test_migrations_match_the_models(tmp_path: Path) -> None:
 
 
 def test_migrate_twice_is_a_no_op(tmp_path: Path) -> None:
-    engine = create_sqlite_engine(tmp_path / "k.db")
+    engine = create_sqlite_engine(tmp_path / "k.db", TEST_CACHE_KEY)
     migrate(engine)
     migrate(engine)
-    with sqlite3.connect(tmp_path / "k.db") as db:
-        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0010",)]
+    with cache_db(tmp_path / "k.db") as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0011",)]
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     engine.dispose()
 
@@ -37,9 +37,9 @@ def test_unsent_messages_keep_their_place_when_their_kinds_take_the_wire_names(t
 
     from kiosk.storage.db import alembic_config
 
-    engine = create_sqlite_engine(tmp_path / "k.db")
+    engine = create_sqlite_engine(tmp_path / "k.db", TEST_CACHE_KEY)
     command.upgrade(alembic_config(engine), "0006")
-    with sqlite3.connect(tmp_path / "k.db") as db:
+    with cache_db(tmp_path / "k.db") as db:
         for kind in ("registration_created", "phone_updated", "registration_cancelled"):
             db.execute(
                 "INSERT INTO outbox (idempotency_key, kind, subject, event_time, payload, attempts, last_error)"
@@ -47,7 +47,7 @@ def test_unsent_messages_keep_their_place_when_their_kinds_take_the_wire_names(t
                 (f"key-{kind}", kind),
             )
     migrate(engine)
-    with sqlite3.connect(tmp_path / "k.db") as db:
+    with cache_db(tmp_path / "k.db") as db:
         rows = db.execute("SELECT idempotency_key, kind FROM outbox ORDER BY id").fetchall()
     assert rows == [
         ("key-registration_created", "registration"),

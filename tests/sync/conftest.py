@@ -6,9 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from kiosk.bootstrap import Built, build_services
 from kiosk.config import CentralConfig, Config
@@ -19,34 +17,7 @@ from kiosk_central.config import Settings, sqlite_url
 from tests.central.server import LiveServer
 from tests.demo_centre import DemoCentres
 from tests.fakes import CHEAP_HASHER, FakePrinter
-
-
-class MemoryKeyring(KeyringBackend):
-    """The keyring API over a dict: there is no desktop session (Secret Service) in CI."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+from tests.keyrings import MemoryKeyring, memory_keyring  # noqa: F401  (re-exported: tests import them from here)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,13 +9,14 @@ from sqlalchemy import select
 
 from kiosk.bootstrap import Built, build_services
 from kiosk.services import audit
-from kiosk.services.secrets import AUDIT_KEY
+from kiosk.services.secrets import AUDIT_KEY, CACHE_KEY
 from kiosk_central.cli import main
 from kiosk_central.config import sqlite_url
 from kiosk_central.services import audit_heads
 from kiosk_central.tables import AuditHeadSeen
 from kiosk_core.audit_chain import ChainHead
 from tests.fakes import CHEAP_HASHER, FakePrinter
+from tests.keyrings import cache_db
 from tests.sync.conftest import CentralUnderTest, KioskFactory
 from tests.sync.test_sync import quick_draft, sign_in
 
@@ -40,15 +40,17 @@ def _device(k: Built) -> str:
 def _verify(tmp_path: Path, k: Built, cache: Path) -> int:
     key_file = tmp_path / "audit.key"
     key_file.write_text(k.secrets.get(AUDIT_KEY) or "", encoding="utf-8")
+    cache_key_file = tmp_path / "cache.key"
+    cache_key_file.write_text(k.secrets.get(CACHE_KEY) or "", encoding="utf-8")
     url = sqlite_url(tmp_path / "central")
     return main(
         ["audit-verify", "--database-url", url, "--device-id", _device(k)]
-        + ["--cache", str(cache), "--key-file", str(key_file)]
+        + ["--cache", str(cache), "--key-file", str(key_file), "--cache-key-file", str(cache_key_file)]
     )
 
 
 def _copy(k: Built, target: Path) -> None:
-    with sqlite3.connect(k.config.database_path) as src, sqlite3.connect(target) as dst:
+    with cache_db(k.config.database_path) as src, cache_db(target) as dst:
         src.backup(dst)
     src.close()
     dst.close()
@@ -117,7 +119,7 @@ def test_an_edited_entry_is_named_by_audit_verify(
     k.services.sync.sync_once()
     copy = tmp_path / "copy.db"
     _copy(k, copy)
-    with sqlite3.connect(copy) as db:
+    with cache_db(copy) as db:
         db.execute("UPDATE audit_log SET subject = subject || 'x' WHERE seq = 1")
     db.close()
     assert _verify(tmp_path, k, copy) == 1

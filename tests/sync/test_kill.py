@@ -8,7 +8,6 @@ import os
 import queue
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from kiosk.bootstrap import build_services
 from kiosk.config import CentralConfig, Config
 from kiosk.services.secrets import DEVICE_ID, DEVICE_SECRET, SecretStore
 from tests.fakes import CHEAP_HASHER, FakePrinter
+from tests.keyrings import cache_db
 from tests.sync.conftest import CentralUnderTest
 
 ROUNDS = 160  # about 100 s on an idle machine: the issue asks for under two minutes
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def check_cache(db: Path, acks: Path) -> tuple[int, int]:
-    with sqlite3.connect(db) as c:
+    with cache_db(db) as c:
         assert c.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         regs = {r for (r,) in c.execute("SELECT reg_no FROM registrations")}
         created = [s for (s,) in c.execute("SELECT subject FROM outbox WHERE kind = 'registration'")]
@@ -143,7 +143,7 @@ def test_sigkill_160_times(centre: CentralUnderTest, tmp_path: Path) -> None:
         built.services.sync.sync_once()
         if built.services.sync.status().unsent == 0:
             break
-    with sqlite3.connect(data / "kiosk.db") as c:
+    with cache_db(data / "kiosk.db") as c:
         here = sorted(tuple(r) for r in c.execute("SELECT reg_no, status FROM registrations"))
     built.engine.dispose()
     assert centre.registrations() == here

@@ -109,11 +109,19 @@ def mark_created(database: Path) -> None:
     if not path.exists():
         path.write_text(f"{datetime.now().isoformat(timespec='seconds')}\n", encoding="utf-8")
         path.chmod(0o600)
+    _fresh(database).unlink(missing_ok=True)
 
 
 def forget(database: Path) -> None:
-    """The supervisor chose a fresh cache: from now on an absent cache is a first start again."""
+    """The supervisor chose a fresh cache: until one is made, an absent cache is a first start again (the
+    caches kept aside notwithstanding)."""
     marker(database).unlink(missing_ok=True)
+    _fresh(database).write_text(f"{datetime.now().isoformat(timespec='seconds')}\n", encoding="utf-8")
+    _fresh(database).chmod(0o600)
+
+
+def _fresh(database: Path) -> Path:
+    return database.with_name(f".{database.name}.fresh")
 
 
 def set_aside_now(database: Path) -> list[Path]:
@@ -168,7 +176,11 @@ def _count_unsent(db: sqlite3.Connection) -> int | None:
 
 def _existed_before(database: Path) -> bool:
     """The marker says so; or, for a cache made by a release before the marker, slips printed from it."""
-    if marker(database).exists() or kept_aside(database):
+    if marker(database).exists():
+        return True
+    if _fresh(database).exists():
+        return False  # the supervisor ran kiosk --fresh-cache: the next start makes a new one
+    if kept_aside(database):
         return True
     slips = database.parent / "slips"
     return slips.is_dir() and any(slips.rglob("*.pdf"))

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from kiosk.bootstrap import Built, build_services
 from kiosk.config import Config
 from kiosk.services.secrets import CACHE_KEY, SERVICE, SLIP_KEY
+from kiosk.start_checks import fresh_cache
 from kiosk.storage import cipher, health
 from kiosk.storage import tables as t
 from kiosk_core.errors import CacheUnusable
@@ -203,3 +204,27 @@ def test_a_locked_keyring_is_said_and_the_cache_left_as_it_is(
         assert cipher.state(tmp_path / "kiosk.db") == "absent", "no cache is made without a key kept for it"
     else:
         assert digest(tmp_path / "kiosk.db") == before
+
+
+def test_fresh_cache_sets_an_unreadable_cache_aside_and_the_next_start_begins_anew(
+    with_unsent: list[bytes], tmp_path: Path, clock: MovableClock, memory_keyring: MemoryKeyring
+) -> None:
+    cache = tmp_path / "kiosk.db"
+    before = digest(cache)
+    memory_keyring.delete_password(SERVICE, CACHE_KEY)
+    assert refused(tmp_path, clock).code == "cache_key_missing"
+    assert fresh_cache(Config(data_dir=tmp_path)) == 0  # the supervisor's choice, key given up for lost
+    (kept,) = health.kept_aside(cache)
+    assert digest(kept) == before, "the unreadable cache is kept whole for whoever finds its key"
+    start(tmp_path, clock).engine.dispose()
+    new_key = memory_keyring.get_password(SERVICE, CACHE_KEY)
+    assert new_key and new_key != TEST_CACHE_KEY and cipher.opens(cache, new_key)
+
+
+def test_fresh_cache_refuses_while_the_keyring_is_locked(
+    with_unsent: list[bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = digest(tmp_path / "kiosk.db")
+    monkeypatch.setattr(keyring.core, "_keyring_backend", LockedKeyring())
+    assert fresh_cache(Config(data_dir=tmp_path)) == 2
+    assert digest(tmp_path / "kiosk.db") == before and not health.kept_aside(tmp_path / "kiosk.db")

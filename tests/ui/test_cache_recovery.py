@@ -16,11 +16,13 @@ from kiosk.config import Config
 from kiosk.platform import qt_printer  # noqa: F401 - Qt modules load on the main thread, not the build worker
 from kiosk.services.clock import system_clock
 from kiosk.services.deferred import Deferred
+from kiosk.services.secrets import CACHE_KEY, SERVICE
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.recovery_screen import RecoveryScreen
 from kiosk_core.errors import CacheUnusable
 from tests.disks import tmpfs
 from tests.fakes import CHEAP_HASHER, FakePrinter
+from tests.keyrings import MemoryKeyring
 from tests.ui.conftest import FakeWizard, Hold
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,3 +88,23 @@ def test_every_file_the_counter_makes_is_its_users_only(tmp_path: Path) -> None:
     for path in (tmp_path / "data").rglob("*"):
         mode = path.stat().st_mode & 0o777
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+def test_a_cache_whose_key_is_missing_covers_the_window_and_is_left_as_it_is(
+    qtbot: QtBot, hold: Hold, tmp_path: Path, screenshot, memory_keyring: MemoryKeyring
+) -> None:
+    config = Config(data_dir=tmp_path)
+    build_services(config, FakePrinter(), hasher=CHEAP_HASHER).engine.dispose()
+    before = config.database_path.read_bytes()
+    memory_keyring.delete_password(SERVICE, CACHE_KEY)  # another account, a reinstalled system
+    root = Deferred(lambda: _build(config, system_clock, demo=False), final=(CacheUnusable,))
+    window = hold(MainWindow(root.map(lambda built: built.services), None, config, wizard_factory=FakeWizard))
+    window.show()
+    warm_up(root, window, on_ready=lambda _built: None, on_unusable=lambda exc: block(window, exc))
+    qtbot.waitUntil(lambda: isinstance(window.centralWidget(), RecoveryScreen), timeout=10_000)
+    screen = window.centralWidget()
+    assert isinstance(screen, RecoveryScreen)
+    text = screen.text()
+    assert "没有它的密钥" in text and "不会另建" in text and "Traceback" not in text
+    screenshot(window, "cache-key-missing")
+    assert config.database_path.read_bytes() == before

@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.bootstrap import start_background
 
         window.prepare()
+        for note in built.notes:
+            messages.show(messages.Level.WARNING, note)  # stays until dismissed: staff should read it
         relay = window.sync_relay
         running = start_background(built, relay.report_status, relay.report_progress)
         if running.sync is not None:

@@ -8,6 +8,7 @@ show what the loops report. What the first frame itself shows is made before eit
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -53,6 +54,9 @@ from kiosk.storage.uow import UnitOfWorkFactory, uow_factory
 from kiosk_core.selection_moves import SelectionMove
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class Built:
     config: Config
@@ -63,6 +67,7 @@ class Built:
     services: Services
     printer: SlipPrinter  # the services print on it; kept here for whoever checks what was printed
     writer: DatabaseWriter = write_here  # the background's writes (the retention purge) go through it
+    notes: tuple[str, ...] = ()  # what staff are told once the counter is up (an older release's cache encrypted)
 
     @property
     def changes(self) -> ChangeNotice:
@@ -87,9 +92,11 @@ def build_services(
     reserve = DiskReserve(config.data_dir)
     reserve.settle()  # before the cache opens: SQLite needs room for its journal files to open at all
     secrets = secrets or SecretStore()
-    engine = open_cache(config.database_path, KeyringCacheKeys(secrets))
+    encrypted: list[int | None] = []
+    engine = open_cache(config.database_path, KeyringCacheKeys(secrets), on_encrypted=encrypted.append)
     uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
     audit.bind_key(engine, ChainKey(secrets))  # every audit entry written on this cache is sealed
+    notes = tuple(_upgraded(uow, clock, config.counter, unsent) for unsent in encrypted)
     changes = changes or ChangeNotice()
     photos = PhotoCache(config.data_dir / "photos")
     url = config.central.url
@@ -160,7 +167,19 @@ def build_services(
         ),
         changes=changes,
     )
-    return Built(config, engine, uow, clock, secrets, services, printer, database_writer)
+    return Built(config, engine, uow, clock, secrets, services, printer, database_writer, notes)
+
+
+def _upgraded(uow: UnitOfWorkFactory, clock: Clock, counter: str, unsent: int | None) -> str:
+    """An older release's plain cache was encrypted at this start: audited, and a line for staff."""
+    with uow() as u:
+        audit.record(
+            u.session, action="cache_encrypted", at=clock(), counter=counter, operator_id=None, unsent=unsent
+        )
+        u.commit()
+    kept = "其中的登记都在" if unsent is None else f"其中 {unsent} 笔尚未送达中心的登记都在，联网后照常送出"
+    log.info("local cache encrypted in place at this start; unsent registrations in it: %s", unsent)
+    return f"本机缓存已按新版本加密保存；{kept}"
 
 
 def build_counter(

@@ -86,3 +86,11 @@ def test_the_task_runs_for_good_and_comes_back(setting: str) -> None:
 def test_the_windows_build_page_is_linked() -> None:
     assert (ROOT / "installer" / "windows" / "build-windows.md").is_file()
     assert "windows/build-windows.md" in (ROOT / "installer" / "README.md").read_text()
+
+
+def test_the_self_check_runs_the_console_twin_the_spec_builds_on_windows() -> None:
+    # A windowed kiosk.exe has no stdout for the installer to read: the spec builds a console twin for it.
+    spec = SPEC.read_text()
+    assert 'name="kiosk-console", console=True' in spec
+    assert _defines()["ConsoleExe"] == "kiosk-console.exe"
+    assert "{#ConsoleExe}') + '\" --self-check" in _section("Code")

@@ -9,6 +9,7 @@
 ; PyInstaller's COLLECT(name=...) folder and EXE(name=...) in installer/kiosk.spec.
 #define BundleDir "..\..\dist\kiosk"
 #define AppExe "kiosk.exe"
+#define ConsoleExe "kiosk-console.exe"
 ; One name for creating, replacing and deleting the task.
 #define TaskName "Kiosk\Counter"
 
@@ -181,7 +182,7 @@ begin
     Scheduled := 2;
     Report := ExpandConstant('{tmp}\self-check.txt');
     if Exec(ExpandConstant('{cmd}'),
-        '/C set QT_QPA_PLATFORM=offscreen&& "' + ExpandConstant('{app}\{#AppExe}') + '" --self-check > "' + Report + '" 2>&1',
+        '/C set QT_QPA_PLATFORM=offscreen&& "' + ExpandConstant('{app}\{#ConsoleExe}') + '" --self-check > "' + Report + '" 2>&1',
         ExpandConstant('{app}'), SW_HIDE, ewWaitUntilTerminated, Code) and (Code = 0) and WriteTaskXml then
       Scheduled := 1;
     if LoadStringsFromFile(Report, Lines) then

@@ -23,12 +23,19 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 log = logging.getLogger(__name__)
 
 
-def open_cache(path: Path, keys: CacheKeys) -> Engine:
+def open_cache(
+    path: Path, keys: CacheKeys, *, on_encrypted: Callable[[int | None], None] = lambda _unsent: None
+) -> Engine:
     """The checked, migrated, encrypted cache; CacheUnusable when it must not be used (a damaged file set aside;
-    a file whose key is missing or another left as it is)."""
+    a file whose key is missing or another left as it is).
+
+    ``on_encrypted(unsent)``: told when an older release's plain cache was encrypted, with the registrations in
+    it the centre has not had yet (None when they cannot be counted).
+    """
     from kiosk.storage.tables import Base
 
     private_dir(path.parent)
+    was_plain = cipher.state(path) == "plain"
     key = unlock(path, keys)
     engine = create_sqlite_engine(path, key)
     try:
@@ -44,6 +51,8 @@ def open_cache(path: Path, keys: CacheKeys) -> Engine:
             raise
         raise health.damaged_while_opening(path, exc, key) from exc
     health.mark_created(path)
+    if was_plain and cipher.state(path) == "encrypted":
+        on_encrypted(health.unsent(path, key))
     return engine
 
 

@@ -104,6 +104,17 @@ def damaged_while_opening(
     return _unusable(database, "本机缓存 kiosk.db 已损坏，无法打开", "cache_damaged", kept, unsent)
 
 
+def unsent(database: Path, key: str | None) -> int | None:
+    """Registrations in the cache the centre has not had yet; None when they cannot be counted."""
+    try:
+        with _connect(database, key) as db:
+            count = _count_unsent(db)
+        db.close()
+    except sqlite3.Error:
+        return None
+    return count
+
+
 def mark_created(database: Path) -> None:
     path = marker(database)
     if not path.exists():

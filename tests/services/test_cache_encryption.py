@@ -129,6 +129,8 @@ def test_an_older_releases_plain_cache_is_encrypted_in_place_and_loses_nothing(
     with built.uow() as u:
         assert u.session.scalar(select(func.count()).select_from(t.Registration)) == 2
         assert u.session.get(t.Setting, "verification_secret") is None, "the slip key left the cache"
+        (entry,) = u.session.scalars(select(t.AuditEntry).where(t.AuditEntry.action == "cache_encrypted"))
+    assert built.notes == ("本机缓存已按新版本加密保存；其中 2 笔尚未送达中心的登记都在，联网后照常送出",)
     built.engine.dispose()
     assert memory_keyring.get_password(SERVICE, SLIP_KEY) == OLD_SLIP_KEY, "slips already printed still check"
     assert cipher.state(cache) == "encrypted" and unsent(cache) == 2

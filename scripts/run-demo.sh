@@ -4,9 +4,9 @@
 #
 #   scripts/run-demo.sh [kiosk options...]     # e.g. --config PATH
 #
-# The device secret goes into the OS keyring; on a machine with no desktop keyring a private Secret Service
-# (gnome-keyring in its own D-Bus session) is started for the demo. If the centre cannot be reached or no
-# keyring works, Kiosk still starts and works on its own. With no DISPLAY it runs under Xvfb (that only proves
+# The cache's key and the device secret go into the OS keyring; on a machine with no desktop keyring a private
+# Secret Service (gnome-keyring in its own D-Bus session, scripts/keyring.sh) is started for the demo. If the
+# centre cannot be reached, Kiosk still starts and works on its own. With no DISPLAY it runs under Xvfb (that only proves
 # that it starts); KIOSK_OFFSCREEN=1 uses Qt's offscreen platform instead.
 #   KIOSK_DEMO_DIR   where the demo keeps its data (default ~/.local/share/kiosk-demo)
 #   KIOSK_CENTRAL_PORT   loopback port of the central service (default 8700)
@@ -23,14 +23,9 @@ esac
 say() { printf 'run-demo.sh: %s\n' "$*" >&2; }
 
 # A private keyring session when there is no desktop one (re-runs this script inside it).
-if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${KIOSK_DEMO_KEYRING:-}" ] &&
-    command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
-    exec dbus-run-session -- env KIOSK_DEMO_KEYRING=1 bash "$0" "$@"
-fi
-if [ -n "${KIOSK_DEMO_KEYRING:-}" ]; then
-    mkdir -p "$HOME/.local/share/keyrings"
-    printf 'kiosk-demo' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
-fi
+# shellcheck source=scripts/keyring.sh
+. scripts/keyring.sh
+kiosk_keyring_session "$PWD/scripts/run-demo.sh" "$@"
 
 demo_dir="${KIOSK_DEMO_DIR:-$HOME/.local/share/kiosk-demo}"
 port="${KIOSK_CENTRAL_PORT:-8700}"

@@ -18,9 +18,13 @@ esac
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # ImageMagick's `import` takes the screenshot (a `convert` stand-in may be on PATH; the real tools are not).
-KIOSK_EXTRA_PKGS=(imagemagick)
+KIOSK_EXTRA_PKGS=(imagemagick gnome-keyring)
 # shellcheck source=scripts/setup.sh
 . scripts/setup.sh
+# The cache is encrypted under a key from the OS keyring: a private one when there is no desktop session.
+# shellcheck source=scripts/keyring.sh
+. scripts/keyring.sh
+kiosk_keyring_session "$PWD/scripts/screenshot-app.sh" "$out" "$wait_s" "$@"
 
 mkdir -p "$(dirname "$out")"
 rm -f "$out"

@@ -99,6 +99,7 @@ def test_a_cache_whose_key_is_missing_covers_the_window_and_is_left_as_it_is(
     memory_keyring.delete_password(SERVICE, CACHE_KEY)  # another account, a reinstalled system
     root = Deferred(lambda: _build(config, system_clock, demo=False), final=(CacheUnusable,))
     window = hold(MainWindow(root.map(lambda built: built.services), None, config, wizard_factory=FakeWizard))
+    window.resize(1366, 768)
     window.show()
     warm_up(root, window, on_ready=lambda _built: None, on_unusable=lambda exc: block(window, exc))
     qtbot.waitUntil(lambda: isinstance(window.centralWidget(), RecoveryScreen), timeout=10_000)

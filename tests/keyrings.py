@@ -60,3 +60,21 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 def cache_db(path: object, **kwargs: object) -> sqlcipher.Connection:
     """A raw connection on a counter's cache (encrypted under the test key), for tests that look underneath."""
     return cipher.connect(Path(str(path)), TEST_CACHE_KEY, **kwargs)  # type: ignore[arg-type]
+
+
+def decrypt_in_place(cache: Path, slip_key: str) -> None:
+    """The counter's cache turned into the plain file a release before 11 kept, its slip key in its settings."""
+    plain = cache.with_name("plain.db")
+    with cache_db(cache) as db:
+        db.execute("INSERT INTO settings (key, value) VALUES ('verification_secret', ?)", (slip_key,))
+        db.commit()
+        db.execute("ATTACH DATABASE ? AS plain KEY ''", (str(plain),))
+        db.execute("SELECT sqlcipher_export('plain')")
+        db.commit()
+        db.execute("DETACH DATABASE plain")
+    db.close()
+    for side in cipher.SIDE_FILES:
+        cache.with_name(cache.name + side).unlink(missing_ok=True)
+    plain.replace(cache)
+    cipher.fingerprint_file(cache).unlink()
+    assert cipher.state(cache) == "plain"

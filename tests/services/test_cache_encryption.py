@@ -23,7 +23,7 @@ from kiosk_core.errors import CacheUnusable
 from tests.builders import World
 from tests.disks import tmpfs
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
-from tests.keyrings import TEST_CACHE_KEY, MemoryKeyring, cache_db
+from tests.keyrings import TEST_CACHE_KEY, MemoryKeyring, cache_db, decrypt_in_place
 from tests.services.test_registration import draft
 
 OLD_SLIP_KEY = "51" * 32  # the verification key a release before 11 kept in the cache's settings
@@ -98,24 +98,8 @@ def test_a_first_start_makes_the_key_and_keeps_it_in_the_keyring(
 
 
 def make_plain(tmp_path: Path) -> Path:
-    """The encrypted cache turned into the plain file a release before 11 kept (with its slip key in it)."""
     cache = tmp_path / "kiosk.db"
-    plain = tmp_path / "plain.db"
-    with cache_db(cache) as db:
-        db.execute("INSERT INTO settings (key, value) VALUES ('verification_secret', ?)", (OLD_SLIP_KEY,))
-        db.commit()
-        db.execute("ATTACH DATABASE ? AS plain KEY ''", (str(plain),))
-        db.execute("SELECT sqlcipher_export('plain')")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA plain.user_version = {version}")
-        db.commit()
-        db.execute("DETACH DATABASE plain")
-    db.close()
-    for side in cipher.SIDE_FILES:
-        cache.with_name(cache.name + side).unlink(missing_ok=True)
-    plain.replace(cache)
-    cipher.fingerprint_file(cache).unlink()
-    assert cipher.state(cache) == "plain"
+    decrypt_in_place(cache, OLD_SLIP_KEY)
     return cache
 
 

@@ -16,7 +16,7 @@ from kiosk.services.views import Verdict
 from kiosk.storage import cipher
 from kiosk.storage.db import alembic_config
 from tests.fakes import CHEAP_HASHER, FakePrinter
-from tests.keyrings import MemoryKeyring, cache_db
+from tests.keyrings import MemoryKeyring, decrypt_in_place
 from tests.sync.conftest import CentralUnderTest, KioskFactory
 from tests.sync.test_sync import quick_draft, sign_in
 
@@ -27,19 +27,7 @@ def as_release_10_left_it(k: Built, slip_key: str) -> Path:
     """The counter's cache turned into release 10's: plain SQLite at schema 0009, the slip key in its settings."""
     cache = k.config.database_path
     k.engine.dispose()
-    plain = cache.with_name("plain.db")
-    with cache_db(cache) as db:
-        db.execute("INSERT INTO settings (key, value) VALUES ('verification_secret', ?)", (slip_key,))
-        db.commit()
-        db.execute("ATTACH DATABASE ? AS plain KEY ''", (str(plain),))
-        db.execute("SELECT sqlcipher_export('plain')")
-        db.commit()
-        db.execute("DETACH DATABASE plain")
-    db.close()
-    for side in cipher.SIDE_FILES:
-        cache.with_name(cache.name + side).unlink(missing_ok=True)
-    plain.replace(cache)
-    cipher.fingerprint_file(cache).unlink()
+    decrypt_in_place(cache, slip_key)
     engine = create_engine(f"sqlite:///{cache}")
     command.downgrade(alembic_config(engine), RELEASE_10_SCHEMA)
     engine.dispose()

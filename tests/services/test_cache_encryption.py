@@ -10,6 +10,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from keyring.backends import fail
 from keyring.errors import KeyringLocked
 from sqlalchemy import func, select
 
@@ -176,13 +177,16 @@ class LockedKeyring(MemoryKeyring):
 
 
 @pytest.mark.parametrize("first_start", [False, True])
-def test_a_locked_keyring_is_said_and_the_cache_left_as_it_is(
-    first_start: bool, tmp_path: Path, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("keyring_now", ["locked", "gone"])
+def test_a_locked_or_gone_keyring_is_said_and_the_cache_left_as_it_is(
+    keyring_now: str, first_start: bool, tmp_path: Path, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not first_start:
         start(tmp_path, clock).engine.dispose()
     before = digest(tmp_path / "kiosk.db") if not first_start else None
-    monkeypatch.setattr(keyring.core, "_keyring_backend", LockedKeyring())
+    # Gone: no Secret Service at all (a session without one), keyring's own "fail" backend.
+    backend = LockedKeyring() if keyring_now == "locked" else fail.Keyring()
+    monkeypatch.setattr(keyring.core, "_keyring_backend", backend)
     err = refused(tmp_path, clock)
     assert err.code == "cache_keyring_unavailable" and "密钥库已锁定或不可用" in err.message
     assert any("解锁" in s for s in err.steps)

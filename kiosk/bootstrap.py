@@ -53,7 +53,6 @@ from kiosk.storage.disk_reserve import DiskReserve
 from kiosk.storage.uow import UnitOfWorkFactory, uow_factory
 from kiosk_core.selection_moves import SelectionMove
 
-
 log = logging.getLogger(__name__)
 
 

@@ -61,7 +61,11 @@ class KeyringCacheKeys:
     def get(self) -> str | None:
         key = self._store.get(CACHE_KEY)
         if key is not None and not cipher.valid_key(key):
-            raise SecretsUnavailable("系统密钥库中的本机缓存密钥已损坏", hint="请联系技术支持")
+            raise KioskError(
+                "系统密钥库中的本机缓存密钥已损坏（应为 64 位十六进制数）",
+                hint="请联系技术支持",
+                code="cache_key_damaged",
+            )
         return key
 
     def make(self) -> str:

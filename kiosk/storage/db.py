@@ -65,7 +65,12 @@ def unlock(path: Path, keys: CacheKeys) -> str:
         key = _read_key(keys.get, path)
         if key is None:
             raise key_missing(path)
-        if not cipher.opens(path, key) and cipher.kept_fingerprint(path) != cipher.fingerprint(key):
+        if cipher.opens(path, key):
+            if cipher.kept_fingerprint(path) != cipher.fingerprint(key):
+                cipher.write_fingerprint(
+                    path, key
+                )  # lost or stale: damage must stay tellable from a wrong key
+        elif cipher.kept_fingerprint(path) != cipher.fingerprint(key):
             raise key_wrong(path)  # not set aside: under its own key it may be whole
         health.check_before_open(path, known_revisions(), key)
         return key
@@ -87,6 +92,13 @@ def _read_key(read: Callable[[], str | None], path: Path) -> str | None:
         return read()
     except KioskError as exc:
         log.error("local cache %s: the keyring gave no key: %s (%s)", path, exc.message, exc.hint)
+        if exc.code == "cache_key_damaged":
+            raise CacheUnusable(
+                exc.message,
+                code=exc.code,
+                details=(f"文件位置：{path}", "缓存文件没有改动，其中的登记都还在"),
+                steps=("请技术支持从备份恢复该账户的密钥库，然后重新启动程序；不要删除 kiosk.db",),
+            ) from None
         raise CacheUnusable(
             "系统密钥库已锁定或不可用，无法打开加密的本机缓存",
             code="cache_keyring_unavailable",

@@ -218,3 +218,39 @@ def test_fresh_cache_refuses_while_the_keyring_is_locked(
     monkeypatch.setattr(keyring.core, "_keyring_backend", LockedKeyring())
     assert fresh_cache(Config(data_dir=tmp_path)) == 2
     assert digest(tmp_path / "kiosk.db") == before and not health.kept_aside(tmp_path / "kiosk.db")
+
+
+def test_a_damaged_key_in_the_keyring_is_said_as_such(
+    with_unsent: list[bytes], tmp_path: Path, clock: MovableClock, memory_keyring: MemoryKeyring
+) -> None:
+    before = digest(tmp_path / "kiosk.db")
+    memory_keyring.set_password(SERVICE, CACHE_KEY, "not a key")
+    err = refused(tmp_path, clock)
+    assert err.code == "cache_key_damaged" and "已损坏" in err.message
+    assert digest(tmp_path / "kiosk.db") == before and not health.kept_aside(tmp_path / "kiosk.db")
+
+
+def test_a_lost_fingerprint_is_written_again_so_damage_stays_tellable_from_a_wrong_key(
+    with_unsent: list[bytes], tmp_path: Path, clock: MovableClock
+) -> None:
+    cache = tmp_path / "kiosk.db"
+    cipher.fingerprint_file(cache).unlink()
+    start(tmp_path, clock).engine.dispose()
+    assert cipher.kept_fingerprint(cache) == cipher.fingerprint(TEST_CACHE_KEY)
+    with cache.open("r+b") as f:  # the first page scribbled over
+        f.seek(100)
+        f.write(b"\xff" * 64)
+    assert refused(tmp_path, clock).code == "cache_damaged"
+    assert len(health.kept_aside(cache)) == 1
+
+
+def test_a_damaged_plain_cache_of_an_older_release_is_set_aside_not_encrypted(
+    with_unsent: list[bytes], tmp_path: Path, clock: MovableClock
+) -> None:
+    cache = make_plain(tmp_path)
+    data = cache.read_bytes()
+    cache.write_bytes(data[: len(data) // 2])
+    err = refused(tmp_path, clock)
+    assert err.code == "cache_damaged"
+    (kept,) = health.kept_aside(cache)
+    assert kept.read_bytes() == data[: len(data) // 2] and not cache.exists()

@@ -48,7 +48,7 @@ from kiosk.services.sync import SyncService
 from kiosk.services.sync_guards import SyncLimits
 from kiosk.services.sync_worker import SyncWorker
 from kiosk.services.views import SyncStatus
-from kiosk.storage.db import open_cache
+from kiosk.storage.db import open_cache, take_encryption_note
 from kiosk.storage.disk_reserve import DiskReserve
 from kiosk.storage.uow import UnitOfWorkFactory, uow_factory
 from kiosk_core.selection_moves import SelectionMove
@@ -66,7 +66,9 @@ class Built:
     services: Services
     printer: SlipPrinter  # the services print on it; kept here for whoever checks what was printed
     writer: DatabaseWriter = write_here  # the background's writes (the retention purge) go through it
-    notes: tuple[str, ...] = ()  # what staff are told once the counter is up (an older release's cache encrypted)
+    notes: tuple[
+        str, ...
+    ] = ()  # what staff are told once the counter is up (an older release's cache encrypted)
 
     @property
     def changes(self) -> ChangeNotice:
@@ -91,11 +93,11 @@ def build_services(
     reserve = DiskReserve(config.data_dir)
     reserve.settle()  # before the cache opens: SQLite needs room for its journal files to open at all
     secrets = secrets or SecretStore()
-    encrypted: list[int | None] = []
-    engine = open_cache(config.database_path, KeyringCacheKeys(secrets), on_encrypted=encrypted.append)
+    engine = open_cache(config.database_path, KeyringCacheKeys(secrets))
     uow = uow_factory(sessionmaker(engine, expire_on_commit=False))
     audit.bind_key(engine, ChainKey(secrets))  # every audit entry written on this cache is sealed
-    notes = tuple(_upgraded(uow, clock, config.counter, unsent) for unsent in encrypted)
+    encrypted, unsent = take_encryption_note(config.database_path)
+    notes = (_upgraded(uow, clock, config.counter, unsent),) if encrypted else ()
     changes = changes or ChangeNotice()
     photos = PhotoCache(config.data_dir / "photos")
     url = config.central.url

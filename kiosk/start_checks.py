@@ -38,17 +38,31 @@ def data_dir_problem(data_dir: Path) -> CacheUnusable | None:
     return None
 
 
+# Nothing to rebuild from: the cache is whole but another release's, or its key cannot be read (yet).
+_NOT_REBUILT = (
+    "cache_schema_unknown",
+    "cache_keyring_unavailable",
+    "cache_key_damaged",
+    "cache_not_encrypted",
+)
+
+
 def fresh_cache(config: Config) -> int:
     """``kiosk --fresh-cache``: the supervisor's choice after a failed check (docs/recovery.md)."""
     from kiosk.services.secrets import KeyringCacheKeys, SecretStore
-    from kiosk.storage import health
+    from kiosk.storage import cache_lock, health
     from kiosk.storage.db import unlock
 
     database = config.database_path
     try:
-        unlock(database, KeyringCacheKeys(SecretStore()))
+        cache_lock.hold(database)  # not while a Kiosk runs on it
     except CacheUnusable as exc:
-        if exc.code in ("cache_schema_unknown", "cache_keyring_unavailable", "cache_not_encrypted"):
+        print(f"kiosk: {exc.message}；不重建。", file=sys.stderr)
+        return 2
+    try:
+        unlocked = unlock(database, KeyringCacheKeys(SecretStore()))
+    except CacheUnusable as exc:
+        if exc.code in _NOT_REBUILT:
             print(f"kiosk: {exc.message}；不重建。", file=sys.stderr)
             return 2
         if exc.code in ("cache_key_missing", "cache_key_wrong"):
@@ -57,9 +71,12 @@ def fresh_cache(config: Config) -> int:
         kept = health.kept_aside(database)
     else:
         if database.exists() and database.stat().st_size > 0:
-            print(f"kiosk: 本机缓存 {database} 检查完好，无需重建；未做任何改动。", file=sys.stderr)
+            done = "（已按新版本加密）" if unlocked.encrypted_here else "；未做任何改动"
+            print(f"kiosk: 本机缓存 {database} 检查完好，无需重建{done}。", file=sys.stderr)
             return 2
         kept = health.kept_aside(database)
+    finally:
+        cache_lock.release(database)
     health.forget(database)
     print(f"已准备重建本机缓存 {database}。")
     if kept:

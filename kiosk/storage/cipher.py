@@ -148,18 +148,41 @@ def _plain_leftover(path: Path) -> Path:
     return path.with_name(path.name + ".plain-removing")
 
 
-def recover(path: Path) -> None:
-    """Finish or undo an encryption a crash interrupted: afterwards only the cache's own name is in use."""
+def recover(path: Path) -> bool:
+    """Finish or undo an encryption a crash interrupted: afterwards only the cache's own name is in use, but
+    for the plain leftovers, which ``remove_plain_leftovers`` wipes once the cache opens under its key.
+
+    True when an encryption was finished here (its copy took the cache's name).
+    """
     new, old = _encrypting(path), _plain_leftover(path)
+    finished = False
     if new.exists() and not path.exists() and old.exists():
         os.replace(new, path)  # the plain copy was already moved aside: the checked encrypted copy takes over
         _sync_dir(path.parent)
         log.warning("local cache: finished encrypting %s after an interruption", path)
+        finished = True
     if new.exists():
         _remove_copy(new)  # an unfinished copy; the plain cache is still in place and is encrypted again
-    for leftover in (old, *(old.with_name(old.name + s) for s in SIDE_FILES)):
-        if leftover.exists():
-            secure_remove(leftover)
+    if old.exists() and not path.exists():
+        # Set aside but never replaced: the plain cache goes back under its name (nothing is wiped unread).
+        for suffix in SIDE_FILES:
+            side = old.with_name(old.name + suffix)
+            if side.exists():
+                os.replace(side, path.with_name(path.name + suffix))
+        os.replace(old, path)
+        _sync_dir(path.parent)
+        log.warning("local cache: %s put back as it was before an interrupted encryption", path)
+    return finished
+
+
+def remove_plain_leftovers(path: Path, key: str) -> None:
+    """Overwrite and remove the plain cache an encryption set aside, once the encrypted one opens under ``key``."""
+    old = _plain_leftover(path)
+    leftovers = [p for p in (old, *(old.with_name(old.name + s) for s in SIDE_FILES)) if p.exists()]
+    if not leftovers or not opens(path, key):
+        return
+    for leftover in leftovers:
+        secure_remove(leftover)
 
 
 def encrypt_plain(path: Path, key: str) -> None:
@@ -184,7 +207,7 @@ def encrypt_plain(path: Path, key: str) -> None:
     os.replace(path, old)
     os.replace(new, path)
     _sync_dir(path.parent)
-    recover(path)  # overwrites and removes the plain leftovers
+    remove_plain_leftovers(path, key)
     log.info("local cache %s encrypted in place (%d tables)", path, len(counts))
 
 

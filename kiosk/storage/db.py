@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -14,29 +17,41 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
-from kiosk.storage import cipher, health
+from kiosk.storage import cache_lock, cipher, health
 from kiosk.storage.cipher import CacheKeys
-from kiosk.storage.private_files import open_private, private_dir, restrict
+from kiosk.storage.private_files import open_private, private_dir, restrict, write_private
 from kiosk_core.errors import CacheUnusable, KioskError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 log = logging.getLogger(__name__)
 
 
-def open_cache(
-    path: Path, keys: CacheKeys, *, on_encrypted: Callable[[int | None], None] = lambda _unsent: None
-) -> Engine:
+def open_cache(path: Path, keys: CacheKeys) -> Engine:
     """The checked, migrated, encrypted cache; CacheUnusable when it must not be used (a damaged file set aside;
-    a file whose key is missing or another left as it is).
+    a file whose key is missing or another left as it is; a cache another program has open)."""
+    private_dir(path.parent)
+    cache_lock.hold(path)
+    try:
+        engine, unlocked = _open(path, keys)
+    except BaseException:
+        cache_lock.release(path)
+        raise
+    released = threading.Event()
 
-    ``on_encrypted(unsent)``: told when an older release's plain cache was encrypted, with the registrations in
-    it the centre has not had yet (None when they cannot be counted).
-    """
+    @event.listens_for(engine, "engine_disposed")
+    def _let_go(_engine: Engine) -> None:
+        if not released.is_set():
+            released.set()
+            cache_lock.release(path)
+
+    return engine
+
+
+def _open(path: Path, keys: CacheKeys) -> tuple[Engine, Unlocked]:
     from kiosk.storage.tables import Base
 
-    private_dir(path.parent)
-    was_plain = cipher.state(path) == "plain"
-    key = unlock(path, keys)
+    unlocked = unlock(path, keys)
+    key = unlocked.key
     engine = create_sqlite_engine(path, key)
     try:
         migrate(engine)
@@ -51,29 +66,42 @@ def open_cache(
             raise
         raise health.damaged_while_opening(path, exc, key) from exc
     health.mark_created(path)
-    if was_plain and cipher.state(path) == "encrypted":
-        on_encrypted(health.unsent(path, key))
-    return engine
+    return engine, unlocked
 
 
-def unlock(path: Path, keys: CacheKeys) -> str:
+@dataclass(frozen=True)
+class Unlocked:
+    key: str
+    encrypted_here: (
+        bool  # an older release's plain cache was encrypted by this start (or an interrupted one finished)
+    )
+
+
+def unlock(path: Path, keys: CacheKeys) -> Unlocked:
     """The cache's key after its start-up check: a plain cache is checked, then encrypted in place; a first
     start makes the key. Never a second, empty cache beside one that cannot be read."""
-    cipher.recover(path)
+    finished = cipher.recover(path)
     found = cipher.state(path)
+    if found == "encrypted" and cipher.kept_fingerprint(path) is None:
+        # Release 11 writes the fingerprint before the cache's first page: without it, a file that does not
+        # open is an older release's plain cache whose first page is damaged (checked as one, set aside).
+        key = _read_key(keys.get, path)
+        if key is None or not cipher.opens(path, key):
+            found = "plain"
     if found == "encrypted":
         key = _read_key(keys.get, path)
         if key is None:
             raise key_missing(path)
         if cipher.opens(path, key):
             if cipher.kept_fingerprint(path) != cipher.fingerprint(key):
-                cipher.write_fingerprint(
-                    path, key
-                )  # lost or stale: damage must stay tellable from a wrong key
+                cipher.write_fingerprint(path, key)  # stale: damage must stay tellable from a wrong key
+            cipher.remove_plain_leftovers(path, key)
         elif cipher.kept_fingerprint(path) != cipher.fingerprint(key):
             raise key_wrong(path)  # not set aside: under its own key it may be whole
         health.check_before_open(path, known_revisions(), key)
-        return key
+        if finished:
+            _note_encrypted(path, key)
+        return Unlocked(key, finished)
     health.check_before_open(path, known_revisions())  # a lost cache, or a plain one that is damaged
     key = _read_key(keys.get, path) or _read_key(keys.make, path)
     assert key is not None
@@ -82,9 +110,35 @@ def unlock(path: Path, keys: CacheKeys) -> str:
             cipher.encrypt_plain(path, key)
         except (OSError, sqlcipher.Error) as exc:
             raise not_encrypted(path, exc) from exc
-    else:
-        cipher.write_fingerprint(path, key)
-    return key
+        _note_encrypted(path, key)
+        return Unlocked(key, True)
+    cipher.write_fingerprint(path, key)
+    return Unlocked(key, False)
+
+
+def _encrypted_note(path: Path) -> Path:
+    return path.with_name(f".{path.name}.encrypted")
+
+
+def _note_encrypted(path: Path, key: str) -> None:
+    """Kept beside the cache until a counter's start tells staff (whoever opened it first: the app, the
+    installer's self-check, --fresh-cache)."""
+    unsent = health.unsent(path, key)
+    write_private(_encrypted_note(path), json.dumps({"unsent": unsent}).encode())
+
+
+def take_encryption_note(path: Path) -> tuple[bool, int | None]:
+    """(an older release's cache was encrypted since the last start, its unsent registrations then); the note
+    is gone once taken."""
+    note = _encrypted_note(path)
+    try:
+        unsent = json.loads(note.read_text(encoding="utf-8")).get("unsent")
+    except FileNotFoundError:
+        return False, None
+    except (ValueError, AttributeError):
+        unsent = None
+    note.unlink(missing_ok=True)
+    return True, unsent if isinstance(unsent, int) else None
 
 
 def _read_key(read: Callable[[], str | None], path: Path) -> str | None:

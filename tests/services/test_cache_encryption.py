@@ -5,6 +5,8 @@ left as it is and no second, empty one made."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from kiosk.services.secrets import CACHE_KEY, SERVICE, SLIP_KEY
 from kiosk.start_checks import fresh_cache
 from kiosk.storage import cipher, health
 from kiosk.storage import tables as t
+from kiosk.storage.db import open_cache
 from kiosk_core.errors import CacheUnusable
 from tests.builders import World
 from tests.disks import tmpfs
@@ -254,3 +257,65 @@ def test_a_damaged_plain_cache_of_an_older_release_is_set_aside_not_encrypted(
     assert err.code == "cache_damaged"
     (kept,) = health.kept_aside(cache)
     assert kept.read_bytes() == data[: len(data) // 2] and not cache.exists()
+
+
+def test_a_second_program_on_the_same_cache_is_refused_and_nothing_is_touched(
+    with_unsent: list[bytes], tmp_path: Path, clock: MovableClock
+) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_CACHE, str(tmp_path / "kiosk.db"), TEST_CACHE_KEY],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        before = digest(tmp_path / "kiosk.db")
+        err = refused(tmp_path, clock)
+        assert err.code == "cache_in_use" and "另一个 Kiosk" in err.message
+        assert fresh_cache(Config(data_dir=tmp_path)) == 2
+        assert digest(tmp_path / "kiosk.db") == before and not health.kept_aside(tmp_path / "kiosk.db")
+    finally:
+        holder.communicate("done\n", timeout=60)
+    start(tmp_path, clock).engine.dispose()  # the lock went with the program
+
+
+HOLD_THE_CACHE = (
+    "import sys; from pathlib import Path; from kiosk.storage.db import open_cache; "
+    "from kiosk.storage.cipher import FixedKey; e = open_cache(Path(sys.argv[1]), FixedKey(sys.argv[2])); "
+    "print('open', flush=True); sys.stdin.readline(); e.dispose()"
+)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_plain_cache_with_a_damaged_first_page_is_set_aside_as_not_a_database(
+    with_unsent: list[bytes], tmp_path: Path, clock: MovableClock
+) -> None:
+    cache = make_plain(tmp_path)
+    with cache.open("r+b") as f:
+        f.write(b"\x00" * 16)  # the header gone: no longer "SQLite format 3"
+    err = refused(tmp_path, clock)
+    assert err.code == "cache_not_database", err.message
+    assert len(health.kept_aside(cache)) == 1 and not cache.exists()
+
+
+def test_an_encryption_done_by_another_opener_is_still_told_at_the_counters_next_start(
+    with_unsent: list[bytes], tmp_path: Path, clock: MovableClock
+) -> None:
+    cache = make_plain(tmp_path)
+    open_cache(cache, cipher.FixedKey(TEST_CACHE_KEY)).dispose()  # the installer's self-check, say
+    built = start(tmp_path, clock)
+    built.engine.dispose()
+    assert built.notes == ("本机缓存已按新版本加密保存；其中 2 笔尚未送达中心的登记都在，联网后照常送出",)
+    again = start(tmp_path, clock)
+    again.engine.dispose()
+    assert again.notes == (), "told once"
+
+
+def test_fresh_cache_refuses_over_a_damaged_key(
+    with_unsent: list[bytes], tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.set_password(SERVICE, CACHE_KEY, "not a key")
+    assert fresh_cache(Config(data_dir=tmp_path)) == 2
+    assert health.marker(tmp_path / "kiosk.db").exists() and not health.kept_aside(tmp_path / "kiosk.db")

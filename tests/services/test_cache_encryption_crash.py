@@ -104,7 +104,9 @@ def test_killed_once_the_plain_file_is_set_aside(
     reopened_whole(tmp_path, ids)
 
 
-@pytest.mark.parametrize("step", ["copy_half_made", "plain_moved_aside", "plain_not_yet_wiped"])
+@pytest.mark.parametrize(
+    "step", ["copy_half_made", "plain_moved_aside", "plain_not_yet_wiped", "plain_moved_aside_copy_gone"]
+)
 def test_each_step_a_crash_can_stop_at_is_finished_or_undone(
     step: str, plain_cache: tuple[Path, list[bytes]], tmp_path: Path
 ) -> None:
@@ -127,8 +129,11 @@ def test_each_step_a_crash_can_stop_at_is_finished_or_undone(
         shutil.copy(plain, old)
         copy.write_bytes(encrypted)
         cipher.write_fingerprint(cache, TEST_CACHE_KEY)
-    else:
+    elif step == "plain_not_yet_wiped":
         cache.write_bytes(encrypted)
+        shutil.copy(plain, old)
+        cipher.write_fingerprint(cache, TEST_CACHE_KEY)
+    else:  # the copy lost after the plain file was moved aside: the plain one goes back, never wiped
         shutil.copy(plain, old)
         cipher.write_fingerprint(cache, TEST_CACHE_KEY)
     reopened_whole(tmp_path, ids)

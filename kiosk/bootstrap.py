@@ -131,7 +131,7 @@ def build_services(
             slip_key=move_slip_key(uow, secrets),
         ),
         records=RecordsService(uow, clock, auth, changes=changes),
-        exports=ExportService(uow, clock, config.data_dir / "exports"),
+        exports=ExportService(uow, clock, config.exports_dir, keep=timedelta(days=config.export_keep_days)),
         slips=SlipService(
             uow,
             clock,
@@ -240,6 +240,8 @@ def start_background(
         timedelta(days=config.retention_days),
         config.counter,
         slip_keep=timedelta(days=config.slip_keep_days),
+        exports_dir=config.exports_dir,
+        export_keep=timedelta(days=config.export_keep_days),
         writer=built.writer,
     )
     # At start-up, then daily, for standalone counters too (their slips age as well); the work is on the database lane.

@@ -79,6 +79,10 @@ class Config:
     # is the printer's copy only). 0: deleted as soon as the printer has it, and one that did not print at the
     # next daily purge; N: deleted by the daily purge N days after it was written, printed or not.
     slip_keep_days: int = 1
+    # Days a supervisor's export (CSV/XLSX under exports_dir, full personal data when their role allowed it) stays
+    # on the counter: it is meant to be taken away, not kept here. 0: deleted at the next daily purge; N: by the
+    # daily purge N days after it was written. Never one under an hour old (it may still be being copied).
+    export_keep_days: int = 7
     printer: PrinterConfig = PrinterConfig()
     theme: ThemeConfig = ThemeConfig()
     speech: SpeechConfig = SpeechConfig()
@@ -94,6 +98,10 @@ class Config:
     @property
     def slips_dir(self) -> Path:
         return self.data_dir / "slips"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
 
 
 _SECTIONS = {
@@ -159,6 +167,7 @@ _RULES: dict[str, _Whole | _Text | _OneOf | _Switch] = {
     "kiosk_mode": _Switch(),
     "retention_days": _Whole(1, 3_650, "天"),
     "slip_keep_days": _Whole(0, 3_650, "天"),
+    "export_keep_days": _Whole(0, 3_650, "天"),
     "printer.name": _Text('打印机队列名（加引号的文字）；留空 "" 用系统默认打印机'),
     "printer.slip_layout": _OneOf(("a4", "receipt80")),
     "theme.font_pt": _Whole(12, 48),
@@ -176,6 +185,10 @@ _RULES: dict[str, _Whole | _Text | _OneOf | _Switch] = {
     "central.offline_max_unsent": _Whole(1, 100_000),
     "hall.screen": _Whole(0, 15, "（0 是第一个屏幕）"),
 }
+
+
+_DAYS = ("retention_days", "slip_keep_days", "export_keep_days")
+_TOP_LEVEL = ("data_dir", "counter", "kiosk_mode", *_DAYS)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -221,7 +234,7 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
                     problems.append(f"[{key}] 中有不认识的设置项 {name}（可用：{'、'.join(sorted(known))}）")
                 else:
                     values[key][name] = _checked(f"{key}.{name}", item, problems)
-        elif key in ("data_dir", "counter", "kiosk_mode", "retention_days", "slip_keep_days"):
+        elif key in _TOP_LEVEL:
             values[""][key] = _checked(key, value, problems)
         else:
             problems.append(f"不认识的设置项 {key}")
@@ -246,7 +259,7 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
         changes["counter"] = f"{_counter_number(top['counter']):02d}"
     if "kiosk_mode" in top:
         changes["kiosk_mode"] = top["kiosk_mode"]
-    for days in ("retention_days", "slip_keep_days"):
+    for days in _DAYS:
         if days in top:
             changes[days] = top[days]
     return replace(config, **changes)

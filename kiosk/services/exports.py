@@ -1,6 +1,7 @@
 """A supervisor's export of the counter's registrations (by plan, day, counter) to CSV or XLSX, audited.
 
-Personal data is masked unless a supervisor asks for it whole; the file is the kiosk user's only (0600).
+Personal data is masked unless a supervisor asks for it whole; the file is the kiosk user's only (0600), and the
+daily purge deletes it ``keep`` (``export_keep_days``) after it was written: it is for taking away, not for keeping.
 """
 
 from __future__ import annotations
@@ -22,7 +23,17 @@ from kiosk_core.errors import NotAllowed, NotFound
 from kiosk_core.exports import ExportFormat, export_row, file_bytes, masked
 from kiosk_core.model import Role
 
-__all__ = ["ExportFormat", "ExportRequest", "ExportService", "Exported", "PlanChoice"]
+__all__ = [
+    "EXPORT_KEEP",
+    "ExportFormat",
+    "ExportRequest",
+    "ExportService",
+    "Exported",
+    "PlanChoice",
+    "export_files",
+]
+
+EXPORT_KEEP = timedelta(days=7)  # kiosk.config's default for export_keep_days
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,7 @@ class Exported:
     path: Path
     rows: int
     full: bool
+    keep_days: int = EXPORT_KEEP.days  # the daily purge deletes the file this many days after it was written
 
 
 @dataclass(frozen=True)
@@ -49,10 +61,11 @@ class PlanChoice:
 
 
 class ExportService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, folder: Path):
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, folder: Path, *, keep: timedelta = EXPORT_KEEP):
         self._uow = uow
         self._clock = clock
         self._folder = folder
+        self._keep = keep
 
     def plans(self) -> list[PlanChoice]:
         with self._uow() as uow:
@@ -116,7 +129,15 @@ class ExportService:
             except BaseException:
                 path.unlink(missing_ok=True)  # an export the log does not hold must not be left behind
                 raise
-        return Exported(path, len(rows), request.full)
+        return Exported(path, len(rows), request.full, self._keep.days)
+
+
+def export_files(folder: Path) -> list[Path]:
+    """Every export written into ``folder`` (CSV and XLSX; not a partial ``.tmp`` one still being written)."""
+    if not folder.is_dir():
+        return []
+    suffixes = {f".{fmt.value}" for fmt in ExportFormat}
+    return sorted(p for p in folder.iterdir() if p.suffix in suffixes and p.is_file())
 
 
 def _plan_code(session: Session, plan_id: int | None) -> str:

@@ -6,7 +6,8 @@ reg no., status and masked values, and is marked purged so later runs never read
 names, ID numbers and phone numbers to masked values unless another of the household's registrations still needs
 them; its selection sheet keeps the masked name and ID number only. Its slip files go with it, and any slip file
 older than the slips' own keep time (``slip_keep_days``); a reprint renders the slip again from what the
-registration keeps (masked values), so no file is ever needed for one.
+registration keeps (masked values), so no file is ever needed for one. A supervisor's export files (full
+personal data, maybe) go after their own keep time (``export_keep_days``): they are for taking away.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 from kiosk.services import audit
 from kiosk.services.clock import Clock
 from kiosk.services.database_lane import DatabaseWriter, write_here
+from kiosk.services.exports import EXPORT_KEEP, export_files
 from kiosk.services.failures import log_unexpected
 from kiosk.services.slip_printing import SLIP_KEEP, slip_files
 from kiosk.storage import tables as t
@@ -33,7 +35,8 @@ from kiosk_core.identity import mask_id_number, mask_name, mask_phone
 
 log = logging.getLogger(__name__)
 DAY = timedelta(days=1)
-# A slip file this young may be on its way to the printer (written, not yet spooled): never taken from under it.
+# A slip file this young may be on its way to the printer (written, not yet spooled), an export one on its way to a
+# USB stick: never taken from under them.
 IN_USE = timedelta(hours=1)
 _CHUNK = 500  # file paths per UPDATE: far below SQLite's limit of bound values
 
@@ -45,10 +48,11 @@ class PurgeReport:
     members: int
     slips: int  # slip files deleted
     sheets: int = 0  # selection sheets whose data was masked
+    exports: int = 0  # export files deleted
 
     @property
     def anything(self) -> bool:
-        return any((self.registrations, self.households, self.members, self.slips, self.sheets))
+        return any((self.registrations, self.households, self.members, self.slips, self.sheets, self.exports))
 
 
 class Retention:
@@ -61,6 +65,8 @@ class Retention:
         counter: str,
         *,
         slip_keep: timedelta = SLIP_KEEP,
+        exports_dir: Path | None = None,  # None: this purge leaves export files alone
+        export_keep: timedelta = EXPORT_KEEP,
         writer: DatabaseWriter = write_here,
     ) -> None:
         self._uow = uow
@@ -68,6 +74,8 @@ class Retention:
         self._slips_dir = slips_dir
         self._retention = retention
         self._slip_keep = slip_keep
+        self._exports_dir = exports_dir
+        self._export_keep = export_keep
         self._counter = counter
         self._write = writer
 
@@ -91,7 +99,10 @@ class Retention:
                 s.execute(
                     update(t.Registration).where(t.Registration.slip_path.in_(chunk)).values(slip_path="")
                 )
-            report = PurgeReport(len(due), households, members, len(removed), sheets)
+            exports = 0
+            if self._exports_dir is not None:
+                exports = _remove_exports(self._exports_dir, now - max(self._export_keep, IN_USE))
+            report = PurgeReport(len(due), households, members, len(removed), sheets, exports)
             if report.anything:
                 audit.record(
                     s,
@@ -104,8 +115,10 @@ class Retention:
                     members=report.members,
                     slips=report.slips,
                     sheets=report.sheets,
+                    exports=report.exports,
                     retention_days=self._retention.days,
                     slip_keep_days=self._slip_keep.days,
+                    export_keep_days=self._export_keep.days,
                 )
             uow.commit()
         if report.anything:
@@ -220,6 +233,23 @@ def _remove_slips(slips_dir: Path, cutoff: datetime, purged: list[str]) -> list[
             continue
         except OSError as exc:  # a file held open elsewhere (Windows): tried again tomorrow
             log.warning("slip %s not removed: %s", path.name, exc)
+    return removed
+
+
+def _remove_exports(folder: Path, cutoff: datetime) -> int:
+    """Export files last written before ``cutoff``, deleted; how many. The log names none: a file's name holds
+    the plan, the day and the counter, and its error (``str(exc)``) the path."""
+    limit = cutoff.timestamp()
+    removed = 0
+    for path in export_files(folder):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+        except OSError as exc:  # open in Excel (Windows): tried again tomorrow
+            log.warning("an export file not removed: %s", exc.strerror or type(exc).__name__)
     return removed
 
 

@@ -431,6 +431,14 @@ Cancellation possible until {deadline}</source>
             <translation>已导出 {n} 条登记（{kind}），保存在：
 {path}</translation>
         </message>
+        <message>
+            <source>The file is deleted from this computer after {days} day(s): copy it before then.</source>
+            <translation>此文件 {days} 天后将从本机自动删除，请在此之前拷走。</translation>
+        </message>
+        <message>
+            <source>The file is deleted from this computer at the next daily clean-up: copy it now.</source>
+            <translation>此文件将在下次每日自动清理时从本机删除，请现在拷走。</translation>
+        </message>
     </context>
     <context>
         <name>FaultRecovery</name>

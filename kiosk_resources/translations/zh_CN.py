@@ -317,6 +317,8 @@ ZH_CN = {
     "The centre cannot be reached": "连接不上中心",
     "The centre did not answer, so this unit is not confirmed yet; the slip says so. Ask the household to keep the slip: if another household was first, the counter will call them to come back and choose again.": "中心暂未应答，所选房源尚待中心确认，回执上已注明。请提醒家庭保管好回执；如房源已被其他家庭先选定，窗口将电话通知其携回执回来重新选择。",
     "The centre draws once. This counter then computes the same draw from the frozen list and the sources; the hall sees the result only if both agree.": "中心只摇号一次。本机随后用冻结名单和随机源重新计算，两者一致才在大屏揭晓结果。",
+    "The file is deleted from this computer after {days} day(s): copy it before then.": "此文件 {days} 天后将从本机自动删除，请在此之前拷走。",
+    "The file is deleted from this computer at the next daily clean-up: copy it now.": "此文件将在下次每日自动清理时从本机删除，请现在拷走。",
     "The hall shows page {page} of {pages}: {revealed} of {total} revealed": "大屏正在显示第 {page} / {pages} 页：已揭晓 {revealed} / {total} 户",
     "The household appears here after verification.": "核验通过后，这里显示备案家庭信息。",
     "The household declined; it may not apply for supplementary selection": "该家庭已放弃选房，不能申请补选",

@@ -153,6 +153,8 @@ def test_acknowledged_and_closed_long_enough_is_purged_from_every_table_and_audi
             "sheets": 0,
             "retention_days": 30,
             "slip_keep_days": 1,
+            "exports": 0,
+            "export_keep_days": 7,
         }
     ]
 

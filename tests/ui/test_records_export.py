@@ -70,6 +70,9 @@ def test_supervisor_exports_from_records_with_the_keyboard(
     exported = dialog.last
     assert exported is not None and exported.full and dialog.saved.isVisible()
     assert str(exported.path) in dialog.saved.text()
+    assert "7 天后将从本机自动删除" in dialog.saved.text(), (
+        "the file is for taking away: the counter deletes it"
+    )
     with exported.path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert sorted(r["登记编号"] for r in rows) == sorted([registered.quick.reg_no, registered.elder.reg_no])

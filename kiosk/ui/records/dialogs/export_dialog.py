@@ -135,6 +135,12 @@ class ExportDialog(QDialog):
         text = self.tr("{n} registration(s) exported ({kind}), saved to:\n{path}").format(
             n=exported.rows, kind=kind, path=str(exported.path)
         )
+        # The counter keeps no export: the supervisor is told to take it away before the daily purge deletes it.
+        if exported.keep_days:
+            kept = self.tr("The file is deleted from this computer after {days} day(s): copy it before then.")
+        else:
+            kept = self.tr("The file is deleted from this computer at the next daily clean-up: copy it now.")
+        text += "\n" + kept.format(days=exported.keep_days)
         self.saved.setText(text)
         self.saved.show()
         messages.show(messages.Level.SUCCESS, text)

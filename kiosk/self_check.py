@@ -45,6 +45,7 @@ def run_self_check(config: Config, *, own_data_dir: bool) -> int:
         checks: list[tuple[str, str, Callable[[], str]]] = [
             ("data", "数据文件夹", lambda: _data_dir(config)),
             ("resources", "资源文件", lambda: _resources(config)),
+            ("keyring", "系统密钥库", _keyring),
             ("cache", "本机缓存", lambda: _cache(config, own_data_dir=own_data_dir)),
             ("slip", "回执", lambda: _slip(config)),
             ("qt", "界面字体与翻译", lambda: _qt(config)),
@@ -104,6 +105,18 @@ def _resources(config: Config) -> str:
     if not notices:
         raise CheckFailed(f"{wanted['notices']} 中没有告知书", f"no notices in {wanted['notices']}")
     return str(config.resources)
+
+
+def _keyring() -> str:
+    """Said, not failed: an installer runs the check in its own session, whose keyring may not be the counter's
+    (an autologin session's login keyring stays locked unless set up, installer/README.md)."""
+    from kiosk.services.secrets import CACHE_KEY, SecretStore
+
+    try:
+        SecretStore().get(CACHE_KEY)  # read only: nothing is made or changed
+    except Exception as exc:  # a locked keyring, none at all, a backend that does not load
+        return f"UNAVAILABLE ({type(exc).__name__}): Kiosk will not open its encrypted cache in this session"
+    return "available"
 
 
 def _cache(config: Config, *, own_data_dir: bool) -> str:

@@ -24,6 +24,14 @@ SOURCE="$(cd "$SOURCE" && pwd)"
 DATA_HOME="${XDG_DATA_HOME:-$HOME/.local/share}"
 CONFIG_HOME="${XDG_CONFIG_HOME:-$HOME/.config}"
 
+# The running counter first: a new release converts the cache at its first start, which must not happen under
+# an older release still writing to it. The unit is stopped; a copy started by hand is the staff's to close.
+systemctl --user stop kiosk.service 2>/dev/null || true
+if command -v pgrep >/dev/null && pgrep -u "$(id -u)" -x kiosk >/dev/null; then
+    echo "install-linux.sh: Kiosk is running; close it first, then install again / Kiosk 正在运行，请先关闭再安装" >&2
+    exit 1
+fi
+
 if [ "$SOURCE_KIND" = bundle ]; then
     [ -x "$SOURCE/kiosk" ] || { echo "install-linux.sh: $SOURCE/kiosk is not a bundle / 不是程序包" >&2; exit 1; }
     APP="$DATA_HOME/kiosk/app"

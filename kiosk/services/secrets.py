@@ -78,9 +78,19 @@ class KeyringCacheKeys:
 
 
 def slip_key(store: SecretStore, kept_in_cache: str | None) -> bytes:
-    """The slips' verification key: from the keyring, moved there from the cache (``kept_in_cache``), or new."""
+    """The slips' verification key: from the keyring, moved there from the cache (``kept_in_cache``), or new.
+
+    Read back after it is kept: the cache's copy is deleted once this returns, and a keyring that forgot it
+    would leave every slip printed so far unverifiable.
+    """
     value = store.get(SLIP_KEY)
     if value is None:
         value = kept_in_cache or secrets.token_hex(32)
         store.set(SLIP_KEY, value)
+        if store.get(SLIP_KEY) != value:
+            raise SecretsUnavailable("系统密钥库没有保存回执的核验密钥", hint="请联系技术支持")
+    if not cipher.valid_key(value):
+        raise KioskError(
+            "系统密钥库中的回执核验密钥已损坏（应为 64 位十六进制数）", hint="请联系技术支持", code="slip_key_damaged"
+        )
     return bytes.fromhex(value)

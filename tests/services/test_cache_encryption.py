@@ -23,7 +23,7 @@ from kiosk.start_checks import fresh_cache
 from kiosk.storage import cipher, health
 from kiosk.storage import tables as t
 from kiosk.storage.db import open_cache
-from kiosk_core.errors import CacheUnusable
+from kiosk_core.errors import CacheUnusable, KioskError
 from tests.builders import World
 from tests.disks import tmpfs
 from tests.fakes import CHEAP_HASHER, FakePrinter, MovableClock
@@ -319,3 +319,14 @@ def test_fresh_cache_refuses_over_a_damaged_key(
     memory_keyring.set_password(SERVICE, CACHE_KEY, "not a key")
     assert fresh_cache(Config(data_dir=tmp_path)) == 2
     assert health.marker(tmp_path / "kiosk.db").exists() and not health.kept_aside(tmp_path / "kiosk.db")
+
+
+def test_a_damaged_slip_key_is_said_as_such_and_never_replaced(
+    built: Built, tmp_path: Path, clock: MovableClock, memory_keyring: MemoryKeyring
+) -> None:
+    built.engine.dispose()
+    memory_keyring.set_password(SERVICE, SLIP_KEY, "zz")
+    with pytest.raises(KioskError) as err:
+        start(tmp_path, clock)
+    assert err.value.code == "slip_key_damaged" and "回执核验密钥已损坏" in err.value.message
+    assert memory_keyring.get_password(SERVICE, SLIP_KEY) == "zz", "slips already printed keep their key"

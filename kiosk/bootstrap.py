@@ -66,9 +66,8 @@ class Built:
     services: Services
     printer: SlipPrinter  # the services print on it; kept here for whoever checks what was printed
     writer: DatabaseWriter = write_here  # the background's writes (the retention purge) go through it
-    notes: tuple[
-        str, ...
-    ] = ()  # what staff are told once the counter is up (an older release's cache encrypted)
+    # Told to staff once the counter is up (an older release's cache encrypted at this start).
+    notes: tuple[str, ...] = ()
 
     @property
     def changes(self) -> ChangeNotice:

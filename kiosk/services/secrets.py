@@ -91,6 +91,8 @@ def slip_key(store: SecretStore, kept_in_cache: str | None) -> bytes:
             raise SecretsUnavailable("系统密钥库没有保存回执的核验密钥", hint="请联系技术支持")
     if not cipher.valid_key(value):
         raise KioskError(
-            "系统密钥库中的回执核验密钥已损坏（应为 64 位十六进制数）", hint="请联系技术支持", code="slip_key_damaged"
+            "系统密钥库中的回执核验密钥已损坏（应为 64 位十六进制数）",
+            hint="请联系技术支持",
+            code="slip_key_damaged",
         )
     return bytes.fromhex(value)

@@ -238,6 +238,9 @@ def _unusable(database: Path, what: str, code: str, kept: list[Path], unsent: in
     details = ["为保护数据，程序没有重新建立空缓存，本窗口暂停登记"]
     if where is not None:
         details.append(f"损坏的文件已原样保留为：{where}（请勿删除）")
+        if cipher.state(where) == "plain":
+            # An older release's cache, set aside before it could be encrypted: said, so it is not forgotten.
+            details.append("该文件由旧版本建立，未加密，含住户个人信息：取回登记后请技术支持安全删除")
     details.extend(_at_stake(unsent) if kept or unsent is not None else ())
     steps = (
         f"如有备份：关闭本程序，把备份复制为 {database}，再启动",

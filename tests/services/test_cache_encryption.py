@@ -257,6 +257,7 @@ def test_a_damaged_plain_cache_of_an_older_release_is_set_aside_not_encrypted(
     assert err.code == "cache_damaged"
     (kept,) = health.kept_aside(cache)
     assert kept.read_bytes() == data[: len(data) // 2] and not cache.exists()
+    assert any("未加密，含住户个人信息" in d for d in err.details), "a plain copy left on disk is said"
 
 
 def test_a_second_program_on_the_same_cache_is_refused_and_nothing_is_touched(

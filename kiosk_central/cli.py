@@ -1,4 +1,5 @@
-"""``kiosk-central``: serve the API and run the admin commands (migrate, devices, operators, import, review, export)."""
+"""``kiosk-central``: serve the API and run the admin commands (migrate, devices, operators, import, review, export,
+rekey)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kiosk_central import audit_cli
+from kiosk_central import audit_cli, rekey_cli
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import (
     DATABASE_URL_ENV,
     DEFAULT_DATA_DIR,
     DEVELOPMENT_ID_KEY,
     ID_KEY_ENV,
+    IdKeyMismatch,
     IdKeyMissing,
     Settings,
     resolve_database_url,
 )
 from kiosk_central.db import current_revision, head_revision
-from kiosk_central.services import importer, reviews
+from kiosk_central.services import id_keys, importer, reviews
 from kiosk_central.services.demo import load_demo
 from kiosk_central.services.errors import CentralError
 from kiosk_central.services.exports import export_plan
@@ -110,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True, help="the file to write (0600)")
 
     audit_cli.add_parser(sub, common)
+    rekey_cli.add_parser(sub, common)
 
     review = sub.add_parser("review", parents=[common], help="set a registration's review result")
     review.add_argument("reg_no")
@@ -130,10 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         _ready(central, migrate=args.command == "migrate" or central.db.is_sqlite)
+        if args.command != "rekey-ids":  # it checks the old key instead
+            id_keys.check(central.db)
         if args.command != "migrate":
             _COMMANDS[args.command](central, args)
         return 0
-    except CentralError as e:
+    except (CentralError, IdKeyMismatch) as e:
         print(f"错误：{e}", file=sys.stderr)
         return 1
     finally:
@@ -162,7 +167,8 @@ def _serve(args: argparse.Namespace, url: str) -> int:
         print(f"注意：未设置 {ID_KEY_ENV}，使用开发用的身份证号索引密钥（仅限 SQLite 演示）", file=sys.stderr)
     try:
         _ready(central, migrate=not args.no_migrate)
-    except CentralError as e:
+        id_keys.check(central.db)  # before any worker starts; each worker checks again (app_from_env)
+    except (CentralError, IdKeyMismatch) as e:
         print(f"错误：{e}", file=sys.stderr)
         return 1
     finally:
@@ -260,6 +266,10 @@ def _export(central: Central, args: argparse.Namespace) -> None:
     print(f"已导出 {done.rows} 条登记（{kind}）到 {done.path}")
 
 
+def _rekey(central: Central, args: argparse.Namespace) -> None:
+    rekey_cli.run(central, args, _actor())
+
+
 _COMMANDS = {
     "enroll-device": _enroll,
     "create-operator": _create_operator,
@@ -272,6 +282,7 @@ _COMMANDS = {
     "review": _review,
     "export-registrations": _export,
     "audit-verify": audit_cli.run,
+    "rekey-ids": _rekey,
 }
 
 if __name__ == "__main__":

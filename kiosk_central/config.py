@@ -12,6 +12,8 @@ from kiosk_core.errors import KioskError
 DATABASE_URL_ENV = "KIOSK_CENTRAL_DATABASE_URL"
 # The key of the ID numbers' keyed hash (kiosk_central.id_index, docs/centre-data.md).
 ID_KEY_ENV = "KIOSK_CENTRAL_ID_KEY"
+# Only for ``kiosk-central rekey-ids``: the key the hashes were made with (or --old-key-file).
+OLD_ID_KEY_ENV = "KIOSK_CENTRAL_OLD_ID_KEY"
 MIN_ID_KEY_LENGTH = 32
 # Only for the embedded SQLite database (the demo, a developer's centre, the tests); PostgreSQL needs its own.
 DEVELOPMENT_ID_KEY = "kiosk-central development ID key: not for production"
@@ -35,6 +37,10 @@ class Settings:
 
 class IdKeyMissing(KioskError):
     """The centre would run on PostgreSQL without its ID key, or with one too short to be a key."""
+
+
+class IdKeyMismatch(KioskError):
+    """The ID key is not the one the database's ID hashes were made with (services/id_keys.py)."""
 
 
 def resolve_id_key(database_url: str, given: str | None = None) -> bytes:

@@ -32,7 +32,7 @@ from kiosk_central.api.priority import UrgentFirst
 from kiosk_central.api.problems import validation_body
 from kiosk_central.bootstrap import Central, build
 from kiosk_central.config import Settings, resolve_database_url
-from kiosk_central.services import selection_ticker
+from kiosk_central.services import id_keys, selection_ticker
 from kiosk_central.services.errors import CentralError
 from kiosk_central.services.event_keys import parse_key
 from kiosk_core.identity import parse_id_number
@@ -90,7 +90,13 @@ def create_app(central: Central, *, settle_gc: bool = False) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory`` and for workers: the database from KIOSK_CENTRAL_DATABASE_URL."""
-    return create_app(build(Settings(database_url=resolve_database_url(None, None))), settle_gc=True)
+    central = build(Settings(database_url=resolve_database_url(None, None)))
+    try:
+        id_keys.check(central.db)  # a worker never serves with a key the stored ID hashes were not made with
+    except BaseException:
+        central.close()
+        raise
+    return create_app(central, settle_gc=True)
 
 
 async def _central_error(_request: Request, exc: Exception) -> JSONResponse:

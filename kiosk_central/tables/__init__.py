@@ -10,7 +10,7 @@ from kiosk_central.tables.access import AdminAudit, Device, Operator, OverrideAu
 from kiosk_central.tables.base import ACTIVE_PERSON, ACTIVE_REGISTRATION, NAMING, Base, Counter, JSONValue
 from kiosk_central.tables.catalog import Household, Member, Notice, Photo, Plan, Project, Unit, UnitType
 from kiosk_central.tables.draws import CURRENT_DRAW, Draw, DrawAudit, DrawOutcome, PoolQuota
-from kiosk_central.tables.registrations import Registration, RegistrationPerson
+from kiosk_central.tables.registrations import KeyFingerprint, Registration, RegistrationPerson
 from kiosk_central.tables.selection import (
     SelectionChoice,
     SelectionEvent,
@@ -37,6 +37,7 @@ __all__ = [
     "Household",
     "IdempotencyRecord",
     "JSONValue",
+    "KeyFingerprint",
     "Member",
     "NAMING",
     "Notice",

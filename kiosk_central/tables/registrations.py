@@ -91,3 +91,15 @@ class RegistrationPerson(Base):
     id_hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 of the ID number, hex
     registrations: Mapped[int]
     active: Mapped[bool]
+
+
+class KeyFingerprint(Base):
+    """Which key a secret-keyed column was made with, without the key: HMAC(key, a fixed label), hex.
+
+    One row, "id_key", for registration_persons.id_hash: a process whose key gives another fingerprint refuses
+    to start (services/id_keys.py), since its hashes would never meet the stored ones.
+    """
+
+    __tablename__ = "key_fingerprints"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))

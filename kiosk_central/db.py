@@ -25,6 +25,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "kiosk_central_write"
 BUSY_SECONDS = 30
 URGENT = "urgent"
+APPLICATION_NAME = "kiosk-central"  # PostgreSQL's name for the service's connections (pg_stat_activity)
 
 
 def create_db_engine(url: str, *, pool_size: int = 30) -> Engine:
@@ -33,7 +34,10 @@ def create_db_engine(url: str, *, pool_size: int = 30) -> Engine:
         return _sqlite_engine(url)
     # No pre-ping: a lost connection fails one request (503, the kiosk retries) and SQLAlchemy then renews
     # the pool; pinging on every checkout would cost a round trip on every request.
-    return create_engine(url, pool_size=pool_size, max_overflow=5)
+    # Named, so that rekey-ids can tell whether other instances are still connected (services/id_keys.py).
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=5, connect_args={"application_name": APPLICATION_NAME}
+    )
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -19,7 +19,7 @@ from sqlalchemy import inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from kiosk_central.config import ID_KEY_ENV, IdKeyMismatch
-from kiosk_central.db import Database, begin_write
+from kiosk_central.db import APPLICATION_NAME, Database, begin_write
 from kiosk_central.id_index import id_hash
 from kiosk_central.services.errors import CentralError
 from kiosk_central.tables import AdminAudit, Household, KeyFingerprint, Member, RegistrationPerson
@@ -124,6 +124,24 @@ def _match(s: Session, key: bytes) -> _Matched:
     return _Matched(len(rows), found, lost[True], lost[False])
 
 
+def _refuse_running_instances(s: Session) -> None:
+    """An instance still serving would go on writing old-key hashes after the change, where the new ones
+    never meet them: on PostgreSQL its connections show (SQLite's other processes cannot be seen)."""
+    others = s.scalar(
+        text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = :name AND pid <> pg_backend_pid()"
+        ),
+        {"name": APPLICATION_NAME},
+    )
+    if others:
+        raise CentralError(
+            f"还有 {others} 个中心服务连接在使用本数据库，未做任何改动",
+            hint="请先停止所有中心服务实例（systemctl stop kiosk-central，或停止容器），再重算",
+            code="id_rekey_instances_running",
+        )
+
+
 @dataclass(frozen=True)
 class Rekeyed:
     rows: int
@@ -145,10 +163,12 @@ def rekey(db: Database, old_key: bytes, *, actor: str, now: datetime) -> Rekeyed
             hint=f"在 {ID_KEY_ENV} 中给出新的密钥",
             code="id_key_unchanged",
         )
+    db.engine.dispose()  # this process's own idle connections are not "another instance" (below)
     with db.session() as s:
         begin_write(s)
         if not db.is_sqlite:  # claims wait for the new hashes rather than slip old ones in between
             s.execute(text("LOCK TABLE registration_persons, key_fingerprints IN EXCLUSIVE MODE"))
+            _refuse_running_instances(s)
         stored = _stored(s)
         if stored is not None and not hmac.compare_digest(stored, old_fp):
             if hmac.compare_digest(stored, new_fp):

@@ -6,6 +6,7 @@ Real SQLite and PostgreSQL (the ``database_url`` fixture), the CLI as an admin r
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,6 +56,12 @@ def _state(url: str) -> tuple[list[tuple[Any, ...]], ...]:
         _rows(url, KeyFingerprint, KeyFingerprint.name, KeyFingerprint.fingerprint),
         _rows(url, AdminAudit, AdminAudit.id),
     )
+
+
+def _rekey(url: str, world: Central, *args: str) -> int:
+    """``rekey-ids`` with the test's own centre stopped, as an administrator stops every instance first."""
+    world.db.dispose()
+    return _run(url, "rekey-ids", *args)
 
 
 def _register_clash_a(central: Central) -> None:
@@ -129,7 +136,7 @@ def test_the_guard_holds_after_a_rekey(
     _register_clash_a(world)
     id_keys.check(world.db)
     monkeypatch.setenv(ID_KEY_ENV, NEW_KEY)
-    assert _run(database_url, "rekey-ids", "--old-key-file", _key_file(tmp_path, old_key)) == 0
+    assert _rekey(database_url, world, "--old-key-file", _key_file(tmp_path, old_key)) == 0
     assert "已用新密钥重算 2 行身份证号哈希" in capsys.readouterr().out
 
     hashes = {
@@ -174,7 +181,7 @@ def test_a_wrong_old_key_changes_nothing(
     before = _state(database_url)
     monkeypatch.setenv(ID_KEY_ENV, NEW_KEY)
     monkeypatch.setenv(OLD_ID_KEY_ENV, WRONG_KEY)
-    assert _run(database_url, "rekey-ids") == 1
+    assert _rekey(database_url, world) == 1
     assert "给出的旧密钥与本数据库记下的指纹不符，未做任何改动" in capsys.readouterr().err
     assert _state(database_url) == before
 
@@ -183,7 +190,7 @@ def test_a_wrong_old_key_changes_nothing(
         s.execute(text("DELETE FROM key_fingerprints"))
         s.commit()
     before = _state(database_url)
-    assert _run(database_url, "rekey-ids", "--old-key-file", _key_file(tmp_path, WRONG_KEY)) == 1
+    assert _rekey(database_url, world, "--old-key-file", _key_file(tmp_path, WRONG_KEY)) == 1
     assert "有 2 行身份证号哈希无法重算（其中有效 2 行）" in capsys.readouterr().err
     assert _state(database_url) == before
 
@@ -217,7 +224,7 @@ def test_rows_whose_number_left_the_household_refuse_the_rekey(
     before = _state(database_url)
     monkeypatch.setenv(ID_KEY_ENV, NEW_KEY)
     monkeypatch.setenv(OLD_ID_KEY_ENV, old_key)
-    assert _run(database_url, "rekey-ids") == 1
+    assert _rekey(database_url, world) == 1
     assert "有 1 行身份证号哈希无法重算（其中有效 0 行）" in capsys.readouterr().err
     assert _state(database_url) == before
 
@@ -232,3 +239,26 @@ def test_rekey_needs_a_new_key_that_differs(
     monkeypatch.setenv(ID_KEY_ENV, NEW_KEY)
     assert _run(database_url, "rekey-ids") == 1
     assert "未给出旧密钥" in capsys.readouterr().err
+
+
+def test_rekey_refuses_while_another_instance_is_connected(
+    world: Central,
+    database_url: str,
+    backend: str,
+    old_key: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """PostgreSQL shows the service's connections: one still serving would write old-key hashes afterwards."""
+    if backend != "postgresql":
+        pytest.skip("SQLite's other processes cannot be seen")
+    _register_clash_a(world)
+    id_keys.check(world.db)
+    before = _state(database_url)
+    monkeypatch.setenv(ID_KEY_ENV, NEW_KEY)
+    monkeypatch.setenv(OLD_ID_KEY_ENV, old_key)
+    with world.db.engine.connect():  # the world's centre, still serving
+        assert _run(database_url, "rekey-ids") == 1
+    assert re.search(r"还有 \d+ 个中心服务连接在使用本数据库，未做任何改动", capsys.readouterr().err)
+    assert _state(database_url) == before
+    assert _rekey(database_url, world) == 0

@@ -221,35 +221,31 @@ def _remove_slips(slips_dir: Path, cutoff: datetime, purged: list[str]) -> list[
     """Slip files last written before ``cutoff`` (local time, as the clock's) and those of ``purged``, deleted."""
     if not slips_dir.is_dir():
         return []
-    limit = cutoff.timestamp()
     theirs = {path for reg_no in purged for path in slip_files(slips_dir, reg_no)}
+    return _remove(sorted(slips_dir.rglob("*.pdf")), cutoff, "slip", theirs)
+
+
+def _remove_exports(folder: Path, cutoff: datetime) -> int:
+    """Export files last written before ``cutoff``, deleted; how many."""
+    return len(_remove(export_files(folder), cutoff, "export"))
+
+
+def _remove(paths: list[Path], cutoff: datetime, what: str, also: set[Path] | None = None) -> list[Path]:
+    """Those of ``paths`` last written before ``cutoff`` or in ``also``, deleted. The log names none: a file's
+    name holds a reg no. or a plan, day and counter, and its error (``str(exc)``) the path."""
+    limit = cutoff.timestamp()
     removed = []
-    for path in sorted(slips_dir.rglob("*.pdf")):
+    for path in paths:
         try:
-            if path in theirs or path.stat().st_mtime < limit:
+            if (also is not None and path in also) or path.stat().st_mtime < limit:
                 path.unlink()
                 removed.append(path)
         except FileNotFoundError:
             continue
-        except OSError as exc:  # a file held open elsewhere (Windows): tried again tomorrow
-            log.warning("slip %s not removed: %s", path.name, exc)
-    return removed
-
-
-def _remove_exports(folder: Path, cutoff: datetime) -> int:
-    """Export files last written before ``cutoff``, deleted; how many. The log names none: a file's name holds
-    the plan, the day and the counter, and its error (``str(exc)``) the path."""
-    limit = cutoff.timestamp()
-    removed = 0
-    for path in export_files(folder):
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:
-            continue
-        except OSError as exc:  # open in Excel (Windows): tried again tomorrow
-            log.warning("an export file not removed: %s", exc.strerror or type(exc).__name__)
+        except (
+            OSError
+        ) as exc:  # a file held open elsewhere (a printer's spooler, Excel): tried again tomorrow
+            log.warning("a %s file not removed: %s", what, exc.strerror or type(exc).__name__)
     return removed
 
 

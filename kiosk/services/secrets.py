@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 import keyring
 from keyring.errors import KeyringError
 
@@ -51,6 +49,26 @@ class SecretStore:
     def enrolled(self) -> bool:
         return bool(self.get(DEVICE_ID) and self.get(DEVICE_SECRET))
 
+    def hex_key(self, name: str, what: str) -> str | None:
+        """A 32-byte key kept as hex under ``name``; None when none was ever kept; a typed error
+        (``<name>_damaged``) when what is kept there is not such a key."""
+        value = self.get(name)
+        if value is not None and not cipher.valid_key(value):
+            raise KioskError(
+                f"系统密钥库中的{what}已损坏（应为 64 位十六进制数）",
+                hint="请联系技术支持",
+                code=f"{name}_damaged",
+            )
+        return value
+
+    def keep(self, name: str, value: str, what: str) -> str:
+        """``value`` kept under ``name`` and read back: a keyring that accepts a secret and forgets it would
+        leave what it locks (a cache, printed slips) unreadable."""
+        self.set(name, value)
+        if self.get(name) != value:
+            raise SecretsUnavailable(f"系统密钥库没有保存{what}", hint="请联系技术支持")
+        return value
+
 
 class KeyringCacheKeys:
     """The local cache's key in the keyring (kiosk/storage/cipher.py's CacheKeys)."""
@@ -59,40 +77,19 @@ class KeyringCacheKeys:
         self._store = store
 
     def get(self) -> str | None:
-        key = self._store.get(CACHE_KEY)
-        if key is not None and not cipher.valid_key(key):
-            raise KioskError(
-                "系统密钥库中的本机缓存密钥已损坏（应为 64 位十六进制数）",
-                hint="请联系技术支持",
-                code="cache_key_damaged",
-            )
-        return key
+        return self._store.hex_key(CACHE_KEY, "本机缓存密钥")
 
     def make(self) -> str:
-        key = cipher.new_key()
-        self._store.set(CACHE_KEY, key)
-        if self._store.get(CACHE_KEY) != key:
-            # A keyring that accepts a secret and forgets it would leave a cache nobody can open.
-            raise SecretsUnavailable("系统密钥库没有保存本机缓存的密钥", hint="请联系技术支持")
-        return key
+        return self._store.keep(CACHE_KEY, cipher.new_key(), "本机缓存的密钥")
 
 
 def slip_key(store: SecretStore, kept_in_cache: str | None) -> bytes:
     """The slips' verification key: from the keyring, moved there from the cache (``kept_in_cache``), or new.
 
-    Read back after it is kept: the cache's copy is deleted once this returns, and a keyring that forgot it
-    would leave every slip printed so far unverifiable.
+    Kept and read back before the cache's copy is deleted (once this returns).
     """
-    value = store.get(SLIP_KEY)
+    value = store.hex_key(SLIP_KEY, "回执核验密钥")
     if value is None:
-        value = kept_in_cache or secrets.token_hex(32)
-        store.set(SLIP_KEY, value)
-        if store.get(SLIP_KEY) != value:
-            raise SecretsUnavailable("系统密钥库没有保存回执的核验密钥", hint="请联系技术支持")
-    if not cipher.valid_key(value):
-        raise KioskError(
-            "系统密钥库中的回执核验密钥已损坏（应为 64 位十六进制数）",
-            hint="请联系技术支持",
-            code="slip_key_damaged",
-        )
+        # The cache's copy was made by secrets.token_hex(32) (releases before 11): a key as valid as a new one.
+        value = store.keep(SLIP_KEY, kept_in_cache or cipher.new_key(), "回执的核验密钥")
     return bytes.fromhex(value)

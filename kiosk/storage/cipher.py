@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import logging
 import os
-import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +25,16 @@ from typing import Literal, Protocol
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from kiosk.storage.private_files import write_private
+from kiosk_core import cache_file
+from kiosk_core.cache_file import KEY_BYTES, valid_key
+
+__all__ = ["KEY_BYTES", "valid_key"]  # the key's form, for those that keep it (kiosk.services.secrets)
+
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm", "-journal")
-KEY_BYTES = 32
-_HEX_KEY = re.compile(rf"^[0-9a-f]{{{KEY_BYTES * 2}}}$")
 _WIPE_CHUNK = 1 << 20
 
 State = Literal["absent", "plain", "encrypted"]
@@ -66,19 +69,9 @@ def new_key() -> str:
     return secrets.token_hex(KEY_BYTES)
 
 
-def valid_key(key: str) -> bool:
-    return bool(_HEX_KEY.match(key))
-
-
 def connect(path: Path, key: str, *, readonly: bool = False, timeout: float = 10) -> sqlcipher.Connection:
     """A SQLCipher connection with the key applied before anything reads the file."""
-    if not valid_key(key):
-        raise ValueError("a cache key is 64 lower-case hex digits")
-    target = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
-    conn = sqlcipher.connect(target, uri=readonly, timeout=timeout, check_same_thread=False)
-    # The key is hex checked above: nothing else can reach the statement.
-    conn.execute(f"PRAGMA key = \"x'{key}'\"")
-    return conn
+    return cache_file.connect(path, key, readonly=readonly, timeout=timeout)
 
 
 def state(path: Path) -> State:
@@ -125,8 +118,6 @@ def fingerprint_file(path: Path) -> Path:
 
 
 def write_fingerprint(path: Path, key: str) -> None:
-    from kiosk.storage.private_files import write_private
-
     write_private(fingerprint_file(path), f"{fingerprint(key)}\n".encode())
 
 
@@ -175,14 +166,13 @@ def recover(path: Path) -> bool:
     return finished
 
 
-def remove_plain_leftovers(path: Path, key: str) -> None:
-    """Overwrite and remove the plain cache an encryption set aside, once the encrypted one opens under ``key``."""
+def remove_plain_leftovers(path: Path) -> None:
+    """Overwrite and remove the plain cache an encryption set aside. Only once the encrypted cache at ``path``
+    is known to open under its key (until then ``recover`` puts the plain one back, never wipes it)."""
     old = _plain_leftover(path)
-    leftovers = [p for p in (old, *(old.with_name(old.name + s) for s in SIDE_FILES)) if p.exists()]
-    if not leftovers or not opens(path, key):
-        return
-    for leftover in leftovers:
-        secure_remove(leftover)
+    for leftover in (old, *(old.with_name(old.name + s) for s in SIDE_FILES)):
+        if leftover.exists():
+            secure_remove(leftover)
 
 
 def encrypt_plain(path: Path, key: str) -> None:
@@ -207,7 +197,7 @@ def encrypt_plain(path: Path, key: str) -> None:
     os.replace(path, old)
     os.replace(new, path)
     _sync_dir(path.parent)
-    remove_plain_leftovers(path, key)
+    remove_plain_leftovers(path)  # the copy opened under ``key`` when it was checked
     log.info("local cache %s encrypted in place (%d tables)", path, len(counts))
 
 

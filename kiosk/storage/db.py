@@ -82,38 +82,38 @@ def unlock(path: Path, keys: CacheKeys) -> Unlocked:
     start makes the key. Never a second, empty cache beside one that cannot be read."""
     finished = cipher.recover(path)
     found = cipher.state(path)
-    if found == "encrypted" and cipher.kept_fingerprint(path) is None:
-        # Release 11 writes the fingerprint before the cache's first page: without it, a file that does not
-        # open is an older release's plain cache whose first page is damaged (checked as one, set aside).
-        key = _read_key(keys.get, path)
-        if key is None or not cipher.opens(path, key):
-            found = "plain"
+    key = None
     if found == "encrypted":
         key = _read_key(keys.get, path)
-        if key is None:
-            raise key_missing(path)
-        if cipher.opens(path, key):
-            if cipher.kept_fingerprint(path) != cipher.fingerprint(key):
-                cipher.write_fingerprint(path, key)  # stale: damage must stay tellable from a wrong key
-            cipher.remove_plain_leftovers(path, key)
-        elif cipher.kept_fingerprint(path) != cipher.fingerprint(key):
-            raise key_wrong(path)  # not set aside: under its own key it may be whole
-        health.check_before_open(path, known_revisions(), key)
-        if finished:
-            _note_encrypted(path, key)
-        return Unlocked(key, finished)
+        readable = key is not None and cipher.opens(path, key)
+        kept = cipher.kept_fingerprint(path)
+        # Release 11 writes the fingerprint before the cache's first page: without it, a file that does not
+        # open is an older release's plain cache whose first page is damaged (checked as one, set aside).
+        if kept is not None or readable:
+            if key is None:
+                raise key_missing(path)
+            if readable:
+                if kept != cipher.fingerprint(key):
+                    cipher.write_fingerprint(path, key)  # stale: damage must stay tellable from a wrong key
+                cipher.remove_plain_leftovers(path)
+            elif kept != cipher.fingerprint(key):
+                raise key_wrong(path)  # not set aside: under its own key it may be whole
+            health.check_before_open(path, known_revisions(), key)
+            if finished:
+                _note_encrypted(path, key)
+            return Unlocked(key, finished)
     health.check_before_open(path, known_revisions())  # a lost cache, or a plain one that is damaged
-    key = _read_key(keys.get, path) or _read_key(keys.make, path)
+    key = key or _read_key(keys.get, path) or _read_key(keys.make, path)
     assert key is not None
-    if found == "plain":
-        try:
-            cipher.encrypt_plain(path, key)
-        except (OSError, sqlcipher.Error) as exc:
-            raise not_encrypted(path, exc) from exc
-        _note_encrypted(path, key)
-        return Unlocked(key, True)
-    cipher.write_fingerprint(path, key)
-    return Unlocked(key, False)
+    if found == "absent":
+        cipher.write_fingerprint(path, key)
+        return Unlocked(key, False)
+    try:
+        cipher.encrypt_plain(path, key)
+    except (OSError, sqlcipher.Error) as exc:
+        raise not_encrypted(path, exc) from exc
+    _note_encrypted(path, key)
+    return Unlocked(key, True)
 
 
 def _encrypted_note(path: Path) -> Path:

@@ -93,15 +93,9 @@ def damaged_while_opening(
 ) -> CacheUnusable:
     """A cache that passed the check but failed to open or migrate (a damaged schema): set aside, reported."""
     log.error("local cache %s could not be opened or migrated", database, exc_info=exc)
-    unsent = None
-    try:
-        with _connect(database, key) as db:
-            unsent = _count_unsent(db)
-        db.close()
-    except sqlite3.Error:
-        pass
+    unsent_then = unsent(database, key)
     kept = _set_aside(database, now)
-    return _unusable(database, "本机缓存 kiosk.db 已损坏，无法打开", "cache_damaged", kept, unsent)
+    return _unusable(database, "本机缓存 kiosk.db 已损坏，无法打开", "cache_damaged", kept, unsent_then)
 
 
 def unsent(database: Path, key: str | None) -> int | None:

@@ -9,7 +9,6 @@ its verdict). Whether the chain up to the heads is whole is checked with the cou
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from kiosk_central.db import begin_write
 from kiosk_central.services.errors import CentralError
 from kiosk_central.tables import AuditHeadSeen
+from kiosk_core import cache_file
 from kiosk_core.audit_chain import ChainHead, ChainReport, Row, walk
 
 log = logging.getLogger(__name__)
@@ -87,16 +87,6 @@ def seen(session: Session, device_id: str) -> list[SeenHead]:
     return [SeenHead(*row) for row in rows]
 
 
-def _open_cache(cache: Path, cache_key: str | None) -> sqlcipher.Connection:
-    """Read only; SQLCipher reads a plain SQLite file too when it is given no key."""
-    if cache_key is not None and not re.fullmatch(r"[0-9a-f]{64}", cache_key):
-        raise CentralError("缓存密钥应为 64 位小写十六进制数", code="invalid_arguments")
-    db = sqlcipher.connect(f"file:{cache}?mode=ro", uri=True)
-    if cache_key is not None:
-        db.execute(f"PRAGMA key = \"x'{cache_key}'\"")  # hex checked above
-    return db
-
-
 @dataclass(frozen=True)
 class CacheCheck:
     report: ChainReport
@@ -110,7 +100,9 @@ def check_cache(cache: Path, key: bytes, heads: list[SeenHead], cache_key: str |
     release before 11.
     """
     try:
-        db = _open_cache(cache, cache_key)
+        if cache_key is not None and not cache_file.valid_key(cache_key):
+            raise CentralError("缓存密钥应为 64 位小写十六进制数", code="invalid_arguments")
+        db = cache_file.connect(cache, cache_key, readonly=True)
         try:
             rows: list[Row] = db.execute(_CHAIN_SQL).fetchall()
         finally:
